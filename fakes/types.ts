@@ -1,0 +1,79 @@
+// What every local provider fake offers to tests, the sandbox and benchmarks, besides the wire protocol it
+// serves. Tests drive the fakes through this interface only, so the provider contract suite
+// (test/providers/contract.suite.ts) runs unchanged against Google and Microsoft.
+
+import type { Attendee, EventTime } from '../providers/types';
+
+/** A provider-neutral event as a test seeds or edits it "from the provider side". */
+export interface FakeEventSeed {
+  /** Optional fixed id; otherwise the fake picks one in the provider's format. */
+  id?: string;
+  title: string;
+  description?: string;
+  location?: string;
+  start: EventTime;
+  end: EventTime;
+  /** RFC 5545 lines, e.g. ['RRULE:FREQ=WEEKLY;COUNT=10']. */
+  recurrence?: string[];
+  attendees?: Attendee[];
+  status?: 'confirmed' | 'tentative' | 'cancelled';
+}
+
+export type FaultKind =
+  | 'rate_limit' // 429 (Google: 429 rateLimitExceeded; Graph: 429) with Retry-After
+  | 'server_error' // 500 (Google backendError; Graph generalException)
+  | 'unavailable' // 503 (Graph: with Retry-After)
+  | 'slow' // answers correctly after `delayMs`
+  | 'drop'; // destroys the socket without answering
+
+export interface FaultSpec {
+  kind: FaultKind;
+  /** Apply to the next N matching requests... */
+  count?: number;
+  /** ...or to this fraction (0-1) of matching requests, until cleared. */
+  rate?: number;
+  /** Only requests whose path contains this (e.g. '/events', '/token'); default: every API request. */
+  pathIncludes?: string;
+  retryAfterSeconds?: number;
+  delayMs?: number;
+}
+
+export interface FakeProviderControl {
+  readonly provider: 'google' | 'microsoft';
+  /** Base URL the adapter is configured with (Graph fake: https). */
+  readonly baseUrl: string;
+
+  /** Creates the account (and its primary calendar) if missing; returns its primary calendar id. */
+  ensureAccount(email: string): string;
+  /** Events as the provider holds them right now (series masters and exceptions, no expanded occurrences). */
+  listEvents(email: string, calendarId?: string): Array<{ id: string; title?: string; status: string; start: EventTime; end: EventTime }>;
+  seedEvent(email: string, event: FakeEventSeed, calendarId?: string): string;
+  seedEvents(email: string, events: FakeEventSeed[], calendarId?: string): string[];
+  updateEventAsProvider(email: string, eventId: string, patch: Partial<FakeEventSeed>, calendarId?: string): void;
+  deleteEventAsProvider(email: string, eventId: string, calendarId?: string): void;
+
+  /**
+   * Runs the OAuth authorize step as the user would (sign in as `email`, consent) and returns the
+   * authorization code the redirect would carry. `authorizationUrl` is what the adapter built.
+   */
+  authorize(authorizationUrl: string, email: string): Promise<{ code: string; state: string; redirectUri: string }>;
+  /** Revokes every grant of the account: refresh gives invalid_grant, API calls give 401. */
+  revokeGrants(email: string): void;
+  /** Makes every access token issued so far expire now. */
+  expireAccessTokens(email?: string): void;
+  /** Makes every sync cursor / delta token issued so far invalid (410 on next use). */
+  expireSyncCursors(email?: string): void;
+
+  injectFault(fault: FaultSpec): void;
+  clearFaults(): void;
+
+  /** Active push channels / subscriptions of the account. */
+  listPushChannels(email: string): Array<{ id: string; expiresAt: Date; address: string }>;
+  /** Tokens and secrets the fake has issued (for the secret-scanning test). */
+  issuedSecrets(): string[];
+  /** Request log (method + path) for assertions such as "one create call". */
+  requests(): Array<{ method: string; path: string; status: number }>;
+  clearRequests(): void;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,14 @@
+// One jest run covers unit tests (pure logic) and integration tests (real Temporal dev server, database,
+// provider fakes). test/setup/global-setup.ts prepares what the integration tests share.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+  },
+  testTimeout: 120_000,
+  // Integration suites each start servers; two workers fit the 2-core machines this runs on.
+  maxWorkers: 2,
+};

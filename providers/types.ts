@@ -1,0 +1,211 @@
+// The provider-neutral calendar interface. Everything above this layer (activities, workflows, API) speaks
+// only these types; each provider folder (providers/google, providers/microsoft) adapts one vendor's API.
+
+export type ProviderId = 'google' | 'microsoft';
+
+// ---------------------------------------------------------------------------------------------------------
+// OAuth
+// ---------------------------------------------------------------------------------------------------------
+
+/** Client id/secret of the OAuth app the tokens belong to (platform default, sandbox or an org's own). */
+export interface OAuthClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface AuthorizationUrlRequest {
+  state: string;
+  /** PKCE S256 challenge of a verifier the caller keeps server-side. */
+  codeChallenge: string;
+  redirectUri: string;
+  loginHint?: string;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  /** Present after a code exchange, and after a refresh only when the provider rotated it. */
+  refreshToken?: string;
+  expiresAt: Date;
+  scope?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------------------------------------
+
+/** A timed instant (UTC ISO-8601 plus the IANA zone it was written in) or an all-day date. */
+export type EventTime =
+  | { kind: 'dateTime'; dateTime: string; timeZone: string }
+  | { kind: 'date'; date: string /* yyyy-mm-dd */ };
+
+export type AttendeeResponse = 'needsAction' | 'accepted' | 'declined' | 'tentative';
+
+export interface Attendee {
+  email: string;
+  name?: string;
+  response: AttendeeResponse;
+  optional?: boolean;
+}
+
+export type EventKind = 'single' | 'seriesMaster' | 'occurrence' | 'exception';
+
+export interface ProviderEvent {
+  externalId: string;
+  calendarId: string;
+  iCalUid?: string;
+  /** Google etag / Graph changeKey: the version an update must be based on. */
+  version: string;
+  status: 'confirmed' | 'tentative' | 'cancelled';
+  title?: string;
+  description?: string;
+  location?: string;
+  start: EventTime;
+  /** Exclusive end (all-day: the day after the last day). */
+  end: EventTime;
+  kind: EventKind;
+  /** RFC 5545 lines (`RRULE:...`, `EXDATE:...`, `RDATE:...`) of a series master; no DTSTART. */
+  recurrence?: string[];
+  seriesMasterId?: string;
+  /** For occurrences and exceptions: the start the occurrence had in the series. */
+  originalStart?: EventTime;
+  organizer?: { email: string; name?: string };
+  attendees: Attendee[];
+  /** Provider's last-modified time (ISO-8601). */
+  updatedAt: string;
+}
+
+export interface EventInput {
+  title: string;
+  description?: string;
+  location?: string;
+  start: EventTime;
+  end: EventTime;
+  recurrence?: string[];
+  attendees?: Array<{ email: string; name?: string; optional?: boolean }>;
+}
+
+export type EventPatch = Partial<EventInput> & { status?: 'confirmed' | 'tentative' | 'cancelled' };
+
+export type EventChange =
+  | { type: 'upsert'; event: ProviderEvent }
+  | {
+      type: 'delete';
+      externalId: string;
+      seriesMasterId?: string;
+      originalStart?: EventTime;
+      /** `left_window`: Graph said @removed but the event still exists (it moved out of the sync window). */
+      reason: 'deleted' | 'left_window';
+    };
+
+/** Opaque position in a change listing: a stored cursor, or a page in the middle of a pass. */
+export type SyncPosition = string;
+
+export interface ChangePage {
+  changes: EventChange[];
+  /**
+   * `page`: more pages follow; resume from `position` (safe to persist as a checkpoint).
+   * `done`: the pass is complete; `cursor` is the sync cursor for the next incremental pass.
+   */
+  next: { kind: 'page'; position: SyncPosition } | { kind: 'done'; cursor: SyncPosition };
+}
+
+export interface CalendarInfo {
+  externalId: string;
+  name: string;
+  isPrimary: boolean;
+  timeZone?: string;
+  canWrite: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Free/busy and push
+// ---------------------------------------------------------------------------------------------------------
+
+export interface BusyBlock {
+  start: string; // UTC ISO-8601
+  end: string;
+  status: 'busy' | 'tentative' | 'outOfOffice' | 'workingElsewhere';
+}
+
+export type FreeBusyResult = Record<string, { busy: BusyBlock[] } | { error: string }>;
+
+export interface PushChannel {
+  /** Google channel id / Graph subscription id. */
+  channelId: string;
+  /** Google resourceId (needed to stop a channel). */
+  resourceId?: string;
+  calendarId: string;
+  expiresAt: Date;
+}
+
+/** What a webhook request turned out to be, provider-neutral. */
+export type PushMessage =
+  | { kind: 'validation'; responseText: string } // Graph handshake: answer 200 text/plain with it
+  | { kind: 'sync-handshake'; channelId: string } // Google's first `sync` message: nothing to do
+  | { kind: 'change'; channelId: string; secret: string | undefined; resourceId?: string }
+  | { kind: 'lifecycle'; channelId: string; secret: string | undefined; event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed' }
+  | { kind: 'invalid'; reason: string };
+
+export interface WebhookRequest {
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, unknown>;
+  body: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The interface
+// ---------------------------------------------------------------------------------------------------------
+
+/** Per call: the access token to use (activities resolve it from the vault just before calling). */
+export interface CallAuth {
+  accessToken: string;
+}
+
+export interface CalendarProvider {
+  readonly id: ProviderId;
+
+  // OAuth 2.0 authorization-code flow with PKCE
+  buildAuthorizationUrl(client: OAuthClientCredentials, request: AuthorizationUrlRequest): string;
+  exchangeCode(
+    client: OAuthClientCredentials,
+    input: { code: string; codeVerifier: string; redirectUri: string },
+  ): Promise<TokenSet>;
+  refresh(client: OAuthClientCredentials, refreshToken: string): Promise<TokenSet>;
+  revoke(client: OAuthClientCredentials, token: string): Promise<void>;
+  getAccountEmail(auth: CallAuth): Promise<string>;
+
+  listCalendars(auth: CallAuth): Promise<CalendarInfo[]>;
+
+  /**
+   * One page of changes. `position` null starts a full listing; otherwise it is a `cursor` or a `page`
+   * position returned earlier. Throws ProviderError `cursor_expired` when the provider wants a full resync.
+   */
+  fetchChanges(auth: CallAuth, input: { calendarId: string; position: SyncPosition | null }): Promise<ChangePage>;
+
+  getEvent(auth: CallAuth, input: { calendarId: string; eventId: string }): Promise<ProviderEvent>;
+  /** Idempotent: the same `idempotencyKey` never creates a second event (Google client id / Graph transactionId). */
+  createEvent(auth: CallAuth, input: { calendarId: string; event: EventInput; idempotencyKey: string }): Promise<ProviderEvent>;
+  /** With `ifMatch`, a stale version throws ProviderError `version_conflict` instead of overwriting. */
+  updateEvent(
+    auth: CallAuth,
+    input: { calendarId: string; eventId: string; patch: EventPatch; ifMatch?: string },
+  ): Promise<ProviderEvent>;
+  deleteEvent(auth: CallAuth, input: { calendarId: string; eventId: string; ifMatch?: string }): Promise<void>;
+
+  freeBusy(
+    auth: CallAuth,
+    input: { emails: string[]; timeMin: string; timeMax: string; timeZone?: string },
+  ): Promise<FreeBusyResult>;
+
+  createPushChannel(
+    auth: CallAuth,
+    input: { calendarId: string; notificationUrl: string; secret: string; expiresAt: Date; lifecycleUrl?: string },
+  ): Promise<PushChannel>;
+  renewPushChannel(
+    auth: CallAuth,
+    input: { channel: PushChannel; notificationUrl: string; secret: string; expiresAt: Date },
+  ): Promise<PushChannel>;
+  stopPushChannel(auth: CallAuth, channel: PushChannel): Promise<void>;
+  /** Interpret an incoming webhook request (no I/O; the caller checks `secret` against the stored hash). */
+  parsePushMessage(request: WebhookRequest): PushMessage;
+}
