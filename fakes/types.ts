@@ -17,6 +17,12 @@ export interface FakeEventSeed {
   recurrence?: string[];
   attendees?: Attendee[];
   status?: 'confirmed' | 'tentative' | 'cancelled';
+  /** For a series: occurrences that were cancelled or changed (moved / retitled). */
+  exceptions?: Array<{
+    originalStart: EventTime;
+    cancelled?: boolean;
+    patch?: Partial<Pick<FakeEventSeed, 'title' | 'start' | 'end' | 'location'>>;
+  }>;
 }
 
 export type FaultKind =
@@ -43,6 +49,8 @@ export interface FakeProviderControl {
   /** Base URL the adapter is configured with (Graph fake: https). */
   readonly baseUrl: string;
 
+  /** Registers an OAuth client the token endpoint accepts (a sandbox client is registered at start). */
+  registerClient(clientId: string, clientSecret: string): void;
   /** Creates the account (and its primary calendar) if missing; returns its primary calendar id. */
   ensureAccount(email: string): string;
   /** Events as the provider holds them right now (series masters and exceptions, no expanded occurrences). */
