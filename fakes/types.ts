@@ -30,7 +30,8 @@ export type FaultKind =
   | 'server_error' // 500 (Google backendError; Graph generalException)
   | 'unavailable' // 503 (Graph: with Retry-After)
   | 'slow' // answers correctly after `delayMs`
-  | 'drop'; // destroys the socket without answering
+  | 'drop' // destroys the socket without answering
+  | 'malformed'; // answers 200 with a body that is not the documented JSON shape
 
 export interface FaultSpec {
   kind: FaultKind;
