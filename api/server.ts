@@ -1,0 +1,37 @@
+// The API process: serves the Express app until SIGINT/SIGTERM, then closes connections cleanly.
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config';
+import { createLogger } from '../config/logger';
+import { temporalConnectionOptions } from '../config/temporal';
+import { createDb } from '../db/client';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
+  const db = createDb(config.DATABASE_URL);
+  // Lazy: the API starts (and /healthz reports Temporal down) even while the cluster is unreachable.
+  const connection = Connection.lazy(temporalConnectionOptions(config));
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = createApp({ config, db, temporal, logger });
+
+  const server = app.listen(config.PORT, config.HOST, () => {
+    logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'API listening');
+  });
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'API stopping');
+    server.close(async () => {
+      await connection.close();
+      await db.$disconnect();
+      process.exit(0);
+    });
+    server.closeAllConnections();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('API failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
