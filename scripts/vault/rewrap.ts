@@ -34,9 +34,11 @@ async function main(): Promise<number> {
     console.log(`rewrapped: ${result.rewrapped}`);
     console.log(`already current: ${result.alreadyCurrent}`);
     console.log(`failed: ${result.failed.length}`);
-    for (const failure of result.failed) {
+    const shown = 50; // enough to start investigating; the rest are the same query away
+    for (const failure of result.failed.slice(0, shown)) {
       console.log(`  credential ${failure.credentialId} (key id ${failure.keyId}): ${failure.code}`);
     }
+    if (result.failed.length > shown) console.log(`  ... and ${result.failed.length - shown} more`);
     console.log('credentials per key id:');
     const counts = await vault.countByKeyId();
     for (const [keyId, count] of Object.entries(counts)) {
