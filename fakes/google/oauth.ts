@@ -1,0 +1,244 @@
+// Google's OAuth 2.0 endpoints as the fake serves them: authorize (sandbox sign-in), token (code with PKCE,
+// refresh), revoke and userinfo. Google does not rotate refresh tokens, so refresh answers carry none.
+
+import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { readForm, sendJson } from '../http/body';
+import type { GoogleStore } from './store';
+
+interface Grant {
+  id: string;
+  email: string;
+  clientId: string;
+  scope: string;
+  revoked: boolean;
+}
+
+interface AuthCode {
+  grant: Grant;
+  redirectUri: string;
+  codeChallenge?: string;
+  expiresAt: number;
+  used: boolean;
+}
+
+interface AccessToken {
+  grant: Grant;
+  expiresAt: number;
+}
+
+export interface AccessContext {
+  email: string;
+  scopes: Set<string>;
+}
+
+const CODE_TTL_MS = 10 * 60_000;
+
+export class GoogleOAuth {
+  private readonly clients = new Map<string, string>();
+  private readonly codes = new Map<string, AuthCode>();
+  private readonly accessTokens = new Map<string, AccessToken>();
+  private readonly refreshTokens = new Map<string, Grant>();
+  private readonly issued: string[] = [];
+
+  constructor(
+    private readonly store: GoogleStore,
+    private readonly accessTokenTtlSeconds: number,
+  ) {}
+
+  registerClient(clientId: string, clientSecret: string): void {
+    this.clients.set(clientId, clientSecret);
+  }
+
+  issuedSecrets(): string[] {
+    return [...this.issued];
+  }
+
+  revokeGrants(email: string): void {
+    const key = email.toLowerCase();
+    for (const grant of this.refreshTokens.values()) if (grant.email === key) grant.revoked = true;
+    for (const token of this.accessTokens.values()) if (token.grant.email === key) token.grant.revoked = true;
+  }
+
+  expireAccessTokens(email?: string): void {
+    const now = Date.now();
+    for (const token of this.accessTokens.values()) {
+      if (email === undefined || token.grant.email === email.toLowerCase()) token.expiresAt = Math.min(token.expiresAt, now - 1);
+    }
+  }
+
+  /** The account behind a `Bearer` header, or undefined when missing, unknown, expired or revoked. */
+  authenticate(req: IncomingMessage): AccessContext | undefined {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) return undefined;
+    const token = this.accessTokens.get(match[1]!);
+    if (!token || token.grant.revoked || token.expiresAt <= Date.now()) return undefined;
+    return { email: token.grant.email, scopes: new Set(token.grant.scope.split(' ')) };
+  }
+
+  private issue(prefix: string): string {
+    const token = `${prefix}${randomBytes(24).toString('base64url')}`;
+    this.issued.push(token);
+    return token;
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+
+  /** GET /o/oauth2/v2/auth: validates the request, signs in `login_hint` (or asks for it) and redirects. */
+  authorize(url: URL, res: ServerResponse): void {
+    const p = url.searchParams;
+    const clientId = p.get('client_id') ?? '';
+    const redirectUri = p.get('redirect_uri') ?? '';
+    if (!this.clients.has(clientId)) return htmlError(res, 401, 'invalid_client', 'The OAuth client was not found.');
+    let redirect: URL;
+    try {
+      redirect = new URL(redirectUri);
+    } catch {
+      return htmlError(res, 400, 'redirect_uri_mismatch', 'The redirect URI in the request is missing or invalid.');
+    }
+    const fail = (error: string, description: string): void => {
+      redirect.searchParams.set('error', error);
+      redirect.searchParams.set('error_description', description);
+      if (p.get('state') !== null) redirect.searchParams.set('state', p.get('state')!);
+      res.writeHead(302, { location: redirect.toString() }).end();
+    };
+    if (p.get('response_type') !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.');
+    const scope = (p.get('scope') ?? '').split(/\s+/).filter(Boolean);
+    if (scope.length === 0) return fail('invalid_request', 'Missing required parameter: scope');
+    const challenge = p.get('code_challenge') ?? undefined;
+    if (challenge !== undefined && p.get('code_challenge_method') !== 'S256') {
+      return fail('invalid_request', 'code_challenge_method must be S256.');
+    }
+    const email = p.get('login_hint');
+    if (!email) return signInForm(res, url);
+    if (!/^[^@\s]+@[^@\s]+$/.test(email)) return fail('invalid_request', 'Invalid login_hint.');
+
+    // Sandbox: signing in creates the account on first use; consent is implicit.
+    this.store.ensureAccount(email);
+    const grant: Grant = { id: randomBytes(8).toString('hex'), email: email.toLowerCase(), clientId, scope: scope.join(' '), revoked: false };
+    const code = this.issue('4/0A');
+    this.codes.set(code, { grant, redirectUri, codeChallenge: challenge, expiresAt: Date.now() + CODE_TTL_MS, used: false });
+    redirect.searchParams.set('code', code);
+    if (p.get('state') !== null) redirect.searchParams.set('state', p.get('state')!);
+    redirect.searchParams.set('scope', grant.scope);
+    redirect.searchParams.set('authuser', '0');
+    redirect.searchParams.set('prompt', 'consent');
+    res.writeHead(302, { location: redirect.toString() }).end();
+  }
+
+  /** POST /token */
+  async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = await readForm(req);
+    let clientId = form.get('client_id') ?? undefined;
+    let clientSecret = form.get('client_secret') ?? undefined;
+    const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (basic) {
+      const [id, secret] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
+      clientId = decodeURIComponent(id ?? '');
+      clientSecret = decodeURIComponent(secret ?? '');
+    }
+    if (!clientId || !this.clients.has(clientId)) {
+      return sendJson(res, 401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' });
+    }
+    if (this.clients.get(clientId) !== clientSecret) {
+      return sendJson(res, 401, { error: 'invalid_client', error_description: 'Unauthorized' });
+    }
+
+    const grantType = form.get('grant_type');
+    if (grantType === 'authorization_code') return this.exchangeCode(form, clientId, res);
+    if (grantType === 'refresh_token') return this.refresh(form, clientId, res);
+    sendJson(res, 400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${grantType ?? ''}` });
+  }
+
+  private exchangeCode(form: URLSearchParams, clientId: string, res: ServerResponse): void {
+    const codeValue = form.get('code') ?? '';
+    const code = this.codes.get(codeValue);
+    if (!code || code.grant.clientId !== clientId) {
+      return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Malformed auth code.' });
+    }
+    if (code.used || code.expiresAt <= Date.now()) {
+      return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Bad Request' });
+    }
+    if (form.get('redirect_uri') !== code.redirectUri) {
+      return sendJson(res, 400, { error: 'redirect_uri_mismatch', error_description: 'Bad Request' });
+    }
+    if (code.codeChallenge !== undefined) {
+      const verifier = form.get('code_verifier') ?? '';
+      const computed = createHash('sha256').update(verifier).digest('base64url');
+      if (verifier.length < 43 || verifier.length > 128 || computed !== code.codeChallenge) {
+        return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid code verifier.' });
+      }
+    }
+    code.used = true;
+    const refreshToken = this.issue('1//0g');
+    this.refreshTokens.set(refreshToken, code.grant);
+    sendJson(res, 200, { ...this.newAccessToken(code.grant), refresh_token: refreshToken });
+  }
+
+  private refresh(form: URLSearchParams, clientId: string, res: ServerResponse): void {
+    const grant = this.refreshTokens.get(form.get('refresh_token') ?? '');
+    if (!grant || grant.revoked || grant.clientId !== clientId) {
+      return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+    }
+    sendJson(res, 200, this.newAccessToken(grant));
+  }
+
+  private newAccessToken(grant: Grant): Record<string, unknown> {
+    const accessToken = this.issue('ya29.a0');
+    this.accessTokens.set(accessToken, { grant, expiresAt: Date.now() + this.accessTokenTtlSeconds * 1000 });
+    return { access_token: accessToken, expires_in: this.accessTokenTtlSeconds, scope: grant.scope, token_type: 'Bearer' };
+  }
+
+  /** POST /revoke?token=... (or token in the form body). Revoking either token ends the whole grant. */
+  async revoke(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = await readForm(req);
+    const token = url.searchParams.get('token') ?? form.get('token') ?? '';
+    const grant = this.refreshTokens.get(token) ?? this.accessTokens.get(token)?.grant;
+    if (!grant || grant.revoked) {
+      return sendJson(res, 400, { error: 'invalid_token', error_description: 'Token expired or revoked' });
+    }
+    grant.revoked = true;
+    sendJson(res, 200, {});
+  }
+
+  /** GET /oauth2/v3/userinfo */
+  userinfo(req: IncomingMessage, res: ServerResponse): void {
+    const context = this.authenticate(req);
+    if (!context) {
+      return sendJson(res, 401, { error: 'invalid_request', error_description: 'Invalid Credentials' }, { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' });
+    }
+    const sub = createHash('sha256').update(context.email).digest('hex').slice(0, 21).replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10));
+    const body: Record<string, unknown> = { sub };
+    if (context.scopes.has('email') || context.scopes.has('https://www.googleapis.com/auth/userinfo.email')) {
+      body.email = context.email;
+      body.email_verified = true;
+    }
+    sendJson(res, 200, body);
+  }
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function htmlError(res: ServerResponse, status: number, error: string, description: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(`<!doctype html><title>Error ${status}: ${escapeHtml(error)}</title><h1>Error ${status}: ${escapeHtml(error)}</h1><p>${escapeHtml(description)}</p>`);
+}
+
+/** Sandbox sign-in: asks for the email to sign in as, then repeats the same request with login_hint. */
+function signInForm(res: ServerResponse, url: URL): void {
+  const hidden = [...url.searchParams.entries()]
+    .filter(([key]) => key !== 'login_hint')
+    .map(([key, value]) => `<input type="hidden" name="${escapeHtml(key)}" value="${escapeHtml(value)}">`)
+    .join('');
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(
+    `<!doctype html><title>Sign in - Google Calendar sandbox</title><h1>Google Calendar sandbox</h1>` +
+      `<form method="get" action="${escapeHtml(url.pathname)}">${hidden}` +
+      `<label>Email <input name="login_hint" type="email" required value="sandbox.user@example.com"></label> ` +
+      `<button type="submit">Sign in and allow</button></form>`,
+  );
+}

@@ -1,0 +1,245 @@
+// startGoogleFake: one plain Node http server speaking Google OAuth 2.0 and Calendar v3 on loopback,
+// plus the FakeProviderControl methods and their `/__fake/...` HTTP mirror.
+
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { GoogleEndpoints } from '../../providers/google/endpoints';
+import { BodyError, readJson, sendEmpty, sendJson } from '../http/body';
+import { FaultInjector } from '../http/faults';
+import type { FakeEventSeed, FakeProviderControl } from '../types';
+import { ControlError, GoogleControl } from './control';
+import { sendGoogleError } from './errors';
+import { EventsApi, type ApiRequest } from './events-api';
+import { renderGoogleFault, type GoogleFaultSpec } from './faults';
+import { freeBusy } from './freebusy';
+import { GoogleOAuth } from './oauth';
+import { PushChannels } from './push';
+import { GoogleStore } from './store';
+
+export interface GoogleFakeOptions {
+  port?: number;
+  host?: string;
+  /** Lifetime of issued access tokens (Google: 3600; the client library refreshes 300 s before expiry). */
+  accessTokenTtlSeconds?: number;
+}
+
+export interface GoogleFake extends FakeProviderControl {
+  readonly provider: 'google';
+  readonly endpoints: GoogleEndpoints;
+  injectFault(fault: GoogleFaultSpec): void;
+}
+
+/** OAuth client registered at start-up, so `npm start` works with no configuration. */
+export const GOOGLE_SANDBOX_CLIENT = { clientId: 'sandbox-client.apps.googleusercontent.com', clientSecret: 'sandbox-client-secret' };
+
+const READ_SCOPES = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.readonly', 'https://www.googleapis.com/auth/calendar.events', 'https://www.googleapis.com/auth/calendar.events.readonly'];
+const WRITE_SCOPES = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.events'];
+const LIST_SCOPES = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.readonly'];
+const MAX_REQUEST_LOG = 100_000;
+
+export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<GoogleFake> {
+  const host = options.host ?? '127.0.0.1';
+  let baseUrl = '';
+  const store = new GoogleStore();
+  const oauth = new GoogleOAuth(store, options.accessTokenTtlSeconds ?? 3600);
+  const events = new EventsApi(store);
+  const push = new PushChannels(() => baseUrl);
+  const control = new GoogleControl(store, events);
+  const faults = new FaultInjector((path) => !path.startsWith('/__fake') && !path.startsWith('/o/oauth2'));
+  let requestLog: Array<{ method: string; path: string; status: number }> = [];
+  oauth.registerClient(GOOGLE_SANDBOX_CLIENT.clientId, GOOGLE_SANDBOX_CLIENT.clientSecret);
+  store.onChange((calendar) => push.notifyChange(calendar));
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', baseUrl);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = url.pathname;
+    if (!path.startsWith('/__fake')) {
+      res.on('finish', () => {
+        requestLog.push({ method, path, status: res.statusCode });
+        if (requestLog.length > MAX_REQUEST_LOG) requestLog = requestLog.slice(-MAX_REQUEST_LOG / 2);
+      });
+    }
+    if ((await faults.apply(req, res, path, renderGoogleFault)) === 'handled') return;
+
+    if (path.startsWith('/__fake/')) return controlRoute(method, url, req, res);
+    if (method === 'GET' && path === '/o/oauth2/v2/auth') return oauth.authorize(url, res);
+    if (method === 'POST' && path === '/token') return oauth.token(req, res);
+    if (method === 'POST' && path === '/revoke') return oauth.revoke(url, req, res);
+    if (method === 'GET' && path === '/oauth2/v3/userinfo') return oauth.userinfo(req, res);
+    if (path.startsWith('/calendar/v3/')) return calendarRoute(method, url, req, res);
+    sendGoogleError(res, 404, { reason: 'notFound', message: 'Not Found' });
+  }
+
+  async function calendarRoute(method: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const auth = oauth.authenticate(req);
+    if (!auth) {
+      return sendGoogleError(
+        res,
+        401,
+        { reason: 'authError', message: 'Invalid Credentials', locationType: 'header', location: 'Authorization' },
+        { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
+      );
+    }
+    const allowed = (scopes: string[]): boolean => scopes.some((scope) => auth.scopes.has(scope));
+    const forbidden = (): void =>
+      sendGoogleError(res, 403, { reason: 'insufficientPermissions', message: 'Request had insufficient authentication scopes.' });
+    const account = store.ensureAccount(auth.email);
+    const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req);
+    const api: ApiRequest = { method, url, headers: req.headers, body, account };
+    const segments = url.pathname.slice('/calendar/v3/'.length).split('/').map((s) => decodeURIComponent(s));
+
+    if (segments[0] === 'users' && segments[1] === 'me' && segments[2] === 'calendarList' && segments.length === 3 && method === 'GET') {
+      return allowed(LIST_SCOPES) ? events.calendarList(api, res) : forbidden();
+    }
+    if (segments[0] === 'freeBusy' && segments.length === 1 && method === 'POST') {
+      return allowed(READ_SCOPES) ? freeBusy(store, body, res) : forbidden();
+    }
+    if (segments[0] === 'channels' && segments[1] === 'stop' && segments.length === 2 && method === 'POST') {
+      return push.stop(body, account.email, res);
+    }
+    if (segments[0] === 'calendars' && segments[1] !== undefined) {
+      const calendar = events.calendarOf(account, segments[1]);
+      if (!calendar) return sendGoogleError(res, 404, { reason: 'notFound', message: 'Not Found' });
+      const rest = segments.slice(2);
+      const write = method !== 'GET';
+      if (!allowed(write && !(rest[1] === 'watch') ? WRITE_SCOPES : READ_SCOPES)) return forbidden();
+      if (rest.length === 0 && method === 'GET') return events.getCalendar(api, res, calendar);
+      if (rest[0] === 'events') {
+        if (rest.length === 1 && method === 'GET') return events.list(api, res, calendar);
+        if (rest.length === 1 && method === 'POST') return events.insert(api, res, calendar);
+        if (rest.length === 2 && rest[1] === 'watch' && method === 'POST') return push.watch(calendar, body, res);
+        if (rest.length === 3 && rest[2] === 'instances' && method === 'GET') return events.instances(api, res, calendar, rest[1]!);
+        if (rest.length === 2) {
+          const eventId = rest[1]!;
+          if (method === 'GET') return events.get(api, res, calendar, eventId);
+          if (method === 'PATCH') return events.modify(api, res, calendar, eventId, 'patch');
+          if (method === 'PUT') return events.modify(api, res, calendar, eventId, 'update');
+          if (method === 'DELETE') return events.delete(api, res, calendar, eventId);
+        }
+      }
+    }
+    sendGoogleError(res, 404, { reason: 'notFound', message: 'Not Found' });
+  }
+
+  async function controlRoute(method: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const segments = url.pathname.slice('/__fake/'.length).split('/').map((s) => decodeURIComponent(s));
+    const body = (method === 'GET' || method === 'DELETE' ? undefined : await readJson(req)) as Record<string, unknown> | undefined;
+    const calendarId = typeof body?.calendarId === 'string' ? body.calendarId : url.searchParams.get('calendarId') ?? undefined;
+    const [first, email, sub, id] = segments;
+    if (first === 'health' && method === 'GET') return sendJson(res, 200, { ok: true, provider: 'google' });
+    if (first === 'clients' && method === 'POST') {
+      fake.registerClient(String(body?.clientId), String(body?.clientSecret));
+      return sendEmpty(res, 204);
+    }
+    if (first === 'faults' && method === 'POST') {
+      fake.injectFault(body as unknown as GoogleFaultSpec);
+      return sendEmpty(res, 204);
+    }
+    if (first === 'faults' && method === 'DELETE') {
+      fake.clearFaults();
+      return sendEmpty(res, 204);
+    }
+    if (first === 'expire-access-tokens' && method === 'POST') {
+      fake.expireAccessTokens(typeof body?.email === 'string' ? body.email : undefined);
+      return sendEmpty(res, 204);
+    }
+    if (first === 'expire-sync-cursors' && method === 'POST') {
+      fake.expireSyncCursors(typeof body?.email === 'string' ? body.email : undefined);
+      return sendEmpty(res, 204);
+    }
+    if (first === 'requests' && method === 'GET') return sendJson(res, 200, { requests: fake.requests() });
+    if (first === 'requests' && method === 'DELETE') {
+      fake.clearRequests();
+      return sendEmpty(res, 204);
+    }
+    if (first === 'accounts' && email !== undefined) {
+      if (sub === undefined && (method === 'PUT' || method === 'POST')) return sendJson(res, 200, { calendarId: fake.ensureAccount(email) });
+      if (sub === 'revoke' && method === 'POST') {
+        fake.revokeGrants(email);
+        return sendEmpty(res, 204);
+      }
+      if (sub === 'channels' && method === 'GET') return sendJson(res, 200, { channels: fake.listPushChannels(email) });
+      if (sub === 'events' && id === undefined && method === 'GET') return sendJson(res, 200, { events: fake.listEvents(email, calendarId) });
+      if (sub === 'events' && id === undefined && method === 'POST') {
+        const seeds = Array.isArray(body?.events) ? (body.events as FakeEventSeed[]) : [];
+        return sendJson(res, 200, { ids: fake.seedEvents(email, seeds, calendarId) });
+      }
+      if (sub === 'events' && id !== undefined && method === 'PATCH') {
+        fake.updateEventAsProvider(email, id, (body?.patch ?? {}) as Partial<FakeEventSeed>, calendarId);
+        return sendEmpty(res, 204);
+      }
+      if (sub === 'events' && id !== undefined && method === 'DELETE') {
+        fake.deleteEventAsProvider(email, id, calendarId);
+        return sendEmpty(res, 204);
+      }
+    }
+    sendJson(res, 404, { error: 'unknown control route' });
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return res.destroy();
+      if (error instanceof BodyError) return sendGoogleError(res, 400, { reason: 'parseError', message: 'Parse Error' });
+      if (error instanceof ControlError) return sendJson(res, 400, { error: error.message });
+      sendGoogleError(res, 500, { reason: 'backendError', message: 'Backend Error' });
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const fake: GoogleFake = {
+    provider: 'google',
+    baseUrl,
+    endpoints: {
+      authorizeUrl: `${baseUrl}/o/oauth2/v2/auth`,
+      tokenUrl: `${baseUrl}/token`,
+      revokeUrl: `${baseUrl}/revoke`,
+      userinfoUrl: `${baseUrl}/oauth2/v3/userinfo`,
+      apiRootUrl: `${baseUrl}/`,
+    },
+    registerClient: (clientId, clientSecret) => oauth.registerClient(clientId, clientSecret),
+    ensureAccount: (email) => control.ensureAccount(email),
+    listEvents: (email, calendarId) => control.listEvents(email, calendarId),
+    seedEvent: (email, event, calendarId) => control.seedEvents(email, [event], calendarId)[0]!,
+    seedEvents: (email, seeds, calendarId) => control.seedEvents(email, seeds, calendarId),
+    updateEventAsProvider: (email, eventId, patch, calendarId) => control.updateEvent(email, eventId, patch, calendarId),
+    deleteEventAsProvider: (email, eventId, calendarId) => control.deleteEvent(email, eventId, calendarId),
+    async authorize(authorizationUrl, email) {
+      const url = new URL(authorizationUrl);
+      const target = new URL(`${url.pathname}${url.search}`, baseUrl);
+      target.searchParams.set('login_hint', email);
+      const response = await fetch(target, { redirect: 'manual' });
+      await response.arrayBuffer();
+      const location = response.headers.get('location');
+      if (response.status !== 302 || !location) throw new Error(`authorize failed with status ${response.status}`);
+      const redirect = new URL(location);
+      const code = redirect.searchParams.get('code');
+      if (!code) throw new Error(`authorize redirected with error ${redirect.searchParams.get('error') ?? 'unknown'}`);
+      return { code, state: redirect.searchParams.get('state') ?? '', redirectUri: `${redirect.origin}${redirect.pathname}` };
+    },
+    revokeGrants: (email) => oauth.revokeGrants(email),
+    expireAccessTokens: (email) => oauth.expireAccessTokens(email),
+    expireSyncCursors: (email) => control.expireSyncCursors(email),
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    listPushChannels: (email) => push.list(email).map((channel) => ({ id: channel.id, expiresAt: new Date(channel.expiration), address: channel.address })),
+    issuedSecrets: () => oauth.issuedSecrets(),
+    requests: () => [...requestLog],
+    clearRequests: () => {
+      requestLog = [];
+    },
+    async close() {
+      await push.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return fake;
+}

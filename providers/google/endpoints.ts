@@ -1,0 +1,26 @@
+// Where the Google adapter sends its requests: Google itself in production, a local fake in tests and
+// the sandbox.
+
+export interface GoogleEndpoints {
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl: string;
+  userinfoUrl: string;
+  /** Root of the Calendar API; requests go to `<origin>/calendar/v3/...` (the client drops any path prefix). */
+  apiRootUrl: string;
+}
+
+export const GOOGLE_PRODUCTION_ENDPOINTS: GoogleEndpoints = {
+  authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+  tokenUrl: 'https://oauth2.googleapis.com/token',
+  revokeUrl: 'https://oauth2.googleapis.com/revoke',
+  userinfoUrl: 'https://www.googleapis.com/oauth2/v3/userinfo',
+  apiRootUrl: 'https://www.googleapis.com/',
+};
+
+export const GOOGLE_SCOPES = [
+  'https://www.googleapis.com/auth/calendar.events',
+  'https://www.googleapis.com/auth/calendar.readonly',
+  'openid',
+  'email',
+];
