@@ -1,0 +1,186 @@
+// Graph v1.0 routes of the fake: /me, calendars, events CRUD, calendarView delta, getSchedule, subscriptions.
+// Every route needs a valid bearer token (401 InvalidAuthenticationToken otherwise).
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { wallTimeToEpoch } from '../../providers/microsoft/time-zones';
+import type { DeltaEngine } from './delta';
+import { eventToJson, parseEventWrite, preferredZone } from './event-json';
+import { GraphHttpError, badRequest, notFound, sendGraphError } from './graph-errors';
+import type { IdentityProvider } from './identity';
+import type { Account } from './model';
+import { getSchedule } from './schedule';
+import type { MicrosoftStore } from './store';
+import type { SubscriptionManager } from './subscriptions';
+
+export interface GraphRouteDeps {
+  store: MicrosoftStore;
+  identity: IdentityProvider;
+  delta: DeltaEngine;
+  subscriptions: SubscriptionManager;
+  tenantId: string;
+  baseUrl: () => string;
+}
+
+type Handler = (req: Request, res: Response, account: Account) => unknown;
+
+const DEFAULT_PAGE_SIZE = 10; // unconfirmed for calendarView delta; clients should send odata.maxpagesize
+const MAX_PAGE_SIZE = 1000;
+
+function lowerQuery(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') out[k.toLowerCase()] = v;
+  return out;
+}
+
+export function graphRouter(deps: GraphRouteDeps): express.Router {
+  const { store, identity, delta, subscriptions } = deps;
+  const router = express.Router({ caseSensitive: false });
+  router.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+
+  const route = (handler: Handler) => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const auth = req.get('authorization') ?? '';
+      const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
+      const email = token ? identity.authenticate(token) : undefined;
+      if (!email) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"');
+        throw new GraphHttpError(401, 'InvalidAuthenticationToken', token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.');
+      }
+      await handler(req, res, store.ensureAccount(email));
+    } catch (error) {
+      if (error instanceof GraphHttpError) sendGraphError(req, res, error);
+      else next(error);
+    }
+  };
+  const zoneOf = (req: Request) => preferredZone(req.get('prefer'));
+  const calendarParam = (req: Request) => (typeof req.params.calendarId === 'string' ? req.params.calendarId : undefined);
+
+  router.get('/me', route((_req, res, account) => {
+    res.json({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity',
+      businessPhones: [],
+      displayName: account.displayName,
+      givenName: account.displayName.split(' ')[0] ?? null,
+      surname: account.displayName.split(' ').slice(1).join(' ') || null,
+      jobTitle: null,
+      mail: account.email,
+      mobilePhone: null,
+      officeLocation: null,
+      preferredLanguage: 'en-US',
+      userPrincipalName: account.email,
+      id: account.id,
+    });
+  }));
+
+  router.get('/me/calendars', route((_req, res, account) => {
+    res.json({
+      '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#users('me')/calendars",
+      value: [...account.calendars.values()].map((c) => ({
+        id: c.id,
+        name: c.name,
+        color: 'auto',
+        hexColor: '',
+        isDefaultCalendar: c.isDefault,
+        changeKey: 'fJKVL07sbkmIfHqjbDnRgQAAAAAACA==',
+        canShare: true,
+        canViewPrivateItems: true,
+        canEdit: c.canEdit,
+        allowedOnlineMeetingProviders: ['teamsForBusiness'],
+        defaultOnlineMeetingProvider: 'teamsForBusiness',
+        isTallyingResponses: true,
+        isRemovable: !c.isDefault,
+        owner: { name: account.displayName, address: account.email },
+      })),
+    });
+  }));
+
+  // --- calendarView delta -------------------------------------------------------------------------------
+  const deltaPaths = ['/me/calendarView/delta', '/me/calendar/calendarView/delta', '/me/calendars/:calendarId/calendarView/delta'];
+  router.get(deltaPaths, route((req, res, account) => {
+    const q = lowerQuery(req);
+    const pageSize = Math.min(MAX_PAGE_SIZE, Number(/odata\.maxpagesize\s*=\s*(\d+)/i.exec(req.get('prefer') ?? '')?.[1] ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE);
+    const linkBase = `${deps.baseUrl()}/v1.0${req.path}`;
+    let skipToken = q.$skiptoken;
+    if (!skipToken && q.$deltatoken) {
+      skipToken = delta.resumeRound(account, q.$deltatoken, (s) => `${linkBase}?startDateTime=${new Date(s.startMs).toISOString()}&endDateTime=${new Date(s.endMs).toISOString()}`);
+    } else if (!skipToken) {
+      if (!q.startdatetime || !q.enddatetime) {
+        throw badRequest('This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.', 'ErrorInvalidParameter');
+      }
+      let startMs: number;
+      let endMs: number;
+      try {
+        startMs = wallTimeToEpoch(q.startdatetime, 'UTC');
+        endMs = wallTimeToEpoch(q.enddatetime, 'UTC');
+      } catch {
+        throw badRequest('Invalid startDateTime or endDateTime.', 'ErrorInvalidParameter');
+      }
+      store.calendar(account, calendarParam(req));
+      skipToken = delta.startRound(account, calendarParam(req), startMs, endMs);
+    }
+    const page = delta.page(account, skipToken, pageSize);
+    const zone = zoneOf(req);
+    res.setHeader('Preference-Applied', `odata.maxpagesize=${pageSize}`);
+    res.json({
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(event)',
+      ...(page.nextSkipToken ? { '@odata.nextLink': `${linkBase}?$skiptoken=${page.nextSkipToken}` } : {}),
+      ...(page.deltaToken ? { '@odata.deltaLink': `${linkBase}?$deltatoken=${page.deltaToken}` } : {}),
+      value: page.items.map((item) =>
+        item.kind === 'removed' ? { '@odata.type': '#microsoft.graph.event', id: item.id, '@removed': { reason: 'deleted' } } : eventToJson(item.event, zone),
+      ),
+    });
+  }));
+
+  // --- events --------------------------------------------------------------------------------------------
+  const eventPaths = ['/me/events/:eventId', '/me/calendar/events/:eventId', '/me/calendars/:calendarId/events/:eventId'];
+  const collectionPaths = ['/me/events', '/me/calendar/events', '/me/calendars/:calendarId/events'];
+  const eventIdParam = (req: Request) => String(req.params.eventId);
+
+  router.get(eventPaths, route((req, res, account) => {
+    const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
+    if (!found) throw notFound();
+    res.json(eventToJson(found.event, zoneOf(req)));
+  }));
+
+  router.post(collectionPaths, route((req, res, account) => {
+    const calendar = store.calendar(account, calendarParam(req));
+    const { event } = store.createEvent(account, calendar, parseEventWrite(req.body));
+    res.status(201).setHeader('Location', `${deps.baseUrl()}/v1.0/Users('${account.id}')/Events('${event.id}')`);
+    res.json(eventToJson(event, zoneOf(req)));
+  }));
+
+  router.patch(eventPaths, route((req, res, account) => {
+    const event = store.updateEvent(account, eventIdParam(req), parseEventWrite(req.body), { calendarId: calendarParam(req), ifMatch: req.get('if-match') });
+    res.json(eventToJson(event, zoneOf(req)));
+  }));
+
+  router.delete(eventPaths, route((req, res, account) => {
+    store.deleteEvent(account, eventIdParam(req), { calendarId: calendarParam(req), ifMatch: req.get('if-match') });
+    res.status(204).end();
+  }));
+
+  // --- free/busy -----------------------------------------------------------------------------------------
+  router.post(['/me/calendar/getSchedule', '/me/calendar/getschedule'], route((req, res) => {
+    res.json(getSchedule(store, (req.body ?? {}) as never, zoneOf(req)));
+  }));
+
+  // --- subscriptions -------------------------------------------------------------------------------------
+  router.post('/subscriptions', route(async (req, res, account) => {
+    const s = await subscriptions.create(account, deps.tenantId, (req.body ?? {}) as Record<string, unknown>);
+    res.status(201).json(subscriptions.toJson(s));
+  }));
+  router.get('/subscriptions/:id', route((req, res, account) => {
+    res.json(subscriptions.toJson(subscriptions.get(account, String(req.params.id))));
+  }));
+  router.patch('/subscriptions/:id', route((req, res, account) => {
+    res.json(subscriptions.toJson(subscriptions.renew(account, String(req.params.id), (req.body ?? {}) as Record<string, unknown>)));
+  }));
+  router.delete('/subscriptions/:id', route((req, res, account) => {
+    subscriptions.delete(account, String(req.params.id));
+    res.status(204).end();
+  }));
+
+  router.use((req: Request, res: Response) => {
+    sendGraphError(req, res, new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${req.path.split('/').pop() ?? ''}'.`));
+  });
+  return router;
+}

@@ -1,0 +1,28 @@
+// Runnable Microsoft sandbox: `tsx fakes/microsoft/main.ts`. Listens on MICROSOFT_FAKE_PORT (default 4011)
+// with a CA kept under SANDBOX_TLS_DIR (default .data/sandbox-tls), so clients set up to trust it once
+// (NODE_EXTRA_CA_CERTS=<dir>/ca.pem) keep working across restarts.
+import path from 'node:path';
+import { loadOrCreateSandboxCa } from '../tls/certificate-authority';
+import { SANDBOX_MICROSOFT_CLIENT, startMicrosoftFake } from './server';
+
+async function main(): Promise<void> {
+  const port = Number(process.env.MICROSOFT_FAKE_PORT ?? 4011);
+  const dir = path.resolve(process.env.SANDBOX_TLS_DIR ?? '.data/sandbox-tls');
+  const tls = await loadOrCreateSandboxCa(dir);
+  const clients = [SANDBOX_MICROSOFT_CLIENT];
+  if (process.env.MICROSOFT_SANDBOX_CLIENT_ID && process.env.MICROSOFT_SANDBOX_CLIENT_SECRET) {
+    clients.push({ clientId: process.env.MICROSOFT_SANDBOX_CLIENT_ID, clientSecret: process.env.MICROSOFT_SANDBOX_CLIENT_SECRET } as never);
+  }
+  const fake = await startMicrosoftFake({ port, host: process.env.MICROSOFT_FAKE_HOST ?? '127.0.0.1', tls, clients });
+  console.log(`Microsoft fake listening on ${fake.baseUrl} (authority ${fake.endpoints.authorityUrl}, CA ${tls.caCertificatePath})`);
+  const stop = () => {
+    void fake.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error('Microsoft fake failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,130 @@
+// Time zone helpers for Microsoft Graph, which writes Windows zone names ("Pacific Standard Time") in
+// start/end.timeZone and originalStartTimeZone, and wall-clock date-times without an offset
+// ("2024-05-01T09:00:00.0000000"). Shared by the adapter and the Graph fake.
+import { findIana, findWindows } from 'windows-iana';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+export function isIanaZone(zone: string): boolean {
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** IANA name for a Windows (or already IANA) zone name; undefined when unknown. */
+export function windowsToIana(zone: string | null | undefined): string | undefined {
+  if (!zone) return undefined;
+  const trimmed = zone.trim();
+  // Graph writes UTC as "UTC" and, for some clients, "tzone://Microsoft/Utc".
+  if (/^(utc|tzone:\/\/microsoft\/utc|coordinated universal time)$/i.test(trimmed)) return 'UTC';
+  const fromWindows = findIana(trimmed)?.[0];
+  if (fromWindows) return fromWindows;
+  // Graph accepts IANA names as well, and some events carry them.
+  return isIanaZone(trimmed) ? trimmed : undefined;
+}
+
+/** Windows name for an IANA zone (what Outlook itself writes), or undefined when there is none. */
+export function ianaToWindows(zone: string): string | undefined {
+  if (zone === 'UTC' || zone === 'Etc/UTC') return 'UTC';
+  return findWindows(zone)?.[0];
+}
+
+interface WallParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function wallPartsOf(ms: number, zone: string): WallParts {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(zone).formatToParts(new Date(ms))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return {
+    year: parts.year ?? 1970,
+    month: parts.month ?? 1,
+    day: parts.day ?? 1,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
+}
+
+const WALL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * A Graph date-time (wall clock in `ianaZone`, or with an explicit offset / Z, which then wins) as epoch ms.
+ * Throws on an unreadable value.
+ */
+export function wallTimeToEpoch(value: string, ianaZone: string): number {
+  const m = WALL.exec(value.trim());
+  if (!m) throw new RangeError('unreadable date-time');
+  const [, y, mo, d, h = '0', mi = '0', s = '0', offset] = m;
+  const asUtc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  if (offset) {
+    if (offset === 'Z') return asUtc;
+    const sign = offset.startsWith('-') ? -1 : 1;
+    const digits = offset.slice(1).replace(':', '');
+    return asUtc - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  if (ianaZone === 'UTC') return asUtc;
+  // Two passes settle the offset, including around DST changes (a skipped wall time moves forward).
+  let guess = asUtc - zoneOffsetMs(asUtc, ianaZone);
+  guess = asUtc - zoneOffsetMs(guess, ianaZone);
+  return guess;
+}
+
+function zoneOffsetMs(ms: number, zone: string): number {
+  const p = wallPartsOf(ms, zone);
+  const wallAsUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return wallAsUtc - Math.floor(ms / 1000) * 1000;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** Epoch ms as Graph writes it: wall clock in `ianaZone` with seven fractional digits and no offset. */
+export function epochToWallTime(ms: number, ianaZone: string): string {
+  const p = ianaZone === 'UTC' ? utcParts(ms) : wallPartsOf(ms, ianaZone);
+  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}.0000000`;
+}
+
+function utcParts(ms: number): WallParts {
+  const d = new Date(ms);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
+}
+
+/** The calendar date (yyyy-mm-dd) of an instant in a zone. */
+export function epochToDate(ms: number, ianaZone: string): string {
+  return epochToWallTime(ms, ianaZone).slice(0, 10);
+}
