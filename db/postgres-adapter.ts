@@ -1,0 +1,67 @@
+// The PostgreSQL driver adapter factory, with two fixes to @prisma/adapter-pg 7.10 that the schema engine
+// (db/migrate.ts, db/schema-diff.ts) needs:
+//  1. Its connectToShadowDb() creates a temporary database but connects with `{ ...config, database }`;
+//     node-postgres lets a connectionString override `database`, so with a URL config the "shadow" work
+//     (replaying every migration) lands in the MAIN database. We create and drop the shadow ourselves.
+//  2. It rejects result columns of PostgreSQL's internal one-byte type "char" (oid 18: pg_constraint.contype,
+//     pg_class.relkind, ...), which the engine's schema describer reads. node-postgres already returns
+//     them as strings, so we report them as text.
+import { randomUUID } from 'node:crypto';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from './postgres-admin';
+
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
+function charAsText(res: pg.QueryResult | undefined): void {
+  for (const field of res?.fields ?? []) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+}
+
+class CharAsTextClient extends pg.Client {
+  // node-postgres' query() has many overloads: the adapter calls pool.query(config), which pg-pool turns
+  // into client.query(config, undefined, callback); a direct client.query(config) returns a promise.
+  override query(...args: unknown[]): never {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (error: unknown, res: pg.QueryResult) => {
+        if (!error) charAsText(res);
+        (callback as (e: unknown, r: unknown) => void)(error, res);
+      };
+    }
+    const result = (super.query as (...a: unknown[]) => unknown)(...args);
+    if (result instanceof Promise) {
+      return result.then((res: pg.QueryResult) => {
+        charAsText(res);
+        return res;
+      }) as never;
+    }
+    return result as never;
+  }
+}
+
+function poolConfig(url: string): pg.PoolConfig {
+  return { connectionString: url, Client: CharAsTextClient } as pg.PoolConfig;
+}
+
+export function createPostgresAdapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
+  const main = new PrismaPg(poolConfig(url));
+  return {
+    provider: main.provider,
+    adapterName: main.adapterName,
+    connect: () => main.connect(),
+    connectToShadowDb: async () => {
+      const shadowName = `prisma_migrate_shadow_db_${randomUUID().replace(/-/g, '')}`;
+      await createPostgresDatabase(url, shadowName);
+      const shadow = await new PrismaPg(poolConfig(withDatabase(url, shadowName))).connect();
+      const dispose = shadow.dispose.bind(shadow);
+      shadow.dispose = async () => {
+        await dispose();
+        await dropPostgresDatabase(url, shadowName);
+      };
+      return shadow;
+    },
+  };
+}
