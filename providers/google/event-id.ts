@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 
 const BASE32HEX = '0123456789abcdefghijklmnopqrstuv';
 
-/** 52 base32hex characters (260 bits of SHA-256), inside Google's 5-1024 limit. */
+/** 51 base32hex characters (255 bits of SHA-256), inside Google's 5-1024 limit. */
 export function eventIdForKey(idempotencyKey: string): string {
   const digest = createHash('sha256').update(`calendar-sync:${idempotencyKey}`).digest();
   let bits = 0;
