@@ -1,70 +1,53 @@
-// Fault injection for the Graph fake: the next N matching requests, or a fraction of them, fail the way
-// Graph fails (429 / 503 with Retry-After, 500 generalException), answer slowly, or lose the connection.
+// Graph's side of fault injection: the shared injector (fakes/http/faults.ts) decides which request fails;
+// this renders the failure as Graph does (429 / 503 with Retry-After, 500 generalException, and for the
+// token endpoint the identity platform's error shape), or an unreadable 200 for `malformed`.
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import type { FaultSpec } from '../types';
-import { graphErrorBody } from './graph-errors';
+import { FaultInjector, type FaultRenderer } from '../http/faults';
 
-interface ActiveFault extends FaultSpec {
-  remaining: number | undefined;
+export function createFaultInjector(): FaultInjector {
+  return new FaultInjector((path) => !path.startsWith('/__fake'));
 }
 
-export class FaultInjector {
-  private faults: ActiveFault[] = [];
-
-  add(fault: FaultSpec): void {
-    this.faults.push({ ...fault, remaining: fault.count ?? (fault.rate === undefined ? 1 : undefined) });
-  }
-
-  clear(): void {
-    this.faults = [];
-  }
-
-  private take(path: string): FaultSpec | undefined {
-    for (const f of this.faults) {
-      if (f.pathIncludes && !path.includes(f.pathIncludes)) continue;
-      if (f.remaining !== undefined) {
-        if (f.remaining <= 0) continue;
-        f.remaining -= 1;
-        return f;
-      }
-      if (Math.random() < (f.rate ?? 0)) return f;
-    }
-    return undefined;
-  }
-
-  middleware() {
-    return (req: Request, res: Response, next: NextFunction): void => {
-      if (req.path.startsWith('/__fake')) return next();
-      const fault = this.take(req.originalUrl);
-      if (!fault) return next();
-      this.faults = this.faults.filter((f) => f.remaining === undefined || f.remaining > 0);
-      const isToken = req.path.includes('/oauth2/');
-      const retryAfter = String(fault.retryAfterSeconds ?? 1);
-      switch (fault.kind) {
-        case 'slow':
-          setTimeout(next, fault.delayMs ?? 2000);
-          return;
-        case 'drop':
-          req.socket.destroy();
-          return;
-        case 'rate_limit':
-          res.setHeader('Retry-After', retryAfter);
-          res.status(429).json(isToken ? identityError('temporarily_unavailable') : graphErrorBody(req, 'TooManyRequests', 'Too many requests, please retry after some time.'));
-          return;
-        case 'unavailable':
-          res.setHeader('Retry-After', retryAfter);
-          res.status(503).json(isToken ? identityError('temporarily_unavailable') : graphErrorBody(req, 'MailboxConcurrency', 'Application is over its MailboxConcurrency limit.'));
-          return;
-        case 'server_error':
-          res.status(500).json(isToken ? identityError('server_error') : graphErrorBody(req, 'generalException', 'An internal server error occurred.'));
-          return;
-        default:
-          next();
-      }
-    };
-  }
+function graphBody(code: string, message: string) {
+  return { error: { code, message, innerError: { date: new Date().toISOString().replace(/\.\d{3}Z$/, ''), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } };
 }
 
-function identityError(error: string) {
+function identityBody(error: string) {
   return { error, error_description: 'AADSTS90033: A transient error has occurred. Please try again.', error_codes: [90033] };
+}
+
+function renderer(isToken: boolean): FaultRenderer {
+  return (res: ServerResponse, fault) => {
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(text);
+    };
+    const retryAfter = { 'Retry-After': String(fault.retryAfterSeconds ?? 1) };
+    switch (fault.kind) {
+      case 'rate_limit':
+        return send(429, isToken ? identityBody('temporarily_unavailable') : graphBody('TooManyRequests', 'Too many requests, please retry after some time.'), retryAfter);
+      case 'unavailable':
+        return send(503, isToken ? identityBody('temporarily_unavailable') : graphBody('MailboxConcurrency', 'Application is over its MailboxConcurrency limit.'), retryAfter);
+      case 'server_error':
+        return send(500, isToken ? identityBody('server_error') : graphBody('generalException', 'An internal server error occurred.'));
+      case 'malformed':
+        return send(200, '{"value": "this is not a collection", "@odata.nextLink": 42');
+      default:
+        return send(500, graphBody('generalException', 'Unknown fault.'));
+    }
+  };
+}
+
+export function faultMiddleware(injector: FaultInjector) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    injector
+      .apply(req, res, req.originalUrl, renderer(req.path.includes('/oauth2/')))
+      .then((outcome) => {
+        if (outcome === 'continue') next();
+      })
+      .catch(next);
+  };
 }

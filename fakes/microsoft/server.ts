@@ -11,7 +11,7 @@ import { createTestCertificateAuthority, type TestCertificateAuthority } from '.
 import type { FakeEventSeed, FakeProviderControl, FaultSpec } from '../types';
 import { controlRouter } from './control-routes';
 import { DeltaEngine } from './delta';
-import { FaultInjector } from './faults';
+import { createFaultInjector, faultMiddleware } from './faults';
 import { graphErrorBody } from './graph-errors';
 import { graphRouter } from './graph-routes';
 import { IdentityProvider } from './identity';
@@ -56,7 +56,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
   const identity = new IdentityProvider(options.accessTokenTtlSeconds ?? 3600, tenantId);
   const delta = new DeltaEngine(store);
   const subscriptions = new SubscriptionManager(newGuid());
-  const faults = new FaultInjector();
+  const faults = createFaultInjector();
   const log: Array<{ method: string; path: string; status: number }> = [];
   for (const c of options.clients ?? [SANDBOX_MICROSOFT_CLIENT]) identity.registerClient(c.clientId, c.clientSecret);
   store.onChange((account, calendarId, eventId, changeType) => subscriptions.notifyChange(account, calendarId, eventId, changeType));
@@ -68,7 +68,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     if (!req.path.startsWith('/__fake')) res.on('finish', () => log.push({ method: req.method, path: req.path, status: res.statusCode }));
     next();
   });
-  app.use(faults.middleware());
+  app.use(faultMiddleware(faults));
 
   const seedOne = (email: string, seed: FakeEventSeed, calendarId?: string): string => {
     const account = store.ensureAccount(email);

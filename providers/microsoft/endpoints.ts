@@ -10,3 +10,6 @@ export const MICROSOFT_PRODUCTION_ENDPOINTS: MicrosoftEndpoints = {
   authorityUrl: 'https://login.microsoftonline.com/common',
   graphBaseUrl: 'https://graph.microsoft.com',
 };
+
+/** Delegated scopes: sign-in (openid email), a refresh token (offline_access), profile and calendars. */
+export const MICROSOFT_SCOPES = ['openid', 'email', 'offline_access', 'User.Read', 'Calendars.ReadWrite'] as const;

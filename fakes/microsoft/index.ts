@@ -1,0 +1,1 @@
+export { startMicrosoftFake, SANDBOX_MICROSOFT_CLIENT, type MicrosoftFake, type MicrosoftFakeOptions } from './server';

@@ -1,0 +1,161 @@
+// Graph event JSON <-> provider-neutral events. Graph writes wall-clock date-times with a zone name that
+// may be a Windows name; ProviderEvent wants UTC instants plus the IANA zone the event was written in.
+import { createHash } from 'node:crypto';
+import { ProviderError } from '../errors';
+import type { Attendee, AttendeeResponse, EventInput, EventKind, EventPatch, EventTime, ProviderEvent } from '../types';
+import { RecurrenceMappingError, recurrenceToRrule, rruleToRecurrence, type PatternedRecurrence } from './recurrence';
+import type { GraphEvent } from './schemas';
+import { epochToDate, epochToWallTime, ianaToWindows, wallTimeToEpoch, windowsToIana } from './time-zones';
+
+const KIND: Record<string, EventKind> = { singleInstance: 'single', occurrence: 'occurrence', exception: 'exception', seriesMaster: 'seriesMaster' };
+const RESPONSE: Record<string, AttendeeResponse> = {
+  accepted: 'accepted',
+  organizer: 'accepted',
+  declined: 'declined',
+  tentativelyAccepted: 'tentative',
+  none: 'needsAction',
+  notResponded: 'needsAction',
+};
+
+function malformed(what: string): ProviderError {
+  return new ProviderError('malformed_response', 'microsoft', `Microsoft Graph event has an unreadable ${what}`);
+}
+
+/** The IANA zone the event was written in: originalStartTimeZone first (the start is usually in UTC). */
+function eventZone(event: GraphEvent, which: 'start' | 'end'): string {
+  const original = which === 'start' ? event.originalStartTimeZone : event.originalEndTimeZone;
+  return windowsToIana(original) ?? windowsToIana(event[which].timeZone) ?? 'UTC';
+}
+
+function toEventTime(event: GraphEvent, which: 'start' | 'end'): EventTime {
+  const value = event[which];
+  // All-day events are midnight-to-midnight wall dates; the date part is the day, whatever the zone.
+  if (event.isAllDay) return { kind: 'date', date: value.dateTime.slice(0, 10) };
+  const writtenIn = windowsToIana(value.timeZone) ?? 'UTC';
+  let ms: number;
+  try {
+    ms = wallTimeToEpoch(value.dateTime, writtenIn);
+  } catch {
+    throw malformed(which);
+  }
+  return { kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: eventZone(event, which) };
+}
+
+export function graphToProviderEvent(event: GraphEvent, calendarId: string): ProviderEvent {
+  const kind = KIND[event.type ?? 'singleInstance'] ?? 'single';
+  const start = toEventTime(event, 'start');
+  const zone = start.kind === 'dateTime' ? start.timeZone : 'UTC';
+  const out: ProviderEvent = {
+    externalId: event.id,
+    calendarId,
+    version: event.changeKey ?? event['@odata.etag'] ?? '',
+    status: event.isCancelled ? 'cancelled' : event.showAs === 'tentative' ? 'tentative' : 'confirmed',
+    start,
+    end: toEventTime(event, 'end'),
+    kind,
+    attendees: (event.attendees ?? []).flatMap((a): Attendee[] =>
+      a.emailAddress.address
+        ? [{
+            email: a.emailAddress.address,
+            ...(a.emailAddress.name && a.emailAddress.name !== a.emailAddress.address ? { name: a.emailAddress.name } : {}),
+            response: RESPONSE[a.status?.response ?? 'none'] ?? 'needsAction',
+            ...(a.type === 'optional' ? { optional: true } : {}),
+          }]
+        : [],
+    ),
+    updatedAt: event.lastModifiedDateTime ? new Date(event.lastModifiedDateTime).toISOString() : new Date(0).toISOString(),
+  };
+  if (event.iCalUId) out.iCalUid = event.iCalUId;
+  if (event.subject) out.title = event.subject;
+  if (event.body?.content) out.description = event.body.content;
+  if (event.location?.displayName) out.location = event.location.displayName;
+  if (event.seriesMasterId) out.seriesMasterId = event.seriesMasterId;
+  if (event.organizer?.emailAddress.address) {
+    out.organizer = { email: event.organizer.emailAddress.address, ...(event.organizer.emailAddress.name ? { name: event.organizer.emailAddress.name } : {}) };
+  }
+  if (kind === 'seriesMaster' && event.recurrence) {
+    const recurrenceZone = windowsToIana(event.recurrence.range.recurrenceTimeZone) ?? zone;
+    try {
+      out.recurrence = recurrenceToRrule(event.recurrence as PatternedRecurrence, { timeZone: recurrenceZone, allDay: event.isAllDay === true });
+    } catch (error) {
+      if (error instanceof RecurrenceMappingError) throw malformed('recurrence');
+      throw error;
+    }
+  }
+  if ((kind === 'occurrence' || kind === 'exception') && event.originalStart) {
+    const ms = Date.parse(event.originalStart);
+    if (Number.isNaN(ms)) throw malformed('originalStart');
+    out.originalStart = event.isAllDay ? { kind: 'date', date: epochToDate(ms, 'UTC') } : { kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: zone };
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writes
+// ---------------------------------------------------------------------------------------------------------
+
+/** Graph `dateTimeTimeZone` for an EventTime. All-day dates are written as UTC midnights (floating days). */
+export function toGraphTime(time: EventTime): { dateTime: string; timeZone: string } {
+  if (time.kind === 'date') return { dateTime: `${time.date}T00:00:00.0000000`, timeZone: 'UTC' };
+  const iana = windowsToIana(time.timeZone) ?? 'UTC';
+  const ms = Date.parse(time.dateTime);
+  if (Number.isNaN(ms)) throw new ProviderError('invalid_request', 'microsoft', 'event time is not an ISO-8601 date-time');
+  // Windows names are what Outlook itself writes, and every Graph tenant understands them.
+  return { dateTime: epochToWallTime(ms, iana), timeZone: ianaToWindows(iana) ?? iana };
+}
+
+function graphRecurrence(lines: string[], start: EventTime): PatternedRecurrence {
+  const allDay = start.kind === 'date';
+  const zone = start.kind === 'dateTime' ? (windowsToIana(start.timeZone) ?? 'UTC') : 'UTC';
+  const startDate = start.kind === 'date' ? start.date : epochToDate(Date.parse(start.dateTime), zone);
+  try {
+    const recurrence = rruleToRecurrence(lines, startDate, { timeZone: zone, allDay });
+    recurrence.range.recurrenceTimeZone = ianaToWindows(zone) ?? zone;
+    return recurrence;
+  } catch (error) {
+    if (error instanceof RecurrenceMappingError) {
+      throw new ProviderError('invalid_request', 'microsoft', 'recurrence has no Microsoft Graph equivalent', { code: 'unsupportedRecurrence' });
+    }
+    throw error;
+  }
+}
+
+export function toGraphEventBody(input: EventPatch, current?: { start: EventTime }): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (input.title !== undefined) body.subject = input.title;
+  if (input.description !== undefined) body.body = { contentType: 'text', content: input.description };
+  if (input.location !== undefined) body.location = { displayName: input.location };
+  if (input.start) {
+    body.start = toGraphTime(input.start);
+    body.isAllDay = input.start.kind === 'date';
+  }
+  if (input.end) body.end = toGraphTime(input.end);
+  const start = input.start ?? current?.start;
+  if (input.recurrence !== undefined) {
+    if (input.recurrence.length === 0) body.recurrence = null;
+    else if (!start) throw new ProviderError('invalid_request', 'microsoft', 'recurrence needs the event start');
+    else body.recurrence = graphRecurrence(input.recurrence, start);
+  }
+  if (input.attendees) {
+    body.attendees = input.attendees.map((a) => ({
+      emailAddress: { address: a.email, ...(a.name ? { name: a.name } : {}) },
+      type: a.optional ? 'optional' : 'required',
+    }));
+  }
+  if (input.status === 'tentative') body.showAs = 'tentative';
+  if (input.status === 'confirmed') body.showAs = 'busy';
+  return body;
+}
+
+export function toGraphCreateBody(input: EventInput, idempotencyKey: string): Record<string, unknown> {
+  return { ...toGraphEventBody(input), showAs: 'busy', transactionId: transactionIdFor(idempotencyKey) };
+}
+
+/**
+ * Graph's transactionId is a free-form string, but its length limit is undocumented; keys that are short
+ * and plain pass through, anything else is replaced by a SHA-256 digest (same key -> same id).
+ */
+export function transactionIdFor(key: string): string {
+  if (/^[A-Za-z0-9._:-]{1,64}$/.test(key)) return key;
+  return `sha256-${createHash('sha256').update(key).digest('base64url')}`;
+}
