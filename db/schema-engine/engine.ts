@@ -9,9 +9,11 @@ import {
 } from '@prisma/driver-adapter-utils';
 import type { DbProvider } from '../database-url';
 import { schemaFilePath, schemaFor } from '../schema-source';
-import { loadSchemaEngine, type SchemaEngine } from './load';
+import { loadSchemaEngine, releaseEngineTimers, type SchemaEngine } from './load';
 
 export const NO_FILTERS = { externalTables: [], externalEnums: [] };
+
+let activeEngines = 0;
 
 export async function withSchemaEngine<T>(
   provider: DbProvider,
@@ -23,23 +25,39 @@ export async function withSchemaEngine<T>(
   const tracked = trackConnections(factory);
   const logs: string[] = [];
   const bound = bindMigrationAwareSqlAdapterFactory(tracked.factory);
-  const engine = await SchemaEngine.new(
-    { datamodels: [[schema.path, schema.content]] },
-    (line: string) => {
-      // Engine logs are JSON lines; keep the last few to explain a failure, print them only on request.
-      logs.push(line);
-      if (logs.length > 50) logs.shift();
-      if (process.env.DEBUG_SCHEMA_ENGINE) process.stderr.write(`[schema-engine] ${line}\n`);
-    },
-    bound,
-  );
+  activeEngines += 1;
+  let engine: SchemaEngine;
+  try {
+    engine = await SchemaEngine.new(
+      { datamodels: [[schema.path, schema.content]] },
+      (line: string) => {
+        // Engine logs are JSON lines; keep the last few to explain a failure, print them only on request.
+        logs.push(line);
+        if (logs.length > 50) logs.shift();
+        if (process.env.DEBUG_SCHEMA_ENGINE) process.stderr.write(`[schema-engine] ${line}\n`);
+      },
+      bound,
+    );
+  } catch (error) {
+    await finish(tracked.disposeAll);
+    throw toError(error, logs, bound.errorRegistry);
+  }
   try {
     return await work(engine, schema);
   } catch (error) {
     throw toError(error, logs, bound.errorRegistry);
   } finally {
     engine.free();
-    await tracked.disposeAll();
+    await finish(tracked.disposeAll);
+  }
+}
+
+async function finish(disposeAll: () => Promise<void>): Promise<void> {
+  try {
+    await disposeAll();
+  } finally {
+    activeEngines -= 1;
+    if (activeEngines === 0) releaseEngineTimers();
   }
 }
 

@@ -24,6 +24,25 @@ const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let loaded: SchemaEngineModule | undefined;
 
+// The engine arms timers (e.g. a 10 s timeout around each database call) that it never clears, and a
+// pending timer keeps Node running: `npm run db:migrate` would linger 10 s after finishing. The glue gets a
+// setTimeout that remembers its timers, so they can be unref'd once no engine is working.
+const engineTimers = new Set<NodeJS.Timeout>();
+function engineSetTimeout(callback: () => void, ms: number): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    engineTimers.delete(timer);
+    callback();
+  }, ms);
+  engineTimers.add(timer);
+  return timer;
+}
+
+/** Lets pending engine timers fire but no longer keep the process alive. Call when no engine is working. */
+export function releaseEngineTimers(): void {
+  for (const timer of engineTimers) timer.unref();
+  engineTimers.clear();
+}
+
 export function loadSchemaEngine(): SchemaEngineModule {
   if (loaded) return loaded;
   // Resolving (not requiring) the glue's exported subpath finds the package without loading ES code.
@@ -59,10 +78,11 @@ function evaluateGlue(source: string, filename: string): Record<string, unknown>
   const moduleObject = { exports: exportsObject, require };
   const body = `${converted}\n;return {${names.join(',')}};\n//# sourceURL=${filename}`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('module', 'exports', 'require', body) as (
+  const factory = new Function('module', 'exports', 'require', 'setTimeout', body) as (
     m: typeof moduleObject,
     e: Record<string, unknown>,
     r: NodeRequire,
+    t: typeof engineSetTimeout,
   ) => Record<string, unknown>;
-  return factory(moduleObject, exportsObject, require);
+  return factory(moduleObject, exportsObject, require, engineSetTimeout);
 }
