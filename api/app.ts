@@ -1,18 +1,65 @@
 // The Express application: a thin layer that validates input, talks to workflows (signals, updates,
-// queries) and reads the database. Every route module receives the same dependencies.
+// queries) and reads the database. Public routes (health, docs, OAuth callback, provider webhooks) come
+// first; everything else under /v1 needs a Bearer token and is rate limited per token.
 import express, { type Express } from 'express';
+import { ConnectionService } from '../services/connections';
+import { authenticate } from './auth/middleware';
+import { createTokenVerifier } from './auth/verifier';
+import { loadApiConfig, type ApiConfig } from './config';
+import type { ApiContext, ApiDependencies } from './dependencies';
 import { errorMiddleware, ApiError } from './errors';
-import type { ApiDependencies } from './dependencies';
+import { perCallerRateLimit } from './rate-limit';
+import type { RouteDoc } from './route-docs';
+import { connectionRouteDocs, connectionsRouter } from './routes/connections';
 import { diagnosticsRouter } from './routes/diagnostics';
+import { docsRouter } from './routes/docs';
+import { eventRouteDocs, eventsRouter } from './routes/events';
+import { freeBusyRouteDocs, freeBusyRouter } from './routes/freebusy';
 import { healthRouter } from './routes/health';
+import { meetingRouteDocs, meetingsRouter } from './routes/meetings';
+import { oauthRouteDocs, oauthRouter } from './routes/oauth';
+import { providerRouteDocs, providersRouter } from './routes/providers';
+import { settingsRouteDocs, settingsRouter } from './routes/settings';
+import { webhookRouteDocs, webhooksRouter } from './routes/webhooks';
 
-export function createApp(deps: ApiDependencies): Express {
+export const ROUTE_DOCS: RouteDoc[] = [
+  ...providerRouteDocs,
+  ...connectionRouteDocs,
+  ...oauthRouteDocs,
+  ...meetingRouteDocs,
+  ...eventRouteDocs,
+  ...freeBusyRouteDocs,
+  ...settingsRouteDocs,
+  ...webhookRouteDocs,
+];
+
+export interface CreateAppOptions {
+  /** API settings (JWT key, rate limit, OAuth redirect); default: read from process.env. */
+  apiConfig?: ApiConfig;
+}
+
+export async function createApp(deps: ApiDependencies, options: CreateAppOptions = {}): Promise<Express> {
+  const apiConfig = options.apiConfig ?? loadApiConfig(process.env);
+  const ctx: ApiContext = { ...deps, apiConfig, connections: new ConnectionService(deps) };
+  const verify = await createTokenVerifier(apiConfig, deps.config.DATA_DIR);
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(express.json({ limit: '100kb' }));
 
   app.use(healthRouter(deps));
+  app.use(docsRouter(ctx, ROUTE_DOCS));
+  app.use(oauthRouter(ctx));
+  app.use(webhooksRouter(ctx));
+
+  app.use('/v1', authenticate(verify), perCallerRateLimit(apiConfig.API_RATE_LIMIT_PER_MINUTE));
+  app.use(providersRouter(ctx));
+  app.use(connectionsRouter(ctx));
+  app.use(meetingsRouter(ctx));
+  app.use(eventsRouter(ctx));
+  app.use(freeBusyRouter(ctx));
+  app.use(settingsRouter(ctx));
   app.use(diagnosticsRouter(deps));
 
   app.use((_request, _response, next) => next(new ApiError(404, 'not_found', 'No such endpoint')));

@@ -1,12 +1,14 @@
-// What the API needs from the outside world; tests pass the real ones (dev server, test database).
+// What the API needs: the service's shared dependencies plus a Temporal client. Tests pass real ones
+// (dev server, test database, provider fakes).
 import type { Client } from '@temporalio/client';
-import type { Logger } from 'pino';
-import type { Config } from '../config';
-import type { Db } from '../db/client';
+import type { ServiceDependencies } from '../services/dependencies';
 
-export interface ApiDependencies {
-  config: Config;
-  db: Db;
+export interface ApiDependencies extends ServiceDependencies {
   temporal: Client;
-  logger: Logger;
+}
+
+/** What route modules receive: the dependencies plus the API's own settings and services. */
+export interface ApiContext extends ApiDependencies {
+  apiConfig: import('./config').ApiConfig;
+  connections: import('../services/connections').ConnectionService;
 }

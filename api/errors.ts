@@ -3,6 +3,8 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { Prisma } from '../db/client';
+import { isTemporalUnavailable, temporalUnavailable } from './temporal-errors';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Array<{ field: string; message: string }> };
@@ -33,20 +35,44 @@ export class ApiError extends Error {
   }
 }
 
+const DB_UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+
+/** The database cannot be reached (connection refused, pool exhausted, server gone). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientInitializationError) return true;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return DB_UNAVAILABLE_CODES.has(error.code);
+  const code = (error as { code?: unknown; cause?: { code?: unknown } })?.cause?.code ?? (error as { code?: unknown })?.code;
+  return code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'SQLITE_BUSY';
+}
+
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _request, response, _next) => {
+  return (caught: unknown, _request, response, _next) => {
+    let error = caught;
+    if (isTemporalUnavailable(error)) error = temporalUnavailable();
+    else if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: { name: (error as Error).name } }, 'database unavailable');
+      error = new ApiError(503, 'database_unavailable', 'The database is unreachable; try again shortly', undefined, { 'Retry-After': '5' });
+    }
     if (error instanceof ApiError) {
       response.set(error.headers);
       const body: ErrorBody = { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
       response.status(error.status).json(body);
       return;
     }
-    // body-parser errors (malformed JSON, payload too large) carry a status and a type.
+    // body-parser and serve-static errors carry a status and (body-parser) a type.
     const status = (error as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const type = (error as { type?: string }).type;
-      const code = type === 'entity.too.large' ? 'payload_too_large' : 'invalid_request';
-      const message = type === 'entity.too.large' ? 'Request body is too large' : 'Request body is not valid JSON';
+      const [code, message] =
+        type === 'entity.too.large'
+          ? ['payload_too_large', 'Request body is too large']
+          : type === 'entity.parse.failed'
+            ? ['invalid_request', 'Request body is not valid JSON']
+            : status === 404
+              ? ['not_found', 'Not found']
+              : status === 415
+                ? ['unsupported_media_type', 'Unsupported request body encoding']
+                : ['invalid_request', 'The request could not be read'];
       response.status(status).json({ error: { code, message } } satisfies ErrorBody);
       return;
     }

@@ -1,19 +1,18 @@
 // The API process: serves the Express app until SIGINT/SIGTERM, then closes connections cleanly.
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
-import { createLogger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal';
-import { createDb } from '../db/client';
+import { createServiceDependencies } from '../services/dependencies';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
-  const db = createDb(config.DATABASE_URL);
+  const deps = createServiceDependencies(config, { component: 'api' });
+  const { logger } = deps;
   // Lazy: the API starts (and /healthz reports Temporal down) even while the cluster is unreachable.
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ config, db, temporal, logger });
+  const app = await createApp({ ...deps, temporal });
 
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'API listening');
@@ -22,7 +21,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'API stopping');
     server.close(async () => {
       await connection.close();
-      await db.$disconnect();
+      await deps.db.$disconnect();
       process.exit(0);
     });
     server.closeAllConnections();

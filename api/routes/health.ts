@@ -28,7 +28,7 @@ export function healthRouter({ db, temporal }: ApiDependencies): Router {
   router.get('/healthz', async (_request, response) => {
     const [database, temporalState] = await Promise.all([
       check(() => db.$queryRawUnsafe('SELECT 1')),
-      check(() => temporal.connection.healthService.check({})),
+      check(() => temporal.workflowService.getSystemInfo({})),
     ]);
     const dependencies = { database, temporal: temporalState };
     const healthy = Object.values(dependencies).every((state) => state.status === 'up');

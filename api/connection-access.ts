@@ -1,0 +1,22 @@
+// Tenant isolation for connections: every lookup is scoped by the caller's organization, and a
+// connection is visible only to its owner (events also to holders of view-all in the same organization).
+// Anything else answers 404 exactly like a missing row, so ids of other tenants cannot be probed.
+import type { Db } from '../db/client';
+import type { Caller } from './auth/verifier';
+import { PERMISSIONS } from './auth/permissions';
+import { ApiError } from './errors';
+
+export async function ownedConnection(db: Db, caller: Caller, connectionId: string) {
+  const row = await db.calendarConnection.findFirst({
+    where: { id: connectionId, organizationId: caller.organizationId, userId: caller.userId },
+  });
+  if (!row) throw ApiError.notFound('Connection');
+  return row;
+}
+
+/** The owner, or anyone of the organization holding view-all, may read a connection's events. */
+export async function viewableConnection(db: Db, caller: Caller, connectionId: string) {
+  const row = await db.calendarConnection.findFirst({ where: { id: connectionId, organizationId: caller.organizationId } });
+  if (!row || (row.userId !== caller.userId && !caller.permissions.has(PERMISSIONS.viewAll))) throw ApiError.notFound('Connection');
+  return row;
+}

@@ -1,0 +1,194 @@
+// Every request and response shape of the API as zod schemas. Handlers validate with these, and
+// api/openapi.ts turns the very same objects into the OpenAPI document, so the two cannot drift.
+import { z } from 'zod';
+import { meetingChangeSchema, meetingFieldsSchema, requestIdSchema } from '../domain/meeting';
+import { moduleSettingsPatchSchema, moduleSettingsSchema } from '../domain/settings';
+
+export const MAX_PAGE_SIZE = 500;
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_FREEBUSY_DAYS = 62;
+export const MAX_FREEBUSY_USERS = 50;
+
+const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' });
+const id = z.uuid({ error: 'must be a UUID' });
+const userId = z.string().min(1).max(128).regex(/^[^\s]+$/, { error: 'must not contain whitespace' });
+
+export const providerIdSchema = z.enum(['google', 'microsoft'], { error: 'must be google or microsoft' });
+
+// ----- path parameters and headers ---------------------------------------------------------------------
+
+export const connectionParams = z.strictObject({ connectionId: id });
+export const meetingParams = z.strictObject({ connectionId: id, eventId: id });
+export const oauthCallbackParams = z.strictObject({ provider: providerIdSchema });
+/** Express lower-cases header names; only the header this API reads is described. */
+export const idempotencyHeaders = z.object({ 'idempotency-key': requestIdSchema });
+
+// ----- requests -----------------------------------------------------------------------------------------
+
+export const createConnectionBody = z.strictObject({
+  provider: providerIdSchema,
+  loginHint: z.email({ error: 'must be an email address' }).max(254).optional(),
+});
+
+export const scheduleMeetingBody = meetingFieldsSchema;
+export const rescheduleMeetingBody = meetingChangeSchema;
+
+const eventsQueryShape = {
+  from: isoDateTime.optional(),
+  to: isoDateTime.optional(),
+  direction: z.enum(['inbound', 'outbound'], { error: 'must be inbound or outbound' }).optional(),
+  limit: z.coerce
+    .number({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+    .int({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+    .min(1, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+    .max(MAX_PAGE_SIZE, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
+    .default(DEFAULT_PAGE_SIZE),
+  cursor: z.string().min(1).max(512).optional(),
+};
+
+const windowOrdered = (value: { from?: string; to?: string }) => !value.from || !value.to || Date.parse(value.from) < Date.parse(value.to);
+
+export const connectionEventsQuery = z.strictObject(eventsQueryShape).refine(windowOrdered, { error: 'from must be before to', path: ['to'] });
+export const orgEventsQuery = z
+  .strictObject({ ...eventsQueryShape, userId: userId.optional() })
+  .refine(windowOrdered, { error: 'from must be before to', path: ['to'] });
+
+export const freeBusyBody = z
+  .strictObject({
+    userIds: z
+      .array(userId)
+      .min(1, { error: 'name at least one user' })
+      .max(MAX_FREEBUSY_USERS, { error: `at most ${MAX_FREEBUSY_USERS} users` }),
+    from: isoDateTime,
+    to: isoDateTime,
+  })
+  .refine((value) => Date.parse(value.from) < Date.parse(value.to), { error: 'from must be before to', path: ['to'] })
+  .refine((value) => Date.parse(value.to) - Date.parse(value.from) <= MAX_FREEBUSY_DAYS * 86_400_000, {
+    error: `the window may span at most ${MAX_FREEBUSY_DAYS} days`,
+    path: ['to'],
+  });
+
+export const settingsPatchBody = moduleSettingsPatchSchema.refine((patch) => Object.keys(patch).length > 0, {
+  error: 'name at least one setting to change',
+});
+
+/** Providers add their own parameters (scope, authuser, session_state...): extra ones are ignored here. */
+export const oauthCallbackQuery = z.object({
+  code: z.string().min(1).max(4096).optional(),
+  state: z.string().min(1).max(512).optional(),
+  error: z.string().max(256).optional(),
+  error_description: z.string().max(2048).optional(),
+});
+
+export const noQuery = z.strictObject({});
+
+// ----- responses (documentation; handlers build these shapes) -------------------------------------------
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+export const providerResponse = z.object({
+  id: providerIdSchema,
+  name: z.string(),
+  description: z.string(),
+  icon: z.string(),
+  scopes: z.array(z.string()),
+  capabilities: z.object({
+    freeBusy: z.boolean(),
+    push: z.enum(['watch-channel', 'subscription', 'none']),
+    maxPushTtlMinutes: z.number(),
+    idempotentCreate: z.boolean(),
+    conditionalUpdate: z.boolean(),
+    rotatesRefreshTokens: z.boolean(),
+  }),
+  mode: z.enum(['sandbox', 'production']),
+});
+
+export const authorizationResponse = z.object({ authorizationUrl: z.url(), expiresAt: isoDateTime });
+
+const health = z.enum(['active', 'needs_reconnect', 'error', 'disconnected']);
+
+export const connectionResponse = z.object({
+  id,
+  provider: providerIdSchema,
+  accountEmail: z.string(),
+  status: health.describe('As stored in the database'),
+  health: health.nullable().describe("The workflow's view; null when the workflow did not answer"),
+  workflowReachable: z.boolean(),
+  lastSync: z
+    .object({ at: isoDateTime, outcome: z.enum(['ok', 'error']), upserted: z.number(), deleted: z.number(), unchanged: z.number(), fullResync: z.boolean() })
+    .nullable(),
+  nextSyncAt: isoDateTime.nullable(),
+  lastError: z.object({ code: z.string(), message: z.string(), at: isoDateTime }).nullable(),
+  pushChannelExpiresAt: isoDateTime.nullable(),
+  pendingReminders: z.number().int().nullable(),
+  nextReminderAt: isoDateTime.nullable(),
+  syncedEvents: z.number().int().nullable(),
+  migrationRequired: z.boolean(),
+  oauthClient: z.enum(['organization', 'platform_default']),
+  createdAt: isoDateTime,
+  disconnectedAt: isoDateTime.nullable(),
+});
+
+export const connectionListResponse = z.object({ connections: z.array(connectionResponse) });
+export const acceptedResponse = z.object({ connectionId: id, status: z.literal('accepted') });
+
+export const meetingResponse = z.object({
+  eventId: id,
+  externalEventId: z.string(),
+  activityId: z.string(),
+  calendarId: z.string(),
+  start: isoDateTime,
+  end: isoDateTime,
+  durationMinutes: z.number().int(),
+});
+export const cancelledMeetingResponse = z.object({ eventId: id, cancelled: z.literal(true) });
+
+const eventTime = z.object({ at: isoDateTime, date: z.string().nullable() });
+export const eventResponse = z.object({
+  id,
+  connectionId: id,
+  userId: z.string(),
+  provider: providerIdSchema,
+  calendarId: z.string(),
+  externalEventId: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  status: z.string(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  location: z.string().nullable(),
+  start: eventTime,
+  end: eventTime,
+  allDay: z.boolean(),
+  timeZone: z.string().nullable(),
+  kind: z.string(),
+  seriesMasterExternalId: z.string().nullable(),
+  activityId: z.string().nullable(),
+  organizer: z.object({ email: z.string().nullable(), name: z.string().nullable() }).nullable(),
+  attendees: z
+    .array(z.object({ email: z.string(), name: z.string().optional(), response: z.string().optional(), optional: z.boolean().optional() }))
+    .nullable()
+    .describe("Only for the connection's owner; null for other viewers (view-all)"),
+  updatedAt: isoDateTime,
+});
+export const eventPageResponse = z.object({ events: z.array(eventResponse), nextCursor: z.string().nullable() });
+
+export const freeBusyResponse = z.object({
+  from: isoDateTime,
+  to: isoDateTime,
+  users: z.array(
+    z.object({
+      userId: z.string(),
+      busy: z.array(z.object({ start: isoDateTime, end: isoDateTime })),
+      errors: z.array(z.object({ connectionId: id, code: z.string() })),
+    }),
+  ),
+});
+
+export const settingsResponse = moduleSettingsSchema.extend({ updatedAt: isoDateTime.nullable() });
+export const connectedResponse = z.object({ connectionId: id, provider: providerIdSchema, status: z.literal('connected') });
