@@ -32,10 +32,19 @@ export function isIanaZone(zone: string): boolean {
   }
 }
 
+// windows-iana scans its table on every lookup; event lists repeat a handful of names.
+const ianaByName = new Map<string, string | undefined>();
+
 /** IANA name for a Windows (or already IANA) zone name; undefined when unknown. */
 export function windowsToIana(zone: string | null | undefined): string | undefined {
   if (!zone) return undefined;
-  const trimmed = zone.trim();
+  if (ianaByName.has(zone)) return ianaByName.get(zone);
+  const iana = lookupIana(zone.trim());
+  ianaByName.set(zone, iana);
+  return iana;
+}
+
+function lookupIana(trimmed: string): string | undefined {
   // Graph writes UTC as "UTC" and, for some clients, "tzone://Microsoft/Utc".
   if (/^(utc|tzone:\/\/microsoft\/utc|coordinated universal time)$/i.test(trimmed)) return 'UTC';
   const fromWindows = findIana(trimmed)?.[0];
