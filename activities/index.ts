@@ -1,14 +1,12 @@
-// All activities the worker registers, built from their dependencies (database, providers, vault).
-import type { Db } from '../db/client';
+// All activities the worker registers, built from the service's dependencies.
+import type { ServiceDependencies } from '../services/dependencies';
+import { createConnectionActivities } from './connection';
 import { createProbeActivities } from './probe';
 
-export interface ActivityDependencies {
-  db: Db;
-}
-
-export function createActivities(deps: ActivityDependencies) {
+export function createActivities(deps: ServiceDependencies) {
   return {
     ...createProbeActivities(deps.db),
+    ...createConnectionActivities({ ...deps, publicUrl: deps.config.publicUrl }),
   };
 }
 

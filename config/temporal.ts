@@ -1,10 +1,17 @@
 // Connection options for a Temporal cluster: the local dev server by default, any cluster (mTLS or API key)
 // through TEMPORAL_* variables. Used by both the worker (NativeConnection) and the API (Connection).
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from '@temporalio/client';
+import type { TLSConfig } from '@temporalio/client';
 import type { Config } from './index';
 
-export function temporalConnectionOptions(config: Config): ConnectionOptions {
+/** Accepted by both Connection.connect (client) and NativeConnection.connect (worker). */
+export interface TemporalConnectionOptions {
+  address: string;
+  apiKey?: string;
+  tls?: TLSConfig;
+}
+
+export function temporalConnectionOptions(config: Config): TemporalConnectionOptions {
   const { TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key, TEMPORAL_TLS_CA: ca } = config;
   const useTls = Boolean(cert || ca || config.TEMPORAL_API_KEY);
   return {

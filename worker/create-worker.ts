@@ -2,12 +2,14 @@
 // worker process (worker/main.ts) and the integration tests, so tests run exactly what production runs.
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDependencies } from '../activities';
+import { createActivities } from '../activities';
+import type { ServiceDependencies } from '../services/dependencies';
 
-export interface CreateWorkerOptions extends ActivityDependencies {
+export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
+  deps: ServiceDependencies;
   /** Pre-built bundle (tests share one); otherwise workflows/index.ts is bundled at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
@@ -16,12 +18,12 @@ export interface CreateWorkerOptions extends ActivityDependencies {
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  const { connection, namespace, taskQueue, workflowBundle, identity, ...deps } = options;
+  const { connection, namespace, taskQueue, workflowBundle, identity, deps } = options;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
-    identity,
+    ...(identity ? { identity } : {}),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
   });

@@ -1,28 +1,37 @@
 // The worker process: runs workflows and activities from the task queue until SIGINT/SIGTERM.
 // Scale out by starting more of these against the same Temporal cluster and database.
+import http from 'node:http';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
-import { createLogger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal';
-import { createDb } from '../db/client';
+import { createServiceDependencies } from '../services/dependencies';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
-  const db = createDb(config.DATABASE_URL);
+  const deps = createServiceDependencies(config, { component: 'worker' });
+  const { logger } = deps;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  const worker = await createWorker({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    db,
-  });
+  const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
+
+  // Optional liveness endpoint for orchestrators (docker-compose health check): 200 while polling.
+  const healthPort = Number(process.env.WORKER_HEALTH_PORT ?? 0);
+  const health = healthPort
+    ? http
+        .createServer((_request, response) => {
+          const state = worker.getState();
+          response.writeHead(state === 'RUNNING' ? 200 : 503, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ state }));
+        })
+        .listen(healthPort)
+    : undefined;
+
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling, finishes running tasks, then resolves.
   await worker.run();
+  health?.close();
   await connection.close();
-  await db.$disconnect();
+  await deps.db.$disconnect();
   logger.info('worker stopped');
 }
 

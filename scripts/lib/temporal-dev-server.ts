@@ -13,7 +13,8 @@ export interface DevServerOptions {
   /** Persistent SQLite file; omitted: in-memory. */
   dbFile?: string;
   namespace?: string;
-  logOutput?: 'inherit' | 'ignore';
+  /** Where the server's own log goes (default: discarded). */
+  logStream?: NodeJS.WritableStream;
 }
 
 export interface DevServer {
@@ -34,7 +35,11 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
   for (const attribute of CUSTOM_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${attribute.name}=${KEYWORD_TYPE}`);
 
-  const child = spawn(options.binary, args, { stdio: ['ignore', options.logOutput ?? 'ignore', options.logOutput ?? 'ignore'] });
+  const child = spawn(options.binary, args, { stdio: ['ignore', options.logStream ? 'pipe' : 'ignore', options.logStream ? 'pipe' : 'ignore'] });
+  if (options.logStream) {
+    child.stdout?.pipe(options.logStream, { end: false });
+    child.stderr?.pipe(options.logStream, { end: false });
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = `${ip}:${options.port}`;
 

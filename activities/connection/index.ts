@@ -1,0 +1,19 @@
+// The connection workflow's activities, bound to their dependencies, with failures mapped for Temporal.
+import { withFailureMapping } from '../failures';
+import type { ConnectionActivityDeps } from './dependencies';
+import { createLifecycleActivities } from './lifecycle';
+import { createMeetingActivities } from './meetings';
+import { createPushActivities } from './push';
+import { createReminderActivities } from './reminders';
+import { createSyncActivities } from './sync';
+import type { ConnectionActivities } from './types';
+
+export function createConnectionActivities(deps: ConnectionActivityDeps): ConnectionActivities {
+  return withFailureMapping({
+    ...createLifecycleActivities(deps),
+    ...createSyncActivities(deps),
+    ...createReminderActivities(deps),
+    ...createPushActivities(deps),
+    ...createMeetingActivities(deps),
+  });
+}

@@ -1,0 +1,225 @@
+// Inbound sync: pages of provider changes are applied to ce_calendar_events, each page in one transaction
+// together with the position reached, so a crash replays the last page and never skips one. An expired
+// cursor restarts a full pass; only a COMPLETE full pass may mark events it did not see as cancelled (an
+// empty or partial listing never empties the calendar).
+import { Context, heartbeat } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
+import { contentHash, eventRecordFromProvider } from '../../domain/event-record';
+import type { UpcomingMeeting } from '../../domain/reminders';
+import { isProviderError } from '../../providers/errors';
+import type { EventChange, SyncPosition } from '../../providers/types';
+import type { SyncResult } from './types';
+import type { ConnectionActivityDeps } from './dependencies';
+import { ensureCalendars, loadActiveConnection } from './connection-rows';
+
+/** What ce_calendar_connection_calendars.sync_cursor holds: the provider position plus our pass state. */
+interface StoredCursor {
+  position: SyncPosition | null;
+  /** Set while a full pass is under way: when it started (for reconciliation at its end). */
+  fullPassStartedAt?: string;
+}
+
+export function parseStoredCursor(value: string | null): StoredCursor {
+  if (!value) return { position: null, fullPassStartedAt: undefined };
+  return JSON.parse(value) as StoredCursor;
+}
+
+interface PageCounts {
+  upserted: number;
+  deleted: number;
+  unchanged: number;
+}
+
+export function createSyncActivities(deps: ConnectionActivityDeps) {
+  const { db, providers, tokens, logger } = deps;
+
+  async function applyChanges(
+    connection: { id: string; organizationId: string },
+    calendarId: string,
+    changes: EventChange[],
+    nextCursor: StoredCursor,
+    calendarRowId: string,
+    fullPass: boolean,
+  ): Promise<PageCounts> {
+    const counts: PageCounts = { upserted: 0, deleted: 0, unchanged: 0 };
+    const now = new Date();
+    await db.$transaction(async (tx) => {
+      const seenUnchanged: string[] = [];
+      for (const change of changes) {
+        const where = {
+          connectionId_externalCalendarId_externalEventId: {
+            connectionId: connection.id,
+            externalCalendarId: calendarId,
+            externalEventId: change.type === 'upsert' ? change.event.externalId : change.externalId,
+          },
+        };
+        const existing = await tx.calendarEvent.findUnique({ where });
+        if (change.type === 'delete') {
+          // "Left the window" is not a deletion: the event still exists at the provider.
+          if (change.reason === 'left_window' || !existing || existing.status === 'cancelled') {
+            counts.unchanged += 1;
+            continue;
+          }
+          await tx.calendarEvent.update({ where: { id: existing.id }, data: { status: 'cancelled', lastSyncedAt: now } });
+          if (existing.activityId) {
+            await tx.crmActivity.update({ where: { id: existing.activityId }, data: { status: 'cancelled' } });
+          }
+          counts.deleted += 1;
+          continue;
+        }
+        const fields = eventRecordFromProvider(change.event);
+        const hash = contentHash(fields);
+        const externalUpdatedAt = new Date(change.event.updatedAt);
+        if (!existing) {
+          await tx.calendarEvent.create({
+            data: {
+              organizationId: connection.organizationId,
+              connectionId: connection.id,
+              externalCalendarId: calendarId,
+              externalEventId: change.event.externalId,
+              etag: change.event.version,
+              contentHash: hash,
+              syncDirection: 'inbound',
+              externalUpdatedAt,
+              lastSyncedAt: now,
+              ...fields,
+            },
+          });
+          counts.upserted += 1;
+        } else if (existing.contentHash === hash) {
+          // Same content (e.g. our own write coming back): write nothing, or only the new version tag.
+          if (existing.etag !== change.event.version) {
+            await tx.calendarEvent.update({ where: { id: existing.id }, data: { etag: change.event.version, lastSyncedAt: now } });
+          } else if (fullPass) {
+            seenUnchanged.push(existing.id);
+          }
+          counts.unchanged += 1;
+        } else {
+          await tx.calendarEvent.update({
+            where: { id: existing.id },
+            data: { etag: change.event.version, contentHash: hash, externalUpdatedAt, lastSyncedAt: now, ...fields },
+          });
+          if (existing.activityId) {
+            await tx.crmActivity.update({
+              where: { id: existing.activityId },
+              data: {
+                subject: fields.title ?? undefined,
+                startAt: fields.startAt,
+                endAt: fields.endAt,
+                status: fields.status === 'cancelled' ? 'cancelled' : 'scheduled',
+              },
+            });
+          }
+          counts.upserted += 1;
+        }
+      }
+      // A full pass marks what it saw, so its end can tell which events the provider no longer has.
+      if (seenUnchanged.length) {
+        await tx.calendarEvent.updateMany({ where: { id: { in: seenUnchanged } }, data: { lastSyncedAt: now } });
+      }
+      await tx.connectionCalendar.update({
+        where: { id: calendarRowId },
+        data: { syncCursor: JSON.stringify(nextCursor), ...(nextCursor.fullPassStartedAt ? {} : { lastSyncAt: now }) },
+      });
+    });
+    return counts;
+  }
+
+  /** After a complete full pass: inbound events of the calendar it did not see are gone at the provider. */
+  async function reconcileFullPass(connectionId: string, calendarId: string, passStartedAt: Date): Promise<number> {
+    const { count } = await db.calendarEvent.updateMany({
+      where: {
+        connectionId,
+        externalCalendarId: calendarId,
+        // Our own meetings leave only through explicit deletions, never by absence from a listing.
+        syncDirection: 'inbound',
+        status: { not: 'cancelled' },
+        lastSyncedAt: { lt: passStartedAt },
+      },
+      data: { status: 'cancelled' },
+    });
+    return count;
+  }
+
+  async function syncCalendar(
+    connection: { id: string; organizationId: string; provider: string },
+    calendar: { id: string; externalCalendarId: string; syncCursor: string | null },
+    totals: PageCounts & { fullResync: boolean },
+  ): Promise<void> {
+    const adapter = providers.get(connection.provider).adapter;
+    let cursor = parseStoredCursor(calendar.syncCursor);
+    if (cursor.position === null && !cursor.fullPassStartedAt) cursor = { position: null, fullPassStartedAt: new Date().toISOString() };
+    let pages = 0;
+    for (;;) {
+      let page;
+      try {
+        page = await tokens.withAccessToken(connection.id, (auth) =>
+          adapter.fetchChanges(auth, { calendarId: calendar.externalCalendarId, position: cursor.position }),
+        );
+      } catch (error) {
+        if (!isProviderError(error, 'cursor_expired')) throw error;
+        // The provider wants a full resync: start over from nothing, never loop on the dead cursor.
+        logger.info({ connectionId: connection.id }, 'sync cursor expired; starting a full resync');
+        totals.fullResync = true;
+        cursor = { position: null, fullPassStartedAt: new Date().toISOString() };
+        continue;
+      }
+      const done = page.next.kind === 'done';
+      const next: StoredCursor = done
+        ? { position: page.next.kind === 'done' ? page.next.cursor : null }
+        : { position: page.next.kind === 'page' ? page.next.position : null, fullPassStartedAt: cursor.fullPassStartedAt };
+      const counts = await applyChanges(connection, calendar.externalCalendarId, page.changes, next, calendar.id, Boolean(cursor.fullPassStartedAt));
+      totals.upserted += counts.upserted;
+      totals.deleted += counts.deleted;
+      totals.unchanged += counts.unchanged;
+      pages += 1;
+      heartbeat({ calendarId: calendar.externalCalendarId, pages });
+      // Cancelled (e.g. the worker is shutting down): stop between pages; the next attempt resumes from the
+      // position committed with the last page.
+      if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('sync interrupted; resumes from the last committed page');
+      if (done) {
+        if (cursor.fullPassStartedAt) {
+          totals.deleted += await reconcileFullPass(connection.id, calendar.externalCalendarId, new Date(cursor.fullPassStartedAt));
+        }
+        return;
+      }
+      cursor = next;
+    }
+  }
+
+  async function listUpcomingMeetings(input: { connectionId: string; horizonMinutes: number }): Promise<UpcomingMeeting[]> {
+    const now = new Date();
+    const events = await db.calendarEvent.findMany({
+      where: {
+        connectionId: input.connectionId,
+        status: { not: 'cancelled' },
+        allDay: false,
+        eventKind: { not: 'seriesMaster' },
+        startAt: { gt: now, lte: new Date(now.getTime() + input.horizonMinutes * 60_000) },
+      },
+      orderBy: { startAt: 'asc' },
+      take: 200,
+      select: { id: true, startAt: true },
+    });
+    return events.map((event) => ({ eventId: event.id, startAt: event.startAt.toISOString() }));
+  }
+
+  return {
+    async syncConnection(input: { connectionId: string; reminderHorizonMinutes: number }): Promise<SyncResult> {
+      const connection = await loadActiveConnection(db, input.connectionId);
+      const calendars = await ensureCalendars(deps, connection);
+      const totals = { upserted: 0, deleted: 0, unchanged: 0, fullResync: false };
+      for (const calendar of calendars.filter((row) => row.syncEnabled)) {
+        await syncCalendar(connection, calendar, totals);
+      }
+      const [syncedEvents, upcoming, refreshed] = await Promise.all([
+        db.calendarEvent.count({ where: { connectionId: connection.id, status: { not: 'cancelled' } } }),
+        listUpcomingMeetings({ connectionId: connection.id, horizonMinutes: input.reminderHorizonMinutes }),
+        db.calendarConnection.findUnique({ where: { id: connection.id }, select: { tokenExpiresAt: true } }),
+      ]);
+      logger.info({ connectionId: connection.id, ...totals }, 'sync finished');
+      return { ...totals, syncedEvents, upcoming, tokenExpiresAt: refreshed?.tokenExpiresAt?.toISOString() };
+    },
+    listUpcomingMeetings,
+  };
+}

@@ -1,0 +1,44 @@
+// The connection workflow's activities as the workflow sees them: inputs and results carry ids, times and
+// counts only, never a token or an attendee's email (workflow history is visible to operators).
+import type { ResolvedMeeting, MeetingChange } from '../../domain/meeting';
+import type { UpcomingMeeting } from '../../domain/reminders';
+import type { ModuleSettings } from '../../domain/settings';
+import type { ConnectionHealth, ScheduledMeeting } from '../../workflows/connection/messages';
+
+export interface ConnectionContext {
+  settings: ModuleSettings;
+  /** Health as stored (e.g. needs_reconnect recorded by a failed refresh outside the workflow). */
+  storedHealth: ConnectionHealth;
+  tokenExpiresAt?: string;
+  pushChannelExpiresAt?: string;
+  syncedEvents: number;
+  migrationRequired: boolean;
+}
+
+export interface SyncResult {
+  upserted: number;
+  deleted: number;
+  unchanged: number;
+  fullResync: boolean;
+  syncedEvents: number;
+  /** Meetings starting within the requested horizon (for reminders), earliest first. */
+  upcoming: UpcomingMeeting[];
+  tokenExpiresAt?: string;
+}
+
+export interface ConnectionActivities {
+  loadConnectionContext(connectionId: string): Promise<ConnectionContext>;
+  syncConnection(input: { connectionId: string; reminderHorizonMinutes: number }): Promise<SyncResult>;
+  listUpcomingMeetings(input: { connectionId: string; horizonMinutes: number }): Promise<UpcomingMeeting[]>;
+  refreshConnectionToken(connectionId: string): Promise<{ tokenExpiresAt: string }>;
+  recordConnectionHealth(input: { connectionId: string; health: ConnectionHealth; errorCode?: string }): Promise<void>;
+  deliverReminder(input: { connectionId: string; eventId: string; startAt: string; leadMinutes: number }): Promise<'delivered' | 'duplicate' | 'stale'>;
+  ensurePushChannels(connectionId: string): Promise<{ expiresAt?: string }>;
+  stopPushChannels(connectionId: string): Promise<void>;
+  scheduleMeeting(input: { connectionId: string; requestId: string; meeting: ResolvedMeeting }): Promise<ScheduledMeeting>;
+  rescheduleMeeting(input: { connectionId: string; eventId: string; change: MeetingChange; defaultDurationMinutes: number }): Promise<ScheduledMeeting>;
+  cancelMeeting(input: { connectionId: string; eventId: string }): Promise<void>;
+  revokeConnectionTokens(connectionId: string): Promise<void>;
+  markDisconnected(connectionId: string): Promise<void>;
+  migrateConnectionTokens(connectionId: string): Promise<{ migrated: boolean }>;
+}

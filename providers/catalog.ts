@@ -1,0 +1,126 @@
+// The providers this service knows, each as one entry: what a UI shows, what it can do, and how to build
+// its adapter and default OAuth client from configuration. Real credentials
+// (GOOGLE_CALENDAR_CLIENT_ID/_SECRET, MICROSOFT_CALENDAR_CLIENT_ID/_SECRET) select the real provider;
+// without them the provider is the local sandbox fake (SANDBOX_GOOGLE_URL, SANDBOX_MICROSOFT_URL).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { GOOGLE_SANDBOX_CLIENT } from '../fakes/google/server';
+import { SANDBOX_MICROSOFT_CLIENT } from '../fakes/microsoft/server';
+import { createGoogleProvider, GOOGLE_PRODUCTION_ENDPOINTS, GOOGLE_SCOPES, type GoogleEndpoints, type GoogleProviderOptions } from './google';
+import { createMicrosoftProvider, MICROSOFT_PRODUCTION_ENDPOINTS, MICROSOFT_SCOPES, type MicrosoftEndpoints } from './microsoft';
+import { ProviderRegistry, type ProviderDescriptor, type ProviderRuntime } from './registry';
+
+export const GOOGLE_DESCRIPTOR: ProviderDescriptor = {
+  id: 'google',
+  displayName: 'Google Calendar',
+  description: 'Sync events with Google Calendar and schedule meetings into it.',
+  icon: '/static/providers/google.svg',
+  scopes: GOOGLE_SCOPES,
+  capabilities: {
+    freeBusy: true,
+    push: 'watch-channel',
+    maxPushTtlMinutes: 7 * 24 * 60, // Google's default (and usual maximum) channel ttl: 604800 s
+    idempotentCreate: true,
+    conditionalUpdate: true,
+    rotatesRefreshTokens: false,
+  },
+};
+
+export const MICROSOFT_DESCRIPTOR: ProviderDescriptor = {
+  id: 'microsoft',
+  displayName: 'Microsoft Outlook',
+  description: 'Sync events with Outlook / Microsoft 365 calendars and schedule meetings into them.',
+  icon: '/static/providers/microsoft.svg',
+  scopes: MICROSOFT_SCOPES,
+  capabilities: {
+    freeBusy: true,
+    push: 'subscription',
+    maxPushTtlMinutes: 4230, // Graph's limit for Outlook event subscriptions
+    idempotentCreate: true,
+    conditionalUpdate: true,
+    rotatesRefreshTokens: true,
+  },
+};
+
+export function googleRuntime(options: {
+  endpoints: GoogleEndpoints;
+  client: { clientId: string; clientSecret: string };
+  mode: ProviderRuntime['mode'];
+  adapterOptions?: GoogleProviderOptions;
+}): ProviderRuntime {
+  return {
+    descriptor: GOOGLE_DESCRIPTOR,
+    adapter: createGoogleProvider(options.endpoints, options.adapterOptions),
+    defaultClient: options.client,
+    mode: options.mode,
+  };
+}
+
+export function microsoftRuntime(options: {
+  endpoints: MicrosoftEndpoints;
+  client: { clientId: string; clientSecret: string };
+  mode: ProviderRuntime['mode'];
+  ca?: string;
+}): ProviderRuntime {
+  return {
+    descriptor: MICROSOFT_DESCRIPTOR,
+    adapter: createMicrosoftProvider(options.endpoints, options.ca ? { ca: options.ca } : {}),
+    defaultClient: options.client,
+    mode: options.mode,
+  };
+}
+
+export function googleSandboxEndpoints(baseUrl: string): GoogleEndpoints {
+  const base = baseUrl.replace(/\/$/, '');
+  return {
+    authorizeUrl: `${base}/o/oauth2/v2/auth`,
+    tokenUrl: `${base}/token`,
+    revokeUrl: `${base}/revoke`,
+    userinfoUrl: `${base}/oauth2/v3/userinfo`,
+    apiRootUrl: `${base}/`,
+  };
+}
+
+export function microsoftSandboxEndpoints(baseUrl: string): MicrosoftEndpoints {
+  const base = baseUrl.replace(/\/$/, '');
+  return { authorityUrl: `${base}/common`, graphBaseUrl: base };
+}
+
+export function providerRegistryFromEnv(env: NodeJS.ProcessEnv, dataDir: string): ProviderRegistry {
+  const google =
+    env.GOOGLE_CALENDAR_CLIENT_ID && env.GOOGLE_CALENDAR_CLIENT_SECRET
+      ? googleRuntime({
+          endpoints: GOOGLE_PRODUCTION_ENDPOINTS,
+          client: { clientId: env.GOOGLE_CALENDAR_CLIENT_ID, clientSecret: env.GOOGLE_CALENDAR_CLIENT_SECRET },
+          mode: 'production',
+        })
+      : googleRuntime({
+          endpoints: googleSandboxEndpoints(env.SANDBOX_GOOGLE_URL ?? 'http://127.0.0.1:4010'),
+          client: GOOGLE_SANDBOX_CLIENT,
+          mode: 'sandbox',
+        });
+  const microsoft =
+    env.MICROSOFT_CALENDAR_CLIENT_ID && env.MICROSOFT_CALENDAR_CLIENT_SECRET
+      ? microsoftRuntime({
+          endpoints: env.MICROSOFT_TENANT
+            ? { ...MICROSOFT_PRODUCTION_ENDPOINTS, authorityUrl: `https://login.microsoftonline.com/${env.MICROSOFT_TENANT}` }
+            : MICROSOFT_PRODUCTION_ENDPOINTS,
+          client: { clientId: env.MICROSOFT_CALENDAR_CLIENT_ID, clientSecret: env.MICROSOFT_CALENDAR_CLIENT_SECRET },
+          mode: 'production',
+        })
+      : microsoftRuntime({
+          endpoints: microsoftSandboxEndpoints(env.SANDBOX_MICROSOFT_URL ?? 'https://127.0.0.1:4011'),
+          client: { ...SANDBOX_MICROSOFT_CLIENT },
+          mode: 'sandbox',
+          ca: readSandboxCa(env.SANDBOX_TLS_DIR ?? path.join(dataDir, 'sandbox-tls')),
+        });
+  return new ProviderRegistry([google, microsoft]);
+}
+
+function readSandboxCa(dir: string): string | undefined {
+  try {
+    return readFileSync(path.join(dir, 'ca.pem'), 'utf8');
+  } catch {
+    return undefined; // the sandbox has not run yet; its calls will fail until it has
+  }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm test`: set-up (dependencies, Temporal CLI, a local PostgreSQL) then the type check and every test.
+# Extra arguments go to jest, e.g. `npm test -- test/unit`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/ensure-deps.sh
+TEMPORAL_CLI="$(bash scripts/temporal-cli.sh)"
+export TEMPORAL_CLI
+if [ -z "${TEST_POSTGRES_URL:-}" ] && [ "${SKIP_POSTGRES_TESTS:-}" != "1" ]; then
+  # The data-layer tests also run on a real PostgreSQL; this installs and starts one if needed.
+  TEST_POSTGRES_URL="$(bash scripts/postgres-local.sh)"
+  export TEST_POSTGRES_URL
+fi
+echo "[test] type check" >&2
+npx tsc -p .
+echo "[test] jest" >&2
+exec npx jest "$@"

@@ -1,0 +1,37 @@
+// The long-lived objects every process needs (database, vault, providers, token service), built once from
+// configuration. The worker and the API build the same set; tests build it against the fakes.
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { createLogger } from '../config/logger';
+import { createDb, type Db } from '../db/client';
+import type { ProviderRegistry } from '../providers/registry';
+import { providerRegistryFromEnv } from '../providers/catalog';
+import { loadStartupKeyring } from '../vault/development-keyring';
+import type { Keyring } from '../vault/keyring';
+import { Vault } from '../vault/vault';
+import { OAuthClientResolver } from './oauth-clients';
+import { TokenService } from './token-service';
+
+export interface ServiceDependencies {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  vault: Vault;
+  providers: ProviderRegistry;
+  oauthClients: OAuthClientResolver;
+  tokens: TokenService;
+}
+
+export function createServiceDependencies(
+  config: Config,
+  overrides: { db?: Db; logger?: Logger; keyring?: Keyring; providers?: ProviderRegistry; component?: string } = {},
+): ServiceDependencies {
+  const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL, name: overrides.component });
+  const db = overrides.db ?? createDb(config.DATABASE_URL);
+  const keyring = overrides.keyring ?? loadStartupKeyring({ dataDir: config.DATA_DIR }).keyring;
+  const vault = new Vault(db, keyring);
+  const providers = overrides.providers ?? providerRegistryFromEnv(process.env, config.DATA_DIR);
+  const oauthClients = new OAuthClientResolver({ db, vault, providers });
+  const tokens = new TokenService({ db, vault, providers, oauthClients, logger: logger.child({ component: 'tokens' }) });
+  return { config, logger, db, vault, providers, oauthClients, tokens };
+}

@@ -1,0 +1,19 @@
+// Connects a sandbox calendar account end to end, as a user would: start connecting, consent at the fake's
+// authorize endpoint, then the OAuth callback (ConnectionService, which the API's callback route calls).
+import { ConnectionService } from '../../services/connections';
+import { connectionWorkflowId } from '../../workflows/connection/messages';
+import type { TestStack } from './stack';
+
+export async function connectSandboxAccount(
+  stack: TestStack,
+  input: { provider: 'google' | 'microsoft'; email: string; organizationId?: string; userId?: string },
+): Promise<{ connectionId: string; workflowId: string }> {
+  const service = new ConnectionService({ ...stack.deps, temporal: stack.temporal });
+  const organizationId = input.organizationId ?? 'acme';
+  const userId = input.userId ?? 'alice';
+  const { authorizationUrl } = await service.startConnecting({ organizationId, userId, provider: input.provider, loginHint: input.email });
+  const fake = input.provider === 'google' ? stack.google : stack.microsoft;
+  const { code, state } = await fake.authorize(authorizationUrl, input.email);
+  const { connectionId } = await service.completeConnecting({ provider: input.provider, state, code });
+  return { connectionId, workflowId: connectionWorkflowId(connectionId) };
+}

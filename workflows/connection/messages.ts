@@ -1,0 +1,104 @@
+// The connection workflow's public surface: its id scheme, input, signals, updates and queries. The API
+// imports only this file (and never the workflow body), so the contract between them is here in one place.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { MeetingChangeInput, MeetingFieldsInput } from '../../domain/meeting';
+import type { ModuleSettings } from '../../domain/settings';
+
+/** One workflow per connection; a repeated start with this id is rejected by Temporal, never duplicated. */
+export const connectionWorkflowId = (connectionId: string): string => `calendar-connection:${connectionId}`;
+
+export type ConnectionHealth = 'active' | 'needs_reconnect' | 'error' | 'disconnected';
+
+export interface ConnectionWorkflowInput {
+  connectionId: string;
+  organizationId: string;
+  userId: string;
+  provider: 'google' | 'microsoft';
+  /** State carried across continue-as-new (absent on the first run). */
+  carried?: CarriedState;
+  /** Continue as new past this many history events (default HISTORY_EVENT_LIMIT); tests lower it. */
+  historyEventLimit?: number;
+}
+
+export interface LastError {
+  code: string;
+  message: string;
+  at: string;
+}
+
+export interface SyncOutcome {
+  at: string;
+  outcome: 'ok' | 'error';
+  upserted: number;
+  deleted: number;
+  unchanged: number;
+  fullResync: boolean;
+}
+
+export interface CarriedState {
+  health: ConnectionHealth;
+  lastSync?: SyncOutcome;
+  lastError?: LastError;
+  syncRequested: boolean;
+  reconnectRequested: boolean;
+  disconnectRequested: boolean;
+  migrateRequested: boolean;
+  generation: number;
+}
+
+export interface ConnectionStatus {
+  connectionId: string;
+  health: ConnectionHealth;
+  lastSync?: SyncOutcome;
+  nextSyncAt?: string;
+  lastError?: LastError;
+  syncedEvents: number;
+  pendingReminders: number;
+  nextReminderAt?: string;
+  pushChannelExpiresAt?: string;
+  tokenExpiresAt?: string;
+  settings?: ModuleSettings;
+  historyLength: number;
+  /** How many times this workflow continued as new (each run starts a fresh history). */
+  generation: number;
+}
+
+export interface ScheduledMeeting {
+  eventId: string;
+  externalEventId: string;
+  activityId: string;
+  calendarId: string;
+  start: string;
+  end: string;
+  durationMinutes: number;
+}
+
+export interface ScheduleMeetingInput extends MeetingFieldsInput {
+  /** Client-supplied idempotency key (the API's Idempotency-Key header): same key, same meeting. */
+  requestId: string;
+}
+
+export interface RescheduleMeetingInput {
+  requestId: string;
+  eventId: string;
+  change: MeetingChangeInput;
+}
+
+export interface CancelMeetingInput {
+  requestId: string;
+  eventId: string;
+}
+
+export const scheduleMeetingUpdate = defineUpdate<ScheduledMeeting, [ScheduleMeetingInput]>('scheduleMeeting');
+export const rescheduleMeetingUpdate = defineUpdate<ScheduledMeeting, [RescheduleMeetingInput]>('rescheduleMeeting');
+export const cancelMeetingUpdate = defineUpdate<{ eventId: string; cancelled: true }, [CancelMeetingInput]>('cancelMeeting');
+
+export const syncNowSignal = defineSignal<[{ reason: 'push' | 'manual' | 'settings' }?]>('syncNow');
+export const disconnectSignal = defineSignal('disconnect');
+/** New tokens were stored by the OAuth callback: resume calling the provider. */
+export const reconnectSignal = defineSignal('reconnect');
+export const settingsChangedSignal = defineSignal('settingsChanged');
+/** Move this connection's legacy plaintext tokens into the vault. */
+export const migrateSignal = defineSignal('migrate');
+
+export const statusQuery = defineQuery<ConnectionStatus>('status');
