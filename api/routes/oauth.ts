@@ -1,6 +1,6 @@
 // GET /v1/oauth/:provider/callback: where the provider sends the browser after consent. No API token
 // (the browser carries none): the single-use, expiring state ties the request to the user who started it.
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { isProviderError } from '../../providers/errors';
 import { OAuthFlowError } from '../../services/connections';
 import type { ApiContext } from '../dependencies';
@@ -27,21 +27,19 @@ export const oauthRouteDocs: RouteDoc[] = [
   },
 ];
 
-function successPage(response: Response, result: { connectionId: string; provider: string }) {
-  response.format({
-    html: () => {
-      // Nothing user-controlled is interpolated: the id is a UUID and the provider an enum value.
-      response
-        .type('html')
-        .send(
-          `<!doctype html><html><head><meta charset="utf-8"><title>Calendar connected</title></head>` +
-            `<body><h1>Calendar connected</h1><p>Your ${result.provider} calendar is connected. You can close this window.</p></body></html>`,
-        );
-    },
-    default: () => {
-      response.json({ connectionId: result.connectionId, provider: result.provider, status: 'connected' });
-    },
-  });
+/** JSON unless the client prefers HTML (a browser following the redirect sends Accept: text/html,...). */
+function successPage(request: Request, response: Response, result: { connectionId: string; provider: string }) {
+  if (request.accepts(['json', 'html']) === 'html') {
+    // Nothing user-controlled is interpolated: the id is a UUID and the provider an enum value.
+    response
+      .type('html')
+      .send(
+        `<!doctype html><html><head><meta charset="utf-8"><title>Calendar connected</title></head>` +
+          `<body><h1>Calendar connected</h1><p>Your ${result.provider} calendar is connected. You can close this window.</p></body></html>`,
+      );
+    return;
+  }
+  response.json({ connectionId: result.connectionId, provider: result.provider, status: 'connected' });
 }
 
 export function oauthRouter({ connections, apiConfig, logger }: ApiContext): Router {
@@ -75,7 +73,7 @@ export function oauthRouter({ connections, apiConfig, logger }: ApiContext): Rou
       response.redirect(302, target.toString());
       return;
     }
-    successPage(response, { connectionId: result.connectionId, provider });
+    successPage(request, response, { connectionId: result.connectionId, provider });
   });
   return router;
 }

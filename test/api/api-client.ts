@@ -1,0 +1,82 @@
+// A small HTTP client for the API tests: JSON in, JSON (or text) out, the status and headers kept, and a
+// helper that connects a sandbox account through the real endpoints (start, consent at the fake, callback).
+import { ALL_PERMISSIONS } from '../../api/auth/permissions';
+import type { TestStack } from '../helpers/stack';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+export async function call<T = any>(
+  stack: TestStack,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) body = options.rawBody;
+  else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${stack.apiUrl}${path}`, { method, headers, body, redirect: 'manual' });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, body: parsed as T, text, headers: response.headers };
+}
+
+export function tokenFor(stack: TestStack, org: string, user: string, permissions: string[] = ALL_PERMISSIONS) {
+  return stack.signToken({ org, user, permissions });
+}
+
+/** POST /v1/connections -> consent at the fake -> GET the callback, as a browser would. */
+export async function connectThroughApi(
+  stack: TestStack,
+  input: { token: string; provider: 'google' | 'microsoft'; email: string },
+): Promise<{ connectionId: string }> {
+  const started = await call(stack, 'POST', '/v1/connections', { token: input.token, body: { provider: input.provider, loginHint: input.email } });
+  if (started.status !== 201) throw new Error(`start connecting: ${started.status} ${started.text}`);
+  const fake = input.provider === 'google' ? stack.google : stack.microsoft;
+  fake.ensureAccount(input.email);
+  const { code, state } = await fake.authorize(started.body.authorizationUrl, input.email);
+  const callback = await call(stack, 'GET', `/v1/oauth/${input.provider}/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`);
+  if (callback.status !== 200) throw new Error(`callback: ${callback.status} ${callback.text}`);
+  return { connectionId: callback.body.connectionId };
+}
+
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await probe();
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 400)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Row counts of every table a request could change: equal before and after means nothing changed. */
+export async function rowCounts(stack: TestStack): Promise<Record<string, number>> {
+  const db = stack.deps.db;
+  const [connections, events, activities, settings, states, organizations, credentials, pushChannels] = await Promise.all([
+    db.calendarConnection.count(),
+    db.calendarEvent.count(),
+    db.crmActivity.count(),
+    db.moduleSettings.count(),
+    db.oAuthState.count(),
+    db.organization.count(),
+    db.credential.count(),
+    db.pushChannel.count(),
+  ]);
+  return { connections, events, activities, settings, states, organizations, credentials, pushChannels };
+}
