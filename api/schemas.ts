@@ -1,7 +1,7 @@
 // Every request and response shape of the API as zod schemas. Handlers validate with these, and
 // api/openapi.ts turns the very same objects into the OpenAPI document, so the two cannot drift.
 import { z } from 'zod';
-import { meetingChangeSchema, meetingFieldsSchema, requestIdSchema } from '../domain/meeting';
+import { meetingFieldsSchema, requestIdSchema } from '../domain/meeting';
 import { moduleSettingsPatchSchema, moduleSettingsSchema } from '../domain/settings';
 
 export const MAX_PAGE_SIZE = 500;
@@ -31,7 +31,24 @@ export const createConnectionBody = z.strictObject({
 });
 
 export const scheduleMeetingBody = meetingFieldsSchema;
-export const rescheduleMeetingBody = meetingChangeSchema;
+/**
+ * A reschedule names only what changes. Built from the meeting fields without their defaults: the shared
+ * meetingChangeSchema keeps `timeZone`/`attendees` defaults, so `{}` would pass and an absent field would
+ * read as "reset to UTC / no attendees" (reported to the workflow owner).
+ */
+const meetingShape = meetingFieldsSchema.shape;
+export const rescheduleMeetingBody = z
+  .strictObject({
+    title: meetingShape.title,
+    start: meetingShape.start,
+    durationMinutes: meetingShape.durationMinutes,
+    timeZone: meetingShape.timeZone.unwrap(),
+    attendees: meetingShape.attendees.unwrap(),
+    description: meetingShape.description,
+    location: meetingShape.location,
+  })
+  .partial()
+  .refine((change) => Object.keys(change).length > 0, { error: 'name at least one field to change' });
 
 const eventsQueryShape = {
   from: isoDateTime.optional(),

@@ -11,7 +11,7 @@ import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporal
 import { createApp } from '../../api/app';
 import { publicPart, SIGNING_ALGORITHM } from '../../api/auth/development-key';
 import { signApiToken } from '../../api/auth/signer';
-import { loadApiConfig } from '../../api/config';
+import { loadApiConfig, type ApiConfig } from '../../api/config';
 import { exportJWK, generateKeyPair } from 'jose';
 import { loadConfig } from '../../config';
 import { createLogger } from '../../config/logger';
@@ -43,6 +43,8 @@ export interface TestStack {
   close(): Promise<void>;
   /** A valid API token for this stack's API (its own signing key); `ttlSeconds` may be negative (expired). */
   signToken(claims: { org: string; user: string; permissions: string[]; ttlSeconds?: number }): Promise<string>;
+  /** The API settings the stack's app runs with (its JWT key), to build another app with other limits. */
+  apiConfig: ApiConfig;
 }
 
 export interface TestStackOptions {
@@ -133,6 +135,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     logs,
     startWorker,
     stopWorker,
+    apiConfig,
     signToken: (claims) =>
       signApiToken(privateJwk, { organizationId: claims.org, userId: claims.user, permissions: claims.permissions, ttlSeconds: claims.ttlSeconds }),
     async restartWorker() {
