@@ -82,11 +82,12 @@ export function updateFailureToApiError(error: unknown): ApiError | undefined {
       return new ApiError(409, 'reconnect_required', 'The calendar account revoked access; reconnect it');
     case 'rate_limited':
       return new ApiError(503, 'provider_rate_limited', 'The calendar provider is rate limiting; retry later', undefined, { 'Retry-After': '30' });
+    case 'reconnect_required':
+      return new ApiError(409, 'reconnect_required', 'The connection needs reconnecting');
+    case 'connection_disconnected':
+      return new ApiError(409, 'connection_disconnected', 'The connection is disconnected');
     default:
       break;
   }
-  // The workflow's validator rejects an inactive connection with a plain error message.
-  if (/needs reconnecting/i.test(message)) return new ApiError(409, 'reconnect_required', 'The connection needs reconnecting');
-  if (/disconnected/i.test(message)) return new ApiError(409, 'connection_disconnected', 'The connection is disconnected');
   return new ApiError(502, 'provider_error', 'The meeting could not be written to the calendar');
 }

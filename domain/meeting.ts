@@ -27,7 +27,8 @@ const attendeeSchema = z.strictObject({
   optional: z.boolean().optional(),
 });
 
-export const meetingFieldsSchema = z.strictObject({
+// The fields without defaults: a reschedule must not turn "not mentioned" into "UTC, no attendees".
+const meetingFieldShapes = {
   title: z.string().trim().min(1, { error: 'must not be empty' }).max(255),
   /** ISO-8601 date-time with an offset, e.g. 2026-12-01T15:00:00+01:00. */
   start: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' }),
@@ -35,12 +36,20 @@ export const meetingFieldsSchema = z.strictObject({
     .number({ error: durationMessage })
     .int({ error: durationMessage })
     .min(DURATION.min, { error: durationMessage })
-    .max(DURATION.max, { error: durationMessage })
-    .optional(),
-  timeZone: timeZoneSchema.default('UTC'),
-  attendees: z.array(attendeeSchema).max(100, { error: 'at most 100 attendees' }).default([]),
-  description: z.string().max(8000).optional(),
-  location: z.string().max(1000).optional(),
+    .max(DURATION.max, { error: durationMessage }),
+  timeZone: timeZoneSchema,
+  attendees: z.array(attendeeSchema).max(100, { error: 'at most 100 attendees' }),
+  description: z.string().max(8000),
+  location: z.string().max(1000),
+};
+
+export const meetingFieldsSchema = z.strictObject({
+  ...meetingFieldShapes,
+  durationMinutes: meetingFieldShapes.durationMinutes.optional(),
+  timeZone: meetingFieldShapes.timeZone.default('UTC'),
+  attendees: meetingFieldShapes.attendees.default([]),
+  description: meetingFieldShapes.description.optional(),
+  location: meetingFieldShapes.location.optional(),
   contactId: z.string().min(1).max(128).optional(),
 });
 
@@ -49,9 +58,9 @@ export type MeetingFields = z.infer<typeof meetingFieldsSchema>;
 export type MeetingFieldsInput = z.input<typeof meetingFieldsSchema>;
 
 /** A reschedule: any subset of the fields (the rest stays). */
-export const meetingChangeSchema = meetingFieldsSchema
+export const meetingChangeSchema = z
+  .strictObject(meetingFieldShapes)
   .partial()
-  .omit({ contactId: true })
   .refine((change) => Object.keys(change).length > 0, { error: 'name at least one field to change' });
 
 export type MeetingChange = z.infer<typeof meetingChangeSchema>;

@@ -15,7 +15,7 @@ export const OAUTH_STATE_TTL_MS = 10 * 60_000;
 
 export class OAuthFlowError extends Error {
   constructor(
-    readonly code: 'invalid_state' | 'expired_state' | 'provider_denied' | 'exchange_failed',
+    readonly code: 'invalid_state' | 'expired_state' | 'provider_denied' | 'exchange_failed' | 'account_mismatch',
     message: string,
   ) {
     super(message);
@@ -101,6 +101,13 @@ export class ConnectionService {
     });
     const email = (await runtime.adapter.getAccountEmail({ accessToken: tokenSet.accessToken })).toLowerCase();
 
+    if (pending.reconnectConnectionId) {
+      // Reconnecting must restore the same calendar account, not quietly connect another one.
+      const target = await db.calendarConnection.findUnique({ where: { id: pending.reconnectConnectionId } });
+      if (!target || target.externalAccountEmail !== email || target.provider !== input.provider) {
+        throw new OAuthFlowError('account_mismatch', 'Reconnect with the same calendar account the connection was made with');
+      }
+    }
     await db.organization.upsert({ where: { id: pending.organizationId }, create: { id: pending.organizationId }, update: {} });
     const existing = await db.calendarConnection.findUnique({
       where: { organizationId_provider_externalAccountEmail: { organizationId: pending.organizationId, provider: input.provider, externalAccountEmail: email } },

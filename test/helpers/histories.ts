@@ -1,8 +1,9 @@
 // Records the histories of the workflows a test file ran, for the replay test. Runs only when
-// RECORD_HISTORIES=1 (npm run test:record-histories); the recorded files are committed.
+// RECORD_HISTORIES=1 (npm run test:record-histories); the recorded files are committed. Exported with the
+// Temporal CLI (`temporal workflow show --output json`), the format the SDK's replayer reads.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestStack } from './stack';
 
 export const HISTORIES_DIR = path.join(__dirname, '..', 'workflows', 'histories');
@@ -10,11 +11,16 @@ export const HISTORIES_DIR = path.join(__dirname, '..', 'workflows', 'histories'
 export async function recordHistoriesIfAsked(stack: TestStack, prefix: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   mkdirSync(HISTORIES_DIR, { recursive: true });
-  let index = 0;
+  const executions: Array<{ workflowId: string; runId: string; type: string }> = [];
   for await (const execution of stack.temporal.workflow.list({ query: `TaskQueue = '${stack.taskQueue}'` })) {
-    const handle = stack.temporal.workflow.getHandle(execution.workflowId, execution.runId);
-    const history = await handle.fetchHistory();
-    const file = path.join(HISTORIES_DIR, `${prefix}-${String(index++).padStart(2, '0')}-${execution.type}.json`);
-    writeFileSync(file, historyToJSON(history));
+    executions.push({ workflowId: execution.workflowId, runId: execution.runId, type: execution.type });
   }
+  executions.forEach((execution, index) => {
+    const json = execFileSync(
+      process.env.TEMPORAL_TEST_BINARY!,
+      ['workflow', 'show', '--address', process.env.TEMPORAL_TEST_ADDRESS!, '--workflow-id', execution.workflowId, '--run-id', execution.runId, '--output', 'json'],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    writeFileSync(path.join(HISTORIES_DIR, `${prefix}-${String(index).padStart(2, '0')}-${execution.type}.json`), json);
+  });
 }

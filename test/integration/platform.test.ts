@@ -42,13 +42,18 @@ describe('platform', () => {
     }
   });
 
+  const authorized = async () => ({
+    authorization: `Bearer ${await stack.signToken({ org: 'acme', user: 'operator', permissions: ['ce.calendar.view'] })}`,
+  });
+
   it('round-trips a probe: API -> workflow -> activity -> database -> query', async () => {
-    const started = await fetch(`${stack.apiUrl}/v1/diagnostics/probes`, { method: 'POST' });
+    const headers = await authorized();
+    const started = await fetch(`${stack.apiUrl}/v1/diagnostics/probes`, { method: 'POST', headers });
     expect(started.status).toBe(202);
     const { probeId } = (await started.json()) as { probeId: string };
 
     const status = await waitFor(
-      async () => (await fetch(`${stack.apiUrl}/v1/diagnostics/probes/${probeId}`)).json() as Promise<{ state: string; workerId?: string }>,
+      async () => (await fetch(`${stack.apiUrl}/v1/diagnostics/probes/${probeId}`, { headers })).json() as Promise<{ state: string; workerId?: string }>,
       (body) => body.state === 'completed',
       { what: 'probe completion' },
     );
@@ -58,8 +63,9 @@ describe('platform', () => {
   });
 
   it('answers 404 for an unknown probe and 400 for a malformed id', async () => {
-    expect((await fetch(`${stack.apiUrl}/v1/diagnostics/probes/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
-    const bad = await fetch(`${stack.apiUrl}/v1/diagnostics/probes/not-a-uuid`);
+    const headers = await authorized();
+    expect((await fetch(`${stack.apiUrl}/v1/diagnostics/probes/00000000-0000-4000-8000-000000000000`, { headers })).status).toBe(404);
+    const bad = await fetch(`${stack.apiUrl}/v1/diagnostics/probes/not-a-uuid`, { headers });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string; message: string } }).error.message).toMatch(/^params\.probeId/);
   });

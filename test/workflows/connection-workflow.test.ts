@@ -37,8 +37,11 @@ describe('connection workflow', () => {
     stack = await startTestStack({ googlePageSize: 50 });
   });
   afterAll(async () => {
-    if (stack) await recordHistoriesIfAsked(stack, 'connection');
-    await stack?.close();
+    try {
+      if (stack) await recordHistoriesIfAsked(stack, 'connection');
+    } finally {
+      await stack?.close();
+    }
   });
 
   const status = (workflowId: string) => stack.temporal.workflow.getHandle(workflowId).query(statusQuery);
@@ -217,9 +220,14 @@ describe('connection workflow', () => {
     expect(await stack.deps.db.calendarEvent.count({ where: { connectionId, title: 'Quarterly review' } })).toBe(1);
 
     // Invalid input is rejected by the update validator, naming the field, writing nothing.
-    await expect(
-      handle.executeUpdate(scheduleMeetingUpdate, { args: [{ ...input, requestId: `req-${randomUUID()}`, durationMinutes: 5 }] }),
-    ).rejects.toThrow(/durationMinutes: must be a whole number of minutes from 15 to 480/);
+    const rejected = await handle
+      .executeUpdate(scheduleMeetingUpdate, { args: [{ ...input, requestId: `req-${randomUUID()}`, durationMinutes: 5 }] })
+      .then(() => undefined, (error: unknown) => error);
+    expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((rejected as WorkflowUpdateFailedError).cause).toMatchObject({
+      type: 'invalid_request',
+      message: 'durationMinutes: must be a whole number of minutes from 15 to 480',
+    });
     expect(await stack.deps.db.crmActivity.count({ where: { subject: 'Quarterly review' } })).toBe(1);
 
     // Reschedule and cancel propagate to the provider.
@@ -256,7 +264,9 @@ describe('connection workflow', () => {
       args: [{ requestId: `req-${randomUUID()}`, title: 'Soon', start: new Date(Date.now() + 5 * 60_000 + 60_000).toISOString() }],
     });
     const newStart = new Date(Date.now() + 5 * 60_000 + 4_000).toISOString();
-    await handle.executeUpdate(rescheduleMeetingUpdate, { args: [{ requestId: `req-${randomUUID()}`, eventId: scheduled.eventId, change: { start: newStart } }] });
+    const moved = await handle.executeUpdate(rescheduleMeetingUpdate, {
+      args: [{ requestId: `req-${randomUUID()}`, eventId: scheduled.eventId, change: { start: newStart } }],
+    });
 
     const notifications = await waitFor(
       () => stack.deps.db.notification.findMany({ where: { eventId: scheduled.eventId } }),
@@ -266,7 +276,9 @@ describe('connection workflow', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const all = await stack.deps.db.notification.findMany({ where: { eventId: scheduled.eventId } });
     expect(all).toHaveLength(1);
-    expect(all[0]!.dedupeKey).toContain(new Date(newStart).toISOString());
+    // Keyed by the moved start (as the provider stored it, to the second), not the original one.
+    expect(all[0]!.dedupeKey).toBe(`pre-meeting:${scheduled.eventId}:${moved.start}`);
+    expect(moved.start).not.toBe(scheduled.start);
     expect(notifications[0]!.type).toBe('calendar.pre_meeting');
   });
 
@@ -310,14 +322,15 @@ describe('connection workflow', () => {
     await stack.temporal.workflow.start('connectionWorkflow', {
       taskQueue: stack.taskQueue,
       workflowId,
-      args: [{ connectionId: connected.connectionId, organizationId: 'can-org', userId: 'alice', provider: 'google', historyEventLimit: 40 }],
+      args: [{ connectionId: connected.connectionId, organizationId: 'can-org', userId: 'alice', provider: 'google', historyEventLimit: 25 }],
     });
 
     const meetings: Promise<unknown>[] = [];
-    for (let i = 0; i < 15; i++) {
+    for (let i = 0; i < 40; i++) {
       stack.google.seedEvent(email, timed(60 + i, `Burst ${i}`));
       await handle.signal(syncNowSignal);
-      if (i % 5 === 0) {
+      if (i % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 300)); // let runs end mid-burst
+      if (i % 10 === 0) {
         const requestId = `req-can-${i}-${randomUUID()}`;
         meetings.push(
           handle.executeUpdate(scheduleMeetingUpdate, {
@@ -330,12 +343,12 @@ describe('connection workflow', () => {
     await Promise.all(meetings);
     await waitFor(
       () => stack.deps.db.calendarEvent.count({ where: { connectionId: connected.connectionId, title: { startsWith: 'Burst' } } }),
-      (count) => count === 15,
+      (count) => count === 40,
       { what: 'all provider changes synced across runs' },
     );
     const final = await waitFor(() => status(workflowId), (s) => s.generation >= 2, { what: 'continued as new at least twice' });
     expect(final.historyLength).toBeLessThan(200);
-    expect(await stack.deps.db.crmActivity.count({ where: { subject: { startsWith: 'Meeting ' }, organizationId: 'can-org' } })).toBe(3);
+    expect(await stack.deps.db.crmActivity.count({ where: { subject: { startsWith: 'Meeting ' }, organizationId: 'can-org' } })).toBe(4);
   });
 
   it('survives a worker killed mid-sync: no duplicate, no gap', async () => {

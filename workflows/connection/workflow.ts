@@ -127,8 +127,12 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   }));
 
   const requireActive = () => {
-    if (disconnectRequested || health === 'disconnected') throw new Error('connection is disconnected');
-    if (health === 'needs_reconnect') throw new Error('connection needs reconnecting before it can schedule meetings');
+    if (disconnectRequested || health === 'disconnected') {
+      throw ApplicationFailure.create({ type: 'connection_disconnected', message: 'The connection is disconnected', nonRetryable: true });
+    }
+    if (health === 'needs_reconnect') {
+      throw ApplicationFailure.create({ type: 'reconnect_required', message: 'The connection needs reconnecting', nonRetryable: true });
+    }
   };
 
   setHandler(
@@ -377,7 +381,9 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
       });
     }
 
-    const wake = () => syncRequested || disconnectRequested || reconnectRequested || migrateRequested || settingsChanged;
+    // While reconnect is needed a sync request waits (it runs after the reconnect); waking for it would spin.
+    const wake = () =>
+      (syncRequested && canCallProvider()) || disconnectRequested || reconnectRequested || migrateRequested || settingsChanged;
     const sleepMs = nextWakeAt() - Date.now();
     if (sleepMs === Infinity) await condition(wake);
     else await condition(wake, Math.max(1, sleepMs));
