@@ -84,7 +84,7 @@ async function microsoftTarget(): Promise<BenchTarget> {
           headers: { authorization: `Bearer ${accessToken}`, prefer: `odata.maxpagesize=${PAGE_SIZE}` },
           // Node 20's fetch accepts an undici dispatcher; the DOM RequestInit type does not declare it.
           dispatcher,
-        } as RequestInit);
+        } as unknown as RequestInit);
         if (!response.ok) throw new Error(`baseline page failed with HTTP ${response.status}`);
         const body = (await response.json()) as { value: unknown[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
         count += body.value.length;
