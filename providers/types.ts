@@ -144,7 +144,9 @@ export type PushMessage =
   | { kind: 'sync-handshake'; channelId: string } // Google's first `sync` message: nothing to do
   | { kind: 'change'; channelId: string; secret: string | undefined; resourceId?: string }
   | { kind: 'lifecycle'; channelId: string; secret: string | undefined; event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed' }
-  | { kind: 'invalid'; reason: string };
+  | { kind: 'invalid'; reason: string }
+  /** Several notifications in one request (Graph batches them in `value`); each is checked on its own. */
+  | { kind: 'batch'; items: Array<Extract<PushMessage, { kind: 'change' | 'lifecycle' }>> };
 
 export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;

@@ -61,27 +61,35 @@ export function webhooksRouter({ db, providers, temporal, logger }: ApiContext):
         break;
     }
 
-    const channel = await db.pushChannel.findUnique({
-      where: { providerChannelId: message.channelId.slice(0, 256) },
-      include: { connection: { select: { id: true, status: true, provider: true } } },
-    });
-    const genuine =
-      channel !== null &&
-      channel.status === 'active' &&
-      channel.connection.provider === provider &&
-      channel.connection.status !== 'disconnected' &&
-      matchesHash(message.secret, channel.tokenHash);
-    if (!genuine) {
-      log.warn({ provider, kind: message.kind, knownChannel: channel !== null }, 'webhook dropped: unknown channel or wrong secret');
-      response.status(202).end();
-      return;
+    // Each notification is checked on its own (a Graph batch may mix subscriptions); every genuine one
+    // asks its connection's workflow to sync, once per connection.
+    const items = message.kind === 'batch' ? message.items : [message];
+    const connectionIds = new Set<string>();
+    for (const item of items) {
+      const channel = await db.pushChannel.findUnique({
+        where: { providerChannelId: item.channelId.slice(0, 256) },
+        include: { connection: { select: { id: true, status: true, provider: true } } },
+      });
+      const genuine =
+        channel !== null &&
+        channel.status === 'active' &&
+        channel.connection.provider === provider &&
+        channel.connection.status !== 'disconnected' &&
+        matchesHash(item.secret, channel.tokenHash);
+      if (!genuine) {
+        log.warn({ provider, kind: item.kind, knownChannel: channel !== null }, 'webhook dropped: unknown channel or wrong secret');
+        continue;
+      }
+      connectionIds.add(channel.connectionId);
     }
-    try {
-      await temporal.workflow.getHandle(connectionWorkflowId(channel.connectionId)).signal(syncNowSignal, { reason: 'push' });
-      log.debug({ provider, connectionId: channel.connectionId, kind: message.kind }, 'webhook: sync requested');
-    } catch (error) {
-      // The periodic sync is the safety net; the provider must not retry-storm us over it.
-      log.warn({ provider, connectionId: channel.connectionId, err: { name: (error as Error).name } }, 'webhook: signal failed');
+    for (const connectionId of connectionIds) {
+      try {
+        await temporal.workflow.getHandle(connectionWorkflowId(connectionId)).signal(syncNowSignal, { reason: 'push' });
+        log.debug({ provider, connectionId }, 'webhook: sync requested');
+      } catch (error) {
+        // The periodic sync is the safety net; the provider must not retry-storm us over it.
+        log.warn({ provider, connectionId, err: { name: (error as Error).name } }, 'webhook: signal failed');
+      }
     }
     response.status(202).end();
   });

@@ -1,7 +1,7 @@
 // Interprets requests arriving at the webhook: the subscription validation handshake (query
 // `validationToken`, answered 200 text/plain with the token), change notifications and lifecycle
-// notifications. Graph batches notifications in `value`; the first item names the subscription (the caller
-// re-syncs that subscription's calendar, so further items of the same batch add nothing).
+// notifications. Graph batches notifications in `value`, possibly for several subscriptions: a batch comes
+// back as `batch` so the webhook checks and routes every item.
 import type { PushMessage, WebhookRequest } from '../types';
 import { notificationSchema } from './schemas';
 
@@ -18,9 +18,14 @@ export function parseGraphPushMessage(request: WebhookRequest): PushMessage {
   }
   const parsed = notificationSchema.safeParse(body);
   if (!parsed.success) return { kind: 'invalid', reason: 'not a Microsoft Graph notification' };
-  const first = parsed.data.value[0]!;
-  const secret = first.clientState ?? undefined;
-  if (first.lifecycleEvent) return { kind: 'lifecycle', channelId: first.subscriptionId, secret, event: first.lifecycleEvent };
-  if (!first.changeType) return { kind: 'invalid', reason: 'notification without changeType' };
-  return { kind: 'change', channelId: first.subscriptionId, secret, ...(first.resourceData?.id ? { resourceId: first.resourceData.id } : {}) };
+  const items: Array<Extract<PushMessage, { kind: 'change' | 'lifecycle' }>> = [];
+  for (const item of parsed.data.value) {
+    const secret = item.clientState ?? undefined;
+    if (item.lifecycleEvent) items.push({ kind: 'lifecycle', channelId: item.subscriptionId, secret, event: item.lifecycleEvent });
+    else if (item.changeType) {
+      items.push({ kind: 'change', channelId: item.subscriptionId, secret, ...(item.resourceData?.id ? { resourceId: item.resourceData.id } : {}) });
+    }
+  }
+  if (items.length === 0) return { kind: 'invalid', reason: 'notification without changeType' };
+  return items.length === 1 ? items[0]! : { kind: 'batch', items };
 }
