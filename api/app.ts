@@ -11,11 +11,14 @@ import { errorMiddleware, ApiError } from './errors';
 import { perCallerRateLimit } from './rate-limit';
 import type { RouteDoc } from './route-docs';
 import { connectionRouteDocs, connectionsRouter } from './routes/connections';
+import { conflictRouteDocs, conflictsRouter } from './routes/conflicts';
 import { diagnosticsRouter } from './routes/diagnostics';
 import { docsRouter } from './routes/docs';
+import { eventEditRouteDocs, eventEditsRouter } from './routes/event-edits';
 import { eventRouteDocs, eventsRouter } from './routes/events';
 import { freeBusyRouteDocs, freeBusyRouter } from './routes/freebusy';
 import { healthRouter } from './routes/health';
+import { historyRouteDocs, historyRouter } from './routes/history';
 import { meetingRouteDocs, meetingsRouter } from './routes/meetings';
 import { oauthRouteDocs, oauthRouter } from './routes/oauth';
 import { providerRouteDocs, providersRouter } from './routes/providers';
@@ -28,6 +31,9 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...oauthRouteDocs,
   ...meetingRouteDocs,
   ...eventRouteDocs,
+  ...eventEditRouteDocs,
+  ...historyRouteDocs,
+  ...conflictRouteDocs,
   ...freeBusyRouteDocs,
   ...settingsRouteDocs,
   ...webhookRouteDocs,
@@ -58,6 +64,9 @@ export async function createApp(deps: ApiDependencies, options: CreateAppOptions
   app.use(connectionsRouter(ctx));
   app.use(meetingsRouter(ctx));
   app.use(eventsRouter(ctx));
+  app.use(eventEditsRouter(ctx));
+  app.use(historyRouter(ctx));
+  app.use(conflictsRouter(ctx));
   app.use(freeBusyRouter(ctx));
   app.use(settingsRouter(ctx));
   app.use(diagnosticsRouter(deps));

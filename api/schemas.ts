@@ -1,6 +1,7 @@
 // Every request and response shape of the API as zod schemas. Handlers validate with these, and
 // api/openapi.ts turns the very same objects into the OpenAPI document, so the two cannot drift.
 import { z } from 'zod';
+import { eventEditSchema } from '../domain/event-edit';
 import { meetingFieldsSchema, requestIdSchema } from '../domain/meeting';
 import { moduleSettingsPatchSchema, moduleSettingsSchema } from '../domain/settings';
 
@@ -209,3 +210,67 @@ export const freeBusyResponse = z.object({
 
 export const settingsResponse = moduleSettingsSchema.extend({ updatedAt: isoDateTime.nullable() });
 export const connectedResponse = z.object({ connectionId: id, provider: providerIdSchema, status: z.literal('connected') });
+
+// ----- two-way sync: event edits, conflicts, change history ----------------------------------------------
+
+export const eventParams = z.strictObject({ connectionId: id, eventId: id });
+export const conflictParams = z.strictObject({ conflictId: id });
+export const editEventBody = eventEditSchema;
+
+export const editedEventResponse = z.object({
+  event: eventResponse,
+  conflict: z.object({ id, resolution: z.enum(['local', 'remote', 'merged']) }).nullable().describe('Set when the calendar had changed too'),
+});
+
+const versionTime = z.union([
+  z.object({ kind: z.literal('dateTime'), dateTime: z.string(), timeZone: z.string() }),
+  z.object({ kind: z.literal('date'), date: z.string() }),
+]);
+export const eventVersionResponse = z.object({
+  status: z.string(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  location: z.string().nullable(),
+  start: versionTime,
+  end: versionTime,
+  recurrence: z.array(z.string()).nullable(),
+  modifiedAt: isoDateTime.optional(),
+});
+
+export const conflictsQuery = z.strictObject({
+  connectionId: id.optional(),
+  policy: z.enum(['last_write_wins', 'manual'], { error: 'must be last_write_wins or manual' }).optional(),
+  limit: eventsQueryShape.limit,
+});
+
+export const resolveConflictBody = z
+  .strictObject({ choice: z.enum(['local', 'remote', 'merged'], { error: 'must be local, remote or merged' }), merged: eventEditSchema.optional() })
+  .refine((body) => body.choice === 'merged' || body.merged === undefined, { error: 'only with choice merged', path: ['merged'] });
+
+export const conflictResponse = z.object({
+  id,
+  eventId: id,
+  connectionId: id,
+  base: eventVersionResponse.nullable(),
+  local: eventVersionResponse,
+  remote: eventVersionResponse,
+  policy: z.enum(['last_write_wins', 'manual']),
+  resolution: z.enum(['local', 'remote', 'merged']).nullable(),
+  resolved: eventVersionResponse.nullable(),
+  resolvedBy: z.string().nullable().describe('`policy` for the automatic choice, else the user id'),
+  createdAt: isoDateTime,
+  resolvedAt: isoDateTime.nullable(),
+});
+export const conflictListResponse = z.object({ conflicts: z.array(conflictResponse) });
+export const resolvedConflictResponse = z.object({ conflictId: id, eventId: id, choice: z.enum(['local', 'remote', 'merged']), status: z.string() });
+
+export const eventChangeResponse = z.object({
+  id,
+  direction: z.enum(['inbound', 'outbound']),
+  source: z.enum(['provider', 'api', 'workflow', 'conflict_resolution']),
+  actor: z.string().nullable(),
+  before: z.record(z.string(), z.unknown()).nullable().describe('The changed fields before (null: created)'),
+  after: z.record(z.string(), z.unknown()),
+  at: isoDateTime,
+});
+export const eventHistoryResponse = z.object({ eventId: id, changes: z.array(eventChangeResponse) });

@@ -1,6 +1,7 @@
 // The connection workflow's activities, bound to their dependencies, with failures mapped for Temporal.
 import { withFailureMapping } from '../failures';
 import type { ConnectionActivityDeps } from './dependencies';
+import { createEventEditActivities } from './event-edits';
 import { createLifecycleActivities } from './lifecycle';
 import { createMeetingActivities } from './meetings';
 import { createPushActivities } from './push';
@@ -15,5 +16,6 @@ export function createConnectionActivities(deps: ConnectionActivityDeps): Connec
     ...createReminderActivities(deps),
     ...createPushActivities(deps),
     ...createMeetingActivities(deps),
+    ...createEventEditActivities(deps),
   });
 }

@@ -2,15 +2,22 @@
 // recorded with their linked CRM activity. Scheduling is idempotent per request id at every layer: the
 // database row (unique per connection and request id), the provider (client-chosen id / transactionId)
 // and the workflow update id.
-import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import { contentHash, eventRecordFromProvider } from '../../domain/event-record';
+import { versionFromRow } from '../../domain/merge/event-version';
 import type { MeetingChange, ResolvedMeeting } from '../../domain/meeting';
-import { isProviderError } from '../../providers/errors';
-import type { EventInput, ProviderEvent } from '../../providers/types';
+import type { EventInput } from '../../providers/types';
 import type { ScheduledMeeting } from '../../workflows/connection/messages';
 import { notFoundFailure } from '../failures';
 import { loadActiveConnection, writeTargetCalendar } from './connection-rows';
 import type { ConnectionActivityDeps } from './dependencies';
+import { recordChange } from './event-changes';
+import { createEventWriter } from './event-write';
+
+/** When the workflow asked for this change: the CRM side's time in last-write-wins (stable across retries). */
+function requestedAt(): number {
+  return Context.current().info.scheduledTimestampMs;
+}
 
 type EventRow = { id: string; externalEventId: string; externalCalendarId: string; activityId: string | null; startAt: Date; endAt: Date };
 
@@ -39,6 +46,8 @@ function toEventInput(meeting: Pick<ResolvedMeeting, 'title' | 'description' | '
 
 export function createMeetingActivities(deps: ConnectionActivityDeps) {
   const { db, providers, tokens } = deps;
+
+  const writeThrough = createEventWriter(deps);
 
   async function outboundEvent(connectionId: string, eventId: string) {
     const event = await db.calendarEvent.findFirst({ where: { id: eventId, connectionId, syncDirection: 'outbound' } });
@@ -87,7 +96,7 @@ export function createMeetingActivities(deps: ConnectionActivityDeps) {
           ...fields,
         };
         // A sync may have seen the new event first and stored it as inbound: it becomes our meeting.
-        return tx.calendarEvent.upsert({
+        const saved = await tx.calendarEvent.upsert({
           where: {
             connectionId_externalCalendarId_externalEventId: {
               connectionId,
@@ -104,6 +113,8 @@ export function createMeetingActivities(deps: ConnectionActivityDeps) {
           },
           update: data,
         });
+        await recordChange(tx, saved.id, { direction: 'outbound', source: 'api', actor: connection.userId }, null, versionFromRow(saved));
+        return saved;
       });
       return toScheduled(row);
     },
@@ -117,71 +128,51 @@ export function createMeetingActivities(deps: ConnectionActivityDeps) {
       const { connectionId, eventId, change } = input;
       const connection = await loadActiveConnection(db, connectionId);
       const event = await outboundEvent(connectionId, eventId);
-      const start = change.start ?? event.startAt.toISOString();
-      const currentDuration = (event.endAt.getTime() - event.startAt.getTime()) / 60_000;
-      const durationMinutes = change.durationMinutes ?? currentDuration;
-      const end = new Date(Date.parse(start) + durationMinutes * 60_000).toISOString();
-      const timeZone = change.timeZone ?? event.timeZone ?? 'UTC';
-      const adapter = providers.get(connection.provider).adapter;
-      let updated: ProviderEvent;
-      try {
-        updated = await tokens.withAccessToken(connectionId, (auth) =>
-          adapter.updateEvent(auth, {
-            calendarId: event.externalCalendarId,
-            eventId: event.externalEventId,
-            ifMatch: event.etag ?? undefined,
-            patch: {
-              ...(change.title !== undefined ? { title: change.title } : {}),
-              ...(change.description !== undefined ? { description: change.description } : {}),
-              ...(change.location !== undefined ? { location: change.location } : {}),
-              ...(change.attendees !== undefined ? { attendees: change.attendees } : {}),
-              start: { kind: 'dateTime', dateTime: new Date(start).toISOString(), timeZone },
-              end: { kind: 'dateTime', dateTime: end, timeZone },
-            },
-          }),
-        );
-      } catch (error) {
-        if (isProviderError(error, 'version_conflict')) {
-          throw ApplicationFailure.create({
-            type: 'version_conflict',
-            message: 'The meeting was changed in the calendar since it was last synced; sync and try again',
-            nonRetryable: true,
-          });
-        }
-        throw error;
-      }
-      const fields = eventRecordFromProvider(updated);
-      const row = await db.$transaction(async (tx) => {
-        const saved = await tx.calendarEvent.update({
-          where: { id: event.id },
-          data: { etag: updated.version, contentHash: contentHash(fields), externalUpdatedAt: new Date(updated.updatedAt), lastSyncedAt: new Date(), ...fields },
-        });
-        if (saved.activityId) {
-          await tx.crmActivity.update({
-            where: { id: saved.activityId },
-            data: { subject: fields.title ?? undefined, startAt: fields.startAt, endAt: fields.endAt },
-          });
-        }
-        return saved;
+      // The change applies to the version last synced; a concurrent calendar-side edit is merged (see
+      // event-write.ts) instead of being overwritten or failing the reschedule.
+      const { row } = await writeThrough({
+        connection,
+        row: event,
+        localModifiedAt: requestedAt(),
+        meta: { direction: 'outbound', source: 'api', actor: connection.userId },
+        extraPatch: change.attendees !== undefined ? { attendees: change.attendees } : undefined,
+        target: (base) => {
+          const currentStart = base.start.kind === 'dateTime' ? Date.parse(base.start.dateTime) : event.startAt.getTime();
+          const currentDuration = (event.endAt.getTime() - event.startAt.getTime()) / 60_000;
+          const start = change.start ? Date.parse(change.start) : currentStart;
+          const durationMinutes = change.durationMinutes ?? currentDuration;
+          const timeZone = change.timeZone ?? event.timeZone ?? 'UTC';
+          const moved = change.start !== undefined || change.durationMinutes !== undefined || change.timeZone !== undefined;
+          return {
+            ...base,
+            ...(change.title !== undefined ? { title: change.title } : {}),
+            ...(change.description !== undefined ? { description: change.description || null } : {}),
+            ...(change.location !== undefined ? { location: change.location || null } : {}),
+            ...(moved
+              ? {
+                  start: { kind: 'dateTime' as const, dateTime: new Date(start).toISOString(), timeZone },
+                  end: { kind: 'dateTime' as const, dateTime: new Date(start + durationMinutes * 60_000).toISOString(), timeZone },
+                }
+              : {}),
+          };
+        },
       });
+      if (row.status === 'cancelled') throw notFoundFailure('Meeting');
       return toScheduled(row);
     },
 
     async cancelMeeting(input: { connectionId: string; eventId: string }): Promise<void> {
       const connection = await loadActiveConnection(db, input.connectionId);
-      const event = await outboundEvent(input.connectionId, input.eventId);
-      const adapter = providers.get(connection.provider).adapter;
-      try {
-        await tokens.withAccessToken(connection.id, (auth) =>
-          adapter.deleteEvent(auth, { calendarId: event.externalCalendarId, eventId: event.externalEventId }),
-        );
-      } catch (error) {
-        // Already gone at the provider (deleted there, or a retried delete): the goal is reached.
-        if (!isProviderError(error, 'not_found')) throw error;
-      }
-      await db.$transaction(async (tx) => {
-        await tx.calendarEvent.update({ where: { id: event.id }, data: { status: 'cancelled', lastSyncedAt: new Date() } });
-        if (event.activityId) await tx.crmActivity.update({ where: { id: event.activityId }, data: { status: 'cancelled' } });
+      const event = await db.calendarEvent.findFirst({ where: { id: input.eventId, connectionId: input.connectionId, syncDirection: 'outbound' } });
+      // Already cancelled (a retried cancel, or deleted in the calendar and synced): the goal is reached.
+      if (event?.status === 'cancelled') return;
+      if (!event) throw notFoundFailure('Meeting');
+      await writeThrough({
+        connection,
+        row: event,
+        localModifiedAt: requestedAt(),
+        meta: { direction: 'outbound', source: 'api', actor: connection.userId },
+        target: (base) => ({ ...base, status: 'cancelled' }),
       });
     },
   };

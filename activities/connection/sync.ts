@@ -4,13 +4,17 @@
 // empty or partial listing never empties the calendar).
 import { Context, heartbeat } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
-import { contentHash, eventRecordFromProvider } from '../../domain/event-record';
+import { versionFromRow } from '../../domain/merge/event-version';
 import type { UpcomingMeeting } from '../../domain/reminders';
 import { isProviderError } from '../../providers/errors';
-import type { EventChange, SyncPosition } from '../../providers/types';
+import type { EventChange, EventTime, ProviderEvent, SyncPosition } from '../../providers/types';
 import type { SyncResult } from './types';
 import type { ConnectionActivityDeps } from './dependencies';
 import { ensureCalendars, loadActiveConnection } from './connection-rows';
+import { applyProviderVersion, markCancelled, recordChange, rowDataFromProvider, type ChangeMeta } from './event-changes';
+
+/** Every change sync applies came from the provider. */
+const INBOUND: ChangeMeta = { direction: 'inbound', source: 'provider', actor: 'provider' };
 
 /** What ce_calendar_connection_calendars.sync_cursor holds: the provider position plus our pass state. */
 interface StoredCursor {
@@ -55,38 +59,38 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
         };
         const existing = await tx.calendarEvent.findUnique({ where });
         if (change.type === 'delete') {
+          // A cancelled occurrence of a series we hold, never stored as its own event: keep it as a
+          // cancelled exception, so the series' state (which occurrences are gone) is known here too.
+          if (!existing && change.reason === 'deleted' && change.seriesMasterId && change.originalStart) {
+            if (await recordCancelledOccurrence(tx, connection, calendarId, change, now)) {
+              counts.deleted += 1;
+              continue;
+            }
+          }
           // "Left the window" is not a deletion: the event still exists at the provider.
           if (change.reason === 'left_window' || !existing || existing.status === 'cancelled') {
             counts.unchanged += 1;
             continue;
           }
-          await tx.calendarEvent.update({ where: { id: existing.id }, data: { status: 'cancelled', lastSyncedAt: now } });
-          if (existing.activityId) {
-            await tx.crmActivity.update({ where: { id: existing.activityId }, data: { status: 'cancelled' } });
-          }
+          await markCancelled(tx, existing, INBOUND, now);
           counts.deleted += 1;
           continue;
         }
-        const fields = eventRecordFromProvider(change.event);
-        const hash = contentHash(fields);
-        const externalUpdatedAt = new Date(change.event.updatedAt);
+        const data = rowDataFromProvider(change.event, now);
         if (!existing) {
-          await tx.calendarEvent.create({
+          const created = await tx.calendarEvent.create({
             data: {
               organizationId: connection.organizationId,
               connectionId: connection.id,
               externalCalendarId: calendarId,
               externalEventId: change.event.externalId,
-              etag: change.event.version,
-              contentHash: hash,
               syncDirection: 'inbound',
-              externalUpdatedAt,
-              lastSyncedAt: now,
-              ...fields,
+              ...data,
             },
           });
+          await recordChange(tx, created.id, INBOUND, null, versionFromRow(created));
           counts.upserted += 1;
-        } else if (existing.contentHash === hash) {
+        } else if (existing.contentHash === data.contentHash) {
           // Same content (e.g. our own write coming back): write nothing, or only the new version tag.
           if (existing.etag !== change.event.version) {
             await tx.calendarEvent.update({ where: { id: existing.id }, data: { etag: change.event.version, lastSyncedAt: now } });
@@ -95,21 +99,7 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
           }
           counts.unchanged += 1;
         } else {
-          await tx.calendarEvent.update({
-            where: { id: existing.id },
-            data: { etag: change.event.version, contentHash: hash, externalUpdatedAt, lastSyncedAt: now, ...fields },
-          });
-          if (existing.activityId) {
-            await tx.crmActivity.update({
-              where: { id: existing.activityId },
-              data: {
-                subject: fields.title ?? undefined,
-                startAt: fields.startAt,
-                endAt: fields.endAt,
-                status: fields.status === 'cancelled' ? 'cancelled' : 'scheduled',
-              },
-            });
-          }
+          await applyProviderVersion(tx, existing, change.event, INBOUND, now);
           counts.upserted += 1;
         }
       }
@@ -125,9 +115,57 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
     return counts;
   }
 
+  async function recordCancelledOccurrence(
+    tx: Parameters<Parameters<typeof db.$transaction>[0]>[0],
+    connection: { id: string; organizationId: string },
+    calendarId: string,
+    change: Extract<EventChange, { type: 'delete' }>,
+    now: Date,
+  ): Promise<boolean> {
+    const master = await tx.calendarEvent.findUnique({
+      where: { connectionId_externalCalendarId_externalEventId: { connectionId: connection.id, externalCalendarId: calendarId, externalEventId: change.seriesMasterId! } },
+    });
+    if (!master || !change.originalStart) return false;
+    const start = change.originalStart;
+    const durationMs = master.endAt.getTime() - master.startAt.getTime();
+    const startMs = start.kind === 'date' ? Date.parse(`${start.date}T00:00:00Z`) : Date.parse(start.dateTime);
+    const end: EventTime =
+      start.kind === 'date'
+        ? { kind: 'date', date: new Date(startMs + durationMs).toISOString().slice(0, 10) }
+        : { kind: 'dateTime', dateTime: new Date(startMs + durationMs).toISOString(), timeZone: start.timeZone };
+    const occurrence: ProviderEvent = {
+      externalId: change.externalId,
+      calendarId,
+      version: '',
+      status: 'cancelled',
+      ...(master.title ? { title: master.title } : {}),
+      start,
+      end,
+      kind: 'exception',
+      seriesMasterId: change.seriesMasterId!,
+      originalStart: start,
+      attendees: [],
+      updatedAt: now.toISOString(),
+    };
+    const data = rowDataFromProvider(occurrence, now);
+    const created = await tx.calendarEvent.create({
+      data: {
+        organizationId: connection.organizationId,
+        connectionId: connection.id,
+        externalCalendarId: calendarId,
+        externalEventId: change.externalId,
+        syncDirection: 'inbound',
+        ...data,
+        etag: null,
+      },
+    });
+    await recordChange(tx, created.id, INBOUND, null, versionFromRow(created));
+    return true;
+  }
+
   /** After a complete full pass: inbound events of the calendar it did not see are gone at the provider. */
   async function reconcileFullPass(connectionId: string, calendarId: string, passStartedAt: Date): Promise<number> {
-    const { count } = await db.calendarEvent.updateMany({
+    const gone = await db.calendarEvent.findMany({
       where: {
         connectionId,
         externalCalendarId: calendarId,
@@ -136,9 +174,10 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
         status: { not: 'cancelled' },
         lastSyncedAt: { lt: passStartedAt },
       },
-      data: { status: 'cancelled' },
     });
-    return count;
+    // One transaction per row keeps each cancellation and its history entry together.
+    for (const row of gone) await db.$transaction((tx) => markCancelled(tx, row, INBOUND));
+    return gone.length;
   }
 
   async function syncCalendar(

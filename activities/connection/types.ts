@@ -3,7 +3,8 @@
 import type { ResolvedMeeting, MeetingChange } from '../../domain/meeting';
 import type { UpcomingMeeting } from '../../domain/reminders';
 import type { ModuleSettings } from '../../domain/settings';
-import type { ConnectionHealth, ScheduledMeeting } from '../../workflows/connection/messages';
+import type { EventEdit } from '../../domain/event-edit';
+import type { ConnectionHealth, EditedEvent, ResolvedConflict, ScheduledMeeting } from '../../workflows/connection/messages';
 
 export interface ConnectionContext {
   settings: ModuleSettings;
@@ -38,6 +39,14 @@ export interface ConnectionActivities {
   scheduleMeeting(input: { connectionId: string; requestId: string; meeting: ResolvedMeeting }): Promise<ScheduledMeeting>;
   rescheduleMeeting(input: { connectionId: string; eventId: string; change: MeetingChange; defaultDurationMinutes: number }): Promise<ScheduledMeeting>;
   cancelMeeting(input: { connectionId: string; eventId: string }): Promise<void>;
+  editEvent(input: { connectionId: string; eventId: string; edit: EventEdit; actor: string; requestedAt?: string }): Promise<EditedEvent>;
+  resolveConflict(input: {
+    connectionId: string;
+    conflictId: string;
+    choice: 'local' | 'remote' | 'merged';
+    merged?: EventEdit;
+    actor: string;
+  }): Promise<ResolvedConflict>;
   revokeConnectionTokens(connectionId: string): Promise<void>;
   markDisconnected(connectionId: string): Promise<void>;
   migrateConnectionTokens(connectionId: string): Promise<{ migrated: boolean }>;

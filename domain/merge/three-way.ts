@@ -20,7 +20,10 @@ export type MergeResolution = 'local' | 'remote' | 'merged';
 
 export interface MergeResult {
   merged: EventVersion;
-  /** Both sides changed something since the base: a conflict to record (even when it merged cleanly). */
+  /**
+   * Both sides changed something since the base (a conflict to record, even when it merged cleanly); a
+   * remote change identical to the local one does not count.
+   */
   conflict: boolean;
   /** Fields both sides changed to different values. */
   collisions: VersionField[];
@@ -54,10 +57,11 @@ export function mergeThreeWay(input: MergeInput): MergeResult {
   const { base, local, remote } = input;
   const localChanged = changedFields(base, local);
   const remoteChanged = changedFields(base, remote);
-  if (localChanged.length === 0 || remoteChanged.length === 0) {
-    const merged = localChanged.length === 0 ? remote : local;
-    return { merged, conflict: false, collisions: [], decision: 'none', resolution: localChanged.length === 0 ? 'remote' : 'local', localChanged, remoteChanged };
-  }
+  // Remote changes that local made identically (e.g. our own earlier write) are no concurrent change.
+  const remoteOwn = remoteChanged.filter((field) => !fieldEquals(field, local, remote));
+  const localOwn = localChanged.filter((field) => !fieldEquals(field, local, remote));
+  if (localOwn.length === 0) return { merged: remote, conflict: false, collisions: [], decision: 'none', resolution: 'remote', localChanged, remoteChanged };
+  if (remoteOwn.length === 0) return { merged: local, conflict: false, collisions: [], decision: 'none', resolution: 'local', localChanged, remoteChanged };
   let collisions = VERSION_FIELDS.filter(
     (field) => localChanged.includes(field) && remoteChanged.includes(field) && !fieldEquals(field, local, remote),
   );

@@ -102,3 +102,42 @@ export const settingsChangedSignal = defineSignal('settingsChanged');
 export const migrateSignal = defineSignal('migrate');
 
 export const statusQuery = defineQuery<ConnectionStatus>('status');
+
+// ----- two-way sync: edits of synced events and manual conflict resolution ------------------------------
+
+/** An edit of a synced event from the CRM (see domain/event-edit.ts), written through to the provider. */
+export interface EditEventInput {
+  requestId: string;
+  eventId: string;
+  edit: import('../../domain/event-edit').EventEdit;
+  /** Who asked (user id), for the change history. */
+  actor: string;
+  /** When the CRM received the edit (ISO-8601): its side of last-write-wins. Default: when the write ran. */
+  requestedAt?: string;
+}
+
+export interface EditedEvent {
+  eventId: string;
+  status: string;
+  /** Set when the provider's copy had changed too: the recorded conflict and what the policy chose. */
+  conflict?: { id: string; resolution: 'local' | 'remote' | 'merged' };
+}
+
+export interface ResolveConflictInput {
+  requestId: string;
+  conflictId: string;
+  choice: 'local' | 'remote' | 'merged';
+  /** With `merged`: field edits applied on top of the automatically merged version. */
+  merged?: import('../../domain/event-edit').EventEdit;
+  actor: string;
+}
+
+export interface ResolvedConflict {
+  conflictId: string;
+  eventId: string;
+  choice: 'local' | 'remote' | 'merged';
+  status: string;
+}
+
+export const editEventUpdate = defineUpdate<EditedEvent, [EditEventInput]>('editEvent');
+export const resolveConflictUpdate = defineUpdate<ResolvedConflict, [ResolveConflictInput]>('resolveConflict');

@@ -8,21 +8,25 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConnectionActivities, ConnectionContext } from '../../activities/connection/types';
+import { eventEditSchema } from '../../domain/event-edit';
 import { meetingChangeSchema, meetingFieldsSchema, requestIdSchema, resolveMeeting } from '../../domain/meeting';
 import { planReminders, type PlannedReminder, type UpcomingMeeting } from '../../domain/reminders';
 import { ConnectionHealth as ConnectionHealthKey } from '../search-attributes';
 import {
   cancelMeetingUpdate,
   disconnectSignal,
+  editEventUpdate,
   migrateSignal,
   reconnectSignal,
   rescheduleMeetingUpdate,
+  resolveConflictUpdate,
   scheduleMeetingUpdate,
   settingsChangedSignal,
   statusQuery,
@@ -92,6 +96,21 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   let upcoming: UpcomingMeeting[] = [];
   let reminders: PlannedReminder[] = [];
 
+  // Writes of CRM-side changes and syncs take turns, so a sync never applies a page read before an edit
+  // over that edit, and an edit always starts from the version the last sync stored. Only handlers added
+  // with two-way sync (and the old ones past the patch below) take it: recorded histories never wait on it.
+  let writeLockHeld = false;
+  async function withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
+    while (writeLockHeld) await condition(() => !writeLockHeld);
+    writeLockHeld = true;
+    try {
+      return await fn();
+    } finally {
+      writeLockHeld = false;
+    }
+  }
+  const SERIALISE_MEETING_WRITES = 'serialise-meeting-writes-with-sync';
+
   // ----- messages -------------------------------------------------------------------------------------
 
   setHandler(syncNowSignal, () => {
@@ -156,14 +175,16 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     rescheduleMeetingUpdate,
     async ({ eventId, change }) => {
       const { settings } = await loadedContext();
-      const scheduled = await callProvider(() =>
-        provider.rescheduleMeeting({
-          connectionId,
-          eventId,
-          change: meetingChangeSchema.parse(change),
-          defaultDurationMinutes: settings.defaultMeetingDurationMinutes,
-        }),
-      );
+      const reschedule = () =>
+        callProvider(() =>
+          provider.rescheduleMeeting({
+            connectionId,
+            eventId,
+            change: meetingChangeSchema.parse(change),
+            defaultDurationMinutes: settings.defaultMeetingDurationMinutes,
+          }),
+        );
+      const scheduled = patched(SERIALISE_MEETING_WRITES) ? await withWriteLock(reschedule) : await reschedule();
       upcoming = upcoming.filter((meeting) => meeting.eventId !== eventId);
       addUpcoming({ eventId, startAt: scheduled.start });
       return scheduled;
@@ -181,7 +202,9 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   setHandler(
     cancelMeetingUpdate,
     async ({ eventId }) => {
-      await callProvider(() => provider.cancelMeeting({ connectionId, eventId }));
+      const cancel = () => callProvider(() => provider.cancelMeeting({ connectionId, eventId }));
+      if (patched(SERIALISE_MEETING_WRITES)) await withWriteLock(cancel);
+      else await cancel();
       upcoming = upcoming.filter((meeting) => meeting.eventId !== eventId);
       replanReminders();
       return { eventId, cancelled: true as const };
@@ -191,6 +214,48 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
         requireActive();
         validateOrThrow(requestIdSchema, requestId, 'requestId');
         if (typeof eventId !== 'string' || eventId.length === 0) throw new Error('eventId: must be an event id');
+      },
+    },
+  );
+
+  setHandler(
+    editEventUpdate,
+    async ({ eventId, edit, actor, requestedAt }) => {
+      await loadedContext();
+      const edited = await withWriteLock(() =>
+        callProvider(() => provider.editEvent({ connectionId, eventId, edit: eventEditSchema.parse(edit), actor, ...(requestedAt ? { requestedAt } : {}) })),
+      );
+      // Reminders follow from the next scheduled sync (a sync right now would race calendar-side edits).
+      return edited;
+    },
+    {
+      validator: ({ requestId, eventId, edit, actor }) => {
+        requireActive();
+        validateOrThrow(requestIdSchema, requestId, 'requestId');
+        if (typeof eventId !== 'string' || eventId.length === 0) throw new Error('eventId: must be an event id');
+        if (typeof actor !== 'string' || actor.length === 0) throw new Error('actor: must be a user id');
+        validateOrThrow(eventEditSchema, edit, 'edit');
+      },
+    },
+  );
+
+  setHandler(
+    resolveConflictUpdate,
+    async ({ conflictId, choice, merged, actor }) => {
+      await loadedContext();
+      const resolved = await withWriteLock(() =>
+        callProvider(() => provider.resolveConflict({ connectionId, conflictId, choice, actor, ...(merged ? { merged: eventEditSchema.parse(merged) } : {}) })),
+      );
+      return resolved;
+    },
+    {
+      validator: ({ requestId, conflictId, choice, merged, actor }) => {
+        requireActive();
+        validateOrThrow(requestIdSchema, requestId, 'requestId');
+        if (typeof conflictId !== 'string' || conflictId.length === 0) throw new Error('conflictId: must be a conflict id');
+        if (typeof actor !== 'string' || actor.length === 0) throw new Error('actor: must be a user id');
+        if (choice !== 'local' && choice !== 'remote' && choice !== 'merged') throw new Error('choice: must be local, remote or merged');
+        if (merged !== undefined) validateOrThrow(eventEditSchema, merged, 'merged');
       },
     },
   );
@@ -359,7 +424,18 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     // Each step may move the connection to needs_reconnect, which stops all provider calls until reconnect.
     const canCallProvider = () => health !== 'needs_reconnect';
     if (canCallProvider() && tokenExpiresAt !== undefined && Date.now() >= tokenExpiresAt - TOKEN_REFRESH_MARGIN_MS) await refreshToken();
-    if (canCallProvider() && (syncRequested || Date.now() >= nextSyncAt)) await runSync();
+    if (canCallProvider() && (syncRequested || Date.now() >= nextSyncAt)) {
+      // The lock is free unless a two-way edit is running; then the sync waits for it (no command either way).
+      if (writeLockHeld) await withWriteLock(runSync);
+      else {
+        writeLockHeld = true;
+        try {
+          await runSync();
+        } finally {
+          writeLockHeld = false;
+        }
+      }
+    }
     if (canCallProvider() && Date.now() >= pushRetryAt) await renewPushChannels();
     await deliverDueReminders();
 

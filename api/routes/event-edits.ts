@@ -1,0 +1,91 @@
+// Edits of synced events from the CRM (inbound events too), written back to the calendar through the
+// connection's workflow (an update, so the write is serialised with sync). A concurrent edit in the
+// calendar is merged and recorded as a conflict (see activities/connection/event-write.ts).
+import { Router } from 'express';
+import { ApplicationFailure } from '@temporalio/common';
+import { connectionWorkflowId, editEventUpdate } from '../../workflows/connection/messages';
+import { requirePermission } from '../auth/middleware';
+import { PERMISSIONS } from '../auth/permissions';
+import { ownedConnection } from '../connection-access';
+import type { ApiContext } from '../dependencies';
+import { ApiError } from '../errors';
+import { eventView } from '../event-page';
+import { standardErrors, type RouteDoc } from '../route-docs';
+import { editedEventResponse, editEventBody, eventParams, idempotencyHeaders, noQuery } from '../schemas';
+import { updateFailureToApiError } from '../temporal-errors';
+import { parseInput } from '../validation';
+import { UPDATE_TIMEOUT_MS } from './meetings';
+
+export const eventEditRouteDocs: RouteDoc[] = [
+  {
+    method: 'patch',
+    path: '/v1/connections/{connectionId}/events/{eventId}',
+    summary: 'Edit a synced event (title, time, location, description) and write it back to the calendar',
+    tag: 'Events',
+    auth: true,
+    permission: PERMISSIONS.schedule,
+    params: eventParams,
+    query: noQuery,
+    headers: idempotencyHeaders,
+    body: editEventBody,
+    responses: {
+      200: { description: 'Written to the calendar; `conflict` is set when the calendar had changed too', schema: editedEventResponse },
+      ...standardErrors([404, 409]),
+      502: { description: 'The provider failed' },
+    },
+  },
+];
+
+/** Failures of two-way writes the generic update mapping does not know (or names as meetings). */
+export function twoWayFailureToApiError(error: unknown, what: string): ApiError | undefined {
+  let failure: ApplicationFailure | undefined;
+  for (let current = error, depth = 0; current && depth < 8; depth++) {
+    if (current instanceof ApplicationFailure) failure = current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  switch (failure?.type) {
+    case 'not_found':
+      return ApiError.notFound(what);
+    case 'read_only_calendar':
+      return new ApiError(409, 'read_only_calendar', 'The connection does not write to this calendar');
+    case 'event_deleted':
+      return new ApiError(409, 'event_deleted', 'The event is deleted in the calendar');
+    default:
+      return updateFailureToApiError(error);
+  }
+}
+
+export function eventEditsRouter(ctx: ApiContext): Router {
+  const { db, temporal } = ctx;
+  const router = Router();
+
+  router.patch('/v1/connections/:connectionId/events/:eventId', async (request, response) => {
+    const caller = requirePermission(response, PERMISSIONS.schedule);
+    const { connectionId, eventId } = parseInput(eventParams, request.params, 'params');
+    parseInput(noQuery, request.query, 'query');
+    const { 'idempotency-key': requestId } = parseInput(idempotencyHeaders, request.headers, 'headers');
+    const edit = parseInput(editEventBody, request.body ?? {}, 'body');
+    const connection = await ownedConnection(db, caller, connectionId);
+    if (connection.status === 'disconnected') throw new ApiError(409, 'connection_disconnected', 'The connection is disconnected');
+    if (connection.status === 'needs_reconnect') throw new ApiError(409, 'reconnect_required', 'The calendar account revoked access; reconnect it');
+    const event = await db.calendarEvent.findFirst({ where: { id: eventId, connectionId, organizationId: caller.organizationId } });
+    if (!event || event.status === 'cancelled') throw ApiError.notFound('Event');
+
+    const handle = temporal.workflow.getHandle(connectionWorkflowId(connectionId));
+    let edited;
+    try {
+      edited = await temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
+        handle.executeUpdate(editEventUpdate, {
+          args: [{ requestId, eventId, edit, actor: caller.userId, requestedAt: new Date().toISOString() }],
+          updateId: `edit:${eventId}:${requestId}`,
+        }),
+      );
+    } catch (error) {
+      throw twoWayFailureToApiError(error, 'Event') ?? error;
+    }
+    const row = await db.calendarEvent.findUniqueOrThrow({ where: { id: eventId }, include: { connection: { select: { userId: true, provider: true } } } });
+    response.json({ event: eventView(row, caller.userId), conflict: edited.conflict ?? null });
+  });
+
+  return router;
+}
