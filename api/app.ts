@@ -17,7 +17,9 @@ import { docsRouter } from './routes/docs';
 import { eventEditRouteDocs, eventEditsRouter } from './routes/event-edits';
 import { eventRouteDocs, eventsRouter } from './routes/events';
 import { freeBusyRouteDocs, freeBusyRouter } from './routes/freebusy';
+import { calendarRouteDocs, calendarsRouter } from './routes/calendars';
 import { healthRouter } from './routes/health';
+import { icalFeedRouter, icalRouteDocs, icalRouter } from './routes/ical';
 import { historyRouteDocs, historyRouter } from './routes/history';
 import { meetingRouteDocs, meetingsRouter } from './routes/meetings';
 import { oauthRouteDocs, oauthRouter } from './routes/oauth';
@@ -37,6 +39,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...freeBusyRouteDocs,
   ...settingsRouteDocs,
   ...webhookRouteDocs,
+  ...calendarRouteDocs,
+  ...icalRouteDocs,
 ];
 
 export interface CreateAppOptions {
@@ -58,6 +62,8 @@ export async function createApp(deps: ApiDependencies, options: CreateAppOptions
   app.use(docsRouter(ctx, ROUTE_DOCS));
   app.use(oauthRouter(ctx));
   app.use(webhooksRouter(ctx));
+  // iCal feed URLs carry their own secret token: calendar apps cannot send a bearer token.
+  app.use(icalFeedRouter(ctx));
 
   app.use('/v1', authenticate(verify), perCallerRateLimit(apiConfig.API_RATE_LIMIT_PER_MINUTE));
   app.use(providersRouter(ctx));
@@ -69,6 +75,8 @@ export async function createApp(deps: ApiDependencies, options: CreateAppOptions
   app.use(conflictsRouter(ctx));
   app.use(freeBusyRouter(ctx));
   app.use(settingsRouter(ctx));
+  app.use(calendarsRouter(ctx));
+  app.use(icalRouter(ctx));
   app.use(diagnosticsRouter(deps));
 
   app.use((_request, _response, next) => next(new ApiError(404, 'not_found', 'No such endpoint')));

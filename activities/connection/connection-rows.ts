@@ -49,3 +49,92 @@ export async function writeTargetCalendar(deps: Pick<ConnectionActivityDeps, 'db
   if (!target) throw new Error(`connection ${connection.id} has no calendar to write to`);
   return target;
 }
+
+export interface CalendarChoice {
+  externalCalendarId: string;
+  name: string;
+  timeZone: string | null;
+  isPrimary: boolean;
+  /** From the provider's listing; null when the provider could not be asked. */
+  canWrite: boolean | null;
+  syncEnabled: boolean;
+  isWriteTarget: boolean;
+}
+
+/**
+ * Re-reads the account's calendars from the provider and upserts their rows, keeping the owner's choices.
+ * Calendars new at the provider start unselected; calendars gone at the provider stop syncing and are
+ * left out of the answer (their rows and events stay, as for any deselected calendar).
+ */
+export async function refreshCalendars(
+  deps: Pick<ConnectionActivityDeps, 'db' | 'providers' | 'tokens'>,
+  connection: { id: string; provider: string },
+): Promise<CalendarChoice[]> {
+  const { db, providers, tokens } = deps;
+  const known = await ensureCalendars(deps, connection);
+  const adapter = providers.get(connection.provider).adapter;
+  const listed = await tokens.withAccessToken(connection.id, (auth) => adapter.listCalendars(auth));
+  const listedIds = new Set(listed.map((calendar) => calendar.externalId));
+  const byExternalId = new Map(known.map((row) => [row.externalCalendarId, row]));
+  for (const calendar of listed) {
+    const row = byExternalId.get(calendar.externalId);
+    if (!row) {
+      await db.connectionCalendar.upsert({
+        where: { connectionId_externalCalendarId: { connectionId: connection.id, externalCalendarId: calendar.externalId } },
+        create: {
+          connectionId: connection.id,
+          externalCalendarId: calendar.externalId,
+          name: calendar.name,
+          timeZone: calendar.timeZone ?? null,
+          isPrimary: calendar.isPrimary,
+          syncEnabled: false,
+          isWriteTarget: false,
+        },
+        update: {},
+      });
+    } else if (row.name !== calendar.name || row.timeZone !== (calendar.timeZone ?? null)) {
+      // Written only when changed: updated_at feeds the iCal feeds' Last-Modified.
+      await db.connectionCalendar.update({ where: { id: row.id }, data: { name: calendar.name, timeZone: calendar.timeZone ?? null } });
+    }
+  }
+  const gone = known.filter((row) => !listedIds.has(row.externalCalendarId) && (row.syncEnabled || row.isWriteTarget));
+  if (gone.length) {
+    await db.connectionCalendar.updateMany({ where: { id: { in: gone.map((row) => row.id) } }, data: { syncEnabled: false, isWriteTarget: false } });
+  }
+  const rows = await db.connectionCalendar.findMany({ where: { connectionId: connection.id }, orderBy: { createdAt: 'asc' } });
+  const canWrite = new Map(listed.map((calendar) => [calendar.externalId, calendar.canWrite]));
+  return rows.filter((row) => listedIds.has(row.externalCalendarId)).map((row) => choiceOf(row, canWrite.get(row.externalCalendarId) ?? null));
+}
+
+export function choiceOf(
+  row: { externalCalendarId: string; name: string; timeZone: string | null; isPrimary: boolean; syncEnabled: boolean; isWriteTarget: boolean },
+  canWrite: boolean | null,
+): CalendarChoice {
+  return {
+    externalCalendarId: row.externalCalendarId,
+    name: row.name,
+    timeZone: row.timeZone,
+    isPrimary: row.isPrimary,
+    canWrite,
+    syncEnabled: row.syncEnabled,
+    isWriteTarget: row.isWriteTarget,
+  };
+}
+
+/**
+ * Stores the owner's selection in one transaction: exactly the listed calendars sync, and the write target
+ * (when given) is the only one; otherwise the current target stays (by default the primary calendar).
+ */
+export async function saveCalendarSelection(db: Db, connectionId: string, selection: { sync?: string[]; writeTarget?: string }): Promise<void> {
+  await db.$transaction(async (tx) => {
+    if (selection.sync) {
+      const sync = selection.sync;
+      await tx.connectionCalendar.updateMany({ where: { connectionId, externalCalendarId: { in: sync }, syncEnabled: false }, data: { syncEnabled: true } });
+      await tx.connectionCalendar.updateMany({ where: { connectionId, externalCalendarId: { notIn: sync }, syncEnabled: true }, data: { syncEnabled: false } });
+    }
+    if (selection.writeTarget) {
+      await tx.connectionCalendar.updateMany({ where: { connectionId, isWriteTarget: true, externalCalendarId: { not: selection.writeTarget } }, data: { isWriteTarget: false } });
+      await tx.connectionCalendar.updateMany({ where: { connectionId, externalCalendarId: selection.writeTarget }, data: { isWriteTarget: true } });
+    }
+  });
+}

@@ -1,5 +1,5 @@
 // POST /v1/freebusy: merged busy blocks of users of the caller's organization across each user's active
-// connections, asked live from the providers. A calendar that cannot answer is reported per user
+// connections (only the calendars each owner selected for sync), asked live from the providers. A calendar that cannot answer is reported per user
 // (connection id and an error code) instead of failing the whole request.
 import { Router } from 'express';
 import { mergeBusyIntervals, type Interval } from '../../domain/freebusy';
@@ -48,6 +48,51 @@ function errorCode(error: unknown): string {
 
 export function freeBusyRouter({ db, providers, tokens, logger }: ApiContext): Router {
   const router = Router();
+
+  /**
+   * Busy blocks of the calendars the owner selected for sync. Google answers per calendar id. Graph's
+   * getSchedule answers per mailbox, i.e. for the default calendar only: it is asked when that calendar
+   * is selected, and other selected Microsoft calendars contribute their synced (expanded) events.
+   */
+  async function busyOfSelectedCalendars(
+    row: { id: string; provider: string; externalAccountEmail: string },
+    timeMin: string,
+    timeMax: string,
+  ): Promise<{ busy: Interval[]; error: string | undefined }> {
+    const adapter = providers.get(row.provider).adapter;
+    const calendars = await db.connectionCalendar.findMany({ where: { connectionId: row.id }, select: { externalCalendarId: true, isPrimary: true, syncEnabled: true } });
+    const selected = calendars.filter((calendar) => calendar.syncEnabled);
+    // Not yet discovered (first sync pending): the account's main calendar, as before selection existed.
+    const askAccount = calendars.length === 0 || (row.provider !== 'google' && selected.some((calendar) => calendar.isPrimary));
+    const ids = row.provider === 'google' ? (calendars.length === 0 ? [row.externalAccountEmail] : selected.map((calendar) => calendar.externalCalendarId)) : askAccount ? [row.externalAccountEmail] : [];
+    const busy: Interval[] = [];
+    let error: string | undefined;
+    if (ids.length) {
+      const result = await tokens.withAccessToken(row.id, (auth) => adapter.freeBusy(auth, { emails: ids, timeMin, timeMax }));
+      for (const id of ids) {
+        const entry = result[id] ?? (ids.length === 1 ? Object.values(result)[0] : undefined);
+        if (!entry) error ??= 'no_answer';
+        else if ('error' in entry) error ??= entry.error || 'calendar_error';
+        else busy.push(...entry.busy.map(({ start, end }) => ({ start, end })));
+      }
+    }
+    const local = row.provider === 'google' ? [] : selected.filter((calendar) => !calendar.isPrimary);
+    if (local.length) {
+      const events = await db.calendarEvent.findMany({
+        where: {
+          connectionId: row.id,
+          externalCalendarId: { in: local.map((calendar) => calendar.externalCalendarId) },
+          status: { not: 'cancelled' },
+          eventKind: { not: 'seriesMaster' },
+          startAt: { lt: new Date(timeMax) },
+          endAt: { gt: new Date(timeMin) },
+        },
+        select: { startAt: true, endAt: true },
+      });
+      busy.push(...events.map((event) => ({ start: event.startAt.toISOString(), end: event.endAt.toISOString() })));
+    }
+    return { busy, error };
+  }
   router.post('/v1/freebusy', async (request, response) => {
     const caller = requirePermission(response, PERMISSIONS.view);
     parseInput(noQuery, request.query, 'query');
@@ -63,15 +108,7 @@ export function freeBusyRouter({ db, providers, tokens, logger }: ApiContext): R
     const answers = await Promise.all(
       rows.map(async (row) => {
         try {
-          const adapter = providers.get(row.provider).adapter;
-          const result = await withTimeout(
-            tokens.withAccessToken(row.id, (auth) => adapter.freeBusy(auth, { emails: [row.externalAccountEmail], timeMin, timeMax })),
-            PROVIDER_TIMEOUT_MS,
-          );
-          const entry = result[row.externalAccountEmail] ?? Object.values(result)[0];
-          if (!entry) return { row, busy: [] as Interval[], error: 'no_answer' };
-          if ('error' in entry) return { row, busy: [] as Interval[], error: entry.error || 'calendar_error' };
-          return { row, busy: entry.busy.map(({ start, end }) => ({ start, end })), error: undefined };
+          return { row, ...(await withTimeout(busyOfSelectedCalendars(row, timeMin, timeMax), PROVIDER_TIMEOUT_MS)) };
         } catch (error) {
           const code = errorCode(error);
           logger.warn({ connectionId: row.id, code }, 'free/busy failed for a connection');

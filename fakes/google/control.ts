@@ -1,6 +1,8 @@
 // The fake's side door: seeding and provider-side edits shared by the in-process control methods and the
 // `/__fake/...` HTTP routes (used by the sandbox seed command and benchmarks in another process).
 
+import { randomBytes } from 'node:crypto';
+
 import type { EventTime } from '../../providers/types';
 import type { FakeEventSeed } from '../types';
 import type { EventsApi } from './events-api';
@@ -24,6 +26,14 @@ export class GoogleControl {
 
   ensureAccount(email: string): string {
     return this.store.ensureAccount(email).email;
+  }
+
+  addCalendar(email: string, input: { name: string; timeZone?: string; readOnly?: boolean }): string {
+    const account = this.store.ensureAccount(email);
+    // Google's ids of secondary calendars look like this.
+    const id = `${randomBytes(13).toString('hex')}@group.calendar.google.com`;
+    this.store.addCalendar(account, { id, summary: input.name, timeZone: input.timeZone ?? 'UTC', primary: false, ...(input.readOnly ? { accessRole: 'reader' as const } : {}) });
+    return id;
   }
 
   listEvents(email: string, calendarId?: string): Array<{ id: string; title?: string; status: string; start: EventTime; end: EventTime }> {

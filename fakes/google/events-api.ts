@@ -69,7 +69,7 @@ export class EventsApi {
       backgroundColor: '#9fe1e7',
       foregroundColor: '#000000',
       selected: true,
-      accessRole: 'owner',
+      accessRole: calendar.accessRole ?? 'owner',
       defaultReminders: [{ method: 'popup', minutes: 10 }],
       ...(calendar.primary ? { primary: true } : {}),
     };

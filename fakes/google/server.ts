@@ -28,6 +28,8 @@ export interface GoogleFake extends FakeProviderControl {
   readonly provider: 'google';
   readonly endpoints: GoogleEndpoints;
   injectFault(fault: GoogleFaultSpec): void;
+  /** Adds a secondary calendar to the account (as "create calendar" in Google would); returns its id. */
+  addCalendar(email: string, input: { name: string; timeZone?: string; readOnly?: boolean }): string;
 }
 
 /** OAuth client registered at start-up, so `npm start` works with no configuration. */
@@ -206,6 +208,7 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     },
     registerClient: (clientId, clientSecret) => oauth.registerClient(clientId, clientSecret),
     ensureAccount: (email) => control.ensureAccount(email),
+    addCalendar: (email, input) => control.addCalendar(email, input),
     listEvents: (email, calendarId) => control.listEvents(email, calendarId),
     seedEvent: (email, event, calendarId) => control.seedEvents(email, [event], calendarId)[0]!,
     seedEvents: (email, seeds, calendarId) => control.seedEvents(email, seeds, calendarId),

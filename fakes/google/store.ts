@@ -12,6 +12,8 @@ export interface Calendar {
   summary: string;
   timeZone: string;
   primary: boolean;
+  /** calendarList accessRole (default owner); a `reader` calendar is listed as read-only. */
+  accessRole?: 'owner' | 'reader';
   /** Stable id of the calendar's events collection, as push channels report it. */
   resourceId: string;
   events: Map<string, StoredEvent>;
@@ -69,7 +71,7 @@ export class GoogleStore {
     return [...this.accounts.values()];
   }
 
-  addCalendar(account: Account, input: { id: string; summary: string; timeZone: string; primary: boolean }): Calendar {
+  addCalendar(account: Account, input: { id: string; summary: string; timeZone: string; primary: boolean; accessRole?: 'owner' | 'reader' }): Calendar {
     const calendar: Calendar = {
       ...input,
       ownerEmail: account.email,
