@@ -1,0 +1,191 @@
+// The whole service assembled for a benchmark, from real parts on loopback: a Temporal server, a fresh
+// migrated database (SQLite by default; PostgreSQL when a server URL is given), both provider fakes, the
+// API listening on a free port (OAuth callback, webhooks, /v1), and the production worker as a separate
+// process (see worker-process.ts) configured through the same environment variables as in production.
+// The benchmark process itself holds the API, the fakes and the driver.
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { exportJWK, generateKeyPair } from 'jose';
+import { createApp } from '../../api/app';
+import { publicPart, SIGNING_ALGORITHM } from '../../api/auth/development-key';
+import { signApiToken } from '../../api/auth/signer';
+import { loadApiConfig } from '../../api/config';
+import { loadConfig } from '../../config';
+import { createLogger } from '../../config/logger';
+import { startGoogleFake, type GoogleFake } from '../../fakes/google/server';
+import { startMicrosoftFake, type MicrosoftFake } from '../../fakes/microsoft/server';
+import { providerRegistryFromEnv } from '../../providers/catalog';
+import { freePort } from '../../scripts/lib/free-port';
+import { ConnectionService } from '../../services/connections';
+import { createServiceDependencies, type ServiceDependencies } from '../../services/dependencies';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/database';
+import { Keyring } from '../../vault/keyring';
+import { startBenchTemporal, type BenchTemporal } from './temporal';
+import { startWorkerProcess, type WorkerProcess } from './worker-process';
+import { connectionWorkflowId, statusQuery, type ConnectionStatus } from '../../workflows/connection/messages';
+
+export interface BenchService {
+  deps: ServiceDependencies;
+  temporal: Client;
+  google: GoogleFake;
+  microsoft: MicrosoftFake;
+  apiUrl: string;
+  databaseKind: 'sqlite' | 'postgresql';
+  /** The environment the worker process runs with (also valid for another process of the service). */
+  env: NodeJS.ProcessEnv;
+  worker: WorkerProcess;
+  /** Connects a sandbox account as a user would (authorize at the fake, then the OAuth callback's service). */
+  connect(input: { provider: 'google' | 'microsoft'; email: string; organizationId?: string; userId?: string }): Promise<{ connectionId: string; workflowId: string }>;
+  status(workflowId: string): Promise<ConnectionStatus>;
+  signToken(claims: { org: string; user: string; permissions: string[] }): Promise<string>;
+  /** A second fresh database of the same kind (e.g. to run an activity directly without the workflow's rows). */
+  freshDatabase(): Promise<TestDatabase>;
+  /** The same dependencies (config, vault key, adapters) on another database. */
+  dependenciesFor(db: TestDatabase['db']): ServiceDependencies;
+  close(): Promise<void>;
+}
+
+export interface BenchServiceOptions {
+  /** Start the worker process (default true). */
+  worker?: boolean;
+}
+
+/** PostgreSQL server URL for benchmarks: --postgres URL, BENCH_POSTGRES_URL, or a postgresql:// DATABASE_URL. */
+export function benchPostgresUrl(): string | undefined {
+  const argv = process.argv.slice(2);
+  const flag = argv.findIndex((arg) => arg === '--postgres');
+  if (flag >= 0 && argv[flag + 1]) return argv[flag + 1];
+  const inline = argv.find((arg) => arg.startsWith('--postgres='));
+  if (inline) return inline.slice('--postgres='.length);
+  if (process.env.BENCH_POSTGRES_URL) return process.env.BENCH_POSTGRES_URL;
+  if (process.env.DATABASE_URL?.startsWith('postgres')) return process.env.DATABASE_URL;
+  return undefined;
+}
+
+async function newDatabase(): Promise<TestDatabase> {
+  const postgres = benchPostgresUrl();
+  if (!postgres) return createTestDatabase({ provider: 'sqlite' });
+  // createTestDatabase makes a new database on the server TEST_POSTGRES_URL names (and drops it at cleanup).
+  process.env.TEST_POSTGRES_URL = postgres;
+  return createTestDatabase({ provider: 'postgresql' });
+}
+
+export async function startBenchService(options: BenchServiceOptions = {}): Promise<BenchService> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const temporalServer: BenchTemporal = await startBenchTemporal();
+    cleanups.push(() => temporalServer.stop());
+    const database = await newDatabase();
+    cleanups.push(() => database.cleanup());
+    const [google, microsoft] = await Promise.all([startGoogleFake(), startMicrosoftFake()]);
+    cleanups.push(() => google.close(), () => microsoft.close());
+
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'calsync-bench-'));
+    cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+    fs.mkdirSync(path.join(dataDir, 'sandbox-tls'));
+    fs.writeFileSync(path.join(dataDir, 'sandbox-tls', 'ca.pem'), microsoft.caCertificate);
+
+    const port = await freePort();
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const keyId = 'bench';
+    const key = randomBytes(32);
+    // Start from process.env (PATH, HOME...) without real provider credentials: the sandbox is the provider.
+    const base: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of Object.keys(base)) if (/^(GOOGLE|MICROSOFT)_CALENDAR_/.test(name) || name === 'VAULT_KEYRING_FILE') delete base[name];
+    const env: NodeJS.ProcessEnv = {
+      ...base,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: apiUrl,
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: temporalServer.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
+      VAULT_KEYS: `${keyId}:${key.toString('base64')}`,
+      VAULT_CURRENT_KEY_ID: keyId,
+      SANDBOX_GOOGLE_URL: google.baseUrl,
+      SANDBOX_MICROSOFT_URL: microsoft.baseUrl,
+      SANDBOX_TLS_DIR: path.join(dataDir, 'sandbox-tls'),
+      LOG_LEVEL: 'info',
+    };
+
+    const config = loadConfig(env);
+    // Same registry construction as the worker process, so both sides use identical adapters.
+    const providers = providerRegistryFromEnv(env, dataDir);
+    const keyring = Keyring.fromKeys({ [keyId]: key }, keyId);
+    const dependenciesFor = (db: TestDatabase['db']) =>
+      createServiceDependencies(config, { db, logger: createLogger({ level: 'silent' }), keyring, providers });
+    const deps = dependenciesFor(database.db);
+
+    const clientConnection = await Connection.connect({ address: temporalServer.address });
+    cleanups.push(() => clientConnection.close());
+    const temporal = new Client({ connection: clientConnection });
+
+    const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
+    const privateJwk = { ...(await exportJWK(privateKey)), alg: SIGNING_ALGORITHM, kid: `bench-${randomUUID()}` };
+    // The per-caller rate limit (600/min by default) would turn a load test into a 429 test: lift it.
+    const apiConfig = loadApiConfig({ JWT_PUBLIC_KEY: JSON.stringify(publicPart(privateJwk)), API_RATE_LIMIT_PER_MINUTE: '1000000' });
+    const app = await createApp({ ...deps, temporal }, { apiConfig });
+    const server = http.createServer(app);
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    let worker: WorkerProcess | undefined;
+    if (options.worker !== false) {
+      worker = await startWorkerProcess(env);
+      cleanups.push(() => worker!.stop());
+    }
+    const connections = new ConnectionService({ ...deps, temporal });
+
+    return {
+      deps,
+      temporal,
+      google,
+      microsoft,
+      apiUrl,
+      databaseKind: database.provider,
+      env,
+      get worker(): WorkerProcess {
+        if (!worker) throw new Error('this benchmark service was started without a worker');
+        return worker;
+      },
+      async connect(input) {
+        const organizationId = input.organizationId ?? 'bench-org';
+        const { authorizationUrl } = await connections.startConnecting({
+          organizationId,
+          userId: input.userId ?? input.email,
+          provider: input.provider,
+          loginHint: input.email,
+        });
+        const fake = input.provider === 'google' ? google : microsoft;
+        const { code, state } = await fake.authorize(authorizationUrl, input.email);
+        const { connectionId } = await connections.completeConnecting({ provider: input.provider, state, code });
+        return { connectionId, workflowId: connectionWorkflowId(connectionId) };
+      },
+      status: (workflowId) => temporal.workflow.getHandle(workflowId).query(statusQuery),
+      signToken: (claims) => signApiToken(privateJwk, { organizationId: claims.org, userId: claims.user, permissions: claims.permissions }),
+      async freshDatabase() {
+        const fresh = await newDatabase();
+        cleanups.push(() => fresh.cleanup());
+        return fresh;
+      },
+      dependenciesFor,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
