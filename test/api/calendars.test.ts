@@ -99,8 +99,13 @@ describe('API: calendar selection', () => {
     expect(offsite.externalCalendarId).toBe(team);
     expect(await busyAt(50)).toEqual([{ start: inHours(50), end: inHours(51) }]);
 
-    // The renewal step creates the channel of the new calendar (and leaves the primary's alone).
-    await renewPush();
+    // The workflow creates the new calendar's push channel right after the selection change (and leaves
+    // the primary's alone).
+    await eventually(
+      async () => (await activeChannels()).map((c) => c.externalCalendarId).sort(),
+      (ids) => ids.length === 2 && ids.includes(team),
+      'push channel of the newly selected calendar',
+    );
     expect((await activeChannels()).map((c) => c.externalCalendarId).sort()).toEqual([primary, team].sort());
     expect(stack.google.listPushChannels(email)).toHaveLength(2);
     // A change in the newly selected calendar arrives through its push channel.

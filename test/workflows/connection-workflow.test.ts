@@ -144,6 +144,26 @@ describe('connection workflow', () => {
     expect((await status(workflowId)).health).toBe('active');
   });
 
+  it('waits out a rate limit for the Retry-After the provider gave, then syncs', async () => {
+    const email = 'throttled@example.com';
+    stack.microsoft.ensureAccount(email);
+    const { connectionId, workflowId } = await connectSandboxAccount(stack, { provider: 'microsoft', email });
+    await waitFor(() => status(workflowId), syncedOnce);
+    stack.microsoft.seedEvent(email, timed(70, 'After throttling'));
+    stack.microsoft.clearRequests();
+    stack.microsoft.injectFault({ kind: 'rate_limit', count: 1, retryAfterSeconds: 2, pathIncludes: '/delta' });
+    const signalledAt = Date.now();
+    await stack.temporal.workflow.getHandle(workflowId).signal(syncNowSignal);
+    await waitFor(() => stack.deps.db.calendarEvent.count({ where: { connectionId, title: 'After throttling' } }), (n) => n === 1, {
+      what: 'sync after the rate limit',
+    });
+    // One 429, then the retry came no sooner than the provider asked.
+    const throttled = stack.microsoft.requests().filter((request) => request.status === 429);
+    expect(throttled).toHaveLength(1);
+    expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(2_000);
+    expect((await status(workflowId)).health).toBe('active');
+  });
+
   it('stops calling a revoked provider, shows needs_reconnect, and resumes after reconnecting', async () => {
     const email = 'revoked@example.com';
     stack.google.ensureAccount(email);

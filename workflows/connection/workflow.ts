@@ -113,8 +113,11 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
 
   // ----- messages -------------------------------------------------------------------------------------
 
-  setHandler(syncNowSignal, () => {
+  setHandler(syncNowSignal, (request) => {
     syncRequested = true; // many notifications during one sync coalesce into this one flag
+    // A changed calendar selection also needs push channels for the newly selected calendars now, not at
+    // the next renewal. Patched: a behaviour change for running workflows (see README, Workflows).
+    if (request?.reason === 'settings' && patched('push-channels-on-selection-change')) pushRetryAt = Date.now();
   });
   setHandler(disconnectSignal, () => {
     disconnectRequested = true;
