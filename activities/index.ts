@@ -2,11 +2,13 @@
 import type { ServiceDependencies } from '../services/dependencies';
 import { createConnectionActivities } from './connection';
 import { createProbeActivities } from './probe';
+import { createVaultMigrationActivities } from './vault-migration';
 
 export function createActivities(deps: ServiceDependencies) {
   return {
     ...createProbeActivities(deps.db),
     ...createConnectionActivities({ ...deps, publicUrl: deps.config.publicUrl }),
+    ...createVaultMigrationActivities(deps),
   };
 }
 

@@ -9,32 +9,48 @@ import type { Vault } from '../vault/vault';
 export type MigrationOutcome = 'migrated' | 'already_migrated' | 'not_found';
 
 export async function migrateLegacyTokens(deps: { db: Db; vault: Vault }, connectionId: string): Promise<MigrationOutcome> {
-  return deps.db.$transaction(async (tx) => {
-    const row = await tx.calendarConnection.findUnique({ where: { id: connectionId } });
-    if (!row) return 'not_found';
-    if (!row.migrationRequired) return 'already_migrated';
-    const vault = deps.vault.using(tx);
-    let { accessTokenCredentialId, refreshTokenCredentialId } = row;
-    if (row.accessTokenEncrypted && !accessTokenCredentialId) {
-      accessTokenCredentialId = await vault.put({ kind: 'access_token', organizationId: row.organizationId, secret: row.accessTokenEncrypted });
-    }
-    if (row.refreshTokenEncrypted && !refreshTokenCredentialId) {
-      refreshTokenCredentialId = await vault.put({ kind: 'refresh_token', organizationId: row.organizationId, secret: row.refreshTokenEncrypted });
-    }
-    // Conditional on the row still needing migration, so two concurrent runs cannot both link tokens.
-    const { count } = await tx.calendarConnection.updateMany({
-      where: { id: connectionId, migrationRequired: true },
-      data: {
-        accessTokenCredentialId,
-        refreshTokenCredentialId,
-        accessTokenEncrypted: null,
-        refreshTokenEncrypted: null,
-        migrationRequired: false,
-        migratedAt: new Date(),
-        migrationError: null,
-      },
-    });
-    if (count !== 1) throw new Error(`connection ${connectionId} was migrated concurrently; retrying`);
-    return 'migrated';
+  return deps.db.$transaction((tx) => migrateLegacyTokensIn(tx as unknown as Db, deps.vault, connectionId));
+}
+
+/**
+ * The same move inside a transaction the caller owns (`tx`), so a batch can move many rows in one
+ * transaction. Throws when the row changed concurrently: the caller's transaction must then roll back.
+ */
+export async function migrateLegacyTokensIn(tx: Db, vault: Vault, connectionId: string): Promise<MigrationOutcome> {
+  const row = await tx.calendarConnection.findUnique({ where: { id: connectionId } });
+  if (!row) return 'not_found';
+  if (!row.migrationRequired) return 'already_migrated';
+  const txVault = vault.using(tx);
+  let { accessTokenCredentialId, refreshTokenCredentialId } = row;
+  if (row.accessTokenEncrypted && !accessTokenCredentialId) {
+    accessTokenCredentialId = await txVault.put({ kind: 'access_token', organizationId: row.organizationId, secret: row.accessTokenEncrypted });
+  }
+  if (row.refreshTokenEncrypted && !refreshTokenCredentialId) {
+    refreshTokenCredentialId = await txVault.put({ kind: 'refresh_token', organizationId: row.organizationId, secret: row.refreshTokenEncrypted });
+  }
+  // Conditional on the row still being exactly as read (still needing migration, same links, same legacy
+  // copies), so neither a concurrent run nor a concurrent token refresh (storeTokens links freshly
+  // rotated tokens) can be overwritten by the older tokens read here; on a race the transaction rolls
+  // back (no orphaned credentials) and the caller retries against the new state.
+  const { count } = await tx.calendarConnection.updateMany({
+    where: {
+      id: connectionId,
+      migrationRequired: true,
+      accessTokenCredentialId: row.accessTokenCredentialId,
+      refreshTokenCredentialId: row.refreshTokenCredentialId,
+      accessTokenEncrypted: row.accessTokenEncrypted,
+      refreshTokenEncrypted: row.refreshTokenEncrypted,
+    },
+    data: {
+      accessTokenCredentialId,
+      refreshTokenCredentialId,
+      accessTokenEncrypted: null,
+      refreshTokenEncrypted: null,
+      migrationRequired: false,
+      migratedAt: new Date(),
+      migrationError: null,
+    },
   });
+  if (count !== 1) throw new Error(`connection ${connectionId} was migrated concurrently; retrying`);
+  return 'migrated';
 }

@@ -2,3 +2,4 @@
 // may be reachable from here (no I/O, no Date.now(), no Math.random(): the SDK's sandbox replaces them).
 export { probeWorkflow } from './probe';
 export { connectionWorkflow } from './connection/workflow';
+export { vaultMigrationWorkflow } from './vault-migration/workflow';

@@ -1,0 +1,32 @@
+// The vault migration activity as the workflow sees it: ids and counts only.
+import type { MigrationFailure } from '../../workflows/vault-migration/messages';
+
+export interface MigrateBatchInput {
+  organizationId: string | null;
+  /** Look only at connection ids greater than this (keyset pagination; '' = from the start). */
+  afterId: string;
+  batchSize: number;
+  /** Skip rows that already carry a migration_error (later passes of one run). */
+  skipFailed: boolean;
+  /** For the log line only. */
+  batchNumber: number;
+}
+
+export interface MigrateBatchResult {
+  correlationId: string;
+  /** Rows looked at (0: the pass reached the end). */
+  looked: number;
+  migrated: number;
+  /** Rows someone else migrated meanwhile (a connection workflow's `migrate` signal, a concurrent run). */
+  alreadyMigrated: number;
+  failed: MigrationFailure[];
+  /** Last id looked at: the next batch's afterId. */
+  lastId: string | null;
+  /** Legacy rows in scope after this batch, and those of them without a recorded error. */
+  pending: number;
+  pendingWithoutError: number;
+}
+
+export interface VaultMigrationActivities {
+  migrateLegacyBatch(input: MigrateBatchInput): Promise<MigrateBatchResult>;
+}
