@@ -19,12 +19,14 @@ import { eventRouteDocs, eventsRouter } from './routes/events';
 import { freeBusyRouteDocs, freeBusyRouter } from './routes/freebusy';
 import { calendarRouteDocs, calendarsRouter } from './routes/calendars';
 import { healthRouter } from './routes/health';
-import { icalFeedRouter, icalRouteDocs, icalRouter } from './routes/ical';
 import { historyRouteDocs, historyRouter } from './routes/history';
+import { icalFeedRouter, icalRouteDocs, icalRouter } from './routes/ical';
 import { meetingRouteDocs, meetingsRouter } from './routes/meetings';
 import { oauthRouteDocs, oauthRouter } from './routes/oauth';
+import { oauthClientRouteDocs, oauthClientsRouter } from './routes/oauth-clients';
 import { providerRouteDocs, providersRouter } from './routes/providers';
 import { settingsRouteDocs, settingsRouter } from './routes/settings';
+import { vaultMigrationRouteDocs, vaultMigrationRouter } from './routes/vault-migration';
 import { webhookRouteDocs, webhooksRouter } from './routes/webhooks';
 
 export const ROUTE_DOCS: RouteDoc[] = [
@@ -41,6 +43,8 @@ export const ROUTE_DOCS: RouteDoc[] = [
   ...webhookRouteDocs,
   ...calendarRouteDocs,
   ...icalRouteDocs,
+  ...oauthClientRouteDocs,
+  ...vaultMigrationRouteDocs,
 ];
 
 export interface CreateAppOptions {
@@ -77,6 +81,8 @@ export async function createApp(deps: ApiDependencies, options: CreateAppOptions
   app.use(settingsRouter(ctx));
   app.use(calendarsRouter(ctx));
   app.use(icalRouter(ctx));
+  app.use(oauthClientsRouter(ctx));
+  app.use(vaultMigrationRouter(ctx));
   app.use(diagnosticsRouter(deps));
 
   app.use((_request, _response, next) => next(new ApiError(404, 'not_found', 'No such endpoint')));

@@ -11,7 +11,7 @@ export interface ResponseDoc {
 }
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path syntax: /v1/connections/{connectionId}. */
   path: string;
   summary: string;

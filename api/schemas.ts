@@ -211,6 +211,37 @@ export const freeBusyResponse = z.object({
 export const settingsResponse = moduleSettingsSchema.extend({ updatedAt: isoDateTime.nullable() });
 export const connectedResponse = z.object({ connectionId: id, provider: providerIdSchema, status: z.literal('connected') });
 
+// ----- organization OAuth clients and the vault migration (org admins) ------------------------------------
+
+export const oauthClientProviderParams = z.strictObject({ provider: z.enum(['google'], { error: 'must be google' }) });
+/** The secret is write-only: stored in the vault, never returned. */
+export const putOAuthClientBody = z.strictObject({
+  clientId: z.string().trim().min(1).max(512).regex(/^[^\s]+$/, { error: 'must not contain whitespace' }),
+  clientSecret: z.string().min(1).max(1024).regex(/^[^\s]+$/, { error: 'must not contain whitespace' }),
+});
+export const oauthClientResponse = z.object({
+  id,
+  provider: z.literal('google'),
+  clientId: z.string(),
+  active: z.boolean(),
+  createdAt: isoDateTime,
+  connections: z.number().int().describe('Connections (not disconnected) that use this client'),
+});
+export const oauthClientListResponse = z.object({ clients: z.array(oauthClientResponse) });
+export const oauthClientDeactivatedResponse = z.object({ provider: z.literal('google'), deactivated: z.number().int() });
+
+export const vaultMigrationResponse = z.object({
+  workflowId: z.string(),
+  status: z.enum(['not_started', 'running', 'completed', 'failed']),
+  alreadyRunning: z.boolean().optional().describe('POST only: true when a migration was already running (no second one started)'),
+  pending: z.number().int().describe("The organization's rows still holding legacy plaintext tokens, counted now in the database"),
+  migrated: z.number().int().nullable().describe("The workflow's count of rows it moved into the vault"),
+  failed: z.array(z.object({ connectionId: id, reason: z.string() })),
+  failedCount: z.number().int(),
+  batches: z.number().int().nullable(),
+  done: z.boolean(),
+});
+
 // ----- two-way sync: event edits, conflicts, change history ----------------------------------------------
 
 export const eventParams = z.strictObject({ connectionId: id, eventId: id });
