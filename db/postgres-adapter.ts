@@ -11,6 +11,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from './postgres-admin';
+import { SYSTEM_SCOPE_CONNECTION_OPTIONS } from './tenant-scope';
 
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
@@ -43,7 +44,8 @@ class CharAsTextClient extends pg.Client {
 }
 
 function poolConfig(url: string): pg.PoolConfig {
-  return { connectionString: url, Client: CharAsTextClient } as pg.PoolConfig;
+  // Sessions start in row-level-security system scope (db/tenant-scope.ts explains the scopes).
+  return { connectionString: url, Client: CharAsTextClient, options: SYSTEM_SCOPE_CONNECTION_OPTIONS } as pg.PoolConfig;
 }
 
 export function createPostgresAdapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {

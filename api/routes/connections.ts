@@ -3,6 +3,7 @@
 // account). Only the owner sees or changes a connection.
 import { Router } from 'express';
 import { z } from 'zod';
+import { withTenantScope } from '../../db/tenant-scope';
 import { disconnectSignal, syncNowSignal } from '../../workflows/connection/messages';
 import { requirePermission } from '../auth/middleware';
 import { PERMISSIONS } from '../auth/permissions';
@@ -116,14 +117,17 @@ export function connectionsRouter(ctx: ApiContext): Router {
   router.get('/v1/connections', async (request, response) => {
     const caller = requirePermission(response, PERMISSIONS.view);
     const query = parseInput(listQuery, request.query, 'query');
-    const rows = await db.calendarConnection.findMany({
-      where: {
-        organizationId: caller.organizationId,
-        userId: caller.userId,
-        ...(query.includeDisconnected === 'true' ? {} : { status: { not: 'disconnected' } }),
-      },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
+    // Tenant-scoped: on PostgreSQL, row-level security limits this read to the caller's organization.
+    const rows = await withTenantScope(db, caller.organizationId, (tx) =>
+      tx.calendarConnection.findMany({
+        where: {
+          organizationId: caller.organizationId,
+          userId: caller.userId,
+          ...(query.includeDisconnected === 'true' ? {} : { status: { not: 'disconnected' } }),
+        },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      }),
+    );
     const statuses = await Promise.all(rows.map((row) => (row.status === 'disconnected' ? null : queryStatus(temporal, row.id))));
     response.json({ connections: rows.map((row, index) => connectionView(row, statuses[index] ?? null)) });
   });
