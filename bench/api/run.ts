@@ -7,7 +7,7 @@
 //   --provider (BENCH_PROVIDER, google | microsoft)  --postgres URL (BENCH_POSTGRES_URL)
 import { randomUUID } from 'node:crypto';
 import type { ProviderId } from '../../providers/types';
-import { formatMiB, formatMs, percentile, pollUntil, runAtFixedRate } from '../lib/measure';
+import { formatMiB, formatMs, machineLine, percentile, pollUntil, runAtFixedRate } from '../lib/measure';
 import { numberOption, option } from '../lib/options';
 import { startBenchService } from '../lib/service';
 
@@ -37,7 +37,7 @@ function summarize(label: string, run: Awaited<ReturnType<typeof runAtFixedRate>
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:api — ${new Date().toISOString()} — ${RATE} req/s for ${SECONDS} s over ${CONNECTIONS} ${PROVIDER} connections`);
+  console.log(`bench:api — ${new Date().toISOString()} — ${RATE} req/s for ${SECONDS} s over ${CONNECTIONS} ${PROVIDER} connections — ${machineLine()}`);
   const service = await startBenchService();
   try {
     const fake = PROVIDER === 'google' ? service.google : service.microsoft;
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const b = summarize('baseline   (adapter.createEvent on the fake) ', baseline);
     console.log(`  ratio: p50 ${(a.p50 / b.p50).toFixed(1)}x, p95 ${(a.p95 / b.p95).toFixed(1)}x, p99 ${(a.p99 / b.p99).toFixed(1)}x the baseline; ` +
         `throughput ${(a.throughput / b.throughput).toFixed(2)}x`);
-    console.log(`  ${rows} meeting rows written by the end-to-end run (${service.databaseKind}); worker peak RSS ${formatMiB(service.worker.rss.peak())}`);
+    console.log(`  ${rows} meeting rows written by the end-to-end run (${service.databaseKind}); worker peak RSS ${formatMiB(service.worker.rss.peak())}; ${machineLine()}`);
   } finally {
     await service.close();
   }

@@ -1,6 +1,7 @@
 // Measuring helpers shared by the benchmarks: a monotonic clock, percentiles, and RSS samplers (for this
 // process, or for a child process read from /proc, so a worker's memory is not mixed with the driver's).
 import fs from 'node:fs';
+import os from 'node:os';
 
 export const MiB = 1024 * 1024;
 
@@ -129,4 +130,10 @@ export async function runAtFixedRate<T>(
   }
   const results = await Promise.all(pending);
   return { results, wallSeconds: secondsSince(started) };
+}
+
+/** Cores and load averages, printed with every result: figures from a busy machine are not comparable. */
+export function machineLine(): string {
+  const [one, five] = os.loadavg();
+  return `${os.cpus().length} cores, load average ${one!.toFixed(1)} (1 min) / ${five!.toFixed(1)} (5 min)`;
 }

@@ -13,7 +13,7 @@ import type { FakeProviderControl } from '../../fakes/types';
 import { createGoogleProvider } from '../../providers/google';
 import { createMicrosoftProvider } from '../../providers/microsoft';
 import type { CalendarProvider } from '../../providers/types';
-import { formatMiB, now, sampleOwnRss, secondsSince } from '../lib/measure';
+import { formatMiB, machineLine, now, sampleOwnRss, secondsSince } from '../lib/measure';
 import { numberOption } from '../lib/options';
 import { seedSingleEvents } from '../lib/sandbox-calendar';
 
@@ -158,7 +158,7 @@ async function run(target: BenchTarget): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:sync — ${new Date().toISOString()} — ${EVENT_COUNT} events, loopback fakes in-process`);
+  console.log(`bench:sync — ${new Date().toISOString()} — ${EVENT_COUNT} events, loopback fakes in-process — ${machineLine()}`);
   for (const start of [googleTarget, microsoftTarget]) {
     const target = await start();
     try {

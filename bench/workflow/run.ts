@@ -9,7 +9,7 @@
 //   --connect-seconds (BENCH_CONNECT_SECONDS, 240): time bound for connecting N accounts
 //   --changes (BENCH_CHANGES, 40): provider-side changes timed for push latency
 //   --part (BENCH_PART, "overhead,connections")  --postgres URL (BENCH_POSTGRES_URL): PostgreSQL instead of SQLite
-import { formatMiB, formatMs } from '../lib/measure';
+import { formatMiB, formatMs, machineLine } from '../lib/measure';
 import { numberListOption, numberOption, option } from '../lib/options';
 import { startBenchService } from '../lib/service';
 import { measureConnections, type ConnectionsOptions } from './connections';
@@ -30,7 +30,7 @@ async function overheadPart(): Promise<void> {
     log(`  ratio    : workflow/direct end to end ${(workflow.totalMs / direct.totalMs).toFixed(2)}x` +
         (workflow.activityMs === undefined ? '' : `, activity time ${(workflow.activityMs / direct.activityMs).toFixed(2)}x`) +
         `; overhead ${formatMs(workflow.totalMs - direct.totalMs)}`);
-    log(`  worker process peak RSS ${formatMiB(service.worker.highWaterMark() ?? service.worker.rss.peak())}`);
+    log(`  worker process peak RSS ${formatMiB(service.worker.highWaterMark() ?? service.worker.rss.peak())}; ${machineLine()}`);
   } finally {
     await service.close();
   }
@@ -49,6 +49,7 @@ async function connectionsPart(): Promise<void> {
     try {
       log(`\n[2] ${count} Google sandbox connections on one worker (${service.databaseKind}, ${options.eventsPerConnection} events each, push on)`);
       await measureConnections(service, { ...options, count }, log);
+      log(`  ${machineLine()}`);
     } finally {
       await service.close();
     }
@@ -57,7 +58,7 @@ async function connectionsPart(): Promise<void> {
 
 async function main(): Promise<void> {
   const parts = option('part', 'BENCH_PART', 'overhead,connections').split(',');
-  log(`bench:workflow — ${new Date().toISOString()} — Temporal dev server, worker as its own process, API + fakes in this process`);
+  log(`bench:workflow — ${new Date().toISOString()} — Temporal dev server, worker as its own process, API + fakes in this process — ${machineLine()}`);
   if (parts.includes('overhead')) await overheadPart();
   if (parts.includes('connections')) await connectionsPart();
 }
