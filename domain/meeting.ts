@@ -3,23 +3,17 @@
 // adding the organization's default duration. Pure: no I/O, safe inside workflow code.
 import { z } from 'zod';
 import { SETTING_RANGES } from './settings';
+import { isValidTimeZone } from './time/zoned-time';
 
 const DURATION = SETTING_RANGES.defaultMeetingDurationMinutes;
 const durationMessage = `must be a whole number of minutes from ${DURATION.min} to ${DURATION.max}`;
 
-export function isIanaTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isValidTimeZone as isIanaTimeZone } from './time/zoned-time';
 
 export const timeZoneSchema = z
   .string()
   .max(64)
-  .refine(isIanaTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' });
+  .refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' });
 
 const attendeeSchema = z.strictObject({
   email: z.email({ error: 'must be an email address' }).max(254),

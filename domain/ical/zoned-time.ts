@@ -2,42 +2,18 @@
 // accepts (its "Day.js" stub). ical-generator formats a plain Date in the PROCESS's local zone when an
 // event has a TZID, so timed events pass through this instead: conversion goes through Intl only.
 import type { ICalDayJsStub } from 'ical-generator';
+import { isValidTimeZone, wallTimeOf } from '../time/zoned-time';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
-function formatterFor(zone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, formatter);
-  }
-  return formatter;
-}
-
-/** Wall-clock fields of `instant` in `zone` (yyyy, MM, dd, HH, mm, ss as zero-padded strings). */
+/** Wall-clock fields of `instant` in `zone` (yyyyMMdd and HHmmss, zero-padded). */
 export function wallClock(instant: Date, zone: string): { date: string; time: string } {
-  const parts = Object.fromEntries(formatterFor(zone).formatToParts(instant).map((part) => [part.type, part.value]));
-  return { date: `${parts.year}${parts.month}${parts.day}`, time: `${parts.hour}${parts.minute}${parts.second}` };
+  const wall = wallTimeOf(instant.getTime(), zone);
+  return { date: `${pad(wall.year, 4)}${pad(wall.month)}${pad(wall.day)}`, time: `${pad(wall.hour)}${pad(wall.minute)}${pad(wall.second)}` };
 }
 
 /** True when Intl knows the zone (unknown zones must not reach a TZID parameter). */
-export function isKnownZone(zone: string): boolean {
-  try {
-    formatterFor(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isKnownZone = isValidTimeZone;
 
 export class ZonedTime implements ICalDayJsStub {
   constructor(

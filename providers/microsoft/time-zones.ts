@@ -3,34 +3,9 @@
 // ("2024-05-01T09:00:00.0000000"). Shared by the adapter and the Graph fake.
 import { findIana, findWindows } from 'windows-iana';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { isValidTimeZone, wallTimeOf as wallPartsOf, type WallTime as WallParts } from '../../domain/time/zoned-time';
 
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-export function isIanaZone(zone: string): boolean {
-  try {
-    formatter(zone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const isIanaZone = isValidTimeZone;
 
 // windows-iana scans its table on every lookup; event lists repeat a handful of names.
 const ianaByName = new Map<string, string | undefined>();
@@ -57,30 +32,6 @@ function lookupIana(trimmed: string): string | undefined {
 export function ianaToWindows(zone: string): string | undefined {
   if (zone === 'UTC' || zone === 'Etc/UTC') return 'UTC';
   return findWindows(zone)?.[0];
-}
-
-interface WallParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function wallPartsOf(ms: number, zone: string): WallParts {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(new Date(ms))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return {
-    year: parts.year ?? 1970,
-    month: parts.month ?? 1,
-    day: parts.day ?? 1,
-    hour: parts.hour ?? 0,
-    minute: parts.minute ?? 0,
-    second: parts.second ?? 0,
-  };
 }
 
 const WALL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
