@@ -15,6 +15,13 @@ export type * from '../generated/prisma/sqlite/models';
 export type Db = SqliteClient & { readonly provider: DbProvider };
 
 /**
+ * Interactive transactions wait longer than Prisma's defaults (2 s to start, 5 s to run): with SQLite the
+ * API and the worker are separate processes sharing one write lock, and a sync page transaction can hold it
+ * for a second or two under load, so a concurrent OAuth callback must queue rather than fail.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 60_000 };
+
+/**
  * Builds a client for `databaseUrl` (default: DATABASE_URL semantics, see db/database-url.ts). It connects
  * lazily on the first query; call `$disconnect()` when done. It does not migrate: see db/migrate.ts.
  */
@@ -23,9 +30,9 @@ export function createDb(databaseUrl?: string): Db {
   const adapter = createAdapterFactory(target);
   const client =
     target.provider === 'sqlite'
-      ? new SqliteClient({ adapter })
+      ? new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS })
       : // Same schema, same models: only the provider differs (see the comment at the top).
-        (new PostgresClient({ adapter }) as unknown as SqliteClient);
+        (new PostgresClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as SqliteClient);
   Object.defineProperty(client, 'provider', { value: target.provider, enumerable: false });
   return client as Db;
 }
