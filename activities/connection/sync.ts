@@ -44,6 +44,7 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
     nextCursor: StoredCursor,
     calendarRowId: string,
     fullPass: boolean,
+    seriesTouched: Set<string>,
   ): Promise<PageCounts> {
     const counts: PageCounts = { upserted: 0, deleted: 0, unchanged: 0 };
     const now = new Date();
@@ -73,6 +74,7 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
             continue;
           }
           await markCancelled(tx, existing, INBOUND, now);
+          if (existing.seriesMasterExternalId) seriesTouched.add(existing.seriesMasterExternalId);
           counts.deleted += 1;
           continue;
         }
@@ -163,6 +165,77 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
     return true;
   }
 
+  /**
+   * A change listing reports differences from the state the last cursor saw: an event we created after
+   * that and that was deleted before this pass (Graph) is never listed at all. Our own recent meetings
+   * that this pass did not list are therefore looked up, and recorded as deleted when they are gone.
+   */
+  async function verifyUnlistedOutbound(
+    connection: { id: string; provider: string },
+    calendarId: string,
+    seen: Set<string>,
+    previousPassAt: Date | null,
+  ): Promise<number> {
+    if (!previousPassAt) return 0;
+    const recent = await db.calendarEvent.findMany({
+      where: {
+        connectionId: connection.id,
+        externalCalendarId: calendarId,
+        syncDirection: 'outbound',
+        status: { not: 'cancelled' },
+        createdAt: { gte: new Date(previousPassAt.getTime() - 5 * 60_000) },
+      },
+    });
+    const adapter = providers.get(connection.provider).adapter;
+    let deleted = 0;
+    for (const row of recent.filter((candidate) => !seen.has(candidate.externalEventId))) {
+      let gone = false;
+      try {
+        const current = await tokens.withAccessToken(connection.id, (auth) => adapter.getEvent(auth, { calendarId, eventId: row.externalEventId }));
+        gone = current.status === 'cancelled';
+      } catch (error) {
+        if (!isProviderError(error, 'not_found')) throw error;
+        gone = true;
+      }
+      if (gone) {
+        await db.$transaction((tx) => markCancelled(tx, row, INBOUND));
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
+  /**
+   * Graph's calendarView never lists a series master, so a deleted series shows up only as its occurrences
+   * removed: when a page removed the last live occurrence of a series we hold, ask whether the master is
+   * still there and record its deletion if not. (Google reports the master's own deletion; the check then
+   * just finds it.)
+   */
+  async function reconcileSeriesMasters(connection: { id: string; provider: string }, calendarId: string, masters: Set<string>): Promise<number> {
+    let deleted = 0;
+    for (const masterId of masters) {
+      const key = { connectionId: connection.id, externalCalendarId: calendarId, externalEventId: masterId };
+      const master = await db.calendarEvent.findUnique({ where: { connectionId_externalCalendarId_externalEventId: key } });
+      if (!master || master.status === 'cancelled') continue;
+      const live = await db.calendarEvent.count({ where: { connectionId: connection.id, seriesMasterExternalId: masterId, status: { not: 'cancelled' } } });
+      if (live > 0) continue;
+      const adapter = providers.get(connection.provider).adapter;
+      let gone = false;
+      try {
+        const current = await tokens.withAccessToken(connection.id, (auth) => adapter.getEvent(auth, { calendarId, eventId: masterId }));
+        gone = current.status === 'cancelled';
+      } catch (error) {
+        if (!isProviderError(error, 'not_found')) throw error;
+        gone = true;
+      }
+      if (gone) {
+        await db.$transaction((tx) => markCancelled(tx, master, INBOUND));
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
   /** After a complete full pass: inbound events of the calendar it did not see are gone at the provider. */
   async function reconcileFullPass(connectionId: string, calendarId: string, passStartedAt: Date): Promise<number> {
     const gone = await db.calendarEvent.findMany({
@@ -182,13 +255,16 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
 
   async function syncCalendar(
     connection: { id: string; organizationId: string; provider: string },
-    calendar: { id: string; externalCalendarId: string; syncCursor: string | null },
+    calendar: { id: string; externalCalendarId: string; syncCursor: string | null; lastSyncAt?: Date | null },
     totals: PageCounts & { fullResync: boolean },
   ): Promise<void> {
     const adapter = providers.get(connection.provider).adapter;
     let cursor = parseStoredCursor(calendar.syncCursor);
     if (cursor.position === null && !cursor.fullPassStartedAt) cursor = { position: null, fullPassStartedAt: new Date().toISOString() };
     let pages = 0;
+    // Outbound events this pass did not list, created since the last pass, are checked at its end.
+    const seen = new Set<string>();
+    const previousPassAt = calendar.lastSyncAt ?? null;
     for (;;) {
       let page;
       try {
@@ -207,7 +283,10 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
       const next: StoredCursor = done
         ? { position: page.next.kind === 'done' ? page.next.cursor : null }
         : { position: page.next.kind === 'page' ? page.next.position : null, fullPassStartedAt: cursor.fullPassStartedAt };
-      const counts = await applyChanges(connection, calendar.externalCalendarId, page.changes, next, calendar.id, Boolean(cursor.fullPassStartedAt));
+      for (const change of page.changes) seen.add(change.type === 'upsert' ? change.event.externalId : change.externalId);
+      const seriesTouched = new Set<string>();
+      const counts = await applyChanges(connection, calendar.externalCalendarId, page.changes, next, calendar.id, Boolean(cursor.fullPassStartedAt), seriesTouched);
+      counts.deleted += await reconcileSeriesMasters(connection, calendar.externalCalendarId, seriesTouched);
       totals.upserted += counts.upserted;
       totals.deleted += counts.deleted;
       totals.unchanged += counts.unchanged;
@@ -217,6 +296,7 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
       // position committed with the last page.
       if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('sync interrupted; resumes from the last committed page');
       if (done) {
+        totals.deleted += await verifyUnlistedOutbound(connection, calendar.externalCalendarId, seen, previousPassAt);
         if (cursor.fullPassStartedAt) {
           totals.deleted += await reconcileFullPass(connection.id, calendar.externalCalendarId, new Date(cursor.fullPassStartedAt));
         }
