@@ -1,5 +1,7 @@
 // Records the histories of the workflows a test file ran, for the replay test. Runs only when
-// RECORD_HISTORIES=1 (npm run test:record-histories); the recorded files are committed. Exported with the
+// RECORD_HISTORIES=1 (npm run test:record-histories); the recorded files are committed, named
+// <prefix>-<RECORD_HISTORIES_LABEL>-<n>, so histories of older workflow versions stay beside newer ones and
+// keep guarding the patched() branches. Exported with the
 // Temporal CLI (`temporal workflow show --output json`), the format the SDK's replayer reads.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ export async function recordHistoriesIfAsked(stack: TestStack, prefix: string): 
       ['workflow', 'show', '--address', process.env.TEMPORAL_TEST_ADDRESS!, '--workflow-id', execution.workflowId, '--run-id', execution.runId, '--output', 'json'],
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
-    writeFileSync(path.join(HISTORIES_DIR, `${prefix}-${String(index).padStart(2, '0')}-${execution.type}.json`), json);
+    const label = process.env.RECORD_HISTORIES_LABEL ? `-${process.env.RECORD_HISTORIES_LABEL}` : '';
+    writeFileSync(path.join(HISTORIES_DIR, `${prefix}${label}-${String(index).padStart(2, '0')}-${execution.type}.json`), json);
   });
 }

@@ -8,6 +8,7 @@ import { PERMISSIONS } from '../../api/auth/permissions';
 import type { EventTime } from '../../providers/types';
 import { connectionWorkflowId, statusQuery, syncNowSignal } from '../../workflows/connection/messages';
 import { call, connectThroughApi, tokenFor } from '../api/api-client';
+import { recordHistoriesIfAsked } from '../helpers/histories';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
@@ -33,7 +34,11 @@ describe('two-way sync', () => {
     token = await tokenFor(stack, 'acme', 'alice');
   });
   afterAll(async () => {
-    await stack?.close();
+    try {
+      if (stack) await recordHistoriesIfAsked(stack, 'two-way');
+    } finally {
+      await stack?.close();
+    }
   });
 
   async function connect(provider: 'google' | 'microsoft', email: string) {
