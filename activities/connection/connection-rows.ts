@@ -1,5 +1,6 @@
 // Reading a connection and its calendars, shared by the connection activities.
 import type { Db } from '../../db/client';
+import type { CalendarInfo } from '../../providers/types';
 import { ConnectionGoneError } from '../../services/token-service';
 import type { ConnectionActivityDeps } from './dependencies';
 
@@ -25,21 +26,23 @@ export async function ensureCalendars(
   const primary = calendars.find((calendar) => calendar.isPrimary) ?? calendars[0];
   for (const calendar of calendars) {
     const isPrimary = calendar === primary;
-    await db.connectionCalendar.upsert({
-      where: { connectionId_externalCalendarId: { connectionId: connection.id, externalCalendarId: calendar.externalId } },
-      create: {
-        connectionId: connection.id,
-        externalCalendarId: calendar.externalId,
-        name: calendar.name,
-        timeZone: calendar.timeZone ?? null,
-        isPrimary,
-        syncEnabled: isPrimary,
-        isWriteTarget: isPrimary && calendar.canWrite,
-      },
-      update: {},
-    });
+    await addCalendarRow(db, connection.id, calendar, { isPrimary, syncEnabled: isPrimary, isWriteTarget: isPrimary && calendar.canWrite });
   }
   return db.connectionCalendar.findMany({ where: { connectionId: connection.id }, orderBy: { createdAt: 'asc' } });
+}
+
+/** Adds a calendar the provider listed (a row that already exists keeps the owner's choices). */
+async function addCalendarRow(
+  db: Db,
+  connectionId: string,
+  calendar: CalendarInfo,
+  choice: { isPrimary: boolean; syncEnabled: boolean; isWriteTarget: boolean },
+): Promise<void> {
+  await db.connectionCalendar.upsert({
+    where: { connectionId_externalCalendarId: { connectionId, externalCalendarId: calendar.externalId } },
+    create: { connectionId, externalCalendarId: calendar.externalId, name: calendar.name, timeZone: calendar.timeZone ?? null, ...choice },
+    update: {},
+  });
 }
 
 /** The calendar that receives meetings scheduled from the CRM. */
@@ -79,19 +82,7 @@ export async function refreshCalendars(
   for (const calendar of listed) {
     const row = byExternalId.get(calendar.externalId);
     if (!row) {
-      await db.connectionCalendar.upsert({
-        where: { connectionId_externalCalendarId: { connectionId: connection.id, externalCalendarId: calendar.externalId } },
-        create: {
-          connectionId: connection.id,
-          externalCalendarId: calendar.externalId,
-          name: calendar.name,
-          timeZone: calendar.timeZone ?? null,
-          isPrimary: calendar.isPrimary,
-          syncEnabled: false,
-          isWriteTarget: false,
-        },
-        update: {},
-      });
+      await addCalendarRow(db, connection.id, calendar, { isPrimary: calendar.isPrimary, syncEnabled: false, isWriteTarget: false });
     } else if (row.name !== calendar.name || row.timeZone !== (calendar.timeZone ?? null)) {
       // Written only when changed: updated_at feeds the iCal feeds' Last-Modified.
       await db.connectionCalendar.update({ where: { id: row.id }, data: { name: calendar.name, timeZone: calendar.timeZone ?? null } });

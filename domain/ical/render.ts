@@ -9,35 +9,19 @@
 //   location, organizer or attendees, and UIDs that reveal no provider ids.
 import { createHash } from 'node:crypto';
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalEventStatus, ICalEventTransparency, type ICalEvent } from 'ical-generator';
+import type { EventRecordFields } from '../event-record';
 import { isKnownZone, wallClock, ZonedTime } from './zoned-time';
 import { vtimezoneFor } from './vtimezone';
 
 export type FeedVisibility = 'private' | 'public';
 
 /** The columns of ce_calendar_events the renderer needs. */
-export interface FeedEventRow {
+export interface FeedEventRow extends Omit<EventRecordFields, 'iCalUid'> {
   id: string;
   connectionId: string;
   externalCalendarId: string;
   externalEventId: string;
   iCalUid: string | null;
-  status: string;
-  title: string | null;
-  description: string | null;
-  location: string | null;
-  startAt: Date;
-  endAt: Date;
-  allDay: boolean;
-  startDate: string | null;
-  endDate: string | null;
-  timeZone: string | null;
-  eventKind: string;
-  recurrence: string | null;
-  seriesMasterExternalId: string | null;
-  originalStartAt: Date | null;
-  organizerEmail: string | null;
-  organizerName: string | null;
-  attendees: string | null;
   updatedAt: Date;
 }
 

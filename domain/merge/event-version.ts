@@ -2,6 +2,7 @@
 // side (attendee responses and organizer are the provider's business). Built from a provider event or from
 // a stored row, so the base (last synced row), the CRM's edit and the provider's copy are comparable. Pure.
 import type { EventPatch, EventTime, ProviderEvent } from '../../providers/types';
+import type { EventRecordFields } from '../event-record';
 
 export interface EventVersion {
   status: 'confirmed' | 'tentative' | 'cancelled';
@@ -19,19 +20,10 @@ export const VERSION_FIELDS = ['status', 'title', 'description', 'location', 'ti
 export type VersionField = (typeof VERSION_FIELDS)[number];
 
 /** What a stored ce_calendar_events row holds of a version. */
-export interface VersionRow {
-  status: string;
-  title: string | null;
-  description: string | null;
-  location: string | null;
-  startAt: Date;
-  endAt: Date;
-  allDay: boolean;
-  startDate: string | null;
-  endDate: string | null;
-  timeZone: string | null;
-  recurrence: string | null;
-}
+export type VersionRow = Pick<
+  EventRecordFields,
+  'status' | 'title' | 'description' | 'location' | 'startAt' | 'endAt' | 'allDay' | 'startDate' | 'endDate' | 'timeZone' | 'recurrence'
+>;
 
 /** An empty text and no text are the same edit (providers answer either for a cleared field). */
 const text = (value: string | null | undefined): string | null => (value ? value : null);
