@@ -4,6 +4,7 @@
 import { Prisma } from '../../db/client';
 import { reminderDedupeKey } from '../../domain/reminders';
 import type { ConnectionActivityDeps } from './dependencies';
+import { stillStartsAt } from './upcoming-meetings';
 
 export function createReminderActivities({ db }: ConnectionActivityDeps) {
   return {
@@ -18,7 +19,7 @@ export function createReminderActivities({ db }: ConnectionActivityDeps) {
         include: { connection: { select: { userId: true, status: true } } },
       });
       const startAt = new Date(input.startAt);
-      if (!event || event.status === 'cancelled' || event.startAt.getTime() !== startAt.getTime() || event.connection.status === 'disconnected') {
+      if (!event || event.status === 'cancelled' || event.connection.status === 'disconnected' || !(await stillStartsAt(db, event, startAt))) {
         return 'stale';
       }
       try {

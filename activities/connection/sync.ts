@@ -10,6 +10,7 @@ import { isProviderError } from '../../providers/errors';
 import type { EventChange, EventTime, ProviderEvent, SyncPosition } from '../../providers/types';
 import type { SyncResult } from './types';
 import type { ConnectionActivityDeps } from './dependencies';
+import { listUpcomingMeetings as listUpcoming } from './upcoming-meetings';
 import { ensureCalendars, loadActiveConnection } from './connection-rows';
 import { applyProviderVersion, markCancelled, recordChange, rowDataFromProvider, type ChangeMeta } from './event-changes';
 
@@ -306,22 +307,8 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
     }
   }
 
-  async function listUpcomingMeetings(input: { connectionId: string; horizonMinutes: number }): Promise<UpcomingMeeting[]> {
-    const now = new Date();
-    const events = await db.calendarEvent.findMany({
-      where: {
-        connectionId: input.connectionId,
-        status: { not: 'cancelled' },
-        allDay: false,
-        eventKind: { not: 'seriesMaster' },
-        startAt: { gt: now, lte: new Date(now.getTime() + input.horizonMinutes * 60_000) },
-      },
-      orderBy: { startAt: 'asc' },
-      take: 200,
-      select: { id: true, startAt: true },
-    });
-    return events.map((event) => ({ eventId: event.id, startAt: event.startAt.toISOString() }));
-  }
+  const listUpcomingMeetings = (input: { connectionId: string; horizonMinutes: number }): Promise<UpcomingMeeting[]> =>
+    listUpcoming(db, input);
 
   return {
     async syncConnection(input: { connectionId: string; reminderHorizonMinutes: number }): Promise<SyncResult> {

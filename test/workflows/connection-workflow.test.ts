@@ -302,6 +302,40 @@ describe('connection workflow', () => {
     expect(notifications[0]!.type).toBe('calendar.pre_meeting');
   });
 
+  it('reminds before the next occurrence of a recurring series the provider lists only as a master', async () => {
+    const email = 'series-reminder@example.com';
+    stack.google.ensureAccount(email);
+    const organizationId = 'series-reminder-org';
+    await stack.deps.db.organization.upsert({ where: { id: organizationId }, create: { id: organizationId }, update: {} });
+    await stack.deps.db.moduleSettings.upsert({
+      where: { organizationId },
+      create: { organizationId, preMeetingNotificationMinutes: 5 },
+      update: { preMeetingNotificationMinutes: 5 },
+    });
+    // A daily series that began yesterday; today's occurrence starts 5 min + 6 s from now.
+    const todays = new Date(Math.ceil((Date.now() + 5 * 60_000 + 6_000) / 1000) * 1000);
+    const first = new Date(todays.getTime() - 24 * HOUR);
+    stack.google.seedEvent(email, {
+      title: 'Daily stand-up',
+      start: { kind: 'dateTime', dateTime: first.toISOString(), timeZone: 'Europe/Berlin' },
+      end: { kind: 'dateTime', dateTime: new Date(first.getTime() + 15 * 60_000).toISOString(), timeZone: 'Europe/Berlin' },
+      recurrence: ['RRULE:FREQ=DAILY;COUNT=5'],
+    });
+    const { connectionId } = await connectSandboxAccount(stack, { provider: 'google', email, organizationId });
+    const master = await waitFor(
+      () => stack.deps.db.calendarEvent.findFirst({ where: { connectionId, title: 'Daily stand-up', eventKind: 'seriesMaster' } }),
+      (row) => row !== null,
+      { what: 'series master synced' },
+    );
+    const reminders = await waitFor(
+      () => stack.deps.db.notification.findMany({ where: { eventId: master!.id } }),
+      (rows) => rows.length > 0,
+      { what: 'reminder for the occurrence', timeoutMs: 30_000 },
+    );
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]!.dedupeKey).toBe(`pre-meeting:${master!.id}:${todays.toISOString()}`);
+  });
+
   it('disconnect stops channels, revokes and deletes tokens, and ends the workflow', async () => {
     const email = 'disconnect@example.com';
     stack.google.ensureAccount(email);
