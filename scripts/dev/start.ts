@@ -106,6 +106,13 @@ async function shutdown(code: number): Promise<void> {
 async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
+  process.once('SIGHUP', () => void shutdown(0));
+  // `npm start` does not pass SIGTERM on to this process: when npm (our parent) goes away, stop too, so a
+  // signal to npm never leaves the servers running orphaned.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown(0);
+  }, 500).unref();
 
   const config = loadConfig();
   mkdirSync(path.join(config.DATA_DIR, 'logs'), { recursive: true });
