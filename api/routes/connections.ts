@@ -1,12 +1,12 @@
 // Connections of the calling user: start connecting (OAuth authorization URL), list and read them with
 // their workflow status, request a sync, disconnect, and reconnect (a new authorization for the same
 // account). Only the owner sees or changes a connection.
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { withTenantScope } from '../../db/tenant-scope';
 import { disconnectSignal, syncNowSignal } from '../../workflows/connection/messages';
 import { requirePermission } from '../auth/middleware';
-import { PERMISSIONS } from '../auth/permissions';
+import { PERMISSIONS, type Permission } from '../auth/permissions';
 import { ownedConnection } from '../connection-access';
 import { connectionView, queryStatus } from '../connection-status';
 import type { ApiContext } from '../dependencies';
@@ -132,42 +132,37 @@ export function connectionsRouter(ctx: ApiContext): Router {
     response.json({ connections: rows.map((row, index) => connectionView(row, statuses[index] ?? null)) });
   });
 
-  router.get('/v1/connections/:connectionId', async (request, response) => {
-    const caller = requirePermission(response, PERMISSIONS.view);
+  /** Shared by the per-connection routes: permission, path id, no query (and an empty body), the caller's own row. */
+  async function callersConnection(request: Request, response: Response, permission: Permission, options: { emptyBody?: boolean } = {}) {
+    const caller = requirePermission(response, permission);
     const { connectionId } = parseInput(connectionParams, request.params, 'params');
     parseInput(noQuery, request.query, 'query');
-    const row = await ownedConnection(db, caller, connectionId);
+    if (options.emptyBody) parseInput(emptyBody, request.body, 'body');
+    return { caller, connectionId, row: await ownedConnection(db, caller, connectionId) };
+  }
+
+  router.get('/v1/connections/:connectionId', async (request, response) => {
+    const { caller, connectionId, row } = await callersConnection(request, response, PERMISSIONS.view);
     const status = row.status === 'disconnected' ? null : await queryStatus(temporal, row.id);
     response.json(connectionView(row, status));
   });
 
   router.delete('/v1/connections/:connectionId', async (request, response) => {
-    const caller = requirePermission(response, PERMISSIONS.connect);
-    const { connectionId } = parseInput(connectionParams, request.params, 'params');
-    parseInput(noQuery, request.query, 'query');
-    const row = await ownedConnection(db, caller, connectionId);
+    const { caller, connectionId, row } = await callersConnection(request, response, PERMISSIONS.connect);
     // Already disconnected: nothing to do, same answer (DELETE is idempotent).
     if (row.status !== 'disconnected') await signalConnection(ctx, row, disconnectSignal);
     response.status(202).json({ connectionId, status: 'accepted' });
   });
 
   router.post('/v1/connections/:connectionId/sync', async (request, response) => {
-    const caller = requirePermission(response, PERMISSIONS.connect);
-    const { connectionId } = parseInput(connectionParams, request.params, 'params');
-    parseInput(noQuery, request.query, 'query');
-    parseInput(emptyBody, request.body, 'body');
-    const row = await ownedConnection(db, caller, connectionId);
+    const { caller, connectionId, row } = await callersConnection(request, response, PERMISSIONS.connect, { emptyBody: true });
     if (row.status === 'disconnected') throw new ApiError(409, 'connection_disconnected', 'The connection is disconnected');
     await signalConnection(ctx, row, syncNowSignal, { reason: 'manual' });
     response.status(202).json({ connectionId, status: 'accepted' });
   });
 
   router.post('/v1/connections/:connectionId/reconnect', async (request, response) => {
-    const caller = requirePermission(response, PERMISSIONS.connect);
-    const { connectionId } = parseInput(connectionParams, request.params, 'params');
-    parseInput(noQuery, request.query, 'query');
-    parseInput(emptyBody, request.body, 'body');
-    const row = await ownedConnection(db, caller, connectionId);
+    const { caller, connectionId, row } = await callersConnection(request, response, PERMISSIONS.connect, { emptyBody: true });
     const started = await connections.startConnecting({
       organizationId: caller.organizationId,
       userId: caller.userId,
