@@ -186,7 +186,8 @@ export class EventsApi {
 
   /**
    * The stored event, or an occurrence of a stored series addressed by Google's instance id
-   * (`<masterId>_<yyyymmddThhmmssZ>`), materialized from the master but not stored until written.
+   * (`<masterId>_<yyyymmddThhmmssZ>`, all-day `<masterId>_<yyyymmdd>`), materialized from the master (same
+   * etag, so If-Match works on it) but not stored until written.
    */
   resolve(calendar: Calendar, eventId: string): { event: StoredEvent; stored: boolean } | undefined {
     const stored = calendar.events.get(eventId);
@@ -195,6 +196,8 @@ export class EventsApi {
     if (!match) return undefined;
     const master = calendar.events.get(match[1]!);
     if (!master || !master.resource.recurrence || master.resource.status === 'cancelled') return undefined;
+    // A timed series names its instances by UTC date-time, an all-day series by date; the other form is no id.
+    if ((match[3] !== undefined) === (master.resource.start.date !== undefined)) return undefined;
     const d = match[2]!;
     const date = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
     const m = master.resource;

@@ -1,4 +1,5 @@
-// Graph v1.0 routes of the fake: /me, calendars, events CRUD, calendarView delta, getSchedule, subscriptions.
+// Graph v1.0 routes of the fake: /me, calendars, events CRUD and instances, calendarView delta, getSchedule,
+// subscriptions.
 // Every route needs a valid bearer token (401 InvalidAuthenticationToken otherwise).
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { wallTimeToEpoch } from '../../providers/microsoft/time-zones';
@@ -23,12 +24,25 @@ export interface GraphRouteDeps {
 type Handler = (req: Request, res: Response, account: Account) => unknown;
 
 const DEFAULT_PAGE_SIZE = 10; // unconfirmed for calendarView delta; clients should send odata.maxpagesize
+const DEFAULT_INSTANCES_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 1000;
 
 function lowerQuery(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') out[k.toLowerCase()] = v;
   return out;
+}
+
+/** The startDateTime/endDateTime window calendarView and instances require (UTC unless an offset is given). */
+function requiredWindow(q: Record<string, string>): { startMs: number; endMs: number } {
+  if (!q.startdatetime || !q.enddatetime) {
+    throw badRequest('This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.', 'ErrorInvalidParameter');
+  }
+  try {
+    return { startMs: wallTimeToEpoch(q.startdatetime, 'UTC'), endMs: wallTimeToEpoch(q.enddatetime, 'UTC') };
+  } catch {
+    throw badRequest('Invalid startDateTime or endDateTime.', 'ErrorInvalidParameter');
+  }
 }
 
 export function graphRouter(deps: GraphRouteDeps): express.Router {
@@ -103,17 +117,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
     if (!skipToken && q.$deltatoken) {
       skipToken = delta.resumeRound(account, q.$deltatoken, (s) => `${linkBase}?startDateTime=${new Date(s.startMs).toISOString()}&endDateTime=${new Date(s.endMs).toISOString()}`);
     } else if (!skipToken) {
-      if (!q.startdatetime || !q.enddatetime) {
-        throw badRequest('This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.', 'ErrorInvalidParameter');
-      }
-      let startMs: number;
-      let endMs: number;
-      try {
-        startMs = wallTimeToEpoch(q.startdatetime, 'UTC');
-        endMs = wallTimeToEpoch(q.enddatetime, 'UTC');
-      } catch {
-        throw badRequest('Invalid startDateTime or endDateTime.', 'ErrorInvalidParameter');
-      }
+      const { startMs, endMs } = requiredWindow(q);
       store.calendar(account, calendarParam(req));
       skipToken = delta.startRound(account, calendarParam(req), startMs, endMs);
     }
@@ -139,6 +143,28 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
     const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
     if (!found) throw notFound();
     res.json(eventToJson(found.event, zoneOf(req)));
+  }));
+
+  // Graph pages collections with $top/$skip; the default page size of /instances is undocumented (unconfirmed:
+  // 10, as for /events). Occurrences and exceptions of one series master only.
+  const instancePaths = eventPaths.map((path) => `${path}/instances`);
+  router.get(instancePaths, route((req, res, account) => {
+    const q = lowerQuery(req);
+    const { startMs, endMs } = requiredWindow(q);
+    const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
+    if (!found) throw notFound();
+    // What Graph answers for a non-master is undocumented (unconfirmed); a 400 is the closest documented shape.
+    if (found.event.type !== 'seriesMaster') throw badRequest('The event is not the master of a recurring series.', 'ErrorInvalidRequest');
+    const top = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(q.$top) || DEFAULT_INSTANCES_PAGE_SIZE));
+    const skip = Math.max(0, Number(q.$skip) || 0);
+    const all = store.seriesInstances(found.calendar, found.event, startMs, endMs);
+    const zone = zoneOf(req);
+    const window = `startDateTime=${encodeURIComponent(q.startdatetime!)}&endDateTime=${encodeURIComponent(q.enddatetime!)}`;
+    res.json({
+      '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${account.id}')/events('${encodeURIComponent(found.event.id)}')/instances`,
+      ...(skip + top < all.length ? { '@odata.nextLink': `${deps.baseUrl()}/v1.0${req.path}?${window}&$top=${top}&$skip=${skip + top}` } : {}),
+      value: all.slice(skip, skip + top).map((event) => eventToJson(event, zone)),
+    });
   }));
 
   router.post(collectionPaths, route((req, res, account) => {

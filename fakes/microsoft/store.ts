@@ -91,20 +91,26 @@ export class MicrosoftStore {
   viewItems(account: Account, calendarId: string | undefined, startMs: number, endMs: number): StoredEvent[] {
     const calendar = this.calendar(account, calendarId);
     const out: StoredEvent[] = [];
-    const overlaps = (e: StoredEvent) => e.end.ms > startMs && e.start.ms < endMs;
     for (const event of calendar.events.values()) {
-      if (event.type === 'seriesMaster') {
-        for (const occ of expandOccurrences(event, startMs, endMs)) {
-          if (!calendar.exceptions.has(occ.id) && overlaps(occ)) out.push(occ);
-        }
-      } else if (overlaps(event)) {
-        out.push(event);
-      }
+      if (event.type === 'seriesMaster') out.push(...untouchedOccurrences(calendar, event, startMs, endMs));
+      else if (overlaps(event, startMs, endMs)) out.push(event);
     }
     for (const exception of calendar.exceptions.values()) {
-      if (!exception.isCancelled && overlaps(exception)) out.push(exception);
+      if (!exception.isCancelled && overlaps(exception, startMs, endMs)) out.push(exception);
     }
-    return out.sort((a, b) => a.start.ms - b.start.ms || a.id.localeCompare(b.id));
+    return out.sort(byStart);
+  }
+
+  /**
+   * What `GET .../events/{masterId}/instances` lists for [startMs, endMs): the series' occurrences and
+   * exceptions as a calendar view shows them (cancelled occurrences left out).
+   */
+  seriesInstances(calendar: StoredCalendar, master: StoredEvent, startMs: number, endMs: number): StoredEvent[] {
+    const out = untouchedOccurrences(calendar, master, startMs, endMs);
+    for (const exception of calendar.exceptions.values()) {
+      if (exception.seriesMasterId === master.id && !exception.isCancelled && overlaps(exception, startMs, endMs)) out.push(exception);
+    }
+    return out.sort(byStart);
   }
 
   createEvent(account: Account, calendar: StoredCalendar, write: EventWrite): { event: StoredEvent; duplicate: boolean } {
@@ -193,6 +199,14 @@ export class MicrosoftStore {
   private dropExceptions(calendar: StoredCalendar, masterId: string): void {
     for (const [id, e] of calendar.exceptions) if (e.seriesMasterId === masterId) calendar.exceptions.delete(id);
   }
+}
+
+const overlaps = (e: StoredEvent, startMs: number, endMs: number) => e.end.ms > startMs && e.start.ms < endMs;
+const byStart = (a: StoredEvent, b: StoredEvent) => a.start.ms - b.start.ms || a.id.localeCompare(b.id);
+
+/** Occurrences of a series overlapping the window that no exception (edited or cancelled) replaces. */
+function untouchedOccurrences(calendar: StoredCalendar, master: StoredEvent, startMs: number, endMs: number): StoredEvent[] {
+  return expandOccurrences(master, startMs, endMs).filter((occ) => !calendar.exceptions.has(occ.id) && overlaps(occ, startMs, endMs));
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

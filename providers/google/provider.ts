@@ -28,6 +28,7 @@ import type { GoogleEndpoints } from './endpoints';
 import { GOOGLE_SCOPES } from './endpoints';
 import { malformed, toProviderError, type GoogleCallKind } from './errors';
 import { eventIdForKey } from './event-id';
+import { instanceIdFor } from './instance-id';
 import { toChange, toGoogleBody, toProviderEvent } from './normalize';
 import {
   calendarListSchema,
@@ -226,6 +227,18 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
       guard('api', async () => {
         const response = await api(auth).events.get({ calendarId: input.calendarId, eventId: input.eventId });
         return toProviderEvent(parse(eventSchema, response.data, 'event'), input.calendarId, 'UTC');
+      }),
+
+    getOccurrence: (auth, input) =>
+      guard('api', async () => {
+        const eventId = instanceIdFor(input.seriesMasterId, input.originalStart);
+        const response = await api(auth).events.get({ calendarId: input.calendarId, eventId });
+        const event = parse(eventSchema, response.data, 'event');
+        // Google still answers for a cancelled occurrence (status only is guaranteed): for the caller it is gone.
+        if (event.status === 'cancelled' || event.recurringEventId !== input.seriesMasterId) {
+          throw new ProviderError('not_found', 'google', 'google occurrence not found');
+        }
+        return toProviderEvent(event, input.calendarId, 'UTC');
       }),
 
     createEvent: (auth, input) =>

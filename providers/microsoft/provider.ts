@@ -12,6 +12,7 @@ import type {
   CallAuth,
   ChangePage,
   EventChange,
+  EventTime,
   FreeBusyResult,
   ProviderEvent,
 } from '../types';
@@ -21,7 +22,7 @@ import { createGraphClient } from './graph-client';
 import { graphToProviderEvent, toGraphCreateBody, toGraphEventBody } from './normalize';
 import { buildAuthorizationUrl, exchangeCode, refreshTokens, type IdentityConfig } from './oauth';
 import { parseGraphPushMessage } from './push-messages';
-import { calendarsSchema, deltaPageSchema, graphEventSchema, meSchema, scheduleSchema, subscriptionSchema } from './schemas';
+import { calendarsSchema, deltaPageSchema, eventListSchema, graphEventSchema, meSchema, scheduleSchema, subscriptionSchema } from './schemas';
 import { decodePosition, encodePosition } from './sync-position';
 import { wallTimeToEpoch, windowsToIana } from './time-zones';
 
@@ -70,6 +71,49 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
   async function getEvent(auth: CallAuth, calendarId: string, eventId: string): Promise<ProviderEvent> {
     const json = await call(() => graph(auth).api(eventPath(eventId)).get());
     return graphToProviderEvent(parse(graphEventSchema, json), calendarId);
+  }
+
+  /** Every instance (occurrence or exception) of a series that overlaps [startMs, endMs), across pages. */
+  async function listInstances(auth: CallAuth, calendarId: string, seriesMasterId: string, startMs: number, endMs: number): Promise<ProviderEvent[]> {
+    const out: ProviderEvent[] = [];
+    const first = `${calendarBase(calendarId)}/events/${encodeURIComponent(seriesMasterId)}/instances`;
+    const window = { startDateTime: new Date(startMs).toISOString(), endDateTime: new Date(endMs).toISOString() };
+    let next: string | undefined;
+    do {
+      const url = next;
+      const json = await call(() => (url ? graph(auth).api(url).get() : graph(auth).api(first).query(window).get()));
+      const page = parse(eventListSchema, json);
+      out.push(...page.value.map((event) => graphToProviderEvent(event, calendarId)));
+      next = page['@odata.nextLink'] ?? undefined;
+    } while (next);
+    return out;
+  }
+
+  async function getOccurrence(auth: CallAuth, calendarId: string, seriesMasterId: string, originalStart: EventTime): Promise<ProviderEvent> {
+    const wantedMs = originalStart.kind === 'date' ? Date.parse(`${originalStart.date}T00:00:00Z`) : Date.parse(originalStart.dateTime);
+    if (Number.isNaN(wantedMs)) throw new ProviderError('invalid_request', 'microsoft', 'occurrence start is not a date or ISO-8601 date-time');
+    const isWanted = (event: ProviderEvent): boolean => {
+      const original = event.originalStart;
+      if (event.seriesMasterId !== seriesMasterId || !original) return false;
+      if (originalStart.kind === 'date') return original.kind === 'date' && original.date === originalStart.date;
+      return original.kind === 'dateTime' && Date.parse(original.dateTime) === wantedMs;
+    };
+    let instances: ProviderEvent[];
+    try {
+      // A day either side covers any zone offset of an all-day occurrence. An exception moved further
+      // than that from its original start is not listed here (Graph lists instances by their actual time).
+      instances = await listInstances(auth, calendarId, seriesMasterId, wantedMs - DAY_MS, wantedMs + DAY_MS);
+    } catch (error) {
+      // Graph refuses /instances of an event that is no series master: like Google, that is "no occurrence".
+      if (isProviderError(error, 'invalid_request') && (await getEvent(auth, calendarId, seriesMasterId)).kind !== 'seriesMaster') {
+        throw new ProviderError('not_found', 'microsoft', 'the event is not a recurring series');
+      }
+      throw error;
+    }
+    const found = instances.find(isWanted);
+    // Graph leaves cancelled occurrences out; an attendee's copy of a cancelled meeting still says so.
+    if (!found || found.status === 'cancelled') throw new ProviderError('not_found', 'microsoft', 'the series has no occurrence at that start');
+    return found;
   }
 
   /** After @removed: still there (moved out of the window) or really gone? */
@@ -168,6 +212,8 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
     },
 
     getEvent: (auth, { calendarId, eventId }) => getEvent(auth, calendarId, eventId),
+
+    getOccurrence: (auth, { calendarId, seriesMasterId, originalStart }) => getOccurrence(auth, calendarId, seriesMasterId, originalStart),
 
     async createEvent(auth, { calendarId, event, idempotencyKey }) {
       const body = toGraphCreateBody(event, idempotencyKey);

@@ -58,6 +58,12 @@ export const graphEventSchema = z.object({
 });
 export type GraphEvent = z.infer<typeof graphEventSchema>;
 
+/** A page of a plain event collection (e.g. a series' instances). */
+export const eventListSchema = z.object({
+  value: z.array(graphEventSchema),
+  '@odata.nextLink': z.string().url().nullish(),
+});
+
 const removedSchema = z.object({ id: z.string(), '@removed': z.object({ reason: z.string().nullish() }) });
 
 export const deltaPageSchema = z.object({

@@ -6,12 +6,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { wallTimeOf, zonedWallToUtc } from '../../domain/time/zoned-time';
 import type { FakeEventSeed, FakeProviderControl } from '../../fakes/types';
 import { isProviderError, type ProviderErrorKind } from '../../providers/errors';
 import type {
   CalendarProvider,
   CallAuth,
   EventChange,
+  EventTime,
   OAuthClientCredentials,
   PushMessage,
   SyncPosition,
@@ -40,6 +42,33 @@ function timedSeed(title: string, daysFromNow: number, hours = 1): FakeEventSeed
 
 function dayString(daysFromNow: number): string {
   return new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + daysFromNow * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The instant of a timed EventTime (ms), undefined for anything else. */
+function instant(time: EventTime | undefined): number | undefined {
+  return time?.kind === 'dateTime' ? Date.parse(time.dateTime) : undefined;
+}
+
+/**
+ * A one-hour weekly series (6 occurrences) in Europe/Berlin, first `daysFromNow` days ahead. `occurrence(n)` is
+ * the n-th original start (0-based): the same Berlin wall time every week, whatever DST does in between.
+ */
+function weeklySeries(title: string, daysFromNow: number) {
+  const zone = 'Europe/Berlin';
+  const firstMs = Date.parse((timedSeed(title, daysFromNow).start as { dateTime: string }).dateTime);
+  const seed: FakeEventSeed = {
+    title,
+    start: { kind: 'dateTime', dateTime: new Date(firstMs).toISOString(), timeZone: zone },
+    end: { kind: 'dateTime', dateTime: new Date(firstMs + 3_600_000).toISOString(), timeZone: zone },
+    recurrence: ['RRULE:FREQ=WEEKLY;COUNT=6'],
+  };
+  const occurrence = (n: number): Extract<EventTime, { kind: 'dateTime' }> => {
+    const wall = wallTimeOf(firstMs, zone);
+    const day = new Date(Date.UTC(wall.year, wall.month - 1, wall.day + 7 * n));
+    const ms = zonedWallToUtc({ ...wall, year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() }, zone);
+    return { kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: zone };
+  };
+  return { seed, occurrence };
 }
 
 async function expectKind(promise: Promise<unknown>, kinds: ProviderErrorKind | ProviderErrorKind[]): Promise<unknown> {
@@ -315,6 +344,96 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       expect(moved).toMatchObject({ kind: 'exception', seriesMasterId: masterId });
       expect(moved?.start.kind === 'dateTime' && Date.parse(moved.start.dateTime)).toBe(movedStart.getTime());
       expect(moved?.originalStart?.kind === 'dateTime' && Date.parse(moved.originalStart.dateTime)).toBe(secondStart.getTime());
+    });
+
+    it('reads an untouched occurrence of a series by its original start', async () => {
+      const email = newEmail('occurrence');
+      const { auth, calendarId } = await connect(email);
+      const series = weeklySeries('Standup', 7);
+      const masterId = ctx.fake.seedEvent(email, series.seed);
+      const originalStart = series.occurrence(2);
+
+      const occurrence = await ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart });
+      expect(['occurrence', 'exception']).toContain(occurrence.kind);
+      expect(occurrence).toMatchObject({ calendarId, seriesMasterId: masterId, title: 'Standup', status: 'confirmed' });
+      expect(occurrence.externalId).not.toBe(masterId);
+      expect(occurrence.version).toEqual(expect.any(String));
+      expect(instant(occurrence.originalStart)).toBe(Date.parse(originalStart.dateTime));
+      expect(instant(occurrence.start)).toBe(Date.parse(originalStart.dateTime));
+      expect(instant(occurrence.end)).toBe(Date.parse(originalStart.dateTime) + 3_600_000);
+    });
+
+    it('reads an occurrence of an all-day series by its date', async () => {
+      const email = newEmail('occurrence-allday');
+      const { auth, calendarId } = await connect(email);
+      const masterId = ctx.fake.seedEvent(email, {
+        title: 'Focus day',
+        start: { kind: 'date', date: dayString(3) },
+        end: { kind: 'date', date: dayString(4) },
+        recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'],
+      });
+      const occurrence = await ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart: { kind: 'date', date: dayString(10) } });
+      expect(occurrence).toMatchObject({
+        seriesMasterId: masterId,
+        title: 'Focus day',
+        originalStart: { kind: 'date', date: dayString(10) },
+        start: { kind: 'date', date: dayString(10) },
+        end: { kind: 'date', date: dayString(11) },
+      });
+      await expectKind(ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart: { kind: 'date', date: dayString(11) } }), 'not_found');
+    });
+
+    it('updates one occurrence with If-Match: it syncs back as an exception with the same id, the master untouched', async () => {
+      const email = newEmail('occurrence-write');
+      const { auth, calendarId } = await connect(email);
+      const series = weeklySeries('Standup', 7);
+      const masterId = ctx.fake.seedEvent(email, series.seed);
+      const full = await syncAll(auth, calendarId, null);
+      const masterBefore = upserts(full.changes).find((event) => event.externalId === masterId)!;
+      expect(masterBefore.kind).toBe('seriesMaster');
+
+      const originalStart = series.occurrence(1);
+      const occurrence = await ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart });
+      const updated = await ctx.provider.updateEvent(auth, { calendarId, eventId: occurrence.externalId, patch: { title: 'Standup (one-off)' }, ifMatch: occurrence.version });
+      expect(updated).toMatchObject({ externalId: occurrence.externalId, kind: 'exception', seriesMasterId: masterId, title: 'Standup (one-off)' });
+      await expectKind(
+        ctx.provider.updateEvent(auth, { calendarId, eventId: occurrence.externalId, patch: { title: 'Stale write' }, ifMatch: occurrence.version }),
+        'version_conflict',
+      );
+
+      const incremental = upserts((await syncAll(auth, calendarId, full.cursor)).changes);
+      // Only that occurrence changed (Graph's adapter may re-send the unchanged master alongside it).
+      expect(incremental.filter((event) => event.kind !== 'seriesMaster').map((event) => event.externalId)).toEqual([occurrence.externalId]);
+      const exception = incremental.find((event) => event.externalId === occurrence.externalId)!;
+      expect(exception).toMatchObject({ kind: 'exception', seriesMasterId: masterId, title: 'Standup (one-off)', version: updated.version });
+      expect(instant(exception.originalStart)).toBe(Date.parse(originalStart.dateTime));
+      expect(instant(exception.start)).toBe(Date.parse(originalStart.dateTime));
+
+      const again = await ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart });
+      expect(again).toMatchObject({ externalId: occurrence.externalId, kind: 'exception', title: 'Standup (one-off)', version: updated.version });
+      const master = await ctx.provider.getEvent(auth, { calendarId, eventId: masterId });
+      expect(master).toMatchObject({ kind: 'seriesMaster', title: 'Standup', version: masterBefore.version, recurrence: masterBefore.recurrence });
+      const neighbour = await ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart: series.occurrence(2) });
+      expect(neighbour.title).toBe('Standup');
+    });
+
+    it('reports a start that is no occurrence of the series, a cancelled one, or no series at all as not_found', async () => {
+      const email = newEmail('occurrence-missing');
+      const { auth, calendarId } = await connect(email);
+      const series = weeklySeries('Standup', 7);
+      const masterId = ctx.fake.seedEvent(email, { ...series.seed, exceptions: [{ originalStart: series.occurrence(3), cancelled: true }] });
+      const single = timedSeed('One-off', 8);
+      const singleId = ctx.fake.seedEvent(email, single);
+      const shifted = (time: Extract<EventTime, { kind: 'dateTime' }>, ms: number): EventTime => ({ ...time, dateTime: new Date(Date.parse(time.dateTime) + ms).toISOString() });
+      const occurrenceAt = (seriesMasterId: string, originalStart: EventTime) => ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId, originalStart });
+
+      await expectKind(occurrenceAt(masterId, shifted(series.occurrence(1), 3_600_000)), 'not_found');
+      await expectKind(occurrenceAt(masterId, shifted(series.occurrence(1), DAY_MS)), 'not_found');
+      await expectKind(occurrenceAt(masterId, series.occurrence(6)), 'not_found'); // past COUNT=6
+      await expectKind(occurrenceAt(masterId, series.occurrence(3)), 'not_found'); // cancelled
+      await expectKind(occurrenceAt(singleId, single.start), 'not_found');
+      await expectKind(occurrenceAt('doesnotexist0123456789', series.occurrence(1)), 'not_found');
+      expect((await occurrenceAt(masterId, series.occurrence(4))).seriesMasterId).toBe(masterId);
     });
 
     it('answers an expired cursor with cursor_expired, and a full resync still sees every event', async () => {

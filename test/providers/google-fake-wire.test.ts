@@ -209,6 +209,48 @@ describe('Google fake: events', () => {
     expect(busy.body!.calendars['nobody@example.com']).toEqual({ errors: [{ domain: 'global', reason: 'notFound' }], busy: [] });
   });
 
+  it('patches a never-materialised instance with If-Match on the etag GET gave, and syncs it as that instance id', async () => {
+    const instEmail = 'wire-instance@example.com';
+    const instToken = (await tokenFor(instEmail)).access_token;
+    const masterId = fake.seedEvent(instEmail, {
+      title: 'Weekly',
+      start: { kind: 'dateTime', dateTime: '2030-05-06T08:00:00.000Z', timeZone: 'Europe/Berlin' },
+      end: { kind: 'dateTime', dateTime: '2030-05-06T08:30:00.000Z', timeZone: 'Europe/Berlin' },
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'],
+    });
+    const allDayId = fake.seedEvent(instEmail, {
+      title: 'Off',
+      start: { kind: 'date', date: '2030-05-07' },
+      end: { kind: 'date', date: '2030-05-08' },
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'],
+    });
+    let syncToken: string | undefined;
+    let pageToken: string | undefined;
+    do {
+      const page = await api(instToken, 'GET', `${events(instEmail)}${pageToken ? `?pageToken=${encodeURIComponent(pageToken)}` : ''}`);
+      pageToken = page.body!.nextPageToken;
+      syncToken = page.body!.nextSyncToken;
+    } while (pageToken);
+
+    const instanceId = `${masterId}_20300513T080000Z`;
+    const got = await api(instToken, 'GET', `${events(instEmail)}/${instanceId}`);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ id: instanceId, recurringEventId: masterId, originalStartTime: { dateTime: '2030-05-13T10:00:00+02:00' } });
+    // The other suffix form, or a start the series does not have, names no instance.
+    expect((await api(instToken, 'GET', `${events(instEmail)}/${masterId}_20300513`)).status).toBe(404);
+    expect((await api(instToken, 'GET', `${events(instEmail)}/${masterId}_20300513T090000Z`)).status).toBe(404);
+    expect((await api(instToken, 'GET', `${events(instEmail)}/${allDayId}_20300514`)).body).toMatchObject({ recurringEventId: allDayId, start: { date: '2030-05-14' }, end: { date: '2030-05-15' } });
+    expect((await api(instToken, 'GET', `${events(instEmail)}/${allDayId}_20300514T000000Z`)).status).toBe(404);
+
+    const patched = await api(instToken, 'PATCH', `${events(instEmail)}/${instanceId}`, { summary: 'Just this one' }, { 'if-match': got.body!.etag });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ id: instanceId, recurringEventId: masterId, summary: 'Just this one' });
+    expect((await api(instToken, 'PATCH', `${events(instEmail)}/${instanceId}`, { summary: 'Stale' }, { 'if-match': got.body!.etag })).status).toBe(412);
+
+    const incremental = await api(instToken, 'GET', `${events(instEmail)}?syncToken=${encodeURIComponent(syncToken!)}`);
+    expect(incremental.body!.items).toEqual([expect.objectContaining({ id: instanceId, recurringEventId: masterId, summary: 'Just this one', etag: patched.body!.etag })]);
+  });
+
   it('renders injected faults the Google way', async () => {
     fake.injectFault({ kind: 'rate_limit', count: 1, retryAfterSeconds: 3, rateLimitStatus: 403, rateLimitReason: 'userRateLimitExceeded' });
     const limited = await api(token, 'GET', events(email));

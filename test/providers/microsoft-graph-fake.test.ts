@@ -1,6 +1,7 @@
 // Microsoft-specific behaviour of the Graph fake and the adapter beyond the shared contract: refresh-token
-// rotation, @removed meaning "deleted" vs "left the window", Windows zones on the wire, transactionId
-// idempotency, the subscription validation handshake, lifecycle notifications, and trusting the test CA.
+// rotation, @removed meaning "deleted" vs "left the window", series instances, Windows zones on the wire,
+// transactionId idempotency, the subscription validation handshake, lifecycle notifications, and trusting
+// the test CA.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -146,6 +147,55 @@ describe('Windows time zones on the wire', () => {
 
     const event = await provider.getEvent(auth, { calendarId: 'primary', eventId: id });
     expect(event.start).toEqual({ kind: 'dateTime', dateTime: new Date(at(4)).toISOString(), timeZone: 'America/Los_Angeles' });
+  });
+});
+
+describe('series instances', () => {
+  it('lists the occurrences and exceptions of a series master in a window, paged, without cancelled ones', async () => {
+    const email = 'instances@example.com';
+    const { auth, calendarId } = await connect(email);
+    const utc = (days: number, hour = 10) => ({ kind: 'dateTime' as const, dateTime: at(days, hour), timeZone: 'UTC' });
+    const masterId = fake.seedEvent(email, {
+      title: 'Daily',
+      start: utc(1),
+      end: utc(1, 11),
+      recurrence: ['RRULE:FREQ=DAILY;COUNT=5'],
+      exceptions: [
+        { originalStart: utc(2), patch: { title: 'Daily (changed)' } },
+        { originalStart: utc(3), cancelled: true },
+      ],
+    });
+    const singleId = fake.seedEvent(email, { title: 'Single', start: utc(2, 14), end: utc(2, 15) });
+    const window = `startDateTime=${at(0, 0).slice(0, 19)}&endDateTime=${at(6, 0).slice(0, 19)}`;
+    const instances = (id: string, query = window, base = '/me/events') => graphFetch(auth, `${base}/${encodeURIComponent(id)}/instances?${query}`);
+
+    const firstPage = await instances(masterId, `${window}&$top=3`);
+    expect(firstPage.status).toBe(200);
+    const nextLink = firstPage.body['@odata.nextLink'] as string;
+    expect(nextLink).toMatch(/^https:\/\/.+\$skip=3/);
+    const rest = await graphFetch(auth, nextLink.slice(`${fake.baseUrl}/v1.0`.length));
+    expect(rest.body['@odata.nextLink']).toBeUndefined();
+    const listed = [...(firstPage.body.value as Array<Record<string, unknown>>), ...(rest.body.value as Array<Record<string, unknown>>)];
+    expect(listed.map((e) => [e.type, e.subject, e.seriesMasterId])).toEqual([
+      ['occurrence', 'Daily', masterId],
+      ['exception', 'Daily (changed)', masterId],
+      ['occurrence', 'Daily', masterId],
+      ['occurrence', 'Daily', masterId],
+    ]);
+    expect(listed.map((e) => e.originalStart)).toEqual([1, 2, 4, 5].map((d) => at(d).replace('.000Z', 'Z')));
+
+    const byCalendar = await instances(masterId, window, `/me/calendars/${encodeURIComponent(calendarId)}/events`);
+    expect((byCalendar.body.value as unknown[]).length).toBe(4);
+    expect(((await instances(masterId, window, '/me/calendar/events')).body.value as unknown[]).length).toBe(4);
+
+    const noWindow = await instances(masterId, '');
+    expect(noWindow.status).toBe(400);
+    expect((noWindow.body.error as { code: string }).code).toBe('ErrorInvalidParameter');
+    const unknown = await instances('AAMkAGInotthere', window);
+    expect(unknown.status).toBe(404);
+    expect((unknown.body.error as { code: string }).code).toBe('ErrorItemNotFound');
+    expect((await instances(singleId)).status).toBe(400);
+    expect((await instances(listed[0]!.id as string)).status).toBe(400);
   });
 });
 
