@@ -25,11 +25,18 @@ export class ApiError extends Error {
     return new ApiError(404, 'not_found', `${what} not found`);
   }
 
+  /** A value the schema accepts but this request cannot take, named like a schema error. */
+  static invalid(field: string, message: string): ApiError {
+    return new ApiError(400, 'invalid_request', `${field}: ${message}`, [{ field, message }]);
+  }
+
   static fromZod(error: z.ZodError, location: string): ApiError {
-    const details = error.issues.map((issue) => ({
-      field: [location, ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    }));
+    // An unknown key is named as the field itself ("body.recurrence: is not accepted here").
+    const details = error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ field: [location, ...issue.path.map(String), key].join('.'), message: 'is not accepted here' }))
+        : [{ field: [location, ...issue.path.map(String)].join('.'), message: issue.message }],
+    );
     const first = details[0];
     return new ApiError(400, 'invalid_request', first ? `${first.field}: ${first.message}` : 'Invalid request', details);
   }

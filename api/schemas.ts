@@ -1,7 +1,7 @@
 // Every request and response shape of the API as zod schemas. Handlers validate with these, and
 // api/openapi.ts turns the very same objects into the OpenAPI document, so the two cannot drift.
 import { z } from 'zod';
-import { eventEditSchema } from '../domain/event-edit';
+import { eventEditSchema, occurrenceEditSchema, occurrenceScopeSchema, occurrenceStartSchema } from '../domain/event-edit';
 import { meetingFieldsSchema, requestIdSchema } from '../domain/meeting';
 import { moduleSettingsPatchSchema, moduleSettingsSchema } from '../domain/settings';
 
@@ -247,6 +247,18 @@ export const vaultMigrationResponse = z.object({
 export const eventParams = z.strictObject({ connectionId: id, eventId: id });
 export const conflictParams = z.strictObject({ conflictId: id });
 export const editEventBody = eventEditSchema;
+
+export const occurrenceParams = eventParams.extend({ originalStart: occurrenceStartSchema });
+export const occurrenceQuery = z.strictObject({
+  scope: occurrenceScopeSchema.default('this').describe('`this` occurrence only, or it and every `following` one (splits the series)'),
+});
+export const editOccurrenceBody = occurrenceEditSchema;
+
+export const editedOccurrenceResponse = z.object({
+  event: eventResponse.describe('The occurrence, the new series that carries on (`following`), or the series when it ended'),
+  series: eventResponse.describe('The series the occurrence belonged to, as it is now'),
+  conflict: z.object({ id, resolution: z.enum(['local', 'remote', 'merged']) }).nullable().describe('Set when the calendar had changed too'),
+});
 
 export const editedEventResponse = z.object({
   event: eventResponse,

@@ -21,6 +21,8 @@ const attendeeSchema = z.strictObject({
   optional: z.boolean().optional(),
 });
 
+export const attendeeListSchema = z.array(attendeeSchema).max(100, { error: 'at most 100 attendees' });
+
 // The fields without defaults: a reschedule must not turn "not mentioned" into "UTC, no attendees".
 const meetingFieldShapes = {
   title: z.string().trim().min(1, { error: 'must not be empty' }).max(255),
@@ -32,7 +34,7 @@ const meetingFieldShapes = {
     .min(DURATION.min, { error: durationMessage })
     .max(DURATION.max, { error: durationMessage }),
   timeZone: timeZoneSchema,
-  attendees: z.array(attendeeSchema).max(100, { error: 'at most 100 attendees' }),
+  attendees: attendeeListSchema,
   description: z.string().max(8000),
   location: z.string().max(1000),
 };

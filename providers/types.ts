@@ -185,6 +185,14 @@ export interface CalendarProvider {
   fetchChanges(auth: CallAuth, input: { calendarId: string; position: SyncPosition | null }): Promise<ChangePage>;
 
   getEvent(auth: CallAuth, input: { calendarId: string; eventId: string }): Promise<ProviderEvent>;
+  /**
+   * One occurrence of a recurring series, addressed by the start it has in the series (`originalStart`),
+   * whether or not it was ever edited: Google materialises it by instance id, Graph lists it among the
+   * series' instances. Returns kind `occurrence` or `exception` with `seriesMasterId`, `originalStart` and a
+   * `version` an `updateEvent` with `ifMatch` can use. Throws ProviderError `not_found` when the series has
+   * no occurrence there (or the occurrence was cancelled).
+   */
+  getOccurrence(auth: CallAuth, input: { calendarId: string; seriesMasterId: string; originalStart: EventTime }): Promise<ProviderEvent>;
   /** Idempotent: the same `idempotencyKey` never creates a second event (Google client id / Graph transactionId). */
   createEvent(auth: CallAuth, input: { calendarId: string; event: EventInput; idempotencyKey: string }): Promise<ProviderEvent>;
   /** With `ifMatch`, a stale version throws ProviderError `version_conflict` instead of overwriting. */

@@ -1,4 +1,5 @@
 // Reading a connection and its calendars, shared by the connection activities.
+import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/client';
 import type { CalendarInfo } from '../../providers/types';
 import { ConnectionGoneError } from '../../services/token-service';
@@ -8,6 +9,14 @@ export async function loadActiveConnection(db: Db, connectionId: string) {
   const connection = await db.calendarConnection.findUnique({ where: { id: connectionId } });
   if (!connection || connection.status === 'disconnected') throw new ConnectionGoneError(connectionId);
   return connection;
+}
+
+/** CRM-side writes go only to calendars the connection writes to (its write target or primary calendar). */
+export async function requireWritableCalendar(db: Db, connectionId: string, externalCalendarId: string): Promise<void> {
+  const calendar = await db.connectionCalendar.findUnique({ where: { connectionId_externalCalendarId: { connectionId, externalCalendarId } } });
+  if (!calendar || !(calendar.isWriteTarget || calendar.isPrimary)) {
+    throw ApplicationFailure.create({ type: 'read_only_calendar', message: 'The connection does not write to this calendar', nonRetryable: true });
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { applyEdit, type EventEdit } from '../../domain/event-edit';
 import type { EventVersion } from '../../domain/merge/event-version';
 import type { EditedEvent, ResolvedConflict } from '../../workflows/connection/messages';
 import { notFoundFailure } from '../failures';
-import { loadActiveConnection } from './connection-rows';
+import { loadActiveConnection, requireWritableCalendar } from './connection-rows';
 import type { ConnectionActivityDeps } from './dependencies';
 import { createEventWriter } from './event-write';
 
@@ -19,13 +19,7 @@ export function createEventEditActivities(deps: ConnectionActivityDeps) {
   const { db } = deps;
   const writeThrough = createEventWriter(deps);
 
-  /** Writes go only to calendars the connection writes to (its write target or primary calendar). */
-  async function requireWritable(connectionId: string, externalCalendarId: string) {
-    const calendar = await db.connectionCalendar.findUnique({ where: { connectionId_externalCalendarId: { connectionId, externalCalendarId } } });
-    if (!calendar || !(calendar.isWriteTarget || calendar.isPrimary)) {
-      throw ApplicationFailure.create({ type: 'read_only_calendar', message: 'The connection does not write to this calendar', nonRetryable: true });
-    }
-  }
+  const requireWritable = (connectionId: string, externalCalendarId: string) => requireWritableCalendar(db, connectionId, externalCalendarId);
 
   return {
     async editEvent(input: { connectionId: string; eventId: string; edit: EventEdit; actor: string; requestedAt?: string }): Promise<EditedEvent> {
@@ -37,6 +31,7 @@ export function createEventEditActivities(deps: ConnectionActivityDeps) {
         connection,
         row: event,
         target: (base) => applyEdit(base, input.edit),
+        ...(input.edit.attendees ? { extraPatch: { attendees: input.edit.attendees } } : {}),
         localModifiedAt: input.requestedAt ? Date.parse(input.requestedAt) : Date.now(),
         meta: { direction: 'outbound', source: 'api', actor: input.actor },
       });

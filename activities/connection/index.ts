@@ -4,6 +4,7 @@ import type { ConnectionActivityDeps } from './dependencies';
 import { createEventEditActivities } from './event-edits';
 import { createLifecycleActivities } from './lifecycle';
 import { createMeetingActivities } from './meetings';
+import { createOccurrenceEditActivities } from './occurrence-edits';
 import { createPushActivities } from './push';
 import { createReminderActivities } from './reminders';
 import { createSyncActivities } from './sync';
@@ -17,5 +18,6 @@ export function createConnectionActivities(deps: ConnectionActivityDeps): Connec
     ...createPushActivities(deps),
     ...createMeetingActivities(deps),
     ...createEventEditActivities(deps),
+    ...createOccurrenceEditActivities(deps),
   });
 }

@@ -3,8 +3,10 @@
 import type { ResolvedMeeting, MeetingChange } from '../../domain/meeting';
 import type { UpcomingMeeting } from '../../domain/reminders';
 import type { ModuleSettings } from '../../domain/settings';
-import type { EventEdit } from '../../domain/event-edit';
-import type { ConnectionHealth, EditedEvent, ResolvedConflict, ScheduledMeeting } from '../../workflows/connection/messages';
+import type { EventEdit, OccurrenceEdit, OccurrenceScope } from '../../domain/event-edit';
+import type { EventVersion } from '../../domain/merge/event-version';
+import type { EventTime } from '../../providers/types';
+import type { ConnectionHealth, EditedEvent, EditedOccurrence, ResolvedConflict, ScheduledMeeting } from '../../workflows/connection/messages';
 
 export interface ConnectionContext {
   settings: ModuleSettings;
@@ -27,6 +29,29 @@ export interface SyncResult {
   tokenExpiresAt?: string;
 }
 
+/**
+ * What an occurrence edit will do, decided once from the stored series (an activity result in the
+ * workflow's history), so a retried write carries out the same plan even after the series has changed.
+ */
+export type OccurrenceEditPlan =
+  /** An event row holds it already: the occurrence's own row, or the master when `following` is the whole series. */
+  | { kind: 'event'; eventId: string }
+  /** An occurrence nobody edited yet (Google lists only the master): fetched from the provider, then edited. */
+  | { kind: 'occurrence'; masterEventId: string; originalStart: EventTime }
+  /** "This and following": the series ends before `splitStart`; `continuation` (unless cancelled) carries on. */
+  | { kind: 'split'; masterEventId: string; splitStart: EventTime; endedRecurrence: string[]; continuation: EventVersion | null };
+
+export interface OccurrenceEditRequest {
+  connectionId: string;
+  requestId: string;
+  eventId: string;
+  originalStart: string;
+  scope: OccurrenceScope;
+  change: { edit: OccurrenceEdit } | { cancel: true };
+  actor: string;
+  requestedAt?: string;
+}
+
 export interface ConnectionActivities {
   loadConnectionContext(connectionId: string): Promise<ConnectionContext>;
   syncConnection(input: { connectionId: string; reminderHorizonMinutes: number }): Promise<SyncResult>;
@@ -47,6 +72,8 @@ export interface ConnectionActivities {
     merged?: EventEdit;
     actor: string;
   }): Promise<ResolvedConflict>;
+  planOccurrenceEdit(input: OccurrenceEditRequest): Promise<OccurrenceEditPlan>;
+  applyOccurrenceEdit(input: OccurrenceEditRequest & { plan: OccurrenceEditPlan }): Promise<EditedOccurrence>;
   revokeConnectionTokens(connectionId: string): Promise<void>;
   markDisconnected(connectionId: string): Promise<void>;
   migrateConnectionTokens(connectionId: string): Promise<{ migrated: boolean }>;

@@ -31,7 +31,7 @@ const fromFloating = (value: Date, zone: string) =>
   );
 
 /** `20261201T090000Z` (an instant) or `20261201T090000` (wall time in `zone`) or `20261201` (a date). */
-function parseDateValue(value: string, zone: string): Date | undefined {
+export function parseDateValue(value: string, zone: string): Date | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(value.trim());
   if (!match) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', z] = match;
@@ -40,7 +40,7 @@ function parseDateValue(value: string, zone: string): Date | undefined {
 }
 
 /** `EXDATE;TZID=Europe/Berlin:20261201T090000,20261208T090000` -> instants. */
-function parseDateList(line: string, seriesZone: string): Date[] {
+export function parseDateList(line: string, seriesZone: string): Date[] {
   const [head, values = ''] = line.split(/:(.*)/s);
   const zone = /TZID=([^;:]+)/.exec(head ?? '')?.[1] ?? seriesZone;
   return values

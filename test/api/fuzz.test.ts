@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import {
   connectionEventsQuery,
   createConnectionBody,
+  editEventBody,
+  editOccurrenceBody,
   freeBusyBody,
   orgEventsQuery,
   rescheduleMeetingBody,
@@ -96,6 +98,22 @@ describe('API fuzz: malformed requests never 5xx and never change state', () => 
       schema: freeBusyBody,
       valid: () => ({ userIds: ['fuzzy'], from: new Date().toISOString(), to: future() }),
     },
+    {
+      name: 'edit event',
+      method: 'PATCH',
+      path: () => `/v1/connections/${connectionId}/events/${eventId}`,
+      schema: editEventBody,
+      valid: () => ({ title: 'T', start: future(), timeZone: 'UTC', recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'], attendees: [{ email: 'x@example.org' }] }),
+      headers: () => ({ 'idempotency-key': `fuzz-${Math.random().toString(36).slice(2)}` }),
+    },
+    {
+      name: 'edit occurrences',
+      method: 'PATCH',
+      path: () => `/v1/connections/${connectionId}/events/${eventId}/occurrences/${future()}?scope=following`,
+      schema: editOccurrenceBody,
+      valid: () => ({ title: 'T', start: future(), location: 'l' }),
+      headers: () => ({ 'idempotency-key': `fuzz-${Math.random().toString(36).slice(2)}` }),
+    },
     { name: 'settings', method: 'PATCH', path: () => '/v1/settings', schema: settingsPatchBody, valid: () => ({ syncPollIntervalMinutes: 10, defaultMeetingDurationMinutes: 30 }) },
   ];
 
@@ -139,6 +157,8 @@ describe('API fuzz: malformed requests never 5xx and never change state', () => 
         ['GET', (id: string) => `/v1/connections/${id}/events`],
         ['PATCH', (id: string) => `/v1/connections/${connectionId}/meetings/${id}`],
         ['DELETE', (id: string) => `/v1/connections/${id}/meetings/${eventId}`],
+        ['PATCH', (id: string) => `/v1/connections/${connectionId}/events/${eventId}/occurrences/${id}`],
+        ['DELETE', (id: string) => `/v1/connections/${connectionId}/events/${id}/occurrences/2026-12-01`],
       ] as const;
       const badId = fc.oneof(printable.filter((s) => s.length > 0 && s !== '.' && s !== '..').map(encodeURIComponent), fc.constantFrom('%E0%A4%A', '%', '%00', 'a'.repeat(5000)));
       await fc.assert(

@@ -141,3 +141,29 @@ export interface ResolvedConflict {
 
 export const editEventUpdate = defineUpdate<EditedEvent, [EditEventInput]>('editEvent');
 export const resolveConflictUpdate = defineUpdate<ResolvedConflict, [ResolveConflictInput]>('resolveConflict');
+
+/**
+ * An edit of one occurrence of a recurring series (`this`), or of it and every later one (`following`,
+ * which splits the series the way the calendars do). `cancel` removes them instead of editing.
+ */
+export interface EditOccurrenceInput {
+  requestId: string;
+  /** The series master's event id. */
+  eventId: string;
+  /** Where the occurrence sits in the series: an ISO date-time, or yyyy-mm-dd for an all-day series. */
+  originalStart: string;
+  scope: import('../../domain/event-edit').OccurrenceScope;
+  change: { edit: import('../../domain/event-edit').OccurrenceEdit } | { cancel: true };
+  actor: string;
+  requestedAt?: string;
+}
+
+export interface EditedOccurrence {
+  /** The event that now holds the change: the occurrence, the new series (`following`) or the master. */
+  eventId: string;
+  status: string;
+  seriesEventId: string;
+  conflict?: { id: string; resolution: 'local' | 'remote' | 'merged' };
+}
+
+export const editOccurrenceUpdate = defineUpdate<EditedOccurrence, [EditOccurrenceInput]>('editOccurrence');

@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConnectionActivities, ConnectionContext } from '../../activities/connection/types';
-import { eventEditSchema } from '../../domain/event-edit';
+import { eventEditSchema, occurrenceEditSchema, occurrenceScopeSchema, occurrenceStartSchema } from '../../domain/event-edit';
 import { meetingChangeSchema, meetingFieldsSchema, requestIdSchema, resolveMeeting } from '../../domain/meeting';
 import { planReminders, type PlannedReminder, type UpcomingMeeting } from '../../domain/reminders';
 import { ConnectionHealth as ConnectionHealthKey } from '../search-attributes';
@@ -23,6 +23,7 @@ import {
   cancelMeetingUpdate,
   disconnectSignal,
   editEventUpdate,
+  editOccurrenceUpdate,
   migrateSignal,
   reconnectSignal,
   rescheduleMeetingUpdate,
@@ -238,6 +239,32 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
         if (typeof eventId !== 'string' || eventId.length === 0) throw new Error('eventId: must be an event id');
         if (typeof actor !== 'string' || actor.length === 0) throw new Error('actor: must be a user id');
         validateOrThrow(eventEditSchema, edit, 'edit');
+      },
+    },
+  );
+
+  setHandler(
+    editOccurrenceUpdate,
+    async ({ requestId, eventId, originalStart, scope, change, actor, requestedAt }) => {
+      await loadedContext();
+      const request = { connectionId, requestId, eventId, originalStart, scope, change, actor, ...(requestedAt ? { requestedAt } : {}) };
+      // Planned once, from the series as stored now; the write (and its retries) carries out that plan.
+      return withWriteLock(() =>
+        callProvider(async () => provider.applyOccurrenceEdit({ ...request, plan: await provider.planOccurrenceEdit(request) })),
+      );
+    },
+    {
+      validator: ({ requestId, eventId, originalStart, scope, change, actor }) => {
+        requireActive();
+        validateOrThrow(requestIdSchema, requestId, 'requestId');
+        if (typeof eventId !== 'string' || eventId.length === 0) throw new Error('eventId: must be an event id');
+        if (typeof actor !== 'string' || actor.length === 0) throw new Error('actor: must be a user id');
+        validateOrThrow(occurrenceStartSchema, originalStart, 'originalStart');
+        validateOrThrow(occurrenceScopeSchema, scope, 'scope');
+        if (!change || typeof change !== 'object') throw new Error('change: must be an edit or a cancellation');
+        if ('cancel' in change) {
+          if (change.cancel !== true) throw new Error('change.cancel: must be true');
+        } else validateOrThrow(occurrenceEditSchema, change.edit, 'edit');
       },
     },
   );
