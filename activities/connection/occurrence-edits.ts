@@ -5,7 +5,8 @@
 //   event, through the conflict-aware write-through;
 // - an untouched Google occurrence is fetched by its instance id first, stored, then edited;
 // - "following" splits the series as the calendars do: a new series (created idempotently) carries on from
-//   the occurrence, the original one ends the day before it, and its exceptions after that are removed.
+//   the occurrence, its exceptions from there on are cancelled (conflict-aware), and the original series
+//   ends the day before it.
 import { ApplicationFailure } from '@temporalio/common';
 import { applyEdit } from '../../domain/event-edit';
 import { instantOf } from '../../domain/event-record';
@@ -131,11 +132,19 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
   }
 
   /**
-   * Rows of the series' occurrences from `from` on, which the series no longer has: edited ones
-   * (exceptions) are removed at the provider too (Google keeps them past a new UNTIL); untouched ones went
-   * with the rule.
+   * The series' occurrences from `from` on, which it no longer has. Edited ones (exceptions) are cancelled
+   * through the write-through first: conditional on the version we hold, so an edit made in the calendar
+   * meanwhile is applied, kept in the history and merged (recorded as a conflict) instead of vanishing
+   * unseen; Google also keeps exceptions past a new UNTIL unless they are deleted. Untouched occurrences go
+   * with the rule (`rulesOnly` rows are only marked here).
    */
-  async function removeOccurrencesFrom(connection: Connection, master: EventRowModel, from: EventTime, meta: ChangeMeta, atProvider: boolean) {
+  async function removeOccurrencesFrom(
+    connection: Connection,
+    master: EventRowModel,
+    from: EventTime,
+    meta: ChangeMeta,
+    write: { localModifiedAt: number } | null,
+  ): Promise<WriteThroughResult[]> {
     const rows = await db.calendarEvent.findMany({
       where: {
         connectionId: connection.id,
@@ -145,17 +154,15 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
         status: { not: 'cancelled' },
       },
     });
-    const adapter = providers.get(connection.provider).adapter;
+    const results: WriteThroughResult[] = [];
     for (const row of rows) {
-      if (atProvider && row.eventKind === 'exception') {
-        try {
-          await tokens.withAccessToken(connection.id, (auth) => adapter.deleteEvent(auth, { calendarId: row.externalCalendarId, eventId: row.externalEventId }));
-        } catch (error) {
-          if (!isProviderError(error, 'not_found')) throw error;
-        }
+      if (write && row.eventKind === 'exception') {
+        results.push(await writeThrough({ connection, row, target: (base) => ({ ...base, status: 'cancelled' }), localModifiedAt: write.localModifiedAt, meta }));
+      } else {
+        await db.$transaction((tx) => markCancelled(tx, row, meta));
       }
-      await db.$transaction((tx) => markCancelled(tx, row, meta));
     }
+    return results;
   }
 
   function edited(result: WriteThroughResult, seriesEventId: string): EditedOccurrence {
@@ -214,7 +221,7 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
           const row = await liveRow(connection.id, plan.eventId, 'Occurrence');
           const result = await write(row);
           if (row.eventKind === 'seriesMaster' && result.row.status === 'cancelled') {
-            await removeOccurrencesFrom(connection, row, versionFromRow(row).start, meta, false);
+            await removeOccurrencesFrom(connection, row, versionFromRow(row).start, meta, null);
           }
           return edited(result, input.eventId);
         }
@@ -227,15 +234,18 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
         case 'split': {
           const master = await liveRow(connection.id, plan.masterEventId, 'Event');
           const continuation = plan.continuation ? await createContinuation(connection, master, plan.continuation, input, meta) : null;
+          // Exceptions first: once the rule ends, Graph drops them, calendar-side edits included.
+          const removed = await removeOccurrencesFrom(connection, master, plan.splitStart, meta, { localModifiedAt });
           const ended = await writeThrough({
             connection,
-            row: master,
+            row: (await db.calendarEvent.findUnique({ where: { id: master.id } })) ?? master,
             target: (base) => ({ ...base, recurrence: plan.endedRecurrence }),
             localModifiedAt,
             meta,
           });
-          await removeOccurrencesFrom(connection, master, plan.splitStart, meta, true);
-          const result = edited(ended, input.eventId);
+          await removeOccurrencesFrom(connection, master, plan.splitStart, meta, null);
+          const conflicted = [ended, ...removed].find((one) => one.conflictId);
+          const result = edited(conflicted ? { ...ended, conflictId: conflicted.conflictId, resolution: conflicted.resolution } : ended, input.eventId);
           return continuation ? { ...result, eventId: continuation.id, status: continuation.status } : result;
         }
       }

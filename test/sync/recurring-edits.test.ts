@@ -66,7 +66,7 @@ describe('recurring series edited from the CRM', () => {
     };
     const occurrencePath = (ms: number, scope?: 'this' | 'following') =>
       `/v1/connections/${connectionId}/events/${master.id}/occurrences/${new Date(ms).toISOString()}${scope ? `?scope=${scope}` : ''}`;
-    return { connectionId, master, masterId, firstMs, remote, sync, occurrencePath };
+    return { connectionId, master, masterId, firstMs, remote, sync, occurrencePath, fake, email };
   }
 
   const send = (method: string, path: string, body?: unknown) => call(stack, method, path, { token, ...(body ? { body } : {}), headers: { 'idempotency-key': key() } });
@@ -130,13 +130,16 @@ describe('recurring series edited from the CRM', () => {
   });
 
   it.each(PROVIDERS)('%s: "this and following" splits the series in the calendar; both parts hold the original occurrences', async (provider) => {
-    const { connectionId, master, masterId, firstMs, remote, sync, occurrencePath } = await seriesOn(provider);
+    const { connectionId, master, masterId, firstMs, remote, sync, occurrencePath, fake, email } = await seriesOn(provider);
     const third = firstMs + 2 * WEEK;
     const originalStarts = Array.from({ length: 6 }, (_, i) => firstMs + i * WEEK);
 
-    // An exception after the split point goes with the old series.
+    // An exception after the split point goes with the old series; its calendar-side edit, not synced yet,
+    // is not lost unseen: it is applied, then loses to the later split, and the conflict record keeps it.
     const fifth = await send('PATCH', occurrencePath(firstMs + 4 * WEEK), { title: 'Weekly review (offsite)' });
     expect(fifth.status).toBe(200);
+    fake.updateEventAsProvider(email, fifth.body.event.externalEventId, { title: 'Weekly review (offsite, calendar)' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
 
     const split = await send('PATCH', occurrencePath(third, 'following'), { title: 'Weekly review v2', location: 'Room 2' });
     expect(split.status).toBe(200);
@@ -144,6 +147,11 @@ describe('recurring series edited from the CRM', () => {
     expect(continuation).toMatchObject({ title: 'Weekly review v2', location: 'Room 2', start: { at: new Date(third).toISOString() }, direction: 'outbound' });
     expect(continuation.id).not.toBe(master.id);
     expect(split.body.series.id).toBe(master.id);
+    expect(split.body.conflict).toMatchObject({ resolution: 'local' });
+    const conflict = await stack.deps.db.eventConflict.findUniqueOrThrow({ where: { id: split.body.conflict.id } });
+    expect(conflict.eventId).toBe(fifth.body.event.id);
+    expect(JSON.parse(conflict.remoteVersion)).toMatchObject({ title: 'Weekly review (offsite, calendar)' });
+    expect(JSON.parse(conflict.localVersion)).toMatchObject({ status: 'cancelled' });
 
     // The calendar: the old series ends before the third occurrence, the new one carries on with the rest.
     const ended = await remote.event(masterId);
