@@ -24,6 +24,8 @@ import type { OccurrenceEditPlan, OccurrenceEditRequest } from './types';
 
 type Connection = Awaited<ReturnType<typeof loadActiveConnection>>;
 
+const INBOUND: ChangeMeta = { direction: 'inbound', source: 'provider', actor: 'provider' };
+
 /** The occurrence's start as the series writes it: a date for all-day series, else an instant in its zone. */
 function occurrenceTime(seriesStart: EventTime, value: string): EventTime | undefined {
   if (seriesStart.kind === 'date') return /^\d{4}-\d{2}-\d{2}$/.test(value) ? { kind: 'date', date: value } : undefined;
@@ -72,7 +74,7 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
     });
   }
 
-  /** An occurrence nobody edited yet, fetched from the provider and stored as it is (no change yet). */
+  /** An occurrence nobody edited yet (no row: Google lists only the master), fetched from the provider. */
   async function storeOccurrence(connection: Connection, master: EventRowModel, originalStart: EventTime): Promise<EventRowModel> {
     const adapter = providers.get(connection.provider).adapter;
     let occurrence;
@@ -86,10 +88,13 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
     }
     if (occurrence.status === 'cancelled') throw notFoundFailure('Occurrence');
     const unique = { connectionId: connection.id, externalCalendarId: master.externalCalendarId, externalEventId: occurrence.externalId };
-    return db.calendarEvent.upsert({
-      where: { connectionId_externalCalendarId_externalEventId: unique },
-      create: { ...unique, organizationId: connection.organizationId, syncDirection: 'inbound', ...rowDataFromProvider(occurrence) },
-      update: {},
+    // Stored as the calendar has it (an inbound "created" entry starts its history), then edited.
+    return db.$transaction(async (tx) => {
+      const row = await tx.calendarEvent.create({
+        data: { ...unique, organizationId: connection.organizationId, syncDirection: 'inbound', ...rowDataFromProvider(occurrence) },
+      });
+      await recordChange(tx, row.id, INBOUND, null, versionFromRow(row));
+      return row;
     });
   }
 

@@ -1,7 +1,8 @@
 // Convergence of two-way sync, as a property: random interleavings of edits in the calendar (through the
-// fake's provider-side controls) and in the CRM (through the API: schedule, edit, move, cancel), with
-// recurring series, injected provider faults and worker restarts, then the workflow is left to settle.
-// Afterwards both sides must hold the same events, every version the CRM row ever held must be in the
+// fake's provider-side controls) and in the CRM (through the API: schedule, edit, move, cancel, and for
+// series: edit or cancel one occurrence, split "this and following", end the series), with recurring
+// series, injected provider faults and worker restarts, then the workflow is left to settle.
+// Afterwards both sides must hold the same events (and series rules), every version the CRM row ever held must be in the
 // change history (it replays to the current row), every CRM edit that was accepted must be in the history
 // or a conflict record, and nothing may be duplicated.
 //
@@ -35,6 +36,7 @@ type Op =
   | { side: 'crm'; kind: 'schedule'; hours: number }
   | { side: 'crm'; kind: 'retitle' | 'relocate' | 'cancel'; pick: number }
   | { side: 'crm'; kind: 'move'; pick: number; hours: number }
+  | { side: 'crm'; kind: 'retitleOccurrence' | 'cancelOccurrence' | 'splitSeries' | 'endSeries'; pick: number; occurrence: number }
   | { side: 'both'; kind: 'retitle'; pick: number; crmField: 'title' | 'location' }
   | { side: 'infra'; kind: 'sync' | 'restartWorker' }
   | { side: 'infra'; kind: 'fault'; fault: 'server_error' | 'rate_limit' | 'unavailable'; count: number };
@@ -58,6 +60,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ side: fc.constant('crm' as const), kind: fc.constant('schedule' as const), hours }) },
   { weight: 4, arbitrary: fc.record({ side: fc.constant('crm' as const), kind: fc.constantFrom('retitle' as const, 'relocate' as const, 'cancel' as const), pick }) },
   { weight: 2, arbitrary: fc.record({ side: fc.constant('crm' as const), kind: fc.constant('move' as const), pick, hours: fc.integer({ min: -3, max: 3 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      side: fc.constant('crm' as const),
+      kind: fc.constantFrom('retitleOccurrence' as const, 'cancelOccurrence' as const, 'splitSeries' as const, 'endSeries' as const),
+      pick,
+      occurrence: fc.integer({ min: 0, max: 4 }),
+    }),
+  },
   {
     // The same event edited in the calendar and, before any sync, in the CRM: the conflict paths.
     weight: 4,
@@ -116,6 +127,8 @@ describe('convergence of two-way sync (property)', () => {
     let providerCreates = 2;
     let scheduleAttempts = 0;
     let schedulesAccepted = 0;
+    /** "This and following" edits: each may create one outbound series (the part that carries on). */
+    let splitAttempts = 0;
     /** CRM edits the API accepted: what they set, to find in the history or a conflict record. */
     const accepted: Array<{ eventId: string; field: 'title' | 'location'; value: string }> = [];
     /** Titles set in the calendar, in order; the last one per event must reach the CRM (history or conflict). */
@@ -228,6 +241,29 @@ describe('convergence of two-way sync (property)', () => {
               await api('PATCH', `/v1/connections/${connectionId}/events/${target.id}`, { start: new Date(target.startAt.getTime() + op.hours * HOUR).toISOString() });
             }
             break;
+          case 'retitleOccurrence':
+          case 'cancelOccurrence':
+          case 'splitSeries':
+          case 'endSeries': {
+            // One occurrence ("this") or it and the following ones, addressed by its start in the series.
+            const masters = rows.filter((row) => row.eventKind === 'seriesMaster');
+            const master = masters.length ? masters[op.pick % masters.length] : undefined;
+            if (!master) break;
+            const scope = op.kind === 'splitSeries' || op.kind === 'endSeries' ? 'following' : 'this';
+            const originalStart = new Date(master.startAt.getTime() + op.occurrence * WEEK).toISOString();
+            const path = `/v1/connections/${connectionId}/events/${master.id}/occurrences/${originalStart}?scope=${scope}`;
+            if (op.kind === 'cancelOccurrence' || op.kind === 'endSeries') {
+              await api('DELETE', path);
+              break;
+            }
+            const value = title(op.kind === 'splitSeries' ? 'cs' : 'co');
+            if (op.kind === 'splitSeries') splitAttempts += 1;
+            const response = await api('PATCH', path, { title: value });
+            if (response.status !== 200) break;
+            accepted.push({ eventId: response.body.event.id, field: 'title', value });
+            if (response.body.event.kind === 'seriesMaster' && response.body.event.id !== master.id) seriesIds.push(response.body.event.externalEventId);
+            break;
+          }
           case 'cancel': {
             const outbound = rows.filter((row) => row.syncDirection === 'outbound');
             const meeting = outbound.length ? outbound[op.pick % outbound.length] : undefined;
@@ -267,6 +303,19 @@ describe('convergence of two-way sync (property)', () => {
     }
     expect(Object.fromEntries(local)).toEqual(Object.fromEntries(remote));
 
+    // 1b. Every series has the same rule on both sides (a split ends one series and starts another).
+    const adapter = stack.deps.providers.get(provider).adapter;
+    const lines = (value: string[] | null | undefined) => [...(value ?? [])].map((line) => line.trim().toUpperCase()).sort();
+    for (const row of rows.filter((one) => one.eventKind === 'seriesMaster')) {
+      const atProvider = await stack.deps.tokens.withAccessToken(connectionId, (auth) =>
+        adapter.getEvent(auth, { calendarId: row.externalCalendarId, eventId: row.externalEventId }),
+      );
+      expect({ series: row.externalEventId, rule: lines(row.recurrence ? (JSON.parse(row.recurrence) as string[]) : null) }).toEqual({
+        series: row.externalEventId,
+        rule: lines(atProvider.recurrence),
+      });
+    }
+
     // 2. Nothing duplicated: a meeting created twice at the provider would come back as an extra inbound
     //    event (more inbound singles than calendar-side creates) or an extra outbound row. (An event created
     //    and deleted in the calendar between two syncs is never seen: fewer is fine.)
@@ -275,7 +324,7 @@ describe('convergence of two-way sync (property)', () => {
     expect(singles.length).toBeLessThanOrEqual(providerCreates);
     const outbound = all.filter((row) => row.syncDirection === 'outbound');
     expect(outbound.length).toBeGreaterThanOrEqual(schedulesAccepted);
-    expect(outbound.length).toBeLessThanOrEqual(scheduleAttempts);
+    expect(outbound.length).toBeLessThanOrEqual(scheduleAttempts + splitAttempts);
 
     // 3. The history replays to every row's current state, each change's "before" matching what preceded it:
     //    no version was overwritten without a trace.
