@@ -185,9 +185,11 @@ describe('convergence of two-way sync (property)', () => {
             break;
           case 'move':
             if (target && op.hours !== 0) {
-              quietly(() =>
-                fake.updateEventAsProvider(email, target.id, { start: at(instant(target.start) + op.hours * HOUR), end: at(instant(target.end) + op.hours * HOUR) }),
-              );
+              quietly(() => {
+                fake.updateEventAsProvider(email, target.id, { start: at(instant(target.start) + op.hours * HOUR), end: at(instant(target.end) + op.hours * HOUR) });
+                // Moving a whole series resets its edited occurrences in the calendar itself (Graph does).
+                providerTitles.forEach((t) => (t.externalId.startsWith(`${target.id}_`) ? (t.superseded = true) : undefined));
+              });
             }
             break;
           case 'delete':
