@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const { logger } = deps;
   // Lazy: the API starts (and /healthz reports Temporal down) even while the cluster is unreachable.
   const connection = Connection.lazy(temporalConnectionOptions(config));
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: deps.dataConverter });
   const app = await createApp({ ...deps, temporal });
 
   const server = app.listen(config.PORT, config.HOST, () => {

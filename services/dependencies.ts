@@ -6,6 +6,8 @@ import { createLogger } from '../config/logger';
 import { createDb, type Db } from '../db/client';
 import type { ProviderRegistry } from '../providers/registry';
 import { providerRegistryFromEnv } from '../providers/catalog';
+import type { DataConverter } from '@temporalio/common';
+import { temporalDataConverter } from './attendee-sealing-codec';
 import { loadStartupKeyring } from '../vault/development-keyring';
 import type { Keyring } from '../vault/keyring';
 import { Vault } from '../vault/vault';
@@ -20,6 +22,8 @@ export interface ServiceDependencies {
   providers: ProviderRegistry;
   oauthClients: OAuthClientResolver;
   tokens: TokenService;
+  /** For every Temporal client and worker: seals attendee lists in payloads (services/attendee-sealing-codec.ts). */
+  dataConverter: DataConverter;
 }
 
 export function createServiceDependencies(
@@ -33,5 +37,5 @@ export function createServiceDependencies(
   const providers = overrides.providers ?? providerRegistryFromEnv(process.env, config.DATA_DIR);
   const oauthClients = new OAuthClientResolver({ db, vault, providers });
   const tokens = new TokenService({ db, vault, providers, oauthClients, logger: logger.child({ component: 'tokens' }) });
-  return { config, logger, db, vault, providers, oauthClients, tokens };
+  return { config, logger, db, vault, providers, oauthClients, tokens, dataConverter: temporalDataConverter(keyring) };
 }

@@ -26,5 +26,6 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     ...(identity ? { identity } : {}),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
+    dataConverter: deps.dataConverter,
   });
 }

@@ -1,6 +1,6 @@
 // The connection workflow's activities as the workflow sees them. Inputs and results never carry a token
-// (workflow history is visible to operators). Known gap: the attendee list a CRM caller sends with a
-// meeting or an edit does pass through the update and activity inputs, so it is in the history too.
+// (workflow history is visible to operators); attendee lists do, and are sealed in the history by the
+// payload codec (services/attendee-sealing-codec.ts).
 import type { ResolvedMeeting, MeetingChange } from '../../domain/meeting';
 import type { UpcomingMeeting } from '../../domain/reminders';
 import type { ModuleSettings } from '../../domain/settings';

@@ -21,7 +21,7 @@ import { googleRuntime, microsoftRuntime } from '../../providers/catalog';
 import { ProviderRegistry } from '../../providers/registry';
 import { freePort } from '../../scripts/lib/free-port';
 import { createServiceDependencies, type ServiceDependencies } from '../../services/dependencies';
-import { Keyring } from '../../vault/keyring';
+import { TEST_KEYRING } from './test-keyring';
 import { createWorker } from '../../worker/create-worker';
 import { createTestDatabase } from './database';
 
@@ -90,7 +90,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
   });
   const logger = createLogger({ level: 'debug', destination: logSink });
-  const keyring = Keyring.fromKeys({ test: randomBytes(32) }, 'test');
+  const keyring = TEST_KEYRING;
   const providers = new ProviderRegistry([
     googleRuntime({ endpoints: google.endpoints, client: GOOGLE_SANDBOX_CLIENT, mode: 'sandbox', adapterOptions: { pageSize: options.googlePageSize } }),
     microsoftRuntime({ endpoints: microsoft.endpoints, client: { ...SANDBOX_MICROSOFT_CLIENT }, mode: 'sandbox', ca: microsoft.caCertificate }),
@@ -98,7 +98,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const deps = createServiceDependencies(config, { db: database.db, logger, keyring, providers });
 
   const clientConnection = await Connection.connect({ address });
-  const temporal = new Client({ connection: clientConnection });
+  const temporal = new Client({ connection: clientConnection, dataConverter: deps.dataConverter });
   // API tokens: a signing key of this stack's own, handed to the API as JWT_PUBLIC_KEY.
   const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
   const privateJwk = { ...(await exportJWK(privateKey)), alg: SIGNING_ALGORITHM, kid: `test-${randomUUID()}` };

@@ -27,7 +27,7 @@ describe('platform', () => {
   it('answers 503 naming Temporal when it is unreachable', async () => {
     // The same app, but with a Temporal client pointed at a port nobody listens on.
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
-    const app = await createApp({ ...stack.deps, temporal: new Client({ connection }) });
+    const app = await createApp({ ...stack.deps, temporal: new Client({ connection, dataConverter: stack.deps.dataConverter }) });
     const server = http.createServer(app).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const { port } = server.address() as { port: number };

@@ -5,7 +5,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { temporalDataConverter } from '../../services/attendee-sealing-codec';
 import { HISTORIES_DIR } from '../helpers/histories';
+import { TEST_KEYRING } from '../helpers/test-keyring';
 
 const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
 
@@ -20,7 +22,7 @@ describe('workflow replay', () => {
       history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8'))),
     }));
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! } }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! }, dataConverter: temporalDataConverter(TEST_KEYRING) }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);
