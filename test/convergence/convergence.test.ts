@@ -11,10 +11,10 @@
 // a failure prints its seed and path, which CONVERGENCE_SEED + CONVERGENCE_PATH replay (timing still varies:
 // syncs, push and retries interleave for real); CONVERGENCE_DEBUG=1 prints both sides and the sync log per run.
 import fc from 'fast-check';
-import { createConnectionActivities } from '../../activities/connection';
 import type { EventTime } from '../../providers/types';
 import { connectionWorkflowId, statusQuery, syncNowSignal } from '../../workflows/connection/messages';
 import { call, connectThroughApi, tokenFor } from '../api/api-client';
+import { stopCalendarPush } from '../helpers/push';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
@@ -118,7 +118,7 @@ describe('convergence of two-way sync (property)', () => {
     const handle = stack.temporal.workflow.getHandle(connectionWorkflowId(connectionId));
     await waitFor(() => handle.query(statusQuery), (s) => s.lastSync?.outcome === 'ok', { what: 'first sync' });
     // Without push, calendar-side changes wait for a sync, so CRM edits meet them as conflicts (If-Match).
-    if (!push) await createConnectionActivities({ ...stack.deps, publicUrl: stack.deps.config.publicUrl }).stopPushChannels(connectionId);
+    if (!push) await stopCalendarPush(stack, connectionId);
     const db = stack.deps.db;
 
     let serial = 0;

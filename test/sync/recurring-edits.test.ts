@@ -2,13 +2,13 @@
 // API), on both providers: one occurrence ("this"), an occurrence and all later ones ("following": the
 // series is split), the series rule itself, and attendees. Each case checks the calendar through the
 // production adapter (what Google / Graph now hold), the rows, and that the next sync changes nothing.
-import { createConnectionActivities } from '../../activities/connection';
 import { occurrenceStarts } from '../../domain/recurrence/occurrences';
 import { isProviderError } from '../../providers/errors';
 import type { EventTime, ProviderEvent } from '../../providers/types';
 import { connectionWorkflowId, statusQuery, syncNowSignal } from '../../workflows/connection/messages';
 import { call, connectThroughApi, tokenFor } from '../api/api-client';
 import { recordHistoriesIfAsked } from '../helpers/histories';
+import { stopCalendarPush } from '../helpers/push';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
@@ -48,7 +48,7 @@ describe('recurring series edited from the CRM', () => {
     const handle = stack.temporal.workflow.getHandle(connectionWorkflowId(connectionId));
     await waitFor(() => handle.query(statusQuery), (s) => s.lastSync?.outcome === 'ok', { what: 'first sync' });
     // No push: the calendar's copy of our writes comes back only when the test syncs.
-    await createConnectionActivities({ ...stack.deps, publicUrl: stack.deps.config.publicUrl }).stopPushChannels(connectionId);
+    await stopCalendarPush(stack, connectionId);
     const master = await stack.deps.db.calendarEvent.findFirstOrThrow({ where: { connectionId, externalEventId: masterId } });
     const adapter = stack.deps.providers.get(provider).adapter;
     const calendarId = master.externalCalendarId;

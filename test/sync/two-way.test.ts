@@ -3,12 +3,12 @@
 // resolution written to both sides), change history, and recurring series. Push channels are stopped after
 // the first sync so a calendar-side change stays unsynced until the test asks for a sync: that is what
 // makes a conflict (both sides changed since the last synced version) deterministic here.
-import { createConnectionActivities } from '../../activities/connection';
 import { PERMISSIONS } from '../../api/auth/permissions';
 import type { EventTime } from '../../providers/types';
 import { connectionWorkflowId, statusQuery, syncNowSignal } from '../../workflows/connection/messages';
 import { call, connectThroughApi, tokenFor } from '../api/api-client';
 import { recordHistoriesIfAsked } from '../helpers/histories';
+import { stopCalendarPush } from '../helpers/push';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
@@ -48,7 +48,7 @@ describe('two-way sync', () => {
     const handle = stack.temporal.workflow.getHandle(connectionWorkflowId(connectionId));
     await waitFor(() => handle.query(statusQuery), (s) => s.lastSync?.outcome === 'ok', { what: 'first sync' });
     // No push from here on: calendar-side changes wait for syncNow (see the header comment).
-    await createConnectionActivities({ ...stack.deps, publicUrl: stack.deps.config.publicUrl }).stopPushChannels(connectionId);
+    await stopCalendarPush(stack, connectionId);
     const sync = async () => {
       const before = Date.now();
       await handle.signal(syncNowSignal, { reason: 'manual' });
