@@ -37,7 +37,7 @@ export function temporalUnavailable(): ApiError {
 export { WorkflowNotFoundError };
 
 /** The innermost ApplicationFailure of a failure chain (update -> activity -> application). */
-function applicationFailureIn(error: unknown): ApplicationFailure | undefined {
+export function applicationFailureIn(error: unknown): ApplicationFailure | undefined {
   let found: ApplicationFailure | undefined;
   for (let current = error, depth = 0; current && depth < 8; depth++) {
     if (current instanceof ApplicationFailure) found = current;

@@ -1,6 +1,7 @@
 // Reading a connection and its calendars, shared by the connection activities.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../db/client';
+import { notFoundFailure } from '../failures';
 import type { CalendarInfo } from '../../providers/types';
 import { ConnectionGoneError } from '../../services/token-service';
 import type { ConnectionActivityDeps } from './dependencies';
@@ -9,6 +10,13 @@ export async function loadActiveConnection(db: Db, connectionId: string) {
   const connection = await db.calendarConnection.findUnique({ where: { id: connectionId } });
   if (!connection || connection.status === 'disconnected') throw new ConnectionGoneError(connectionId);
   return connection;
+}
+
+/** An event of the connection that is not cancelled, else a not-found failure naming `what`. */
+export async function liveEventRow(db: Db, connectionId: string, eventId: string, what = 'Event') {
+  const row = await db.calendarEvent.findFirst({ where: { id: eventId, connectionId } });
+  if (!row || row.status === 'cancelled') throw notFoundFailure(what);
+  return row;
 }
 
 /** CRM-side writes go only to calendars the connection writes to (its write target or primary calendar). */

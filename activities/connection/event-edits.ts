@@ -5,7 +5,7 @@ import { applyEdit, type EventEdit } from '../../domain/event-edit';
 import type { EventVersion } from '../../domain/merge/event-version';
 import type { EditedEvent, ResolvedConflict } from '../../workflows/connection/messages';
 import { notFoundFailure } from '../failures';
-import { loadActiveConnection, requireWritableCalendar } from './connection-rows';
+import { liveEventRow, loadActiveConnection, requireWritableCalendar } from './connection-rows';
 import type { ConnectionActivityDeps } from './dependencies';
 import { createEventWriter } from './event-write';
 
@@ -24,8 +24,7 @@ export function createEventEditActivities(deps: ConnectionActivityDeps) {
   return {
     async editEvent(input: { connectionId: string; eventId: string; edit: EventEdit; actor: string; requestedAt?: string }): Promise<EditedEvent> {
       const connection = await loadActiveConnection(db, input.connectionId);
-      const event = await db.calendarEvent.findFirst({ where: { id: input.eventId, connectionId: input.connectionId } });
-      if (!event || event.status === 'cancelled') throw notFoundFailure('Event');
+      const event = await liveEventRow(db, input.connectionId, input.eventId);
       await requireWritable(connection.id, event.externalCalendarId);
       const { row, conflictId, resolution } = await writeThrough({
         connection,

@@ -16,7 +16,7 @@ import { isProviderError } from '../../providers/errors';
 import type { EventInput, EventTime } from '../../providers/types';
 import type { EditedOccurrence } from '../../workflows/connection/messages';
 import { notFoundFailure } from '../failures';
-import { loadActiveConnection, requireWritableCalendar } from './connection-rows';
+import { liveEventRow, loadActiveConnection, requireWritableCalendar } from './connection-rows';
 import type { ConnectionActivityDeps } from './dependencies';
 import { markCancelled, recordChange, rowDataFromProvider, type ChangeMeta, type EventRowModel } from './event-changes';
 import { createEventWriter, type WriteThroughResult } from './event-write';
@@ -56,12 +56,6 @@ function notASeries(): ApplicationFailure {
 export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
   const { db, providers, tokens } = deps;
   const writeThrough = createEventWriter(deps);
-
-  async function liveRow(connectionId: string, eventId: string, what: string): Promise<EventRowModel> {
-    const row = await db.calendarEvent.findFirst({ where: { id: eventId, connectionId } });
-    if (!row || row.status === 'cancelled') throw notFoundFailure(what);
-    return row;
-  }
 
   function occurrenceRow(master: EventRowModel, start: EventTime) {
     return db.calendarEvent.findFirst({
@@ -178,7 +172,7 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
   return {
     async planOccurrenceEdit(input: OccurrenceEditRequest): Promise<OccurrenceEditPlan> {
       const connection = await loadActiveConnection(db, input.connectionId);
-      const master = await liveRow(connection.id, input.eventId, 'Event');
+      const master = await liveEventRow(db, connection.id, input.eventId, 'Event');
       if (master.eventKind !== 'seriesMaster' || !master.recurrence) throw notASeries();
       await requireWritableCalendar(db, connection.id, master.externalCalendarId);
       const series = versionFromRow(master);
@@ -223,7 +217,7 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
 
       switch (plan.kind) {
         case 'event': {
-          const row = await liveRow(connection.id, plan.eventId, 'Occurrence');
+          const row = await liveEventRow(db, connection.id, plan.eventId, 'Occurrence');
           const result = await write(row);
           if (row.eventKind === 'seriesMaster' && result.row.status === 'cancelled') {
             await removeOccurrencesFrom(connection, row, versionFromRow(row).start, meta, null);
@@ -231,13 +225,13 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
           return edited(result, input.eventId);
         }
         case 'occurrence': {
-          const master = await liveRow(connection.id, plan.masterEventId, 'Event');
+          const master = await liveEventRow(db, connection.id, plan.masterEventId, 'Event');
           const row = (await occurrenceRow(master, plan.originalStart)) ?? (await storeOccurrence(connection, master, plan.originalStart));
           if (row.status === 'cancelled') throw notFoundFailure('Occurrence');
           return edited(await write(row), input.eventId);
         }
         case 'split': {
-          const master = await liveRow(connection.id, plan.masterEventId, 'Event');
+          const master = await liveEventRow(db, connection.id, plan.masterEventId, 'Event');
           const continuation = plan.continuation ? await createContinuation(connection, master, plan.continuation, input, meta) : null;
           // Exceptions first: once the rule ends, Graph drops them, calendar-side edits included.
           const removed = await removeOccurrencesFrom(connection, master, plan.splitStart, meta, { localModifiedAt });

@@ -1,8 +1,8 @@
 // Edits of synced events from the CRM (inbound events too), written back to the calendar through the
 // connection's workflow (an update, so the write is serialised with sync). A concurrent edit in the
 // calendar is merged and recorded as a conflict (see activities/connection/event-write.ts).
+import type { WorkflowHandle } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
-import { ApplicationFailure } from '@temporalio/common';
 import { connectionWorkflowId, editEventUpdate, editOccurrenceUpdate } from '../../workflows/connection/messages';
 import { requirePermission } from '../auth/middleware';
 import type { Caller } from '../auth/verifier';
@@ -23,9 +23,21 @@ import {
   occurrenceParams,
   occurrenceQuery,
 } from '../schemas';
-import { updateFailureToApiError } from '../temporal-errors';
+import { applicationFailureIn, updateFailureToApiError } from '../temporal-errors';
 import { parseInput } from '../validation';
 import { UPDATE_TIMEOUT_MS } from './meetings';
+
+/** What the PATCH and DELETE of occurrences share. */
+const occurrenceRouteDoc = {
+  path: '/v1/connections/{connectionId}/events/{eventId}/occurrences/{originalStart}',
+  tag: 'Events',
+  auth: true,
+  permission: PERMISSIONS.schedule,
+  params: occurrenceParams,
+  query: occurrenceQuery,
+  headers: idempotencyHeaders,
+  responses: { ...standardErrors([404, 409, 422]), 502: { description: 'The provider failed' } },
+} satisfies Omit<RouteDoc, 'method' | 'summary'>;
 
 export const eventEditRouteDocs: RouteDoc[] = [
   {
@@ -46,47 +58,27 @@ export const eventEditRouteDocs: RouteDoc[] = [
     },
   },
   {
+    ...occurrenceRouteDoc,
     method: 'patch',
-    path: '/v1/connections/{connectionId}/events/{eventId}/occurrences/{originalStart}',
     summary: 'Edit one occurrence of a recurring series, or it and all following ones (the series is split), in the calendar too',
-    tag: 'Events',
-    auth: true,
-    permission: PERMISSIONS.schedule,
-    params: occurrenceParams,
-    query: occurrenceQuery,
-    headers: idempotencyHeaders,
     body: editOccurrenceBody,
-    responses: {
-      200: { description: 'Written to the calendar', schema: editedOccurrenceResponse },
-      ...standardErrors([404, 409, 422]),
-      502: { description: 'The provider failed' },
-    },
+    responses: { ...occurrenceRouteDoc.responses, 200: { description: 'Written to the calendar', schema: editedOccurrenceResponse } },
   },
   {
+    ...occurrenceRouteDoc,
     method: 'delete',
-    path: '/v1/connections/{connectionId}/events/{eventId}/occurrences/{originalStart}',
     summary: 'Cancel one occurrence of a recurring series, or end the series before it (`scope=following`)',
-    tag: 'Events',
-    auth: true,
-    permission: PERMISSIONS.schedule,
-    params: occurrenceParams,
-    query: occurrenceQuery,
-    headers: idempotencyHeaders,
-    responses: {
-      200: { description: 'Removed in the calendar', schema: editedOccurrenceResponse },
-      ...standardErrors([404, 409, 422]),
-      502: { description: 'The provider failed' },
-    },
+    responses: { ...occurrenceRouteDoc.responses, 200: { description: 'Removed in the calendar', schema: editedOccurrenceResponse } },
   },
 ];
 
+const notASeries = () => new ApiError(422, 'not_a_series', 'The event is not a recurring series; edit it directly');
+/** What an event view needs of its connection. */
+const withConnectionOwner = { connection: { select: { userId: true, provider: true } } };
+
 /** Failures of two-way writes the generic update mapping does not know (or names as meetings). */
 export function twoWayFailureToApiError(error: unknown, what: string): ApiError | undefined {
-  let failure: ApplicationFailure | undefined;
-  for (let current = error, depth = 0; current && depth < 8; depth++) {
-    if (current instanceof ApplicationFailure) failure = current;
-    current = (current as { cause?: unknown }).cause;
-  }
+  const failure = applicationFailureIn(error);
   switch (failure?.type) {
     case 'not_found':
       return ApiError.notFound(/Occurrence/.test(failure!.message) ? 'Occurrence' : what);
@@ -95,7 +87,7 @@ export function twoWayFailureToApiError(error: unknown, what: string): ApiError 
     case 'event_deleted':
       return new ApiError(409, 'event_deleted', 'The event is deleted in the calendar');
     case 'not_a_series':
-      return new ApiError(422, 'not_a_series', 'The event is not a recurring series; edit it directly');
+      return notASeries();
     case 'unsupported_recurrence':
       return new ApiError(422, 'unsupported_recurrence', failure!.message);
     default:
@@ -114,6 +106,22 @@ export function eventEditsRouter(ctx: ApiContext): Router {
     return connection;
   }
 
+  async function liveEvent(caller: Caller, connectionId: string, eventId: string) {
+    const event = await db.calendarEvent.findFirst({ where: { id: eventId, connectionId, organizationId: caller.organizationId } });
+    if (!event || event.status === 'cancelled') throw ApiError.notFound('Event');
+    return event;
+  }
+
+  /** Runs a two-way update on the connection's workflow within the API's deadline, mapping its failures. */
+  async function runUpdate<T>(connectionId: string, update: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
+    const handle = temporal.workflow.getHandle(connectionWorkflowId(connectionId));
+    try {
+      return await temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () => update(handle));
+    } catch (error) {
+      throw twoWayFailureToApiError(error, 'Event') ?? error;
+    }
+  }
+
   router.patch('/v1/connections/:connectionId/events/:eventId', async (request, response) => {
     const caller = requirePermission(response, PERMISSIONS.schedule);
     const { connectionId, eventId } = parseInput(eventParams, request.params, 'params');
@@ -121,25 +129,18 @@ export function eventEditsRouter(ctx: ApiContext): Router {
     const { 'idempotency-key': requestId } = parseInput(idempotencyHeaders, request.headers, 'headers');
     const edit = parseInput(editEventBody, request.body ?? {}, 'body');
     await writableConnection(caller, connectionId);
-    const event = await db.calendarEvent.findFirst({ where: { id: eventId, connectionId, organizationId: caller.organizationId } });
-    if (!event || event.status === 'cancelled') throw ApiError.notFound('Event');
+    const event = await liveEvent(caller, connectionId, eventId);
     if (edit.recurrence && (event.eventKind === 'occurrence' || event.eventKind === 'exception')) {
       throw ApiError.invalid('body.recurrence', 'an occurrence has no rule of its own; change the rule on the series event');
     }
 
-    const handle = temporal.workflow.getHandle(connectionWorkflowId(connectionId));
-    let edited;
-    try {
-      edited = await temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
-        handle.executeUpdate(editEventUpdate, {
-          args: [{ requestId, eventId, edit, actor: caller.userId, requestedAt: new Date().toISOString() }],
-          updateId: `edit:${eventId}:${requestId}`,
-        }),
-      );
-    } catch (error) {
-      throw twoWayFailureToApiError(error, 'Event') ?? error;
-    }
-    const row = await db.calendarEvent.findUniqueOrThrow({ where: { id: eventId }, include: { connection: { select: { userId: true, provider: true } } } });
+    const edited = await runUpdate(connectionId, (handle) =>
+      handle.executeUpdate(editEventUpdate, {
+        args: [{ requestId, eventId, edit, actor: caller.userId, requestedAt: new Date().toISOString() }],
+        updateId: `edit:${eventId}:${requestId}`,
+      }),
+    );
+    const row = await db.calendarEvent.findUniqueOrThrow({ where: { id: eventId }, include: withConnectionOwner });
     response.json({ event: eventView(row, caller.userId), conflict: edited.conflict ?? null });
   });
 
@@ -150,27 +151,19 @@ export function eventEditsRouter(ctx: ApiContext): Router {
     const { scope } = parseInput(occurrenceQuery, request.query, 'query');
     const { 'idempotency-key': requestId } = parseInput(idempotencyHeaders, request.headers, 'headers');
     const change = kind === 'edit' ? { edit: parseInput(editOccurrenceBody, request.body ?? {}, 'body') } : ({ cancel: true } as const);
-    const connection = await writableConnection(caller, connectionId);
-    const series = await db.calendarEvent.findFirst({ where: { id: eventId, connectionId, organizationId: caller.organizationId } });
-    if (!series || series.status === 'cancelled') throw ApiError.notFound('Event');
-    if (series.eventKind !== 'seriesMaster') throw new ApiError(422, 'not_a_series', 'The event is not a recurring series; edit it directly');
+    await writableConnection(caller, connectionId);
+    const series = await liveEvent(caller, connectionId, eventId);
+    if (series.eventKind !== 'seriesMaster') throw notASeries();
 
-    const handle = temporal.workflow.getHandle(connectionWorkflowId(connection.id));
-    let edited;
-    try {
-      edited = await temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>
-        handle.executeUpdate(editOccurrenceUpdate, {
-          args: [{ requestId, eventId, originalStart, scope, change, actor: caller.userId, requestedAt: new Date().toISOString() }],
-          updateId: `occurrence:${eventId}:${requestId}`,
-        }),
-      );
-    } catch (error) {
-      throw twoWayFailureToApiError(error, 'Event') ?? error;
-    }
-    const include = { connection: { select: { userId: true, provider: true } } };
+    const edited = await runUpdate(connectionId, (handle) =>
+      handle.executeUpdate(editOccurrenceUpdate, {
+        args: [{ requestId, eventId, originalStart, scope, change, actor: caller.userId, requestedAt: new Date().toISOString() }],
+        updateId: `occurrence:${eventId}:${requestId}`,
+      }),
+    );
     const [row, seriesRow] = await Promise.all([
-      db.calendarEvent.findUniqueOrThrow({ where: { id: edited.eventId }, include }),
-      db.calendarEvent.findUniqueOrThrow({ where: { id: edited.seriesEventId }, include }),
+      db.calendarEvent.findUniqueOrThrow({ where: { id: edited.eventId }, include: withConnectionOwner }),
+      db.calendarEvent.findUniqueOrThrow({ where: { id: edited.seriesEventId }, include: withConnectionOwner }),
     ]);
     response.json({ event: eventView(row, caller.userId), series: eventView(seriesRow, caller.userId), conflict: edited.conflict ?? null });
   }

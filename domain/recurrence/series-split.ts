@@ -4,6 +4,7 @@
 // on. The end of the first part is expressed as UNTIL at the end of the day of its last occurrence (in
 // the series zone), which Graph's date-only `endDate` range can carry without losing or adding one. Pure.
 import type { EventTime } from '../../providers/types';
+import { instantOf as instantDate } from '../event-record';
 import { wallTimeOf, zonedWallToUtc } from '../time/zoned-time';
 import { occurrenceStarts, parseDateValue } from './occurrences';
 
@@ -31,9 +32,7 @@ export type SeriesSplit =
 const ruleName = (line: string) => line.trim().split(/[;:]/, 1)[0]!.toUpperCase();
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-function instantOf(time: EventTime): number {
-  return time.kind === 'date' ? Date.parse(`${time.date}T00:00:00Z`) : Date.parse(time.dateTime);
-}
+const instantOf = (time: EventTime): number => instantDate(time).getTime();
 
 function zoneOf(time: EventTime): string {
   return time.kind === 'dateTime' ? time.timeZone : 'UTC';

@@ -4,7 +4,7 @@
 // and optionally the API listening on loopback (push notifications need it). Logs are captured so tests can
 // scan them for secrets.
 import http from 'node:http';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';

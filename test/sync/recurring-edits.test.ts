@@ -5,12 +5,10 @@
 import { occurrenceStarts } from '../../domain/recurrence/occurrences';
 import { isProviderError } from '../../providers/errors';
 import type { EventTime, ProviderEvent } from '../../providers/types';
-import { connectionWorkflowId, statusQuery, syncNowSignal } from '../../workflows/connection/messages';
-import { call, connectThroughApi, tokenFor } from '../api/api-client';
+import { call, tokenFor } from '../api/api-client';
 import { recordHistoriesIfAsked } from '../helpers/histories';
-import { stopCalendarPush } from '../helpers/push';
+import { connectWithPushStopped } from '../helpers/push';
 import { startTestStack, type TestStack } from '../helpers/stack';
-import { waitFor } from '../helpers/wait';
 
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
@@ -44,11 +42,9 @@ describe('recurring series edited from the CRM', () => {
     const firstMs = Math.floor(Date.now() / HOUR) * HOUR + 72 * HOUR;
     const at = (ms: number): EventTime => ({ kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: 'Europe/Berlin' });
     const masterId = fake.seedEvent(email, { title: 'Weekly review', start: at(firstMs), end: at(firstMs + HOUR), recurrence });
-    const { connectionId } = await connectThroughApi(stack, { token, provider, email });
-    const handle = stack.temporal.workflow.getHandle(connectionWorkflowId(connectionId));
-    await waitFor(() => handle.query(statusQuery), (s) => s.lastSync?.outcome === 'ok', { what: 'first sync' });
     // No push: the calendar's copy of our writes comes back only when the test syncs.
-    await stopCalendarPush(stack, connectionId);
+    const paused = await connectWithPushStopped(stack, { token, provider, email });
+    const { connectionId } = paused;
     const master = await stack.deps.db.calendarEvent.findFirstOrThrow({ where: { connectionId, externalEventId: masterId } });
     const adapter = stack.deps.providers.get(provider).adapter;
     const calendarId = master.externalCalendarId;
@@ -59,11 +55,7 @@ describe('recurring series edited from the CRM', () => {
           adapter.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart: at(originalStartMs) }),
         ),
     };
-    const sync = async () => {
-      const before = Date.now();
-      await handle.signal(syncNowSignal, { reason: 'manual' });
-      return waitFor(() => handle.query(statusQuery), (s) => s.lastSync?.outcome === 'ok' && Date.parse(s.lastSync.at) >= before, { what: 'sync after signal' });
-    };
+    const sync = async () => expect((await paused.sync()).lastSync?.outcome).toBe('ok');
     const occurrencePath = (ms: number, scope?: 'this' | 'following') =>
       `/v1/connections/${connectionId}/events/${master.id}/occurrences/${new Date(ms).toISOString()}${scope ? `?scope=${scope}` : ''}`;
     return { connectionId, master, masterId, firstMs, remote, sync, occurrencePath, fake, email };

@@ -5,12 +5,10 @@
 // makes a conflict (both sides changed since the last synced version) deterministic here.
 import { PERMISSIONS } from '../../api/auth/permissions';
 import type { EventTime } from '../../providers/types';
-import { connectionWorkflowId, statusQuery, syncNowSignal } from '../../workflows/connection/messages';
-import { call, connectThroughApi, tokenFor } from '../api/api-client';
+import { call, tokenFor } from '../api/api-client';
 import { recordHistoriesIfAsked } from '../helpers/histories';
-import { stopCalendarPush } from '../helpers/push';
+import { connectWithPushStopped } from '../helpers/push';
 import { startTestStack, type TestStack } from '../helpers/stack';
-import { waitFor } from '../helpers/wait';
 
 const HOUR = 3_600_000;
 const timed = (hoursFromNow: number, title: string, extra: Record<string, unknown> = {}) => {
@@ -44,16 +42,8 @@ describe('two-way sync', () => {
   async function connect(provider: 'google' | 'microsoft', email: string) {
     const fake = provider === 'google' ? stack.google : stack.microsoft;
     fake.ensureAccount(email);
-    const { connectionId } = await connectThroughApi(stack, { token, provider, email });
-    const handle = stack.temporal.workflow.getHandle(connectionWorkflowId(connectionId));
-    await waitFor(() => handle.query(statusQuery), (s) => s.lastSync?.outcome === 'ok', { what: 'first sync' });
     // No push from here on: calendar-side changes wait for syncNow (see the header comment).
-    await stopCalendarPush(stack, connectionId);
-    const sync = async () => {
-      const before = Date.now();
-      await handle.signal(syncNowSignal, { reason: 'manual' });
-      return waitFor(() => handle.query(statusQuery), (s) => !!s.lastSync && Date.parse(s.lastSync.at) >= before, { what: 'sync after signal' });
-    };
+    const { connectionId, sync } = await connectWithPushStopped(stack, { token, provider, email });
     return { connectionId, fake, sync };
   }
 
