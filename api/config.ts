@@ -13,7 +13,10 @@ const apiEnvSchema = z.object({
   JWT_ISSUER: optionalString,
   JWT_AUDIENCE: optionalString,
   /** Where the browser goes after a successful OAuth callback (connectionId and provider are appended). */
-  OAUTH_SUCCESS_REDIRECT: z.url().optional().or(z.literal('').transform(() => undefined)),
+  OAUTH_SUCCESS_REDIRECT: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 

@@ -21,7 +21,10 @@ export async function queryStatus(temporal: Client, connectionId: string): Promi
       // One workflow not answering is not the cluster being down: ask the cluster itself.
       const up = await temporal
         .withDeadline(Date.now() + 1_000, () => temporal.workflowService.getSystemInfo({}))
-        .then(() => true, () => false);
+        .then(
+          () => true,
+          () => false,
+        );
       if (!up) throw temporalUnavailable();
     }
     return null;

@@ -2,7 +2,7 @@
 // the error middleware turns anything else into a 500 without leaking a stack trace or internal message.
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { Prisma } from '../db/client';
 import { isTemporalUnavailable, temporalUnavailable } from './temporal-errors';
 
@@ -58,7 +58,9 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     if (isTemporalUnavailable(error)) error = temporalUnavailable();
     else if (isDatabaseUnavailable(error)) {
       logger.warn({ err: { name: (error as Error).name } }, 'database unavailable');
-      error = new ApiError(503, 'database_unavailable', 'The database is unreachable; try again shortly', undefined, { 'Retry-After': '5' });
+      error = new ApiError(503, 'database_unavailable', 'The database is unreachable; try again shortly', undefined, {
+        'Retry-After': '5',
+      });
     }
     if (error instanceof ApiError) {
       response.set(error.headers);

@@ -16,7 +16,9 @@ export function decodeCursor(cursor: string): { startAt: Date; id: string } {
     const [startAt, id] = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     return { startAt: new Date(startAt), id };
   } catch {
-    throw new ApiError(400, 'invalid_request', 'query.cursor: not a cursor this API issued', [{ field: 'query.cursor', message: 'not a cursor this API issued' }]);
+    throw new ApiError(400, 'invalid_request', 'query.cursor: not a cursor this API issued', [
+      { field: 'query.cursor', message: 'not a cursor this API issued' },
+    ]);
   }
 }
 

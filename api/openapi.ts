@@ -34,8 +34,10 @@ function parameters(object: z.ZodType | undefined, location: 'path' | 'query' | 
 /** A body that may be absent (z.union([..., z.undefined()])) is documented as its other options, optional. */
 function requestBody(body: z.ZodType): JsonSchema {
   const optional = accepts(body, undefined);
-  const documented = body instanceof z.ZodUnion ? (body.options as z.ZodType[]).filter((option) => !(option instanceof z.ZodUndefined)) : [body];
-  const schema = documented.length === 1 ? jsonSchema(documented[0]!, 'input') : { anyOf: documented.map((option) => jsonSchema(option, 'input')) };
+  const documented =
+    body instanceof z.ZodUnion ? (body.options as z.ZodType[]).filter((option) => !(option instanceof z.ZodUndefined)) : [body];
+  const schema =
+    documented.length === 1 ? jsonSchema(documented[0]!, 'input') : { anyOf: documented.map((option) => jsonSchema(option, 'input')) };
   return { required: !optional, content: { 'application/json': { schema } } };
 }
 
@@ -55,7 +57,10 @@ export function buildOpenApiDocument(routes: RouteDoc[], info: { version: string
   const paths: Record<string, Record<string, unknown>> = {};
   for (const doc of routes) {
     const permissionNote = doc.permission ? `\n\nRequires permission \`${doc.permission}\`.` : '';
-    const operationId = `${doc.method}${doc.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`;
+    const camelPath = doc.path
+      .replace(/\{(\w+)\}/g, 'By_$1')
+      .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
+    const operationId = `${doc.method}${camelPath}`;
     (paths[doc.path] ??= {})[doc.method] = {
       operationId,
       summary: doc.summary,
@@ -76,7 +81,9 @@ export function buildOpenApiDocument(routes: RouteDoc[], info: { version: string
       description:
         'Connect Google and Microsoft calendars, schedule meetings into them, read synced events and free/busy. ' +
         'Every request except the health check, OAuth callbacks and provider webhooks carries `Authorization: Bearer <JWT>` ' +
-        `(ES256) naming the organization (\`org\`), the user (\`sub\`) and \`permissions\`: ${Object.values(PERMISSIONS).map((p) => `\`${p}\``).join(', ')}. ` +
+        `(ES256) naming the organization (\`org\`), the user (\`sub\`) and \`permissions\`: ${Object.values(PERMISSIONS)
+          .map((p) => `\`${p}\``)
+          .join(', ')}. ` +
         'Errors always have the shape `{ "error": { "code", "message", "details"? } }`.',
     },
     servers: [{ url: info.serverUrl }],

@@ -18,7 +18,11 @@ export function perCallerRateLimit(perMinute: number): RequestHandler {
     handler: (request, _response, next) => {
       const resetTime = (request as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + 60_000) - Date.now()) / 1000));
-      next(new ApiError(429, 'rate_limited', `Too many requests; retry after ${retryAfter} s`, undefined, { 'Retry-After': String(retryAfter) }));
+      next(
+        new ApiError(429, 'rate_limited', `Too many requests; retry after ${retryAfter} s`, undefined, {
+          'Retry-After': String(retryAfter),
+        }),
+      );
     },
   });
 }

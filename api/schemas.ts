@@ -12,7 +12,11 @@ export const MAX_FREEBUSY_USERS = 50;
 
 const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' });
 const id = z.uuid({ error: 'must be a UUID' });
-const userId = z.string().min(1).max(128).regex(/^[^\s]+$/, { error: 'must not contain whitespace' });
+const userId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\s]+$/, { error: 'must not contain whitespace' });
 
 export const providerIdSchema = z.enum(['google', 'microsoft'], { error: 'must be google or microsoft' });
 
@@ -66,7 +70,9 @@ const eventsQueryShape = {
 
 const windowOrdered = (value: { from?: string; to?: string }) => !value.from || !value.to || Date.parse(value.from) < Date.parse(value.to);
 
-export const connectionEventsQuery = z.strictObject(eventsQueryShape).refine(windowOrdered, { error: 'from must be before to', path: ['to'] });
+export const connectionEventsQuery = z
+  .strictObject(eventsQueryShape)
+  .refine(windowOrdered, { error: 'from must be before to', path: ['to'] });
 export const orgEventsQuery = z
   .strictObject({ ...eventsQueryShape, userId: userId.optional() })
   .refine(windowOrdered, { error: 'from must be before to', path: ['to'] });
@@ -139,7 +145,14 @@ export const connectionResponse = z.object({
   health: health.nullable().describe("The workflow's view; null when the workflow did not answer"),
   workflowReachable: z.boolean(),
   lastSync: z
-    .object({ at: isoDateTime, outcome: z.enum(['ok', 'error']), upserted: z.number(), deleted: z.number(), unchanged: z.number(), fullResync: z.boolean() })
+    .object({
+      at: isoDateTime,
+      outcome: z.enum(['ok', 'error']),
+      upserted: z.number(),
+      deleted: z.number(),
+      unchanged: z.number(),
+      fullResync: z.boolean(),
+    })
     .nullable(),
   nextSyncAt: isoDateTime.nullable(),
   lastError: z.object({ code: z.string(), message: z.string(), at: isoDateTime }).nullable(),
@@ -216,8 +229,17 @@ export const connectedResponse = z.object({ connectionId: id, provider: provider
 export const oauthClientProviderParams = z.strictObject({ provider: z.enum(['google'], { error: 'must be google' }) });
 /** The secret is write-only: stored in the vault, never returned. */
 export const putOAuthClientBody = z.strictObject({
-  clientId: z.string().trim().min(1).max(512).regex(/^[^\s]+$/, { error: 'must not contain whitespace' }),
-  clientSecret: z.string().min(1).max(1024).regex(/^[^\s]+$/, { error: 'must not contain whitespace' }),
+  clientId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(512)
+    .regex(/^[^\s]+$/, { error: 'must not contain whitespace' }),
+  clientSecret: z
+    .string()
+    .min(1)
+    .max(1024)
+    .regex(/^[^\s]+$/, { error: 'must not contain whitespace' }),
 });
 export const oauthClientResponse = z.object({
   id,
@@ -257,12 +279,18 @@ export const editOccurrenceBody = occurrenceEditSchema;
 export const editedOccurrenceResponse = z.object({
   event: eventResponse.describe('The occurrence, the new series that carries on (`following`), or the series when it ended'),
   series: eventResponse.describe('The series the occurrence belonged to, as it is now'),
-  conflict: z.object({ id, resolution: z.enum(['local', 'remote', 'merged']) }).nullable().describe('Set when the calendar had changed too'),
+  conflict: z
+    .object({ id, resolution: z.enum(['local', 'remote', 'merged']) })
+    .nullable()
+    .describe('Set when the calendar had changed too'),
 });
 
 export const editedEventResponse = z.object({
   event: eventResponse,
-  conflict: z.object({ id, resolution: z.enum(['local', 'remote', 'merged']) }).nullable().describe('Set when the calendar had changed too'),
+  conflict: z
+    .object({ id, resolution: z.enum(['local', 'remote', 'merged']) })
+    .nullable()
+    .describe('Set when the calendar had changed too'),
 });
 
 const versionTime = z.union([
@@ -287,7 +315,10 @@ export const conflictsQuery = z.strictObject({
 });
 
 export const resolveConflictBody = z
-  .strictObject({ choice: z.enum(['local', 'remote', 'merged'], { error: 'must be local, remote or merged' }), merged: eventEditSchema.optional() })
+  .strictObject({
+    choice: z.enum(['local', 'remote', 'merged'], { error: 'must be local, remote or merged' }),
+    merged: eventEditSchema.optional(),
+  })
   .refine((body) => body.choice === 'merged' || body.merged === undefined, { error: 'only with choice merged', path: ['merged'] });
 
 export const conflictResponse = z.object({
@@ -305,7 +336,12 @@ export const conflictResponse = z.object({
   resolvedAt: isoDateTime.nullable(),
 });
 export const conflictListResponse = z.object({ conflicts: z.array(conflictResponse) });
-export const resolvedConflictResponse = z.object({ conflictId: id, eventId: id, choice: z.enum(['local', 'remote', 'merged']), status: z.string() });
+export const resolvedConflictResponse = z.object({
+  conflictId: id,
+  eventId: id,
+  choice: z.enum(['local', 'remote', 'merged']),
+  status: z.string(),
+});
 
 export const eventChangeResponse = z.object({
   id,

@@ -27,11 +27,16 @@ export function isTemporalUnavailable(error: unknown): boolean {
 }
 
 export function isDeadlineExceeded(error: unknown): boolean {
-  return (error instanceof ServiceError && grpcCode(error) === GRPC_DEADLINE_EXCEEDED) || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError;
+  return (
+    (error instanceof ServiceError && grpcCode(error) === GRPC_DEADLINE_EXCEEDED) ||
+    error instanceof WorkflowUpdateRPCTimeoutOrCancelledError
+  );
 }
 
 export function temporalUnavailable(): ApiError {
-  return new ApiError(503, 'temporal_unavailable', 'The workflow engine is unreachable; try again shortly', undefined, { 'Retry-After': '5' });
+  return new ApiError(503, 'temporal_unavailable', 'The workflow engine is unreachable; try again shortly', undefined, {
+    'Retry-After': '5',
+  });
 }
 
 export { WorkflowNotFoundError };
@@ -51,20 +56,28 @@ function detailsOf(failure: ApplicationFailure): Array<{ field: string; message:
     (detail): detail is { field: string; message: string } =>
       typeof detail === 'object' && detail !== null && typeof (detail as { field?: unknown }).field === 'string',
   );
-  return details && details.length > 0 ? details.map(({ field, message }) => ({ field: `body.${field}`, message: String(message) })) : undefined;
+  return details && details.length > 0
+    ? details.map(({ field, message }) => ({ field: `body.${field}`, message: String(message) }))
+    : undefined;
 }
 
 /** Maps a failed meeting update to the API's error; anything unrecognised is rethrown. */
 export function updateFailureToApiError(error: unknown): ApiError | undefined {
-  if (error instanceof WorkflowNotFoundError) return new ApiError(409, 'connection_not_running', 'The connection is not running; reconnect it');
+  if (error instanceof WorkflowNotFoundError)
+    return new ApiError(409, 'connection_not_running', 'The connection is not running; reconnect it');
   if (isTemporalUnavailable(error)) return temporalUnavailable();
   if (isDeadlineExceeded(error)) {
-    return new ApiError(503, 'workflow_unavailable', 'The connection did not answer in time; retry with the same Idempotency-Key', undefined, { 'Retry-After': '5' });
+    return new ApiError(
+      503,
+      'workflow_unavailable',
+      'The connection did not answer in time; retry with the same Idempotency-Key',
+      undefined,
+      { 'Retry-After': '5' },
+    );
   }
   if (!(error instanceof WorkflowUpdateFailedError) && !(error instanceof TemporalFailure)) return undefined;
   const failure = applicationFailureIn(error);
   const type = failure?.type ?? undefined;
-  const message = failure?.message ?? 'The update failed';
   switch (type) {
     case 'invalid_request': {
       // The update validator names fields; an invalid_request without fields is the provider refusing.
@@ -81,7 +94,9 @@ export function updateFailureToApiError(error: unknown): ApiError | undefined {
     case 'access_revoked':
       return new ApiError(409, 'reconnect_required', 'The calendar account revoked access; reconnect it');
     case 'rate_limited':
-      return new ApiError(503, 'provider_rate_limited', 'The calendar provider is rate limiting; retry later', undefined, { 'Retry-After': '30' });
+      return new ApiError(503, 'provider_rate_limited', 'The calendar provider is rate limiting; retry later', undefined, {
+        'Retry-After': '30',
+      });
     case 'reconnect_required':
       return new ApiError(409, 'reconnect_required', 'The connection needs reconnecting');
     case 'connection_disconnected':

@@ -9,9 +9,7 @@ export type DbProvider = 'sqlite' | 'postgresql';
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 export const DEFAULT_DATABASE_URL = 'file:.data/calendar.db';
 
-export type DatabaseTarget =
-  | { provider: 'sqlite'; url: string; filePath: string }
-  | { provider: 'postgresql'; url: string };
+export type DatabaseTarget = { provider: 'sqlite'; url: string; filePath: string } | { provider: 'postgresql'; url: string };
 
 export function resolveDatabaseUrl(databaseUrl?: string): DatabaseTarget {
   const url = databaseUrl && databaseUrl.trim() !== '' ? databaseUrl.trim() : DEFAULT_DATABASE_URL;

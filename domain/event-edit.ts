@@ -8,9 +8,11 @@ import { attendeeListSchema, timeZoneSchema } from './meeting';
 const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' });
 const isoDate = z.iso.date({ error: 'must be a date yyyy-mm-dd' });
 
-const RECURRENCE_LINE =
-  /^(RRULE:FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;(INTERVAL|COUNT|UNTIL|BYDAY|BYMONTHDAY|BYMONTH|BYSETPOS|WKST)=[A-Z0-9,+-]+)*|(EXDATE|RDATE)(;(TZID=[A-Za-z0-9_+/-]+|VALUE=DATE(-TIME)?))*:\d{8}(T\d{6}Z?)?(,\d{8}(T\d{6}Z?)?)*)$/i;
-const recurrenceMessage = 'must be RFC 5545 lines: one RRULE (FREQ DAILY/WEEKLY/MONTHLY/YEARLY, e.g. RRULE:FREQ=WEEKLY;COUNT=10) plus optional EXDATE/RDATE lines';
+const RRULE_LINE = /RRULE:FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;(INTERVAL|COUNT|UNTIL|BYDAY|BYMONTHDAY|BYMONTH|BYSETPOS|WKST)=[A-Z0-9,+-]+)*/;
+const DATES_LINE = /(EXDATE|RDATE)(;(TZID=[A-Za-z0-9_+/-]+|VALUE=DATE(-TIME)?))*:\d{8}(T\d{6}Z?)?(,\d{8}(T\d{6}Z?)?)*/;
+const RECURRENCE_LINE = new RegExp(`^(${RRULE_LINE.source}|${DATES_LINE.source})$`, 'i');
+const recurrenceMessage =
+  'must be RFC 5545 lines: one RRULE (FREQ DAILY/WEEKLY/MONTHLY/YEARLY, e.g. RRULE:FREQ=WEEKLY;COUNT=10) plus optional EXDATE/RDATE lines';
 
 /** The editable fields; every one optional, the rules between them below. */
 const eventEditFields = z
@@ -31,7 +33,9 @@ const eventEditFields = z
       .min(1, { error: recurrenceMessage })
       .max(20, { error: 'at most 20 recurrence lines' })
       .refine((lines) => lines.filter((line) => /^RRULE:/i.test(line)).length === 1, { error: recurrenceMessage })
-      .refine((lines) => !lines.some((line) => /COUNT=/i.test(line) && /UNTIL=/i.test(line)), { error: 'an RRULE takes COUNT or UNTIL, not both' }),
+      .refine((lines) => !lines.some((line) => /COUNT=/i.test(line) && /UNTIL=/i.test(line)), {
+        error: 'an RRULE takes COUNT or UNTIL, not both',
+      }),
     /** Replaces the attendee list (responses of people who stay are the provider's to keep). */
     attendees: attendeeListSchema,
   })
@@ -46,8 +50,14 @@ function withEditRules<T extends z.ZodType<Partial<EditFields>>>(schema: T) {
       error: 'give either start/end (timed) or startDate/endDate (all-day), not both',
       path: ['start'],
     })
-    .refine((edit) => !edit.start || !edit.end || Date.parse(edit.start) < Date.parse(edit.end), { error: 'must be after start', path: ['end'] })
-    .refine((edit) => !edit.startDate || !edit.endDate || edit.startDate < edit.endDate, { error: 'must be after startDate', path: ['endDate'] });
+    .refine((edit) => !edit.start || !edit.end || Date.parse(edit.start) < Date.parse(edit.end), {
+      error: 'must be after start',
+      path: ['end'],
+    })
+    .refine((edit) => !edit.startDate || !edit.endDate || edit.startDate < edit.endDate, {
+      error: 'must be after startDate',
+      path: ['endDate'],
+    });
 }
 
 export const eventEditSchema = withEditRules(eventEditFields);
@@ -64,7 +74,7 @@ export type OccurrenceScope = z.infer<typeof occurrenceScopeSchema>;
 
 /** Where an occurrence sits in its series: its original start (timed series) or date (all-day series). */
 export const occurrenceStartSchema = z.union([isoDateTime, isoDate], {
-  error: 'must be the occurrence\'s original start: an ISO-8601 date-time with offset, or yyyy-mm-dd for an all-day series',
+  error: "must be the occurrence's original start: an ISO-8601 date-time with offset, or yyyy-mm-dd for an all-day series",
 });
 
 export type EventEdit = z.infer<typeof eventEditSchema>;

@@ -10,10 +10,7 @@ const durationMessage = `must be a whole number of minutes from ${DURATION.min} 
 
 export { isValidTimeZone as isIanaTimeZone } from './time/zoned-time';
 
-export const timeZoneSchema = z
-  .string()
-  .max(64)
-  .refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' });
+export const timeZoneSchema = z.string().max(64).refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' });
 
 const attendeeSchema = z.strictObject({
   email: z.email({ error: 'must be an email address' }).max(254),

@@ -9,7 +9,18 @@ import type { FakeEventSeed } from './types';
 const DAY_MS = 86_400_000;
 const ZONES = ['America/New_York', 'Europe/Berlin', 'Asia/Tokyo', 'America/Los_Angeles', 'Europe/London', 'UTC'];
 const PEOPLE = ['ana', 'ben', 'chidi', 'dana', 'eli', 'fatima', 'goran', 'hana', 'ivan', 'jules'];
-const TOPICS = ['Pipeline review', 'Customer call', 'Demo', 'Contract negotiation', 'Onboarding', 'Quarterly planning', 'Lunch', 'Interview', 'Design review', 'Renewal check-in'];
+const TOPICS = [
+  'Pipeline review',
+  'Customer call',
+  'Demo',
+  'Contract negotiation',
+  'Onboarding',
+  'Quarterly planning',
+  'Lunch',
+  'Interview',
+  'Design review',
+  'Renewal check-in',
+];
 const RESPONSES: Attendee['response'][] = ['accepted', 'accepted', 'tentative', 'declined', 'needsAction'];
 
 /** mulberry32: a tiny seeded PRNG, enough for reproducible fixtures. */
@@ -41,7 +52,10 @@ export function generateSandboxCalendar(options: SandboxCalendarOptions): FakeEv
   /** The instant at `hour:minute` wall time in `zone` on the UTC calendar day `dayOffset` from today. */
   const at = (dayOffset: number, hour: number, minute: number, zone: string): number => {
     const day = new Date(today + dayOffset * DAY_MS);
-    return zonedWallToUtc({ year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour, minute, second: 0 }, zone);
+    return zonedWallToUtc(
+      { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour, minute, second: 0 },
+      zone,
+    );
   };
   const timed = (ms: number, zone: string): EventTime => ({ kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: zone });
   const date = (dayOffset: number): EventTime => ({ kind: 'date', date: new Date(today + dayOffset * DAY_MS).toISOString().slice(0, 10) });
@@ -49,7 +63,11 @@ export function generateSandboxCalendar(options: SandboxCalendarOptions): FakeEv
     const chosen = new Set<string>();
     const n = int(0, 4);
     while (chosen.size < n) chosen.add(pick(PEOPLE));
-    return [...chosen].map((name) => ({ email: `${name}@sandbox.example.com`, name: name[0]!.toUpperCase() + name.slice(1), response: pick(RESPONSES) }));
+    return [...chosen].map((name) => ({
+      email: `${name}@sandbox.example.com`,
+      name: name[0]!.toUpperCase() + name.slice(1),
+      response: pick(RESPONSES),
+    }));
   };
 
   const seeds: FakeEventSeed[] = [];
@@ -60,7 +78,14 @@ export function generateSandboxCalendar(options: SandboxCalendarOptions): FakeEv
     { title: '1:1 with manager', rule: 'RRULE:FREQ=WEEKLY;COUNT=40', zone: 'America/New_York', hour: 11, minutes: 30, stepDays: 7 },
     { title: 'Team sync', rule: 'RRULE:FREQ=WEEKLY;INTERVAL=2', zone: 'America/Los_Angeles', hour: 14, minutes: 60, stepDays: 14 },
     { title: 'Monthly business review', rule: 'RRULE:FREQ=MONTHLY;COUNT=12', zone: 'Europe/London', hour: 16, minutes: 90, stepDays: 0 },
-    { title: 'APAC pipeline call', rule: 'RRULE:FREQ=WEEKLY;UNTIL=20991231T000000Z', zone: 'Asia/Tokyo', hour: 10, minutes: 45, stepDays: 7 },
+    {
+      title: 'APAC pipeline call',
+      rule: 'RRULE:FREQ=WEEKLY;UNTIL=20991231T000000Z',
+      zone: 'Asia/Tokyo',
+      hour: 10,
+      minutes: 45,
+      stepDays: 7,
+    },
   ];
   for (const s of series.slice(0, Math.min(series.length, Math.ceil(count / 20)))) {
     // Start on a weekday in the past so the series spans past and future.
@@ -83,7 +108,10 @@ export function generateSandboxCalendar(options: SandboxCalendarOptions): FakeEv
       const moved = movedOriginal + 2 * 3_600_000;
       seed.exceptions = [
         { originalStart: timed(cancelled, s.zone), cancelled: true },
-        { originalStart: timed(movedOriginal, s.zone), patch: { title: `${s.title} (moved)`, start: timed(moved, s.zone), end: timed(moved + s.minutes * 60_000, s.zone) } },
+        {
+          originalStart: timed(movedOriginal, s.zone),
+          patch: { title: `${s.title} (moved)`, start: timed(moved, s.zone), end: timed(moved + s.minutes * 60_000, s.zone) },
+        },
       ];
     }
     seeds.push(seed);
@@ -96,7 +124,12 @@ export function generateSandboxCalendar(options: SandboxCalendarOptions): FakeEv
       seeds.push({ title: pick(['Company holiday', 'Conference', 'Out of office']), start: date(dayOffset), end: date(dayOffset + 1) });
     } else if (roll < 0.12) {
       const days = int(2, 5);
-      seeds.push({ title: pick(['Team offsite', 'Trade fair', 'Vacation']), location: pick(['Lisbon', 'Berlin', 'Austin']), start: date(dayOffset), end: date(dayOffset + days) });
+      seeds.push({
+        title: pick(['Team offsite', 'Trade fair', 'Vacation']),
+        location: pick(['Lisbon', 'Berlin', 'Austin']),
+        start: date(dayOffset),
+        end: date(dayOffset + days),
+      });
     } else {
       const zone = pick(ZONES);
       const start = at(dayOffset, int(8, 17), pick([0, 15, 30, 45]), zone);

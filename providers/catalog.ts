@@ -6,7 +6,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GOOGLE_SANDBOX_CLIENT } from '../fakes/google/server';
 import { SANDBOX_MICROSOFT_CLIENT } from '../fakes/microsoft/server';
-import { createGoogleProvider, GOOGLE_PRODUCTION_ENDPOINTS, GOOGLE_SCOPES, type GoogleEndpoints, type GoogleProviderOptions } from './google';
+import {
+  createGoogleProvider,
+  GOOGLE_PRODUCTION_ENDPOINTS,
+  GOOGLE_SCOPES,
+  type GoogleEndpoints,
+  type GoogleProviderOptions,
+} from './google';
 import { createMicrosoftProvider, MICROSOFT_PRODUCTION_ENDPOINTS, MICROSOFT_SCOPES, type MicrosoftEndpoints } from './microsoft';
 import { ProviderRegistry, type ProviderDescriptor, type ProviderRuntime } from './registry';
 

@@ -34,9 +34,7 @@ export interface TokenSet {
 // ---------------------------------------------------------------------------------------------------------
 
 /** A timed instant (UTC ISO-8601 plus the IANA zone it was written in) or an all-day date. */
-export type EventTime =
-  | { kind: 'dateTime'; dateTime: string; timeZone: string }
-  | { kind: 'date'; date: string /* yyyy-mm-dd */ };
+export type EventTime = { kind: 'dateTime'; dateTime: string; timeZone: string } | { kind: 'date'; date: string /* yyyy-mm-dd */ };
 
 export type AttendeeResponse = 'needsAction' | 'accepted' | 'declined' | 'tentative';
 
@@ -143,7 +141,12 @@ export type PushMessage =
   | { kind: 'validation'; responseText: string } // Graph handshake: answer 200 text/plain with it
   | { kind: 'sync-handshake'; channelId: string } // Google's first `sync` message: nothing to do
   | { kind: 'change'; channelId: string; secret: string | undefined; resourceId?: string }
-  | { kind: 'lifecycle'; channelId: string; secret: string | undefined; event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed' }
+  | {
+      kind: 'lifecycle';
+      channelId: string;
+      secret: string | undefined;
+      event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
+    }
   | { kind: 'invalid'; reason: string }
   /** Several notifications in one request (Graph batches them in `value`); each is checked on its own. */
   | { kind: 'batch'; items: Array<Extract<PushMessage, { kind: 'change' | 'lifecycle' }>> };
@@ -168,10 +171,7 @@ export interface CalendarProvider {
 
   // OAuth 2.0 authorization-code flow with PKCE
   buildAuthorizationUrl(client: OAuthClientCredentials, request: AuthorizationUrlRequest): string;
-  exchangeCode(
-    client: OAuthClientCredentials,
-    input: { code: string; codeVerifier: string; redirectUri: string },
-  ): Promise<TokenSet>;
+  exchangeCode(client: OAuthClientCredentials, input: { code: string; codeVerifier: string; redirectUri: string }): Promise<TokenSet>;
   refresh(client: OAuthClientCredentials, refreshToken: string): Promise<TokenSet>;
   revoke(client: OAuthClientCredentials, token: string): Promise<void>;
   getAccountEmail(auth: CallAuth): Promise<string>;
@@ -196,16 +196,10 @@ export interface CalendarProvider {
   /** Idempotent: the same `idempotencyKey` never creates a second event (Google client id / Graph transactionId). */
   createEvent(auth: CallAuth, input: { calendarId: string; event: EventInput; idempotencyKey: string }): Promise<ProviderEvent>;
   /** With `ifMatch`, a stale version throws ProviderError `version_conflict` instead of overwriting. */
-  updateEvent(
-    auth: CallAuth,
-    input: { calendarId: string; eventId: string; patch: EventPatch; ifMatch?: string },
-  ): Promise<ProviderEvent>;
+  updateEvent(auth: CallAuth, input: { calendarId: string; eventId: string; patch: EventPatch; ifMatch?: string }): Promise<ProviderEvent>;
   deleteEvent(auth: CallAuth, input: { calendarId: string; eventId: string; ifMatch?: string }): Promise<void>;
 
-  freeBusy(
-    auth: CallAuth,
-    input: { emails: string[]; timeMin: string; timeMax: string; timeZone?: string },
-  ): Promise<FreeBusyResult>;
+  freeBusy(auth: CallAuth, input: { emails: string[]; timeMin: string; timeMax: string; timeZone?: string }): Promise<FreeBusyResult>;
 
   createPushChannel(
     auth: CallAuth,

@@ -13,5 +13,8 @@ if [ -z "${TEST_POSTGRES_URL:-}" ] && [ "${SKIP_POSTGRES_TESTS:-}" != "1" ]; the
 fi
 echo "[test] type check" >&2
 npx tsc -p .
+echo "[test] lint and format check" >&2
+npx eslint .
+npx prettier --check . >/dev/null || { npx prettier --list-different . >&2; echo "[test] files above are not formatted: run npm run format" >&2; exit 1; }
 echo "[test] jest" >&2
 exec npx jest "$@"

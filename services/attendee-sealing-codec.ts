@@ -51,7 +51,9 @@ export function attendeeSealingCodec(keyring: Keyring): PayloadCodec {
   const sealList = (list: unknown): unknown => {
     if (!Array.isArray(list) || list.length === 0) return list;
     const sealed = seal(keyring, CONTEXT, JSON.stringify(list));
-    return { [SEALED_KEY]: { k: sealed.keyId, w: b64(sealed.wrappedKey), c: b64(sealed.ciphertext), i: b64(sealed.iv), t: b64(sealed.authTag) } };
+    return {
+      [SEALED_KEY]: { k: sealed.keyId, w: b64(sealed.wrappedKey), c: b64(sealed.ciphertext), i: b64(sealed.iv), t: b64(sealed.authTag) },
+    };
   };
   const openList = (value: unknown): unknown => {
     if (!isSealed(value)) return value;

@@ -90,7 +90,8 @@ export class ConnectionService {
     });
     const pending = await db.oAuthState.findUnique({ where: { stateHash } });
     if (count !== 1 || !pending) throw new OAuthFlowError('invalid_state', 'Unknown or already used authorization state');
-    if (pending.expiresAt.getTime() < Date.now()) throw new OAuthFlowError('expired_state', 'The authorization expired; start connecting again');
+    if (pending.expiresAt.getTime() < Date.now())
+      throw new OAuthFlowError('expired_state', 'The authorization expired; start connecting again');
 
     const runtime = providers.get(input.provider);
     const client = pending.oauthClientId ? await oauthClients.resolve(pending.oauthClientId) : oauthClients.platformDefault(input.provider);
@@ -110,7 +111,13 @@ export class ConnectionService {
     }
     await db.organization.upsert({ where: { id: pending.organizationId }, create: { id: pending.organizationId }, update: {} });
     const existing = await db.calendarConnection.findUnique({
-      where: { organizationId_provider_externalAccountEmail: { organizationId: pending.organizationId, provider: input.provider, externalAccountEmail: email } },
+      where: {
+        organizationId_provider_externalAccountEmail: {
+          organizationId: pending.organizationId,
+          provider: input.provider,
+          externalAccountEmail: email,
+        },
+      },
     });
     if (existing && existing.userId !== pending.userId && existing.status !== 'disconnected') {
       throw new OAuthFlowError('provider_denied', 'This calendar account is already connected by another user of the organization');
@@ -152,7 +159,10 @@ export class ConnectionService {
       throw error;
     }
     await tokens.storeTokens(connectionId, tokenSet);
-    await this.ensureWorkflow({ connectionId, organizationId: pending.organizationId, userId: pending.userId, provider: input.provider }, reused);
+    await this.ensureWorkflow(
+      { connectionId, organizationId: pending.organizationId, userId: pending.userId, provider: input.provider },
+      reused,
+    );
     logger.info({ connectionId, provider: input.provider, reused }, 'calendar connected');
     return { connectionId, organizationId: pending.organizationId, userId: pending.userId, reused };
   }
@@ -164,10 +174,19 @@ export class ConnectionService {
     email: string,
   ) {
     const row = await this.deps.db.calendarConnection.findUniqueOrThrow({
-      where: { organizationId_provider_externalAccountEmail: { organizationId: pending.organizationId, provider: input.provider, externalAccountEmail: email } },
+      where: {
+        organizationId_provider_externalAccountEmail: {
+          organizationId: pending.organizationId,
+          provider: input.provider,
+          externalAccountEmail: email,
+        },
+      },
     });
     await this.deps.tokens.storeTokens(row.id, tokenSet);
-    await this.ensureWorkflow({ connectionId: row.id, organizationId: pending.organizationId, userId: pending.userId, provider: input.provider }, true);
+    await this.ensureWorkflow(
+      { connectionId: row.id, organizationId: pending.organizationId, userId: pending.userId, provider: input.provider },
+      true,
+    );
     return { connectionId: row.id, organizationId: pending.organizationId, userId: pending.userId, reused: true };
   }
 

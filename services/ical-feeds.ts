@@ -109,11 +109,16 @@ export class IcalFeedService {
       },
       select: { id: true, externalAccountEmail: true },
     });
-    const { rows, selectionChangedAt } = await selectedCalendarEvents(this.deps.db, connections.map((c) => c.id));
+    const { rows, selectionChangedAt } = await selectedCalendarEvents(
+      this.deps.db,
+      connections.map((c) => c.id),
+    );
     const name = feed.connectionId && connections[0] ? connections[0].externalAccountEmail : 'Calendar';
     const visibility = feed.visibility as FeedVisibility;
     const body = renderCalendar(rows, { name: visibility === 'public' ? 'Busy' : name, visibility });
-    const lastModified = new Date(Math.max(feed.createdAt.getTime(), selectionChangedAt.getTime(), ...rows.map((row) => row.updatedAt.getTime())));
+    const lastModified = new Date(
+      Math.max(feed.createdAt.getTime(), selectionChangedAt.getTime(), ...rows.map((row) => row.updatedAt.getTime())),
+    );
     return { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"`, lastModified };
   }
 }

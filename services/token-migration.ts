@@ -23,10 +23,18 @@ export async function migrateLegacyTokensIn(tx: Db, vault: Vault, connectionId: 
   const txVault = vault.using(tx);
   let { accessTokenCredentialId, refreshTokenCredentialId } = row;
   if (row.accessTokenEncrypted && !accessTokenCredentialId) {
-    accessTokenCredentialId = await txVault.put({ kind: 'access_token', organizationId: row.organizationId, secret: row.accessTokenEncrypted });
+    accessTokenCredentialId = await txVault.put({
+      kind: 'access_token',
+      organizationId: row.organizationId,
+      secret: row.accessTokenEncrypted,
+    });
   }
   if (row.refreshTokenEncrypted && !refreshTokenCredentialId) {
-    refreshTokenCredentialId = await txVault.put({ kind: 'refresh_token', organizationId: row.organizationId, secret: row.refreshTokenEncrypted });
+    refreshTokenCredentialId = await txVault.put({
+      kind: 'refresh_token',
+      organizationId: row.organizationId,
+      secret: row.refreshTokenEncrypted,
+    });
   }
   // Conditional on the row still being exactly as read (still needing migration, same links, same legacy
   // copies), so neither a concurrent run nor a concurrent token refresh (storeTokens links freshly

@@ -115,7 +115,9 @@ export class TokenService {
     if (!refreshToken) {
       await this.#recordFailure(connectionId, 'no_refresh_token');
       log.warn({ error_code: 'no_refresh_token' }, 'token refresh impossible');
-      throw new ProviderError('access_revoked', connection.provider, 'No refresh token stored: reconnect needed', { code: 'no_refresh_token' });
+      throw new ProviderError('access_revoked', connection.provider, 'No refresh token stored: reconnect needed', {
+        code: 'no_refresh_token',
+      });
     }
     const runtime = this.deps.providers.get(connection.provider);
     const client = await this.deps.oauthClients.forConnection(connection);

@@ -59,9 +59,7 @@ export async function readVaultMigration(deps: { temporal: Client; db: Db }, org
     throw error;
   }
   if (statusName === 'RUNNING' || statusName === 'CONTINUED_AS_NEW') {
-    const progress = await deps.temporal
-      .withDeadline(Date.now() + 2_000, () => handle.query(progressQuery))
-      .catch(() => null);
+    const progress = await deps.temporal.withDeadline(Date.now() + 2_000, () => handle.query(progressQuery)).catch(() => null);
     return { workflowId, status: 'running', pending, progress };
   }
   if (statusName === 'COMPLETED') {

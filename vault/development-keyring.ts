@@ -58,16 +58,14 @@ export interface StartupKeyring {
  * otherwise, outside production, the development keyring in `dataDir`. Throws VaultError('invalid_keyring')
  * with a message naming variables only.
  */
-export function loadStartupKeyring(options: {
-  dataDir: string;
-  env?: VaultEnv & { NODE_ENV?: string };
-}): StartupKeyring {
+export function loadStartupKeyring(options: { dataDir: string; env?: VaultEnv & { NODE_ENV?: string } }): StartupKeyring {
   const env = options.env ?? process.env;
   if (isKeyringConfigured(env)) return { keyring: keyringFromEnv(env), source: 'environment' };
   if (env.NODE_ENV === 'production') {
     throw new VaultError(
       'invalid_keyring',
-      'invalid vault keyring (environment): NODE_ENV=production requires VAULT_KEYS (with VAULT_CURRENT_KEY_ID) or VAULT_KEYRING_FILE; run `npm run vault:new-key` to make a key',
+      'invalid vault keyring (environment): NODE_ENV=production requires VAULT_KEYS (with VAULT_CURRENT_KEY_ID) or ' +
+        'VAULT_KEYRING_FILE; run `npm run vault:new-key` to make a key',
     );
   }
   const dev = ensureDevelopmentKeyring(options.dataDir);

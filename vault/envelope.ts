@@ -52,19 +52,16 @@ function secretAad(ctx: SealContext): Buffer {
 }
 
 function wrapAad(ctx: SealContext, keyId: string): Buffer {
-  return Buffer.from(
-    JSON.stringify(['pf-vault', 1, 'data-key', keyId, ctx.credentialId, ctx.kind, ctx.organizationId]),
-  );
+  return Buffer.from(JSON.stringify(['pf-vault', 1, 'data-key', keyId, ctx.credentialId, ctx.kind, ctx.organizationId]));
 }
 
 function masterKey(keyring: Keyring, keyId: string, credentialId: string) {
   const key = keyring.keyFor(keyId);
   if (!key) {
-    throw new VaultError(
-      'unknown_key',
-      `credential ${credentialId} is wrapped by key id ${keyId} which is not in the keyring`,
-      { credentialId, keyId },
-    );
+    throw new VaultError('unknown_key', `credential ${credentialId} is wrapped by key id ${keyId} which is not in the keyring`, {
+      credentialId,
+      keyId,
+    });
   }
   return key;
 }

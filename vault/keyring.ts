@@ -16,11 +16,9 @@ import { VaultError } from './errors';
 export const MASTER_KEY_BYTES = 32;
 
 /** Key ids are stored in every credential row and bound into the wrap's AAD: keep them plain and short. */
-const keyIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    error: 'key ids are 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit',
-  });
+const keyIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+  error: 'key ids are 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit',
+});
 
 const keyringFileSchema = z.strictObject({
   currentKeyId: z.string(),
@@ -83,7 +81,9 @@ export class Keyring {
   }
 
   [inspect.custom](): string {
-    return `Keyring { currentKeyId: '${this.currentKeyId}', keyIds: [${this.keyIds().map((id) => `'${id}'`).join(', ')}] }`;
+    return `Keyring { currentKeyId: '${this.currentKeyId}', keyIds: [${this.keyIds()
+      .map((id) => `'${id}'`)
+      .join(', ')}] }`;
   }
 }
 

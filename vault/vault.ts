@@ -145,9 +145,7 @@ export class Vault {
    * point and never overwrites a concurrent replace(). Rows that fail are reported in `failed` and left
    * as they were; the run goes on with the others.
    */
-  async rewrapAll(
-    options: { batchSize?: number; onBatch?: (progress: RewrapProgress) => void } = {},
-  ): Promise<RewrapResult> {
+  async rewrapAll(options: { batchSize?: number; onBatch?: (progress: RewrapProgress) => void } = {}): Promise<RewrapResult> {
     const batchSize = options.batchSize ?? 100;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
     const current = this.#keyring.currentKeyId;

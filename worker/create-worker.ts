@@ -1,7 +1,7 @@
 // Builds the Temporal worker: the workflow bundle plus activities bound to their dependencies. Shared by the
 // worker process (worker/main.ts) and the integration tests, so tests run exactly what production runs.
 import path from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ServiceDependencies } from '../services/dependencies';
 

@@ -21,9 +21,15 @@ export async function liveEventRow(db: Db, connectionId: string, eventId: string
 
 /** CRM-side writes go only to calendars the connection writes to (its write target or primary calendar). */
 export async function requireWritableCalendar(db: Db, connectionId: string, externalCalendarId: string): Promise<void> {
-  const calendar = await db.connectionCalendar.findUnique({ where: { connectionId_externalCalendarId: { connectionId, externalCalendarId } } });
+  const calendar = await db.connectionCalendar.findUnique({
+    where: { connectionId_externalCalendarId: { connectionId, externalCalendarId } },
+  });
   if (!calendar || !(calendar.isWriteTarget || calendar.isPrimary)) {
-    throw ApplicationFailure.create({ type: 'read_only_calendar', message: 'The connection does not write to this calendar', nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: 'read_only_calendar',
+      message: 'The connection does not write to this calendar',
+      nonRetryable: true,
+    });
   }
 }
 
@@ -63,7 +69,10 @@ async function addCalendarRow(
 }
 
 /** The calendar that receives meetings scheduled from the CRM. */
-export async function writeTargetCalendar(deps: Pick<ConnectionActivityDeps, 'db' | 'providers' | 'tokens'>, connection: { id: string; provider: string }) {
+export async function writeTargetCalendar(
+  deps: Pick<ConnectionActivityDeps, 'db' | 'providers' | 'tokens'>,
+  connection: { id: string; provider: string },
+) {
   const calendars = await ensureCalendars(deps, connection);
   const target = calendars.find((calendar) => calendar.isWriteTarget) ?? calendars.find((calendar) => calendar.isPrimary);
   if (!target) throw new Error(`connection ${connection.id} has no calendar to write to`);
@@ -107,15 +116,27 @@ export async function refreshCalendars(
   }
   const gone = known.filter((row) => !listedIds.has(row.externalCalendarId) && (row.syncEnabled || row.isWriteTarget));
   if (gone.length) {
-    await db.connectionCalendar.updateMany({ where: { id: { in: gone.map((row) => row.id) } }, data: { syncEnabled: false, isWriteTarget: false } });
+    await db.connectionCalendar.updateMany({
+      where: { id: { in: gone.map((row) => row.id) } },
+      data: { syncEnabled: false, isWriteTarget: false },
+    });
   }
   const rows = await db.connectionCalendar.findMany({ where: { connectionId: connection.id }, orderBy: { createdAt: 'asc' } });
   const canWrite = new Map(listed.map((calendar) => [calendar.externalId, calendar.canWrite]));
-  return rows.filter((row) => listedIds.has(row.externalCalendarId)).map((row) => choiceOf(row, canWrite.get(row.externalCalendarId) ?? null));
+  return rows
+    .filter((row) => listedIds.has(row.externalCalendarId))
+    .map((row) => choiceOf(row, canWrite.get(row.externalCalendarId) ?? null));
 }
 
 export function choiceOf(
-  row: { externalCalendarId: string; name: string; timeZone: string | null; isPrimary: boolean; syncEnabled: boolean; isWriteTarget: boolean },
+  row: {
+    externalCalendarId: string;
+    name: string;
+    timeZone: string | null;
+    isPrimary: boolean;
+    syncEnabled: boolean;
+    isWriteTarget: boolean;
+  },
   canWrite: boolean | null,
 ): CalendarChoice {
   return {
@@ -133,16 +154,32 @@ export function choiceOf(
  * Stores the owner's selection in one transaction: exactly the listed calendars sync, and the write target
  * (when given) is the only one; otherwise the current target stays (by default the primary calendar).
  */
-export async function saveCalendarSelection(db: Db, connectionId: string, selection: { sync?: string[]; writeTarget?: string }): Promise<void> {
+export async function saveCalendarSelection(
+  db: Db,
+  connectionId: string,
+  selection: { sync?: string[]; writeTarget?: string },
+): Promise<void> {
   await db.$transaction(async (tx) => {
     if (selection.sync) {
       const sync = selection.sync;
-      await tx.connectionCalendar.updateMany({ where: { connectionId, externalCalendarId: { in: sync }, syncEnabled: false }, data: { syncEnabled: true } });
-      await tx.connectionCalendar.updateMany({ where: { connectionId, externalCalendarId: { notIn: sync }, syncEnabled: true }, data: { syncEnabled: false } });
+      await tx.connectionCalendar.updateMany({
+        where: { connectionId, externalCalendarId: { in: sync }, syncEnabled: false },
+        data: { syncEnabled: true },
+      });
+      await tx.connectionCalendar.updateMany({
+        where: { connectionId, externalCalendarId: { notIn: sync }, syncEnabled: true },
+        data: { syncEnabled: false },
+      });
     }
     if (selection.writeTarget) {
-      await tx.connectionCalendar.updateMany({ where: { connectionId, isWriteTarget: true, externalCalendarId: { not: selection.writeTarget } }, data: { isWriteTarget: false } });
-      await tx.connectionCalendar.updateMany({ where: { connectionId, externalCalendarId: selection.writeTarget }, data: { isWriteTarget: true } });
+      await tx.connectionCalendar.updateMany({
+        where: { connectionId, isWriteTarget: true, externalCalendarId: { not: selection.writeTarget } },
+        data: { isWriteTarget: false },
+      });
+      await tx.connectionCalendar.updateMany({
+        where: { connectionId, externalCalendarId: selection.writeTarget },
+        data: { isWriteTarget: true },
+      });
     }
   });
 }

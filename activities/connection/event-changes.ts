@@ -20,7 +20,14 @@ export interface ChangeMeta {
 }
 
 /** Records one applied change: only the fields that changed, before and after (null before: created). */
-export async function recordChange(tx: Tx, eventId: string, meta: ChangeMeta, before: EventVersion | null, after: EventVersion, extra: Record<string, unknown> = {}) {
+export async function recordChange(
+  tx: Tx,
+  eventId: string,
+  meta: ChangeMeta,
+  before: EventVersion | null,
+  after: EventVersion,
+  extra: Record<string, unknown> = {},
+) {
   const fields = before ? changedFields(before, after) : [];
   const fieldsBefore = before ? { ...pickFields(before, fields), ...extraBefore(extra) } : null;
   const fieldsAfter = before ? { ...pickFields(after, fields), ...extra } : { ...after, ...extra };
@@ -58,7 +65,13 @@ export function rowDataFromProvider(event: ProviderEvent, now = new Date()) {
  * Stores the provider's version of an existing row (and its CRM activity), recording the change.
  * Returns the updated row; a version with the same content only refreshes the version tag.
  */
-export async function applyProviderVersion(tx: Tx, existing: EventRowModel, event: ProviderEvent, meta: ChangeMeta, now = new Date()): Promise<EventRowModel> {
+export async function applyProviderVersion(
+  tx: Tx,
+  existing: EventRowModel,
+  event: ProviderEvent,
+  meta: ChangeMeta,
+  now = new Date(),
+): Promise<EventRowModel> {
   const data = rowDataFromProvider(event, now);
   if (data.contentHash === existing.contentHash) {
     return tx.calendarEvent.update({ where: { id: existing.id }, data: { etag: event.version, lastSyncedAt: now } });

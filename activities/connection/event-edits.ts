@@ -19,10 +19,17 @@ export function createEventEditActivities(deps: ConnectionActivityDeps) {
   const { db } = deps;
   const writeThrough = createEventWriter(deps);
 
-  const requireWritable = (connectionId: string, externalCalendarId: string) => requireWritableCalendar(db, connectionId, externalCalendarId);
+  const requireWritable = (connectionId: string, externalCalendarId: string) =>
+    requireWritableCalendar(db, connectionId, externalCalendarId);
 
   return {
-    async editEvent(input: { connectionId: string; eventId: string; edit: EventEdit; actor: string; requestedAt?: string }): Promise<EditedEvent> {
+    async editEvent(input: {
+      connectionId: string;
+      eventId: string;
+      edit: EventEdit;
+      actor: string;
+      requestedAt?: string;
+    }): Promise<EditedEvent> {
       const connection = await loadActiveConnection(db, input.connectionId);
       const event = await liveEventRow(db, input.connectionId, input.eventId);
       await requireWritable(connection.id, event.externalCalendarId);
@@ -45,7 +52,10 @@ export function createEventEditActivities(deps: ConnectionActivityDeps) {
       actor: string;
     }): Promise<ResolvedConflict> {
       const connection = await loadActiveConnection(db, input.connectionId);
-      const conflict = await db.eventConflict.findFirst({ where: { id: input.conflictId, event: { connectionId: input.connectionId } }, include: { event: true } });
+      const conflict = await db.eventConflict.findFirst({
+        where: { id: input.conflictId, event: { connectionId: input.connectionId } },
+        include: { event: true },
+      });
       if (!conflict) throw notFoundFailure('Conflict');
       const chosen =
         input.choice === 'local'
@@ -54,7 +64,11 @@ export function createEventEditActivities(deps: ConnectionActivityDeps) {
             ? storedVersion(conflict.remoteVersion)
             : applyEditOrKeep(storedVersion(conflict.resolvedVersion ?? conflict.localVersion), input.merged);
       if (chosen.status !== 'cancelled' && conflict.event.status === 'cancelled') {
-        throw ApplicationFailure.create({ type: 'event_deleted', message: 'The event is deleted in the calendar; it cannot take that version', nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'event_deleted',
+          message: 'The event is deleted in the calendar; it cannot take that version',
+          nonRetryable: true,
+        });
       }
       await requireWritable(connection.id, conflict.event.externalCalendarId);
       const { row } = await writeThrough({
@@ -67,7 +81,13 @@ export function createEventEditActivities(deps: ConnectionActivityDeps) {
       });
       await db.eventConflict.update({
         where: { id: conflict.id },
-        data: { policy: 'manual', resolution: input.choice, resolvedVersion: JSON.stringify(chosen), resolvedBy: input.actor, resolvedAt: new Date() },
+        data: {
+          policy: 'manual',
+          resolution: input.choice,
+          resolvedVersion: JSON.stringify(chosen),
+          resolvedBy: input.actor,
+          resolvedAt: new Date(),
+        },
       });
       return { conflictId: conflict.id, eventId: row.id, choice: input.choice, status: row.status };
     },

@@ -5,7 +5,14 @@
 // version tag. A manual resolution skips the merge: the chosen version overrides whatever is there.
 // Runs inside the connection workflow's lock, so no sync interleaves with it.
 import { ApplicationFailure } from '@temporalio/common';
-import { changedFields, versionFromProvider, versionFromRow, versionsEqual, patchBetween, type EventVersion } from '../../domain/merge/event-version';
+import {
+  changedFields,
+  versionFromProvider,
+  versionFromRow,
+  versionsEqual,
+  patchBetween,
+  type EventVersion,
+} from '../../domain/merge/event-version';
 import { mergeThreeWay, type MergeResolution } from '../../domain/merge/three-way';
 import { isProviderError } from '../../providers/errors';
 import type { EventPatch, ProviderEvent } from '../../providers/types';

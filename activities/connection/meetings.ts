@@ -33,7 +33,9 @@ function toScheduled(row: EventRow): ScheduledMeeting {
   };
 }
 
-function toEventInput(meeting: Pick<ResolvedMeeting, 'title' | 'description' | 'location' | 'start' | 'end' | 'timeZone' | 'attendees'>): EventInput {
+function toEventInput(
+  meeting: Pick<ResolvedMeeting, 'title' | 'description' | 'location' | 'start' | 'end' | 'timeZone' | 'attendees'>,
+): EventInput {
   return {
     title: meeting.title,
     description: meeting.description,
@@ -163,7 +165,9 @@ export function createMeetingActivities(deps: ConnectionActivityDeps) {
 
     async cancelMeeting(input: { connectionId: string; eventId: string }): Promise<void> {
       const connection = await loadActiveConnection(db, input.connectionId);
-      const event = await db.calendarEvent.findFirst({ where: { id: input.eventId, connectionId: input.connectionId, syncDirection: 'outbound' } });
+      const event = await db.calendarEvent.findFirst({
+        where: { id: input.eventId, connectionId: input.connectionId, syncDirection: 'outbound' },
+      });
       // Already cancelled (a retried cancel, or deleted in the calendar and synced): the goal is reached.
       if (event?.status === 'cancelled') return;
       if (!event) throw notFoundFailure('Meeting');

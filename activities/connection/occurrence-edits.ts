@@ -38,7 +38,9 @@ function occurrenceTime(seriesStart: EventTime, value: string): EventTime | unde
 function endAfter(series: EventVersion, start: EventTime): EventTime {
   const duration = instantOf(series.end).getTime() - instantOf(series.start).getTime();
   const endMs = instantOf(start).getTime() + duration;
-  return start.kind === 'date' ? { kind: 'date', date: new Date(endMs).toISOString().slice(0, 10) } : { ...start, dateTime: new Date(endMs).toISOString() };
+  return start.kind === 'date'
+    ? { kind: 'date', date: new Date(endMs).toISOString().slice(0, 10) }
+    : { ...start, dateTime: new Date(endMs).toISOString() };
 }
 
 function unsupportedRecurrence(): ApplicationFailure {
@@ -93,18 +95,26 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
   }
 
   /** The series that carries on after a split: created once per request (the key makes a retry find it). */
-  async function createContinuation(connection: Connection, master: EventRowModel, version: EventVersion, input: OccurrenceEditRequest, meta: ChangeMeta) {
+  async function createContinuation(
+    connection: Connection,
+    master: EventRowModel,
+    version: EventVersion,
+    input: OccurrenceEditRequest,
+    meta: ChangeMeta,
+  ) {
     const requestId = `split:${master.id}:${input.requestId}`;
     const existing = await db.calendarEvent.findFirst({ where: { connectionId: connection.id, requestId } });
     if (existing) return existing;
     const edit = 'edit' in input.change ? input.change.edit : undefined;
     const attendees =
       edit?.attendees ??
-      (JSON.parse(master.attendees ?? '[]') as Array<{ email: string; name?: string; optional?: boolean }>).map(({ email, name, optional }) => ({
-        email,
-        ...(name ? { name } : {}),
-        ...(optional ? { optional } : {}),
-      }));
+      (JSON.parse(master.attendees ?? '[]') as Array<{ email: string; name?: string; optional?: boolean }>).map(
+        ({ email, name, optional }) => ({
+          email,
+          ...(name ? { name } : {}),
+          ...(optional ? { optional } : {}),
+        }),
+      );
     const event: EventInput = {
       title: version.title ?? '',
       ...(version.description ? { description: version.description } : {}),
@@ -122,7 +132,13 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
     return db.$transaction(async (tx) => {
       const row = await tx.calendarEvent.upsert({
         where: { connectionId_externalCalendarId_externalEventId: unique },
-        create: { ...unique, organizationId: connection.organizationId, syncDirection: 'outbound', requestId, ...rowDataFromProvider(created) },
+        create: {
+          ...unique,
+          organizationId: connection.organizationId,
+          syncDirection: 'outbound',
+          requestId,
+          ...rowDataFromProvider(created),
+        },
         update: { syncDirection: 'outbound', requestId },
       });
       await recordChange(tx, row.id, meta, null, versionFromRow(row), { splitFromEventId: master.id });
@@ -156,7 +172,15 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
     const results: WriteThroughResult[] = [];
     for (const row of rows) {
       if (write && row.eventKind === 'exception') {
-        results.push(await writeThrough({ connection, row, target: (base) => ({ ...base, status: 'cancelled' }), localModifiedAt: write.localModifiedAt, meta }));
+        results.push(
+          await writeThrough({
+            connection,
+            row,
+            target: (base) => ({ ...base, status: 'cancelled' }),
+            localModifiedAt: write.localModifiedAt,
+            meta,
+          }),
+        );
       } else {
         await db.$transaction((tx) => markCancelled(tx, row, meta));
       }
@@ -166,7 +190,12 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
 
   function edited(result: WriteThroughResult, seriesEventId: string): EditedOccurrence {
     const { row, conflictId, resolution } = result;
-    return { eventId: row.id, status: row.status, seriesEventId, ...(conflictId && resolution ? { conflict: { id: conflictId, resolution } } : {}) };
+    return {
+      eventId: row.id,
+      status: row.status,
+      seriesEventId,
+      ...(conflictId && resolution ? { conflict: { id: conflictId, resolution } } : {}),
+    };
   }
 
   return {
@@ -211,7 +240,8 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
       const { plan, change } = input;
       const meta: ChangeMeta = { direction: 'outbound', source: 'api', actor: input.actor };
       const localModifiedAt = input.requestedAt ? Date.parse(input.requestedAt) : Date.now();
-      const target = (base: EventVersion): EventVersion => ('cancel' in change ? { ...base, status: 'cancelled' } : applyEdit(base, change.edit));
+      const target = (base: EventVersion): EventVersion =>
+        'cancel' in change ? { ...base, status: 'cancelled' } : applyEdit(base, change.edit);
       const attendees = 'edit' in change && change.edit.attendees ? { extraPatch: { attendees: change.edit.attendees } } : {};
       const write = (row: EventRowModel) => writeThrough({ connection, row, target, ...attendees, localModifiedAt, meta });
 
@@ -244,7 +274,10 @@ export function createOccurrenceEditActivities(deps: ConnectionActivityDeps) {
           });
           await removeOccurrencesFrom(connection, master, plan.splitStart, meta, null);
           const conflicted = [ended, ...removed].find((one) => one.conflictId);
-          const result = edited(conflicted ? { ...ended, conflictId: conflicted.conflictId, resolution: conflicted.resolution } : ended, input.eventId);
+          const result = edited(
+            conflicted ? { ...ended, conflictId: conflicted.conflictId, resolution: conflicted.resolution } : ended,
+            input.eventId,
+          );
           return continuation ? { ...result, eventId: continuation.id, status: continuation.status } : result;
         }
       }

@@ -46,7 +46,10 @@ async function stopChannel(
  */
 export async function stopDeselectedPushChannels(deps: PushDeps, connection: { id: string; provider: string }): Promise<number> {
   const { db, logger } = deps;
-  const selected = await db.connectionCalendar.findMany({ where: { connectionId: connection.id, syncEnabled: true }, select: { externalCalendarId: true } });
+  const selected = await db.connectionCalendar.findMany({
+    where: { connectionId: connection.id, syncEnabled: true },
+    select: { externalCalendarId: true },
+  });
   const stale = await db.pushChannel.findMany({
     where: { connectionId: connection.id, status: 'active', externalCalendarId: { notIn: selected.map((row) => row.externalCalendarId) } },
   });
@@ -56,7 +59,10 @@ export async function stopDeselectedPushChannels(deps: PushDeps, connection: { i
       await stopChannel(deps, connection.id, connection.provider, row);
       stopped += 1;
     } catch (error) {
-      logger.warn({ connectionId: connection.id, channelId: row.providerChannelId, err: (error as Error).message }, 'could not stop push channel of a deselected calendar');
+      logger.warn(
+        { connectionId: connection.id, channelId: row.providerChannelId, err: (error as Error).message },
+        'could not stop push channel of a deselected calendar',
+      );
     }
   }
   return stopped;
@@ -107,7 +113,10 @@ export function createPushActivities(deps: ConnectionActivityDeps) {
         expiries.push(channel.expiresAt);
         for (const old of active) {
           await stopChannel(deps, connectionId, connection.provider, old).catch((error: unknown) =>
-            logger.warn({ connectionId, channelId: old.providerChannelId, err: (error as Error).message }, 'could not stop replaced push channel'),
+            logger.warn(
+              { connectionId, channelId: old.providerChannelId, err: (error as Error).message },
+              'could not stop replaced push channel',
+            ),
           );
         }
       }

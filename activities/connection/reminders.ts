@@ -19,7 +19,12 @@ export function createReminderActivities({ db }: ConnectionActivityDeps) {
         include: { connection: { select: { userId: true, status: true } } },
       });
       const startAt = new Date(input.startAt);
-      if (!event || event.status === 'cancelled' || event.connection.status === 'disconnected' || !(await stillStartsAt(db, event, startAt))) {
+      if (
+        !event ||
+        event.status === 'cancelled' ||
+        event.connection.status === 'disconnected' ||
+        !(await stillStartsAt(db, event, startAt))
+      ) {
         return 'stale';
       }
       try {

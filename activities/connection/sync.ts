@@ -126,7 +126,13 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
     now: Date,
   ): Promise<boolean> {
     const master = await tx.calendarEvent.findUnique({
-      where: { connectionId_externalCalendarId_externalEventId: { connectionId: connection.id, externalCalendarId: calendarId, externalEventId: change.seriesMasterId! } },
+      where: {
+        connectionId_externalCalendarId_externalEventId: {
+          connectionId: connection.id,
+          externalCalendarId: calendarId,
+          externalEventId: change.seriesMasterId!,
+        },
+      },
     });
     if (!master || !change.originalStart) return false;
     const start = change.originalStart;
@@ -190,9 +196,11 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
     const adapter = providers.get(connection.provider).adapter;
     let deleted = 0;
     for (const row of recent.filter((candidate) => !seen.has(candidate.externalEventId))) {
-      let gone = false;
+      let gone: boolean;
       try {
-        const current = await tokens.withAccessToken(connection.id, (auth) => adapter.getEvent(auth, { calendarId, eventId: row.externalEventId }));
+        const current = await tokens.withAccessToken(connection.id, (auth) =>
+          adapter.getEvent(auth, { calendarId, eventId: row.externalEventId }),
+        );
         gone = current.status === 'cancelled';
       } catch (error) {
         if (!isProviderError(error, 'not_found')) throw error;
@@ -212,16 +220,22 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
    * still there and record its deletion if not. (Google reports the master's own deletion; the check then
    * just finds it.)
    */
-  async function reconcileSeriesMasters(connection: { id: string; provider: string }, calendarId: string, masters: Set<string>): Promise<number> {
+  async function reconcileSeriesMasters(
+    connection: { id: string; provider: string },
+    calendarId: string,
+    masters: Set<string>,
+  ): Promise<number> {
     let deleted = 0;
     for (const masterId of masters) {
       const key = { connectionId: connection.id, externalCalendarId: calendarId, externalEventId: masterId };
       const master = await db.calendarEvent.findUnique({ where: { connectionId_externalCalendarId_externalEventId: key } });
       if (!master || master.status === 'cancelled') continue;
-      const live = await db.calendarEvent.count({ where: { connectionId: connection.id, seriesMasterExternalId: masterId, status: { not: 'cancelled' } } });
+      const live = await db.calendarEvent.count({
+        where: { connectionId: connection.id, seriesMasterExternalId: masterId, status: { not: 'cancelled' } },
+      });
       if (live > 0) continue;
       const adapter = providers.get(connection.provider).adapter;
-      let gone = false;
+      let gone: boolean;
       try {
         const current = await tokens.withAccessToken(connection.id, (auth) => adapter.getEvent(auth, { calendarId, eventId: masterId }));
         gone = current.status === 'cancelled';
@@ -286,7 +300,15 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
         : { position: page.next.kind === 'page' ? page.next.position : null, fullPassStartedAt: cursor.fullPassStartedAt };
       for (const change of page.changes) seen.add(change.type === 'upsert' ? change.event.externalId : change.externalId);
       const seriesTouched = new Set<string>();
-      const counts = await applyChanges(connection, calendar.externalCalendarId, page.changes, next, calendar.id, Boolean(cursor.fullPassStartedAt), seriesTouched);
+      const counts = await applyChanges(
+        connection,
+        calendar.externalCalendarId,
+        page.changes,
+        next,
+        calendar.id,
+        Boolean(cursor.fullPassStartedAt),
+        seriesTouched,
+      );
       counts.deleted += await reconcileSeriesMasters(connection, calendar.externalCalendarId, seriesTouched);
       totals.upserted += counts.upserted;
       totals.deleted += counts.deleted;
@@ -295,7 +317,8 @@ export function createSyncActivities(deps: ConnectionActivityDeps) {
       heartbeat({ calendarId: calendar.externalCalendarId, pages });
       // Cancelled (e.g. the worker is shutting down): stop between pages; the next attempt resumes from the
       // position committed with the last page.
-      if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('sync interrupted; resumes from the last committed page');
+      if (Context.current().cancellationSignal.aborted)
+        throw new CancelledFailure('sync interrupted; resumes from the last committed page');
       if (done) {
         totals.deleted += await verifyUnlistedOutbound(connection, calendar.externalCalendarId, seen, previousPassAt);
         if (cursor.fullPassStartedAt) {

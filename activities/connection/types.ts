@@ -7,7 +7,13 @@ import type { ModuleSettings } from '../../domain/settings';
 import type { EventEdit, OccurrenceEdit, OccurrenceScope } from '../../domain/event-edit';
 import type { EventVersion } from '../../domain/merge/event-version';
 import type { EventTime } from '../../providers/types';
-import type { ConnectionHealth, EditedEvent, EditedOccurrence, ResolvedConflict, ScheduledMeeting } from '../../workflows/connection/messages';
+import type {
+  ConnectionHealth,
+  EditedEvent,
+  EditedOccurrence,
+  ResolvedConflict,
+  ScheduledMeeting,
+} from '../../workflows/connection/messages';
 
 export interface ConnectionContext {
   settings: ModuleSettings;
@@ -59,11 +65,21 @@ export interface ConnectionActivities {
   listUpcomingMeetings(input: { connectionId: string; horizonMinutes: number }): Promise<UpcomingMeeting[]>;
   refreshConnectionToken(connectionId: string): Promise<{ tokenExpiresAt: string }>;
   recordConnectionHealth(input: { connectionId: string; health: ConnectionHealth; errorCode?: string }): Promise<void>;
-  deliverReminder(input: { connectionId: string; eventId: string; startAt: string; leadMinutes: number }): Promise<'delivered' | 'duplicate' | 'stale'>;
+  deliverReminder(input: {
+    connectionId: string;
+    eventId: string;
+    startAt: string;
+    leadMinutes: number;
+  }): Promise<'delivered' | 'duplicate' | 'stale'>;
   ensurePushChannels(connectionId: string): Promise<{ expiresAt?: string }>;
   stopPushChannels(connectionId: string): Promise<void>;
   scheduleMeeting(input: { connectionId: string; requestId: string; meeting: ResolvedMeeting }): Promise<ScheduledMeeting>;
-  rescheduleMeeting(input: { connectionId: string; eventId: string; change: MeetingChange; defaultDurationMinutes: number }): Promise<ScheduledMeeting>;
+  rescheduleMeeting(input: {
+    connectionId: string;
+    eventId: string;
+    change: MeetingChange;
+    defaultDurationMinutes: number;
+  }): Promise<ScheduledMeeting>;
   cancelMeeting(input: { connectionId: string; eventId: string }): Promise<void>;
   editEvent(input: { connectionId: string; eventId: string; edit: EventEdit; actor: string; requestedAt?: string }): Promise<EditedEvent>;
   resolveConflict(input: {

@@ -41,7 +41,16 @@ export async function listUpcomingMeetings(db: Db, input: { connectionId: string
 /** True when the event (or, for a series master, one of its occurrences) still starts at `startAt`. */
 export async function stillStartsAt(
   db: Db,
-  event: { id: string; connectionId: string; externalCalendarId: string; externalEventId: string; eventKind: string; startAt: Date; timeZone: string | null; recurrence: string | null },
+  event: {
+    id: string;
+    connectionId: string;
+    externalCalendarId: string;
+    externalEventId: string;
+    eventKind: string;
+    startAt: Date;
+    timeZone: string | null;
+    recurrence: string | null;
+  },
   startAt: Date,
 ): Promise<boolean> {
   if (event.eventKind !== 'seriesMaster') return event.startAt.getTime() === startAt.getTime();
@@ -56,9 +65,18 @@ function seriesOf(master: { startAt: Date; timeZone: string | null; recurrence: 
 }
 
 /** Original starts of the series' occurrences that were moved or cancelled (they have rows of their own). */
-async function exceptionStarts(db: Db, connectionId: string, master: { externalCalendarId: string; externalEventId: string }): Promise<Set<number>> {
+async function exceptionStarts(
+  db: Db,
+  connectionId: string,
+  master: { externalCalendarId: string; externalEventId: string },
+): Promise<Set<number>> {
   const exceptions = await db.calendarEvent.findMany({
-    where: { connectionId, externalCalendarId: master.externalCalendarId, seriesMasterExternalId: master.externalEventId, originalStartAt: { not: null } },
+    where: {
+      connectionId,
+      externalCalendarId: master.externalCalendarId,
+      seriesMasterExternalId: master.externalEventId,
+      originalStartAt: { not: null },
+    },
     select: { originalStartAt: true },
   });
   return new Set(exceptions.map((exception) => exception.originalStartAt!.getTime()));

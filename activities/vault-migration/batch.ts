@@ -45,7 +45,10 @@ export async function migrateLegacyBatch(deps: VaultMigrationDeps, input: Migrat
   const failed: MigrationFailure[] = [];
   // Fast path: the whole batch in one transaction (a transaction per row costs more than the work). Any
   // problem rolls it back entirely, and the batch is redone row by row, each row on its own.
-  const together = await migrateTogether(deps, rows.map((row) => row.id)).catch(() => null);
+  const together = await migrateTogether(
+    deps,
+    rows.map((row) => row.id),
+  ).catch(() => null);
   if (together) {
     migrated = together.migrated;
     alreadyMigrated = together.alreadyMigrated;
@@ -101,7 +104,10 @@ async function migrateTogether(deps: VaultMigrationDeps, ids: string[]): Promise
         select: { accessTokenCredentialId: true, refreshTokenCredentialId: true, accessTokenEncrypted: true, refreshTokenEncrypted: true },
       });
       // A row that links a credential and still has a legacy copy needs the per-row check (migrateRow).
-      if (row && ((row.accessTokenCredentialId && row.accessTokenEncrypted) || (row.refreshTokenCredentialId && row.refreshTokenEncrypted))) {
+      if (
+        row &&
+        ((row.accessTokenCredentialId && row.accessTokenEncrypted) || (row.refreshTokenCredentialId && row.refreshTokenEncrypted))
+      ) {
         throw new Error('needs the per-row path');
       }
       const outcome = await migrateLegacyTokensIn(tx as unknown as Db, deps.vault, id);

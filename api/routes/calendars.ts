@@ -7,12 +7,7 @@
 // drop out of feeds and free/busy at once. The event listing endpoints still return them.
 import { Router } from 'express';
 import { z } from 'zod';
-import {
-  choiceOf,
-  refreshCalendars,
-  saveCalendarSelection,
-  type CalendarChoice,
-} from '../../activities/connection/connection-rows';
+import { choiceOf, refreshCalendars, saveCalendarSelection, type CalendarChoice } from '../../activities/connection/connection-rows';
 import { stopDeselectedPushChannels } from '../../activities/connection/push';
 import { isProviderError } from '../../providers/errors';
 import { ConnectionGoneError } from '../../services/token-service';
@@ -31,7 +26,12 @@ const externalCalendarId = z.string().min(1).max(1024);
 
 export const calendarSelectionBody = z
   .strictObject({
-    sync: z.array(externalCalendarId).min(1, { error: 'select at least one calendar' }).max(100).optional().describe('Exactly the calendars to read; all others stop syncing'),
+    sync: z
+      .array(externalCalendarId)
+      .min(1, { error: 'select at least one calendar' })
+      .max(100)
+      .optional()
+      .describe('Exactly the calendars to read; all others stop syncing'),
     writeTarget: externalCalendarId.optional().describe('The calendar that receives scheduled meetings (must be writable)'),
   })
   .refine((body) => body.sync !== undefined || body.writeTarget !== undefined, { error: 'give sync, writeTarget or both' });
@@ -91,7 +91,10 @@ function calendarView(choice: CalendarChoice): z.infer<typeof calendarResponse> 
 function providerFailure(error: unknown): ApiError | undefined {
   if (error instanceof ConnectionGoneError) return new ApiError(409, 'connection_disconnected', 'The connection is disconnected');
   if (isProviderError(error, 'access_revoked')) return new ApiError(409, 'needs_reconnect', 'The account must be reconnected first');
-  if (isProviderError(error)) return new ApiError(503, 'provider_unavailable', 'The calendar provider could not be asked; try again shortly', undefined, { 'Retry-After': '5' });
+  if (isProviderError(error))
+    return new ApiError(503, 'provider_unavailable', 'The calendar provider could not be asked; try again shortly', undefined, {
+      'Retry-After': '5',
+    });
   return undefined;
 }
 
@@ -99,7 +102,11 @@ export function calendarsRouter(ctx: ApiContext): Router {
   const { db, providers, tokens, logger } = ctx;
   const router = Router();
 
-  async function activeOwned(response: Parameters<typeof requirePermission>[0], connectionId: string, permission: (typeof PERMISSIONS)[keyof typeof PERMISSIONS]) {
+  async function activeOwned(
+    response: Parameters<typeof requirePermission>[0],
+    connectionId: string,
+    permission: (typeof PERMISSIONS)[keyof typeof PERMISSIONS],
+  ) {
     const caller = requirePermission(response, permission);
     const row = await ownedConnection(db, caller, connectionId);
     if (row.status === 'disconnected') throw new ApiError(409, 'connection_disconnected', 'The connection is disconnected');
@@ -141,15 +148,29 @@ export function calendarsRouter(ctx: ApiContext): Router {
     const sync = body.sync ? [...new Set(body.sync)] : undefined;
     const unknown = (sync ?? []).map((id, index) => ({ id, index })).filter(({ id }) => !byId.has(id));
     if (unknown.length) {
-      throw new ApiError(400, 'invalid_request', 'body.sync: not a calendar of this account', unknown.map(({ index }) => ({ field: `body.sync.${index}`, message: 'not a calendar of this account' })));
+      throw new ApiError(
+        400,
+        'invalid_request',
+        'body.sync: not a calendar of this account',
+        unknown.map(({ index }) => ({ field: `body.sync.${index}`, message: 'not a calendar of this account' })),
+      );
     }
     if (body.writeTarget !== undefined) {
       const target = byId.get(body.writeTarget);
-      if (!target) throw new ApiError(400, 'invalid_request', 'body.writeTarget: not a calendar of this account', [{ field: 'body.writeTarget', message: 'not a calendar of this account' }]);
-      if (target.canWrite !== true) throw new ApiError(400, 'invalid_request', 'body.writeTarget: the calendar is read-only', [{ field: 'body.writeTarget', message: 'the calendar is read-only' }]);
+      if (!target)
+        throw new ApiError(400, 'invalid_request', 'body.writeTarget: not a calendar of this account', [
+          { field: 'body.writeTarget', message: 'not a calendar of this account' },
+        ]);
+      if (target.canWrite !== true)
+        throw new ApiError(400, 'invalid_request', 'body.writeTarget: the calendar is read-only', [
+          { field: 'body.writeTarget', message: 'the calendar is read-only' },
+        ]);
     }
 
-    await saveCalendarSelection(db, connectionId, { ...(sync ? { sync } : {}), ...(body.writeTarget ? { writeTarget: body.writeTarget } : {}) });
+    await saveCalendarSelection(db, connectionId, {
+      ...(sync ? { sync } : {}),
+      ...(body.writeTarget ? { writeTarget: body.writeTarget } : {}),
+    });
     // Channels of deselected calendars stop now; a failure here is retried by the workflow's next renewal.
     await stopDeselectedPushChannels({ db, providers, tokens, logger }, row).catch((error: unknown) =>
       logger.warn({ connectionId, err: (error as Error).message }, 'could not stop push channels after a selection change'),
@@ -159,7 +180,9 @@ export function calendarsRouter(ctx: ApiContext): Router {
 
     const stored = await db.connectionCalendar.findMany({ where: { connectionId }, orderBy: { createdAt: 'asc' } });
     response.json({
-      calendars: stored.filter((calendar) => byId.has(calendar.externalCalendarId)).map((calendar) => calendarView(choiceOf(calendar, byId.get(calendar.externalCalendarId)!.canWrite))),
+      calendars: stored
+        .filter((calendar) => byId.has(calendar.externalCalendarId))
+        .map((calendar) => calendarView(choiceOf(calendar, byId.get(calendar.externalCalendarId)!.canWrite))),
       refreshed: true,
     });
   });

@@ -9,7 +9,15 @@ import { PERMISSIONS } from '../auth/permissions';
 import type { ApiContext } from '../dependencies';
 import { ApiError } from '../errors';
 import { standardErrors, type RouteDoc } from '../route-docs';
-import { conflictListResponse, conflictParams, conflictsQuery, idempotencyHeaders, noQuery, resolveConflictBody, resolvedConflictResponse } from '../schemas';
+import {
+  conflictListResponse,
+  conflictParams,
+  conflictsQuery,
+  idempotencyHeaders,
+  noQuery,
+  resolveConflictBody,
+  resolvedConflictResponse,
+} from '../schemas';
 import { parseInput } from '../validation';
 import { twoWayFailureToApiError } from './event-edits';
 import { UPDATE_TIMEOUT_MS } from './meetings';
@@ -36,7 +44,11 @@ export const conflictRouteDocs: RouteDoc[] = [
     query: noQuery,
     headers: idempotencyHeaders,
     body: resolveConflictBody,
-    responses: { 200: { description: 'Resolved', schema: resolvedConflictResponse }, ...standardErrors([404, 409]), 502: { description: 'The provider failed' } },
+    responses: {
+      200: { description: 'Resolved', schema: resolvedConflictResponse },
+      ...standardErrors([404, 409]),
+      502: { description: 'The provider failed' },
+    },
   },
 ];
 
@@ -96,7 +108,8 @@ export function conflictsRouter(ctx: ApiContext): Router {
     if (!conflict) throw ApiError.notFound('Conflict');
     const connection = conflict.event.connection;
     if (connection.status === 'disconnected') throw new ApiError(409, 'connection_disconnected', 'The connection is disconnected');
-    if (connection.status === 'needs_reconnect') throw new ApiError(409, 'reconnect_required', 'The calendar account revoked access; reconnect it');
+    if (connection.status === 'needs_reconnect')
+      throw new ApiError(409, 'reconnect_required', 'The calendar account revoked access; reconnect it');
     const handle = temporal.workflow.getHandle(connectionWorkflowId(connection.id));
     try {
       const resolved = await temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, () =>

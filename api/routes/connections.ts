@@ -104,7 +104,8 @@ export function connectionsRouter(ctx: ApiContext): Router {
     const caller = requirePermission(response, PERMISSIONS.connect);
     parseInput(noQuery, request.query, 'query');
     const body = parseInput(createConnectionBody, request.body ?? {}, 'body');
-    if (!providers.has(body.provider)) throw new ApiError(400, 'invalid_request', 'body.provider: not configured', [{ field: 'body.provider', message: 'not configured' }]);
+    if (!providers.has(body.provider))
+      throw new ApiError(400, 'invalid_request', 'body.provider: not configured', [{ field: 'body.provider', message: 'not configured' }]);
     const started = await connections.startConnecting({
       organizationId: caller.organizationId,
       userId: caller.userId,
@@ -142,27 +143,27 @@ export function connectionsRouter(ctx: ApiContext): Router {
   }
 
   router.get('/v1/connections/:connectionId', async (request, response) => {
-    const { caller, connectionId, row } = await callersConnection(request, response, PERMISSIONS.view);
+    const { row } = await callersConnection(request, response, PERMISSIONS.view);
     const status = row.status === 'disconnected' ? null : await queryStatus(temporal, row.id);
     response.json(connectionView(row, status));
   });
 
   router.delete('/v1/connections/:connectionId', async (request, response) => {
-    const { caller, connectionId, row } = await callersConnection(request, response, PERMISSIONS.connect);
+    const { connectionId, row } = await callersConnection(request, response, PERMISSIONS.connect);
     // Already disconnected: nothing to do, same answer (DELETE is idempotent).
     if (row.status !== 'disconnected') await signalConnection(ctx, row, disconnectSignal);
     response.status(202).json({ connectionId, status: 'accepted' });
   });
 
   router.post('/v1/connections/:connectionId/sync', async (request, response) => {
-    const { caller, connectionId, row } = await callersConnection(request, response, PERMISSIONS.connect, { emptyBody: true });
+    const { connectionId, row } = await callersConnection(request, response, PERMISSIONS.connect, { emptyBody: true });
     if (row.status === 'disconnected') throw new ApiError(409, 'connection_disconnected', 'The connection is disconnected');
     await signalConnection(ctx, row, syncNowSignal, { reason: 'manual' });
     response.status(202).json({ connectionId, status: 'accepted' });
   });
 
   router.post('/v1/connections/:connectionId/reconnect', async (request, response) => {
-    const { caller, connectionId, row } = await callersConnection(request, response, PERMISSIONS.connect, { emptyBody: true });
+    const { caller, row } = await callersConnection(request, response, PERMISSIONS.connect, { emptyBody: true });
     const started = await connections.startConnecting({
       organizationId: caller.organizationId,
       userId: caller.userId,

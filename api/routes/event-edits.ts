@@ -102,7 +102,8 @@ export function eventEditsRouter(ctx: ApiContext): Router {
   async function writableConnection(caller: Caller, connectionId: string) {
     const connection = await ownedConnection(db, caller, connectionId);
     if (connection.status === 'disconnected') throw new ApiError(409, 'connection_disconnected', 'The connection is disconnected');
-    if (connection.status === 'needs_reconnect') throw new ApiError(409, 'reconnect_required', 'The calendar account revoked access; reconnect it');
+    if (connection.status === 'needs_reconnect')
+      throw new ApiError(409, 'reconnect_required', 'The calendar account revoked access; reconnect it');
     return connection;
   }
 
@@ -168,8 +169,12 @@ export function eventEditsRouter(ctx: ApiContext): Router {
     response.json({ event: eventView(row, caller.userId), series: eventView(seriesRow, caller.userId), conflict: edited.conflict ?? null });
   }
 
-  router.patch('/v1/connections/:connectionId/events/:eventId/occurrences/:originalStart', (request, response) => changeOccurrence(request, response, 'edit'));
-  router.delete('/v1/connections/:connectionId/events/:eventId/occurrences/:originalStart', (request, response) => changeOccurrence(request, response, 'cancel'));
+  router.patch('/v1/connections/:connectionId/events/:eventId/occurrences/:originalStart', (request, response) =>
+    changeOccurrence(request, response, 'edit'),
+  );
+  router.delete('/v1/connections/:connectionId/events/:eventId/occurrences/:originalStart', (request, response) =>
+    changeOccurrence(request, response, 'cancel'),
+  );
 
   return router;
 }

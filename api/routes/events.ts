@@ -51,7 +51,9 @@ export function eventsRouter({ db }: ApiContext): Router {
     const query = parseInput(orgEventsQuery, request.query, 'query');
     const viewAll = caller.permissions.has(PERMISSIONS.viewAll);
     if (!viewAll && query.userId && query.userId !== caller.userId) {
-      throw new ApiError(403, 'forbidden', `Missing permission ${PERMISSIONS.viewAll}`, [{ field: 'query.userId', message: `requires ${PERMISSIONS.viewAll}` }]);
+      throw new ApiError(403, 'forbidden', `Missing permission ${PERMISSIONS.viewAll}`, [
+        { field: 'query.userId', message: `requires ${PERMISSIONS.viewAll}` },
+      ]);
     }
     const userId = viewAll ? query.userId : caller.userId;
     response.json(await listEvents(db, { organizationId: caller.organizationId, ...query, ...(userId ? { userId } : {}) }, caller.userId));

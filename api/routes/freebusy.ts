@@ -1,6 +1,6 @@
 // POST /v1/freebusy: merged busy blocks of users of the caller's organization across each user's active
-// connections (only the calendars each owner selected for sync), asked live from the providers. A calendar that cannot answer is reported per user
-// (connection id and an error code) instead of failing the whole request.
+// connections (only the calendars each owner selected for sync), asked live from the providers. A calendar
+// that cannot answer is reported per user (connection id and an error code) instead of failing the request.
 import { Router } from 'express';
 import { mergeBusyIntervals, type Interval } from '../../domain/freebusy';
 import { isProviderError } from '../../providers/errors';
@@ -60,11 +60,21 @@ export function freeBusyRouter({ db, providers, tokens, logger }: ApiContext): R
     timeMax: string,
   ): Promise<{ busy: Interval[]; error: string | undefined }> {
     const adapter = providers.get(row.provider).adapter;
-    const calendars = await db.connectionCalendar.findMany({ where: { connectionId: row.id }, select: { externalCalendarId: true, isPrimary: true, syncEnabled: true } });
+    const calendars = await db.connectionCalendar.findMany({
+      where: { connectionId: row.id },
+      select: { externalCalendarId: true, isPrimary: true, syncEnabled: true },
+    });
     const selected = calendars.filter((calendar) => calendar.syncEnabled);
     // Not yet discovered (first sync pending): the account's main calendar, as before selection existed.
     const askAccount = calendars.length === 0 || (row.provider !== 'google' && selected.some((calendar) => calendar.isPrimary));
-    const ids = row.provider === 'google' ? (calendars.length === 0 ? [row.externalAccountEmail] : selected.map((calendar) => calendar.externalCalendarId)) : askAccount ? [row.externalAccountEmail] : [];
+    const ids =
+      row.provider === 'google'
+        ? calendars.length === 0
+          ? [row.externalAccountEmail]
+          : selected.map((calendar) => calendar.externalCalendarId)
+        : askAccount
+          ? [row.externalAccountEmail]
+          : [];
     const busy: Interval[] = [];
     let error: string | undefined;
     if (ids.length) {
@@ -124,7 +134,10 @@ export function freeBusyRouter({ db, providers, tokens, logger }: ApiContext): R
         const mine = answers.filter((answer) => answer.row.userId === userId);
         return {
           userId,
-          busy: mergeBusyIntervals(mine.flatMap((answer) => answer.busy), { from: timeMin, to: timeMax }),
+          busy: mergeBusyIntervals(
+            mine.flatMap((answer) => answer.busy),
+            { from: timeMin, to: timeMax },
+          ),
           errors: mine.filter((answer) => answer.error).map((answer) => ({ connectionId: answer.row.id, code: answer.error! })),
         };
       }),

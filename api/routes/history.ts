@@ -34,7 +34,10 @@ export function historyRouter({ db }: ApiContext): Router {
     const { connectionId, eventId } = parseInput(eventParams, request.params, 'params');
     parseInput(noQuery, request.query, 'query');
     await viewableConnection(db, caller, connectionId);
-    const event = await db.calendarEvent.findFirst({ where: { id: eventId, connectionId, organizationId: caller.organizationId }, select: { id: true } });
+    const event = await db.calendarEvent.findFirst({
+      where: { id: eventId, connectionId, organizationId: caller.organizationId },
+      select: { id: true },
+    });
     if (!event) throw ApiError.notFound('Event');
     const changes = await db.eventChange.findMany({ where: { eventId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     response.json({

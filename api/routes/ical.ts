@@ -24,8 +24,10 @@ const CALENDAR_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 const uuid = z.uuid({ error: 'must be a UUID' });
 
 export const createFeedBody = z.strictObject({
-  connectionId: uuid.optional().describe('Only this connection; absent: all of the caller\'s connections'),
-  visibility: z.enum(['private', 'public'], { error: 'must be private or public' }).describe('public: busy blocks only, no titles or people'),
+  connectionId: uuid.optional().describe("Only this connection; absent: all of the caller's connections"),
+  visibility: z
+    .enum(['private', 'public'], { error: 'must be private or public' })
+    .describe('public: busy blocks only, no titles or people'),
 });
 export const feedParams = z.strictObject({ feedId: uuid });
 export const feedTokenParams = z.strictObject({ token: z.string().min(1).max(200) });
@@ -83,7 +85,11 @@ export const icalRouteDocs: RouteDoc[] = [
     tag: 'iCal',
     auth: false,
     params: feedTokenParams,
-    responses: { 200: icsResponse, 304: { description: 'Not modified since the ETag / date given' }, 404: { description: 'Unknown or revoked feed' } },
+    responses: {
+      200: icsResponse,
+      304: { description: 'Not modified since the ETag / date given' },
+      404: { description: 'Unknown or revoked feed' },
+    },
   },
   {
     method: 'get',
@@ -196,7 +202,11 @@ export function icalRouter({ db, config }: ApiContext): Router {
       // make a calendar app replace the whole series with it.
       rows = [{ ...row, eventKind: 'single', iCalUid: null, seriesMasterExternalId: null, originalStartAt: null, recurrence: null }];
     }
-    sendCalendar(response, renderCalendar(rows, { name: row.title ?? 'Event', visibility: 'private', withholdPeople: !isOwner }), 'event.ics');
+    sendCalendar(
+      response,
+      renderCalendar(rows, { name: row.title ?? 'Event', visibility: 'private', withholdPeople: !isOwner }),
+      'event.ics',
+    );
   });
 
   return router;

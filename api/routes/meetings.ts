@@ -31,7 +31,11 @@ import { parseInput } from '../validation';
 /** How long the API waits for an update; past it the client retries with the same Idempotency-Key. */
 export const UPDATE_TIMEOUT_MS = 30_000;
 
-const errors = { ...standardErrors([404, 409]), 422: { description: 'The provider rejected the meeting' }, 502: { description: 'The provider failed' } };
+const errors = {
+  ...standardErrors([404, 409]),
+  422: { description: 'The provider rejected the meeting' },
+  502: { description: 'The provider failed' },
+};
 
 export const meetingRouteDocs: RouteDoc[] = [
   {
@@ -45,7 +49,10 @@ export const meetingRouteDocs: RouteDoc[] = [
     query: noQuery,
     headers: idempotencyHeaders,
     body: scheduleMeetingBody,
-    responses: { 201: { description: 'Scheduled (or the meeting an earlier request with this key scheduled)', schema: meetingResponse }, ...errors },
+    responses: {
+      201: { description: 'Scheduled (or the meeting an earlier request with this key scheduled)', schema: meetingResponse },
+      ...errors,
+    },
   },
   {
     method: 'patch',
@@ -126,7 +133,10 @@ export function meetingsRouter(ctx: ApiContext): Router {
     await outboundEvent(row, eventId!);
     const handle = temporal.workflow.getHandle(connectionWorkflowId(row.id));
     const meeting = await runUpdate(() =>
-      handle.executeUpdate(rescheduleMeetingUpdate, { args: [{ requestId, eventId: eventId!, change }], updateId: `reschedule:${eventId}:${requestId}` }),
+      handle.executeUpdate(rescheduleMeetingUpdate, {
+        args: [{ requestId, eventId: eventId!, change }],
+        updateId: `reschedule:${eventId}:${requestId}`,
+      }),
     );
     response.json(meeting);
   });

@@ -32,7 +32,7 @@ export const oauthClientRouteDocs: RouteDoc[] = [
   {
     method: 'put',
     path: '/v1/oauth-clients/{provider}',
-    summary: 'Register the organization\'s own OAuth client for new connections (replaces the active one; the secret is write-only)',
+    summary: "Register the organization's own OAuth client for new connections (replaces the active one; the secret is write-only)",
     tag: 'OAuth clients',
     auth: true,
     permission: PERMISSIONS.admin,
@@ -44,7 +44,7 @@ export const oauthClientRouteDocs: RouteDoc[] = [
   {
     method: 'delete',
     path: '/v1/oauth-clients/{provider}',
-    summary: 'Stop using the organization\'s own client for new connections (existing connections keep it)',
+    summary: "Stop using the organization's own client for new connections (existing connections keep it)",
     tag: 'OAuth clients',
     auth: true,
     permission: PERMISSIONS.admin,
@@ -60,14 +60,24 @@ export function oauthClientsRouter({ db, vault, logger }: ApiContext): Router {
   async function view(id: string) {
     const client = await db.oAuthClient.findUniqueOrThrow({ where: { id } });
     const connections = await db.calendarConnection.count({ where: { oauthClientId: id, status: { not: 'disconnected' } } });
-    return { id: client.id, provider: 'google' as const, clientId: client.clientId, active: client.active, createdAt: client.createdAt.toISOString(), connections };
+    return {
+      id: client.id,
+      provider: 'google' as const,
+      clientId: client.clientId,
+      active: client.active,
+      createdAt: client.createdAt.toISOString(),
+      connections,
+    };
   }
 
   router.get('/v1/oauth-clients', async (request, response) => {
     const caller = requirePermission(response, PERMISSIONS.admin);
     parseInput(noQuery, request.query, 'query');
     const clients = await withTenantScope(db, caller.organizationId, async (tx) => {
-      const rows = await tx.oAuthClient.findMany({ where: { organizationId: caller.organizationId }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] });
+      const rows = await tx.oAuthClient.findMany({
+        where: { organizationId: caller.organizationId },
+        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      });
       // Connection counts read under row-level security (PostgreSQL): only this organization's connections.
       return Promise.all(
         rows.map(async (client) => ({
@@ -91,7 +101,9 @@ export function oauthClientsRouter({ db, vault, logger }: ApiContext): Router {
     const organizationId = caller.organizationId;
     await db.organization.upsert({ where: { id: organizationId }, create: { id: organizationId }, update: {} });
     const id = await db.$transaction(async (tx) => {
-      const clientSecretCredentialId = await vault.using(tx).put({ kind: 'oauth_client_secret', organizationId, secret: body.clientSecret });
+      const clientSecretCredentialId = await vault
+        .using(tx)
+        .put({ kind: 'oauth_client_secret', organizationId, secret: body.clientSecret });
       // Replaced clients stay (inactive) with their secret: the connections made with them still refresh.
       await tx.oAuthClient.updateMany({ where: { organizationId, provider, active: true }, data: { active: false } });
       const created = await tx.oAuthClient.create({

@@ -49,7 +49,11 @@ export function oauthRouter({ connections, apiConfig, logger }: ApiContext): Rou
     const query = parseInput(oauthCallbackQuery, request.query, 'query');
     if (query.error) {
       const code = query.error === 'access_denied' ? 'access_denied' : 'provider_error';
-      throw new ApiError(400, code, code === 'access_denied' ? 'The user declined access to the calendar' : 'The provider reported an authorization error');
+      throw new ApiError(
+        400,
+        code,
+        code === 'access_denied' ? 'The user declined access to the calendar' : 'The provider reported an authorization error',
+      );
     }
     if (!query.code || !query.state) {
       const field = !query.code ? 'query.code' : 'query.state';

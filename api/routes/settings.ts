@@ -77,7 +77,10 @@ export function settingsRouter({ db, temporal, logger }: ApiContext): Router {
       (result): result is PromiseRejectedResult => result.status === 'rejected' && !(result.reason instanceof WorkflowNotFoundError),
     );
     if (failed.length > 0) {
-      logger.warn({ organizationId: caller.organizationId, failed: failed.length, temporalDown: failed.some((f) => isTemporalUnavailable(f.reason)) }, 'settingsChanged signal failed');
+      logger.warn(
+        { organizationId: caller.organizationId, failed: failed.length, temporalDown: failed.some((f) => isTemporalUnavailable(f.reason)) },
+        'settingsChanged signal failed',
+      );
     }
     response.json(await read(caller.organizationId));
   });

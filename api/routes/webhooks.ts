@@ -47,7 +47,8 @@ export function webhooksRouter({ db, providers, temporal, logger }: ApiContext):
 
     switch (message.kind) {
       case 'validation':
-        if (message.responseText.length > MAX_VALIDATION_TOKEN) throw new ApiError(400, 'invalid_request', 'query.validationToken: too long');
+        if (message.responseText.length > MAX_VALIDATION_TOKEN)
+          throw new ApiError(400, 'invalid_request', 'query.validationToken: too long');
         response.status(200).type('text/plain').send(message.responseText);
         return;
       case 'sync-handshake':

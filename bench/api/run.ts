@@ -25,19 +25,27 @@ interface Target {
   accessToken: string;
 }
 
-function summarize(label: string, run: Awaited<ReturnType<typeof runAtFixedRate>>): { p50: number; p95: number; p99: number; throughput: number } {
+function summarize(
+  label: string,
+  run: Awaited<ReturnType<typeof runAtFixedRate>>,
+): { p50: number; p95: number; p99: number; throughput: number } {
   const ok = run.results.filter((r) => r.ok).map((r) => r.ms);
   const failed = run.results.length - ok.length;
   const stats = { p50: percentile(ok, 50), p95: percentile(ok, 95), p99: percentile(ok, 99), throughput: ok.length / run.wallSeconds };
   const firstError = run.results.find((r) => !r.ok)?.error;
-  console.log(`  ${label}: ${ok.length}/${run.results.length} ok in ${run.wallSeconds.toFixed(1)} s = ${stats.throughput.toFixed(1)}/s; ` +
+  console.log(
+    `  ${label}: ${ok.length}/${run.results.length} ok in ${run.wallSeconds.toFixed(1)} s = ${stats.throughput.toFixed(1)}/s; ` +
       `p50 ${formatMs(stats.p50)}, p95 ${formatMs(stats.p95)}, p99 ${formatMs(stats.p99)}, max ${formatMs(Math.max(...ok))}` +
-      (failed ? `; ${failed} failed, e.g. ${firstError instanceof Error ? firstError.message : String(firstError)}` : ''));
+      (failed ? `; ${failed} failed, e.g. ${firstError instanceof Error ? firstError.message : String(firstError)}` : ''),
+  );
   return stats;
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:api — ${new Date().toISOString()} — ${RATE} req/s for ${SECONDS} s over ${CONNECTIONS} ${PROVIDER} connections — ${machineLine()}`);
+  console.log(
+    `bench:api — ${new Date().toISOString()} — ${RATE} req/s for ${SECONDS} s over ${CONNECTIONS} ${PROVIDER} connections — ` +
+      machineLine(),
+  );
   const service = await startBenchService();
   try {
     const fake = PROVIDER === 'google' ? service.google : service.microsoft;
@@ -47,7 +55,11 @@ async function main(): Promise<void> {
       const email = `scheduler${i}@bench.example.com`;
       const calendarId = fake.ensureAccount(email);
       const { connectionId, workflowId } = await service.connect({ provider: PROVIDER, email, organizationId: ORG, userId: USER });
-      const status = await pollUntil(() => service.status(workflowId).catch(() => undefined), (s) => s?.lastSync !== undefined, { timeoutMs: 60_000, intervalMs: 100 });
+      const status = await pollUntil(
+        () => service.status(workflowId).catch(() => undefined),
+        (s) => s?.lastSync !== undefined,
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
       if (!status.ok) throw new Error(`connection ${i} did not finish its first sync`);
       const accessToken = await service.deps.tokens.withAccessToken(connectionId, async (auth) => auth.accessToken);
       targets.push({ connectionId, calendarId, accessToken });
@@ -98,9 +110,14 @@ async function main(): Promise<void> {
 
     const a = summarize('end to end (HTTP -> update -> provider -> DB)', e2e);
     const b = summarize('baseline   (adapter.createEvent on the fake) ', baseline);
-    console.log(`  ratio: p50 ${(a.p50 / b.p50).toFixed(1)}x, p95 ${(a.p95 / b.p95).toFixed(1)}x, p99 ${(a.p99 / b.p99).toFixed(1)}x the baseline; ` +
-        `throughput ${(a.throughput / b.throughput).toFixed(2)}x`);
-    console.log(`  ${rows} meeting rows written by the end-to-end run (${service.databaseKind}); worker peak RSS ${formatMiB(service.worker.rss.peak())}; ${machineLine()}`);
+    console.log(
+      `  ratio: p50 ${(a.p50 / b.p50).toFixed(1)}x, p95 ${(a.p95 / b.p95).toFixed(1)}x, p99 ${(a.p99 / b.p99).toFixed(1)}x the baseline; ` +
+        `throughput ${(a.throughput / b.throughput).toFixed(2)}x`,
+    );
+    console.log(
+      `  ${rows} meeting rows written by the end-to-end run (${service.databaseKind}); ` +
+        `worker peak RSS ${formatMiB(service.worker.rss.peak())}; ${machineLine()}`,
+    );
   } finally {
     await service.close();
   }

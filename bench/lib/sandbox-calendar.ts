@@ -11,7 +11,12 @@ export function singleEventSeeds(count: number, seed = 42): FakeEventSeed[] {
 }
 
 /** Creates the account if needed and seeds `count` single events; returns the primary calendar id. */
-export function seedSingleEvents(fake: FakeProviderControl, email: string, count: number, seed = 42): { calendarId: string; seeded: number } {
+export function seedSingleEvents(
+  fake: FakeProviderControl,
+  email: string,
+  count: number,
+  seed = 42,
+): { calendarId: string; seeded: number } {
   const calendarId = fake.ensureAccount(email);
   const seeds = singleEventSeeds(count, seed);
   fake.seedEvents(email, seeds);

@@ -39,7 +39,12 @@ export interface BenchService {
   env: NodeJS.ProcessEnv;
   worker: WorkerProcess;
   /** Connects a sandbox account as a user would (authorize at the fake, then the OAuth callback's service). */
-  connect(input: { provider: 'google' | 'microsoft'; email: string; organizationId?: string; userId?: string }): Promise<{ connectionId: string; workflowId: string }>;
+  connect(input: {
+    provider: 'google' | 'microsoft';
+    email: string;
+    organizationId?: string;
+    userId?: string;
+  }): Promise<{ connectionId: string; workflowId: string }>;
   status(workflowId: string): Promise<ConnectionStatus>;
   signToken(claims: { org: string; user: string; permissions: string[] }): Promise<string>;
   /** A second fresh database of the same kind (e.g. to run an activity directly without the workflow's rows). */
@@ -85,7 +90,10 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
     const database = await newDatabase();
     cleanups.push(() => database.cleanup());
     const [google, microsoft] = await Promise.all([startGoogleFake(), startMicrosoftFake()]);
-    cleanups.push(() => google.close(), () => microsoft.close());
+    cleanups.push(
+      () => google.close(),
+      () => microsoft.close(),
+    );
 
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'calsync-bench-'));
     cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -98,7 +106,8 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
     const key = randomBytes(32);
     // Start from process.env (PATH, HOME...) without real provider credentials: the sandbox is the provider.
     const base: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of Object.keys(base)) if (/^(GOOGLE|MICROSOFT)_CALENDAR_/.test(name) || name === 'VAULT_KEYRING_FILE') delete base[name];
+    for (const name of Object.keys(base))
+      if (/^(GOOGLE|MICROSOFT)_CALENDAR_/.test(name) || name === 'VAULT_KEYRING_FILE') delete base[name];
     const env: NodeJS.ProcessEnv = {
       ...base,
       HOST: '127.0.0.1',

@@ -77,7 +77,8 @@ async function microsoftTarget(): Promise<BenchTarget> {
       const start = new Date(Date.now() - GRAPH_WINDOW.daysBack * DAY_MS).toISOString();
       const end = new Date(Date.now() + GRAPH_WINDOW.daysAhead * DAY_MS).toISOString();
       let url: string | undefined =
-        `${fake.baseUrl}/v1.0/me/calendar/calendarView/delta?startDateTime=${encodeURIComponent(start)}&endDateTime=${encodeURIComponent(end)}`;
+        `${fake.baseUrl}/v1.0/me/calendar/calendarView/delta` +
+        `?startDateTime=${encodeURIComponent(start)}&endDateTime=${encodeURIComponent(end)}`;
       let count = 0;
       while (url) {
         const response = await fetch(url, {
@@ -123,7 +124,10 @@ async function run(target: BenchTarget): Promise<void> {
     let pages = 0;
     let position: string | null = null;
     for (;;) {
-      const page: Awaited<ReturnType<CalendarProvider['fetchChanges']>> = await target.provider.fetchChanges({ accessToken }, { calendarId, position });
+      const page: Awaited<ReturnType<CalendarProvider['fetchChanges']>> = await target.provider.fetchChanges(
+        { accessToken },
+        { calendarId, position },
+      );
       count += page.changes.length;
       pages += 1;
       if (page.next.kind === 'done') break;
@@ -142,16 +146,25 @@ async function run(target: BenchTarget): Promise<void> {
     adapterRuns.push(await adapterPass());
     baselineRuns.push(await baselinePass());
   }
-  const median = <T extends { seconds: number }>(runs: T[]): T => [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
+  const median = <T extends { seconds: number }>(runs: T[]): T =>
+    [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
   const { count: adapterCount, pages, seconds: adapterSeconds } = median(adapterRuns);
   const { count: baselineCount, seconds: baselineSeconds } = median(baselineRuns);
   const slowest = (runs: Array<{ seconds: number }>) => Math.max(...runs.map((r) => r.seconds)).toFixed(2);
 
   const adapterRate = adapterCount / adapterSeconds;
   const baselineRate = baselineCount / baselineSeconds;
-  console.log(`${target.name}: seeded ${seeded} single events, ${pages} pages of up to ${PAGE_SIZE}, median of ${ROUNDS} alternating passes`);
-  console.log(`  adapter  : ${adapterCount} events in ${adapterSeconds.toFixed(2)} s = ${adapterRate.toFixed(0)} events/s (slowest pass ${slowest(adapterRuns)} s)`);
-  console.log(`  baseline : ${baselineCount} events in ${baselineSeconds.toFixed(2)} s = ${baselineRate.toFixed(0)} events/s (slowest pass ${slowest(baselineRuns)} s)`);
+  console.log(
+    `${target.name}: seeded ${seeded} single events, ${pages} pages of up to ${PAGE_SIZE}, median of ${ROUNDS} alternating passes`,
+  );
+  console.log(
+    `  adapter  : ${adapterCount} events in ${adapterSeconds.toFixed(2)} s = ${adapterRate.toFixed(0)} events/s ` +
+      `(slowest pass ${slowest(adapterRuns)} s)`,
+  );
+  console.log(
+    `  baseline : ${baselineCount} events in ${baselineSeconds.toFixed(2)} s = ${baselineRate.toFixed(0)} events/s ` +
+      `(slowest pass ${slowest(baselineRuns)} s)`,
+  );
   console.log(`  ratio    : adapter runs at ${(adapterRate / baselineRate).toFixed(2)}x the raw fetch rate`);
   console.log(`  peak RSS : ${formatMiB(rss.peak())} (whole process: fake + client, sampled every 20 ms)`);
   rss.stop();

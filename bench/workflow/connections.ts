@@ -26,7 +26,10 @@ const CONNECT_ATTEMPTS = 3;
 
 /** The last meaningful line of an error (Prisma errors start with a code frame). */
 function shortReason(error: unknown): string {
-  const lines = (error instanceof Error ? error.message : String(error)).split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return (lines[lines.length - 1] ?? 'unknown').slice(0, 160);
 }
 const CHANGE_TIMEOUT_MS = 30_000;
@@ -57,7 +60,10 @@ export async function measureConnections(service: BenchService, options: Connect
         const email = emails[next++]!;
         for (let attempt = 1; ; attempt++) {
           try {
-            connected.push({ email, ...(await service.connect({ provider: 'google', email, organizationId: 'bench-org', userId: email })) });
+            connected.push({
+              email,
+              ...(await service.connect({ provider: 'google', email, organizationId: 'bench-org', userId: email })),
+            });
             break;
           } catch (error) {
             failedAttempts += 1;
@@ -73,11 +79,16 @@ export async function measureConnections(service: BenchService, options: Connect
     }),
   );
   const connectSeconds = secondsSince(connectStart);
-  log(`  connected ${connected.length}/${options.count} in ${connectSeconds.toFixed(1)} s (${(connected.length / connectSeconds).toFixed(1)}/s, ` +
-      `${options.concurrency} at a time${next < options.count ? `; stopped by the ${options.connectSeconds} s bound` : ''})`);
+  log(
+    `  connected ${connected.length}/${options.count} in ${connectSeconds.toFixed(1)} s ` +
+      `(${(connected.length / connectSeconds).toFixed(1)}/s, ` +
+      `${options.concurrency} at a time${next < options.count ? `; stopped by the ${options.connectSeconds} s bound` : ''})`,
+  );
   if (failedAttempts) {
-    log(`  ${failedAttempts} connect attempts failed (${gaveUp} accounts gave up after ${CONNECT_ATTEMPTS}): ` +
-        [...failures].map(([reason, n]) => `${n}x "${reason}"`).join('; '));
+    log(
+      `  ${failedAttempts} connect attempts failed (${gaveUp} accounts gave up after ${CONNECT_ATTEMPTS}): ` +
+        [...failures].map(([reason, n]) => `${n}x "${reason}"`).join('; '),
+    );
   }
 
   // First sync and push channel of every connected account. The phase's database holds only these
@@ -92,8 +103,11 @@ export async function measureConnections(service: BenchService, options: Connect
     { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 250 },
   );
   const rows = await db.calendarEvent.count();
-  log(`  first sync done for ${settled.value.synced}/${ids.length}, push channels ${settled.value.channels}/${ids.length}, ` +
-      `${rows} event rows, ${secondsSince(connectStart).toFixed(1)} s after connecting began${settled.ok ? '' : ` (gave up after ${SETTLE_TIMEOUT_MS / 1000} s)`}`);
+  log(
+    `  first sync done for ${settled.value.synced}/${ids.length}, push channels ${settled.value.channels}/${ids.length}, ` +
+      `${rows} event rows, ${secondsSince(connectStart).toFixed(1)} s after connecting began` +
+      (settled.ok ? '' : ` (gave up after ${SETTLE_TIMEOUT_MS / 1000} s)`),
+  );
   const rssAfterConnect = worker.rss.current();
 
   // Provider-side changes, one at a time, spread over the connections that have a push channel.
@@ -125,9 +139,11 @@ export async function measureConnections(service: BenchService, options: Connect
     } else timedOut += 1;
     await sleep(50); // let the sync that carried it finish before the next change
   }
-  log(`  provider change -> row in DB (push on), ${latencies.length} changes: p50 ${formatMs(percentile(latencies, 50))}, ` +
+  log(
+    `  provider change -> row in DB (push on), ${latencies.length} changes: p50 ${formatMs(percentile(latencies, 50))}, ` +
       `p95 ${formatMs(percentile(latencies, 95))}, max ${formatMs(Math.max(...latencies))}` +
-      (timedOut ? `; ${timedOut} not seen within ${CHANGE_TIMEOUT_MS / 1000} s` : ''));
+      (timedOut ? `; ${timedOut} not seen within ${CHANGE_TIMEOUT_MS / 1000} s` : ''),
+  );
 
   // History cost of one sync cycle: wake a few workflows once more with syncNow, then measure the distance
   // between their last two syncConnection activities.
@@ -138,21 +154,29 @@ export async function measureConnections(service: BenchService, options: Connect
   for (const target of sampled) {
     const before = (await service.status(target.workflowId)).lastSync?.at;
     await service.temporal.workflow.getHandle(target.workflowId).signal(syncNowSignal, { reason: 'manual' });
-    await pollUntil(() => service.status(target.workflowId), (s) => s.lastSync?.at !== before, { timeoutMs: 30_000, intervalMs: 50 });
+    await pollUntil(
+      () => service.status(target.workflowId),
+      (s) => s.lastSync?.at !== before,
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
     await sleep(200); // the workflow task that records the result
     const { gaps, lastCycle, historyLength } = await eventsPerSyncCycle(service.temporal, target.workflowId);
     if (gaps.length) perCycle.push(gaps[gaps.length - 1]!);
     if (!cycleShape.length) cycleShape = lastCycle;
     historyLengths.push(historyLength);
   }
-  log(`  history events per sync cycle (${perCycle.length} workflows): ${perCycle.join(', ') || 'n/a'}; ` +
-      `whole histories ${historyLengths.join(', ')} events`);
+  log(
+    `  history events per sync cycle (${perCycle.length} workflows): ${perCycle.join(', ') || 'n/a'}; ` +
+      `whole histories ${historyLengths.join(', ')} events`,
+  );
   if (cycleShape.length) log(`    one cycle: ${cycleShape.join(' > ')}`);
 
   const hwm = worker.highWaterMark();
-  log(`  worker RSS: idle ${formatMiB(idleRss)} before connecting, ${formatMiB(rssAfterConnect)} after first syncs, ` +
+  log(
+    `  worker RSS: idle ${formatMiB(idleRss)} before connecting, ${formatMiB(rssAfterConnect)} after first syncs, ` +
       `peak sampled ${formatMiB(worker.rss.peak())}${hwm ? `, kernel high-water mark ${formatMiB(hwm)}` : ''}; ` +
-      `~${(((worker.rss.peak() - idleRss) / Math.max(1, connected.length)) / 1024).toFixed(0)} KiB per connection over idle`);
+      `~${((worker.rss.peak() - idleRss) / Math.max(1, connected.length) / 1024).toFixed(0)} KiB per connection over idle`,
+  );
   const problems = worker.problems();
   if (problems.length) log(`  worker logged ${problems.length} warnings/errors, first: ${problems[0]!.slice(0, 300)}`);
 }

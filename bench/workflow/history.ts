@@ -17,8 +17,7 @@ async function events(client: Client, workflowId: string): Promise<HistoryEvent[
   return history.events ?? [];
 }
 
-const isSyncScheduled = (event: HistoryEvent) =>
-  event.activityTaskScheduledEventAttributes?.activityType?.name === 'syncConnection';
+const isSyncScheduled = (event: HistoryEvent) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'syncConnection';
 
 const millis = (event: HistoryEvent | undefined): number | undefined => {
   const time = event?.eventTime;
@@ -48,13 +47,14 @@ export async function syncActivityDurations(client: Client, workflowId: string):
  * i.e. everything a cycle costs (the signal that woke it, workflow tasks, the activity, timers). Also the
  * event types of the last cycle, to show what it is made of.
  */
-export async function eventsPerSyncCycle(client: Client, workflowId: string): Promise<{ gaps: number[]; lastCycle: string[]; historyLength: number }> {
+export async function eventsPerSyncCycle(
+  client: Client,
+  workflowId: string,
+): Promise<{ gaps: number[]; lastCycle: string[]; historyLength: number }> {
   const all = await events(client, workflowId);
   const syncIndexes = all.map((event, index) => (isSyncScheduled(event) ? index : -1)).filter((index) => index >= 0);
   const gaps = syncIndexes.slice(1).map((index, i) => index - syncIndexes[i]!);
   const lastCycle =
-    syncIndexes.length >= 2
-      ? all.slice(syncIndexes[syncIndexes.length - 2]!, syncIndexes[syncIndexes.length - 1]!).map(kind)
-      : [];
+    syncIndexes.length >= 2 ? all.slice(syncIndexes[syncIndexes.length - 2]!, syncIndexes[syncIndexes.length - 1]!).map(kind) : [];
   return { gaps, lastCycle, historyLength: all.length };
 }

@@ -47,7 +47,12 @@ async function direct(service: BenchService, deps: ReturnType<BenchService['depe
   const connections = new ConnectionService({ ...deps, temporal: noWorkflows });
   const activities = createActivities(deps);
   const start = now();
-  const { authorizationUrl } = await connections.startConnecting({ organizationId: `org-${email}`, userId: email, provider: 'google', loginHint: email });
+  const { authorizationUrl } = await connections.startConnecting({
+    organizationId: `org-${email}`,
+    userId: email,
+    provider: 'google',
+    loginHint: email,
+  });
   const { code, state } = await service.google.authorize(authorizationUrl, email);
   const { connectionId } = await connections.completeConnecting({ provider: 'google', state, code });
   const activityStart = now();

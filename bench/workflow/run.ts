@@ -24,12 +24,21 @@ async function overheadPart(): Promise<void> {
     log(`\n[1] first sync of ${events} events: workflow vs direct activity call (${service.databaseKind})`);
     const result = await measureOverhead(service, events, log);
     const { workflow, direct } = result;
-    log(`  workflow : connect -> all rows in DB ${formatMs(workflow.dbCompleteMs)}, -> lastSync ${workflow.ok ? 'ok' : 'NOT ok'} ${formatMs(workflow.totalMs)}; ` +
-        `syncConnection activity (history, scheduled->completed) ${workflow.activityMs === undefined ? 'n/a' : formatMs(workflow.activityMs)}; ${workflow.rows} rows`);
-    log(`  direct   : connect + syncConnection() ${formatMs(direct.totalMs)}; the activity call alone ${formatMs(direct.activityMs)}; ${direct.rows} rows`);
-    log(`  ratio    : workflow/direct end to end ${(workflow.totalMs / direct.totalMs).toFixed(2)}x` +
+    log(
+      `  workflow : connect -> all rows in DB ${formatMs(workflow.dbCompleteMs)}, ` +
+        `-> lastSync ${workflow.ok ? 'ok' : 'NOT ok'} ${formatMs(workflow.totalMs)}; ` +
+        `syncConnection activity (history, scheduled->completed) ` +
+        `${workflow.activityMs === undefined ? 'n/a' : formatMs(workflow.activityMs)}; ${workflow.rows} rows`,
+    );
+    log(
+      `  direct   : connect + syncConnection() ${formatMs(direct.totalMs)}; ` +
+        `the activity call alone ${formatMs(direct.activityMs)}; ${direct.rows} rows`,
+    );
+    log(
+      `  ratio    : workflow/direct end to end ${(workflow.totalMs / direct.totalMs).toFixed(2)}x` +
         (workflow.activityMs === undefined ? '' : `, activity time ${(workflow.activityMs / direct.activityMs).toFixed(2)}x`) +
-        `; overhead ${formatMs(workflow.totalMs - direct.totalMs)}`);
+        `; overhead ${formatMs(workflow.totalMs - direct.totalMs)}`,
+    );
     log(`  worker process peak RSS ${formatMiB(service.worker.highWaterMark() ?? service.worker.rss.peak())}; ${machineLine()}`);
   } finally {
     await service.close();
@@ -47,7 +56,10 @@ async function connectionsPart(): Promise<void> {
   for (const count of counts) {
     const service = await startBenchService();
     try {
-      log(`\n[2] ${count} Google sandbox connections on one worker (${service.databaseKind}, ${options.eventsPerConnection} events each, push on)`);
+      log(
+        `\n[2] ${count} Google sandbox connections on one worker ` +
+          `(${service.databaseKind}, ${options.eventsPerConnection} events each, push on)`,
+      );
       await measureConnections(service, { ...options, count }, log);
       log(`  ${machineLine()}`);
     } finally {
@@ -58,7 +70,10 @@ async function connectionsPart(): Promise<void> {
 
 async function main(): Promise<void> {
   const parts = option('part', 'BENCH_PART', 'overhead,connections').split(',');
-  log(`bench:workflow — ${new Date().toISOString()} — Temporal dev server, worker as its own process, API + fakes in this process — ${machineLine()}`);
+  log(
+    `bench:workflow — ${new Date().toISOString()} — Temporal dev server, worker as its own process, ` +
+      `API + fakes in this process — ${machineLine()}`,
+  );
   if (parts.includes('overhead')) await overheadPart();
   if (parts.includes('connections')) await connectionsPart();
 }

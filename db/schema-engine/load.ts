@@ -16,7 +16,10 @@ export type SchemaEngine = EngineModule.SchemaEngine;
 // The project's TypeScript lib has no WebAssembly declarations (no DOM lib); this is the part we use.
 interface WasmApi {
   Module: { new (bytes: Uint8Array): object; imports(module: object): Array<{ module: string; name: string }> };
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => {
+  Instance: new (
+    module: object,
+    imports: Record<string, Record<string, unknown>>,
+  ) => {
     exports: Record<string, unknown>;
   };
 }
@@ -77,7 +80,7 @@ function evaluateGlue(source: string, filename: string): Record<string, unknown>
   const exportsObject: Record<string, unknown> = {};
   const moduleObject = { exports: exportsObject, require };
   const body = `${converted}\n;return {${names.join(',')}};\n//# sourceURL=${filename}`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+
   const factory = new Function('module', 'exports', 'require', 'setTimeout', body) as (
     m: typeof moduleObject,
     e: Record<string, unknown>,

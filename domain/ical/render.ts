@@ -71,7 +71,8 @@ const seriesKey = (row: { connectionId: string; externalCalendarId: string }, ex
 
 function uidOf(row: FeedEventRow, options: RenderOptions): string {
   if (options.visibility === 'public') {
-    return `${createHash('sha256').update(`${row.connectionId}/${row.externalCalendarId}/${row.externalEventId}`).digest('hex').slice(0, 32)}@busy`;
+    const key = `${row.connectionId}/${row.externalCalendarId}/${row.externalEventId}`;
+    return `${createHash('sha256').update(key).digest('hex').slice(0, 32)}@busy`;
   }
   return row.iCalUid ?? `${row.externalEventId}@${options.uidDomain ?? 'calendar-sync.local'}`;
 }
@@ -103,7 +104,8 @@ export function renderCalendar(rows: FeedEventRow[], options: RenderOptions): st
   calendar.timezone({ name: null, generator: vtimezoneFor });
 
   const masters = new Map<string, FeedEventRow>();
-  for (const row of rows) if (row.eventKind === 'seriesMaster' && row.status !== 'cancelled') masters.set(seriesKey(row, row.externalEventId), row);
+  for (const row of rows)
+    if (row.eventKind === 'seriesMaster' && row.status !== 'cancelled') masters.set(seriesKey(row, row.externalEventId), row);
 
   // Cancelled occurrences/exceptions of a live series become EXDATEs of its master.
   const excluded = new Map<string, Date[]>();

@@ -6,7 +6,7 @@ const cache = new Map<string, string | null>();
 
 export function vtimezoneFor(zone: string): string | null {
   if (cache.has(zone)) return cache.get(zone)!;
-  let block: string | null = null;
+  let block: string | null;
   try {
     const result = tzlib_get_ical_block(zone);
     // An unknown zone comes back as an error message string instead of [block, tzidLine].

@@ -9,7 +9,10 @@ const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 /** Wall-clock fields of `instant` in `zone` (yyyyMMdd and HHmmss, zero-padded). */
 export function wallClock(instant: Date, zone: string): { date: string; time: string } {
   const wall = wallTimeOf(instant.getTime(), zone);
-  return { date: `${pad(wall.year, 4)}${pad(wall.month)}${pad(wall.day)}`, time: `${pad(wall.hour)}${pad(wall.minute)}${pad(wall.second)}` };
+  return {
+    date: `${pad(wall.year, 4)}${pad(wall.month)}${pad(wall.day)}`,
+    time: `${pad(wall.hour)}${pad(wall.minute)}${pad(wall.second)}`,
+  };
 }
 
 /** True when Intl knows the zone (unknown zones must not reach a TZID parameter). */

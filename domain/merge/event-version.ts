@@ -32,7 +32,9 @@ function asStatus(value: string): EventVersion['status'] {
   return value === 'cancelled' || value === 'tentative' ? value : 'confirmed';
 }
 
-export function versionFromProvider(event: Pick<ProviderEvent, 'status' | 'title' | 'description' | 'location' | 'start' | 'end' | 'recurrence'>): EventVersion {
+export function versionFromProvider(
+  event: Pick<ProviderEvent, 'status' | 'title' | 'description' | 'location' | 'start' | 'end' | 'recurrence'>,
+): EventVersion {
   return {
     status: event.status,
     title: text(event.title),
@@ -51,8 +53,14 @@ export function versionFromRow(row: VersionRow): EventVersion {
     title: text(row.title),
     description: text(row.description),
     location: text(row.location),
-    start: row.allDay && row.startDate ? { kind: 'date', date: row.startDate } : { kind: 'dateTime', dateTime: row.startAt.toISOString(), timeZone: zone },
-    end: row.allDay && row.endDate ? { kind: 'date', date: row.endDate } : { kind: 'dateTime', dateTime: row.endAt.toISOString(), timeZone: zone },
+    start:
+      row.allDay && row.startDate
+        ? { kind: 'date', date: row.startDate }
+        : { kind: 'dateTime', dateTime: row.startAt.toISOString(), timeZone: zone },
+    end:
+      row.allDay && row.endDate
+        ? { kind: 'date', date: row.endDate }
+        : { kind: 'dateTime', dateTime: row.endAt.toISOString(), timeZone: zone },
     recurrence: row.recurrence ? (JSON.parse(row.recurrence) as string[]) : null,
   };
 }

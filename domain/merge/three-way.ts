@@ -60,8 +60,10 @@ export function mergeThreeWay(input: MergeInput): MergeResult {
   // Remote changes that local made identically (e.g. our own earlier write) are no concurrent change.
   const remoteOwn = remoteChanged.filter((field) => !fieldEquals(field, local, remote));
   const localOwn = localChanged.filter((field) => !fieldEquals(field, local, remote));
-  if (localOwn.length === 0) return { merged: remote, conflict: false, collisions: [], decision: 'none', resolution: 'remote', localChanged, remoteChanged };
-  if (remoteOwn.length === 0) return { merged: local, conflict: false, collisions: [], decision: 'none', resolution: 'local', localChanged, remoteChanged };
+  if (localOwn.length === 0)
+    return { merged: remote, conflict: false, collisions: [], decision: 'none', resolution: 'remote', localChanged, remoteChanged };
+  if (remoteOwn.length === 0)
+    return { merged: local, conflict: false, collisions: [], decision: 'none', resolution: 'local', localChanged, remoteChanged };
   let collisions = VERSION_FIELDS.filter(
     (field) => localChanged.includes(field) && remoteChanged.includes(field) && !fieldEquals(field, local, remote),
   );
@@ -76,7 +78,15 @@ export function mergeThreeWay(input: MergeInput): MergeResult {
   }
   if (needsWholeEvent(localChanged, remoteChanged, input)) {
     const merged = newerSide(input) === 'local' ? local : remote;
-    return { merged, conflict: true, collisions, decision: 'whole_event', resolution: resolutionOf(merged, input), localChanged, remoteChanged };
+    return {
+      merged,
+      conflict: true,
+      collisions,
+      decision: 'whole_event',
+      resolution: resolutionOf(merged, input),
+      localChanged,
+      remoteChanged,
+    };
   }
   const winner = newerSide(input);
   let merged = remote;

@@ -97,7 +97,8 @@ export function splitSeries(series: SeriesToSplit, occurrenceStart: EventTime): 
   const { parts, count } = ruleParts(rules[0]!);
   const originalUntil = rules[0]!.toUpperCase().match(/UNTIL=([0-9TZ]+)/)?.[1];
   const endedRule = `RRULE:${[...parts, `UNTIL=${untilValue(untilMs, allDay)}`].join(';')}`;
-  const continuingRule = `RRULE:${[...parts, ...(count !== undefined ? [`COUNT=${count - earlier.length}`] : originalUntil ? [`UNTIL=${originalUntil}`] : [])].join(';')}`;
+  const bound = count !== undefined ? [`COUNT=${count - earlier.length}`] : originalUntil ? [`UNTIL=${originalUntil}`] : [];
+  const continuingRule = `RRULE:${[...parts, ...bound].join(';')}`;
 
   const endedRecurrence = [endedRule];
   const continuingRecurrence = [continuingRule];
@@ -115,6 +116,10 @@ export function splitSeries(series: SeriesToSplit, occurrenceStart: EventTime): 
 export function isOccurrenceOf(series: SeriesToSplit, at: EventTime): boolean {
   if ((series.start.kind === 'date') !== (at.kind === 'date')) return false;
   const ms = instantOf(at);
-  const found = occurrenceStarts({ start: new Date(instantOf(series.start)), timeZone: zoneOf(series.start), lines: series.recurrence }, { from: new Date(ms), until: new Date(ms) }, 1);
+  const found = occurrenceStarts(
+    { start: new Date(instantOf(series.start)), timeZone: zoneOf(series.start), lines: series.recurrence },
+    { from: new Date(ms), until: new Date(ms) },
+    1,
+  );
   return found.length === 1 && found[0]!.getTime() === ms;
 }

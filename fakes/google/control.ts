@@ -32,7 +32,13 @@ export class GoogleControl {
     const account = this.store.ensureAccount(email);
     // Google's ids of secondary calendars look like this.
     const id = `${randomBytes(13).toString('hex')}@group.calendar.google.com`;
-    this.store.addCalendar(account, { id, summary: input.name, timeZone: input.timeZone ?? 'UTC', primary: false, ...(input.readOnly ? { accessRole: 'reader' as const } : {}) });
+    this.store.addCalendar(account, {
+      id,
+      summary: input.name,
+      timeZone: input.timeZone ?? 'UTC',
+      primary: false,
+      ...(input.readOnly ? { accessRole: 'reader' as const } : {}),
+    });
     return id;
   }
 

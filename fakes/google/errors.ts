@@ -31,5 +31,4 @@ export const badRequest = (res: ServerResponse, message: string, location?: stri
     ...(location ? { locationType: 'parameter', location } : {}),
   });
 
-export const required = (res: ServerResponse, message: string): void =>
-  sendGoogleError(res, 400, { reason: 'required', message });
+export const required = (res: ServerResponse, message: string): void => sendGoogleError(res, 400, { reason: 'required', message });

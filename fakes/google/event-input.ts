@@ -55,7 +55,8 @@ function parseAttendees(value: unknown): GoogleAttendee[] | undefined {
     const email = str(attendee, 'email');
     if (!email || !email.includes('@')) throw new InputError('invalid', 'Invalid attendee email.');
     const response = str(attendee, 'responseStatus') ?? 'needsAction';
-    if (!['needsAction', 'declined', 'tentative', 'accepted'].includes(response)) throw new InputError('invalid', 'Invalid responseStatus.');
+    if (!['needsAction', 'declined', 'tentative', 'accepted'].includes(response))
+      throw new InputError('invalid', 'Invalid responseStatus.');
     return {
       email: email.toLowerCase(),
       ...(str(attendee, 'displayName') ? { displayName: str(attendee, 'displayName') } : {}),
@@ -70,7 +71,12 @@ function startMs(time: GoogleTime): number {
 }
 
 /** Applies the writable fields of `body` to `target` (full replacement for insert/update, merge for patch). */
-export function applyEventBody(target: GoogleEventResource, body: unknown, calendarZone: string, mode: 'insert' | 'update' | 'patch'): void {
+export function applyEventBody(
+  target: GoogleEventResource,
+  body: unknown,
+  calendarZone: string,
+  mode: 'insert' | 'update' | 'patch',
+): void {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InputError('badRequest', 'Bad Request');
   const input = body as Body;
   const present = (key: string): boolean => mode !== 'patch' || key in input;
@@ -83,7 +89,8 @@ export function applyEventBody(target: GoogleEventResource, body: unknown, calen
   if (present('attendees')) target.attendees = parseAttendees(input.attendees);
   if (present('transparency')) {
     const transparency = str(input, 'transparency');
-    if (transparency !== undefined && transparency !== 'opaque' && transparency !== 'transparent') throw new InputError('invalid', 'Invalid transparency.');
+    if (transparency !== undefined && transparency !== 'opaque' && transparency !== 'transparent')
+      throw new InputError('invalid', 'Invalid transparency.');
     target.transparency = transparency;
   }
   if ('status' in input && input.status !== undefined) {
@@ -94,7 +101,10 @@ export function applyEventBody(target: GoogleEventResource, body: unknown, calen
   if (present('recurrence') && !target.recurringEventId) {
     const recurrence = input.recurrence;
     if (recurrence === undefined || recurrence === null) delete target.recurrence;
-    else if (!Array.isArray(recurrence) || recurrence.some((line) => typeof line !== 'string' || !/^(RRULE|EXRULE|RDATE|EXDATE)[:;]/i.test(line))) {
+    else if (
+      !Array.isArray(recurrence) ||
+      recurrence.some((line) => typeof line !== 'string' || !/^(RRULE|EXRULE|RDATE|EXDATE)[:;]/i.test(line))
+    ) {
       throw new InputError('invalid', 'Invalid recurrence rule.');
     } else target.recurrence = recurrence as string[];
   }
@@ -104,7 +114,8 @@ export function applyEventBody(target: GoogleEventResource, body: unknown, calen
 
   if (!target.start) throw new InputError('required', 'Missing start time.');
   if (!target.end) throw new InputError('required', 'Missing end time.');
-  if (Boolean(target.start.date) !== Boolean(target.end.date)) throw new InputError('invalid', 'Start and end times must either both be date or both be dateTime.');
+  if (Boolean(target.start.date) !== Boolean(target.end.date))
+    throw new InputError('invalid', 'Start and end times must either both be date or both be dateTime.');
   if (startMs(target.end) <= startMs(target.start)) throw new InputError('timeRangeEmpty', 'The specified time range is empty.');
   if (target.recurrence && target.recurrence.length > 0 && target.start.dateTime && !target.start.timeZone) {
     throw new InputError('required', 'Missing time zone definition for start time.');

@@ -23,7 +23,13 @@ export interface ApiRequest {
 const FULL_SYNC_REQUIRED = 'Sync token is no longer valid, a full sync is required.';
 
 function sendFullSyncRequired(res: ServerResponse): void {
-  sendGoogleError(res, 410, { domain: 'calendar', reason: 'fullSyncRequired', message: FULL_SYNC_REQUIRED, locationType: 'parameter', location: 'syncToken' });
+  sendGoogleError(res, 410, {
+    domain: 'calendar',
+    reason: 'fullSyncRequired',
+    message: FULL_SYNC_REQUIRED,
+    locationType: 'parameter',
+    location: 'syncToken',
+  });
 }
 
 function sendInputError(res: ServerResponse, error: unknown): void {
@@ -81,7 +87,13 @@ export class EventsApi {
   }
 
   getCalendar(req: ApiRequest, res: ServerResponse, calendar: Calendar): void {
-    sendJson(res, 200, { kind: 'calendar#calendar', etag: `"c${calendar.log.length}"`, id: calendar.id, summary: calendar.summary, timeZone: calendar.timeZone });
+    sendJson(res, 200, {
+      kind: 'calendar#calendar',
+      etag: `"c${calendar.log.length}"`,
+      id: calendar.id,
+      summary: calendar.summary,
+      timeZone: calendar.timeZone,
+    });
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -131,7 +143,8 @@ export class EventsApi {
 
     const timeMin = p.has('timeMin') ? Date.parse(p.get('timeMin')!) : undefined;
     const timeMax = p.has('timeMax') ? Date.parse(p.get('timeMax')!) : undefined;
-    if (Number.isNaN(timeMin) || Number.isNaN(timeMax)) return badRequest(res, 'Invalid time value.', Number.isNaN(timeMin) ? 'timeMin' : 'timeMax');
+    if (Number.isNaN(timeMin) || Number.isNaN(timeMax))
+      return badRequest(res, 'Invalid time value.', Number.isNaN(timeMin) ? 'timeMin' : 'timeMax');
     const q = p.get('q')?.toLowerCase();
     const iCalUID = p.get('iCalUID');
 
@@ -164,7 +177,12 @@ export class EventsApi {
       defaultReminders: [{ method: 'popup', minutes: 10 }],
     };
     if (page.resumeAfter !== undefined) {
-      body.nextPageToken = encodePageToken({ calendarId: calendar.id, afterSeq: page.resumeAfter, showDeleted, ...(incremental ? { epoch } : {}) });
+      body.nextPageToken = encodePageToken({
+        calendarId: calendar.id,
+        afterSeq: page.resumeAfter,
+        showDeleted,
+        ...(incremental ? { epoch } : {}),
+      });
     } else {
       body.nextSyncToken = encodeSyncToken({ calendarId: calendar.id, afterSeq: this.store.currentSeq(), epoch: req.account.cursorEpoch });
     }
@@ -204,14 +222,25 @@ export class EventsApi {
     const zone = m.start.timeZone ?? calendar.timeZone;
     const originalMs = match[3] ? Date.parse(`${date}T${match[3]}:${match[4]}:${match[5]}Z`) : dateStartInZone(date, zone);
     const seriesStart = m.start.date ? dateStartInZone(m.start.date, zone) : timeMs(m.start);
-    const occurrences = expandSeries({ startMs: seriesStart, allDayDate: m.start.date, timeZone: zone }, m.recurrence ?? [], originalMs + 1);
+    const occurrences = expandSeries(
+      { startMs: seriesStart, allDayDate: m.start.date, timeZone: zone },
+      m.recurrence ?? [],
+      originalMs + 1,
+    );
     if (!occurrences.includes(originalMs)) return undefined;
     const durationMs = timeMs(m.end) - timeMs(m.start);
     const originalStartTime = m.start.date ? { date } : { dateTime: formatInZone(originalMs, zone), timeZone: zone };
     const end = m.start.date
       ? { date: new Date(Date.parse(`${date}T00:00:00Z`) + durationMs).toISOString().slice(0, 10) }
       : { dateTime: formatInZone(originalMs + durationMs, zone), timeZone: zone };
-    const resource: GoogleEventResource = { ...structuredClone(m), id: eventId, recurringEventId: m.id, originalStartTime, start: originalStartTime, end };
+    const resource: GoogleEventResource = {
+      ...structuredClone(m),
+      id: eventId,
+      recurringEventId: m.id,
+      originalStartTime,
+      start: originalStartTime,
+      end,
+    };
     delete resource.recurrence;
     return { event: { resource, calendarId: calendar.id, seq: master.seq, etag: master.etag }, stored: false };
   }

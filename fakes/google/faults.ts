@@ -18,7 +18,12 @@ export const renderGoogleFault: FaultRenderer = (res: ServerResponse, fault) => 
   switch (fault.kind) {
     case 'rate_limit': {
       const reason = spec.rateLimitReason ?? 'rateLimitExceeded';
-      const message = reason === 'quotaExceeded' ? 'Calendar usage limits exceeded.' : reason === 'userRateLimitExceeded' ? 'User Rate Limit Exceeded' : 'Rate Limit Exceeded';
+      const message =
+        reason === 'quotaExceeded'
+          ? 'Calendar usage limits exceeded.'
+          : reason === 'userRateLimitExceeded'
+            ? 'User Rate Limit Exceeded'
+            : 'Rate Limit Exceeded';
       sendGoogleError(res, spec.rateLimitStatus ?? 429, { domain: 'usageLimits', reason, message }, retryAfter);
       return;
     }

@@ -50,7 +50,9 @@ export function busyIntervals(calendar: Calendar, fromMs: number, toMs: number):
     const zone = r.start.timeZone ?? calendar.timeZone;
     for (const ms of expandSeries({ startMs: seriesStart, allDayDate: r.start.date, timeZone: zone }, r.recurrence, toMs)) {
       if (ms + duration <= fromMs) continue;
-      const originalStart = r.start.date ? { date: r.start.date && formatInZone(ms, zone).slice(0, 10) } : { dateTime: new Date(ms).toISOString() };
+      const originalStart = r.start.date
+        ? { date: r.start.date && formatInZone(ms, zone).slice(0, 10) }
+        : { dateTime: new Date(ms).toISOString() };
       if (exceptionsById.has(`${r.id}_${compactInstanceTime(originalStart)}`)) continue;
       intervals.push([Math.max(ms, fromMs), Math.min(ms + duration, toMs)]);
     }
@@ -78,7 +80,10 @@ export function freeBusy(store: GoogleStore, body: unknown, res: ServerResponse)
 
   const calendars: Record<string, unknown> = {};
   items.forEach((item: unknown, index) => {
-    const id = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : undefined;
+    const id =
+      typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string'
+        ? (item as { id: string }).id
+        : undefined;
     if (id === undefined) return;
     if (index >= MAX_CALENDARS) {
       calendars[id] = { errors: [{ domain: 'usageLimits', reason: 'tooManyCalendarsRequested' }], busy: [] };
@@ -89,7 +94,9 @@ export function freeBusy(store: GoogleStore, body: unknown, res: ServerResponse)
       calendars[id] = { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] };
       return;
     }
-    calendars[id] = { busy: busyIntervals(calendar, fromMs, toMs).map(([start, end]) => ({ start: toUtcString(start), end: toUtcString(end) })) };
+    calendars[id] = {
+      busy: busyIntervals(calendar, fromMs, toMs).map(([start, end]) => ({ start: toUtcString(start), end: toUtcString(end) })),
+    };
   });
   sendJson(res, 200, { kind: 'calendar#freeBusy', timeMin: toUtcString(fromMs), timeMax: toUtcString(toMs), calendars });
 }

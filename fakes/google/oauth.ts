@@ -117,7 +117,13 @@ export class GoogleOAuth {
 
     // Sandbox: signing in creates the account on first use; consent is implicit.
     this.store.ensureAccount(email);
-    const grant: Grant = { id: randomBytes(8).toString('hex'), email: email.toLowerCase(), clientId, scope: scope.join(' '), revoked: false };
+    const grant: Grant = {
+      id: randomBytes(8).toString('hex'),
+      email: email.toLowerCase(),
+      clientId,
+      scope: scope.join(' '),
+      revoked: false,
+    };
     const code = this.issue('4/0A');
     this.codes.set(code, { grant, redirectUri, codeChallenge: challenge, expiresAt: Date.now() + CODE_TTL_MS, used: false });
     redirect.searchParams.set('code', code);
@@ -207,9 +213,18 @@ export class GoogleOAuth {
   userinfo(req: IncomingMessage, res: ServerResponse): void {
     const context = this.authenticate(req);
     if (!context) {
-      return sendJson(res, 401, { error: 'invalid_request', error_description: 'Invalid Credentials' }, { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' });
+      return sendJson(
+        res,
+        401,
+        { error: 'invalid_request', error_description: 'Invalid Credentials' },
+        { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
+      );
     }
-    const sub = createHash('sha256').update(context.email).digest('hex').slice(0, 21).replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10));
+    const sub = createHash('sha256')
+      .update(context.email)
+      .digest('hex')
+      .slice(0, 21)
+      .replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10));
     const body: Record<string, unknown> = { sub };
     if (context.scopes.has('email') || context.scopes.has('https://www.googleapis.com/auth/userinfo.email')) {
       body.email = context.email;
@@ -225,7 +240,10 @@ function escapeHtml(value: string): string {
 
 function htmlError(res: ServerResponse, status: number, error: string, description: string): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-  res.end(`<!doctype html><title>Error ${status}: ${escapeHtml(error)}</title><h1>Error ${status}: ${escapeHtml(error)}</h1><p>${escapeHtml(description)}</p>`);
+  res.end(
+    `<!doctype html><title>Error ${status}: ${escapeHtml(error)}</title>` +
+      `<h1>Error ${status}: ${escapeHtml(error)}</h1><p>${escapeHtml(description)}</p>`,
+  );
 }
 
 /** Sandbox sign-in: asks for the email to sign in as, then repeats the same request with login_hint. */

@@ -52,7 +52,8 @@ export class PushChannels {
     }
     // Google requires https; the local fake also accepts http for loopback receivers.
     if (address.protocol !== 'https:' && address.protocol !== 'http:') return badRequest(res, 'WebHook callback must be HTTPS.');
-    if (input.token !== undefined && (typeof input.token !== 'string' || input.token.length > 256)) return badRequest(res, 'Invalid channel token.');
+    if (input.token !== undefined && (typeof input.token !== 'string' || input.token.length > 256))
+      return badRequest(res, 'Invalid channel token.');
     if (this.channels.has(input.id)) {
       return sendGoogleError(res, 400, { reason: 'channelIdNotUnique', message: `Channel id ${input.id} not unique` });
     }
@@ -130,7 +131,7 @@ export class PushChannels {
 
   private async send(address: string, headers: Record<string, string>): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
-      let status = 0;
+      let status: number;
       try {
         const response = await fetch(address, { method: 'POST', headers, body: '', signal: AbortSignal.timeout(5000) });
         status = response.status;

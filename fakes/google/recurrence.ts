@@ -62,14 +62,18 @@ export function expandSeries(series: SeriesStart, recurrence: string[], untilMs:
   const zone = series.timeZone;
   const toInstant = (wall: WallTime): number =>
     series.allDayDate !== undefined
-      ? dateStartInZone(`${String(wall.year).padStart(4, '0')}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`, zone)
+      ? dateStartInZone(
+          `${String(wall.year).padStart(4, '0')}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`,
+          zone,
+        )
       : zonedWallToUtc(wall, zone);
-  const first = series.allDayDate !== undefined
-    ? (() => {
-        const [y, m, d] = series.allDayDate.split('-').map(Number);
-        return { year: y ?? 1970, month: m ?? 1, day: d ?? 1, hour: 0, minute: 0, second: 0 };
-      })()
-    : wallTimeOf(series.startMs, zone);
+  const first =
+    series.allDayDate !== undefined
+      ? (() => {
+          const [y, m, d] = series.allDayDate.split('-').map(Number);
+          return { year: y ?? 1970, month: m ?? 1, day: d ?? 1, hour: 0, minute: 0, second: 0 };
+        })()
+      : wallTimeOf(series.startMs, zone);
 
   const occurrences = new Set<number>([series.startMs]);
   for (const line of recurrence) {
@@ -81,7 +85,11 @@ export function expandSeries(series: SeriesStart, recurrence: string[], untilMs:
     const untilValue = rule.get('UNTIL');
     const until = untilValue ? parseIcsTime(untilValue, zone) : undefined;
     const limit = Math.min(untilMs, until !== undefined ? until + 1 : Infinity);
-    const byDay = rule.get('BYDAY')?.split(',').map((d) => WEEKDAYS.indexOf(d.slice(-2))).filter((d) => d >= 0);
+    const byDay = rule
+      .get('BYDAY')
+      ?.split(',')
+      .map((d) => WEEKDAYS.indexOf(d.slice(-2)))
+      .filter((d) => d >= 0);
 
     let produced = 0;
     const emit = (wall: WallTime): boolean => {

@@ -15,7 +15,12 @@ export function fromGoogleTime(time: GoogleTime, fallbackZone: string): EventTim
   return { kind: 'dateTime', dateTime: new Date(time.dateTime ?? 0).toISOString(), timeZone: time.timeZone ?? fallbackZone };
 }
 
-export function baseResource(input: { id: string; owner: string; calendarId: string; now: string }): Omit<GoogleEventResource, 'start' | 'end'> {
+export function baseResource(input: {
+  id: string;
+  owner: string;
+  calendarId: string;
+  now: string;
+}): Omit<GoogleEventResource, 'start' | 'end'> {
   return {
     id: input.id,
     status: 'confirmed',
@@ -53,7 +58,11 @@ export function applySeedFields(resource: GoogleEventResource, seed: Partial<Fak
 /** A seed as Google resources: the event (or series master) followed by its exceptions. */
 export function seedToResources(seed: FakeEventSeed, owner: string, calendarId: string, now: string): GoogleEventResource[] {
   const id = seed.id ?? newEventId();
-  const master = { ...baseResource({ id, owner, calendarId, now }), start: toGoogleTime(seed.start), end: toGoogleTime(seed.end) } as GoogleEventResource;
+  const master = {
+    ...baseResource({ id, owner, calendarId, now }),
+    start: toGoogleTime(seed.start),
+    end: toGoogleTime(seed.end),
+  } as GoogleEventResource;
   applySeedFields(master, { ...seed, exceptions: undefined });
   const resources = [master];
   const durationMs = timeMs(master.end) - timeMs(master.start);
@@ -65,9 +74,13 @@ export function seedToResources(seed: FakeEventSeed, owner: string, calendarId: 
       recurringEventId: id,
       originalStartTime,
       start: originalStartTime,
-      end: exception.originalStart.kind === 'date'
-        ? { date: new Date(Date.parse(`${exception.originalStart.date}T00:00:00Z`) + durationMs).toISOString().slice(0, 10) }
-        : { dateTime: formatInZone(Date.parse(exception.originalStart.dateTime) + durationMs, exception.originalStart.timeZone), timeZone: exception.originalStart.timeZone },
+      end:
+        exception.originalStart.kind === 'date'
+          ? { date: new Date(Date.parse(`${exception.originalStart.date}T00:00:00Z`) + durationMs).toISOString().slice(0, 10) }
+          : {
+              dateTime: formatInZone(Date.parse(exception.originalStart.dateTime) + durationMs, exception.originalStart.timeZone),
+              timeZone: exception.originalStart.timeZone,
+            },
       iCalUID: master.iCalUID,
     };
     delete instance.recurrence;

@@ -35,7 +35,12 @@ export interface GoogleFake extends FakeProviderControl {
 /** OAuth client registered at start-up, so `npm start` works with no configuration. */
 export const GOOGLE_SANDBOX_CLIENT = { clientId: 'sandbox-client.apps.googleusercontent.com', clientSecret: 'sandbox-client-secret' };
 
-const READ_SCOPES = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.readonly', 'https://www.googleapis.com/auth/calendar.events', 'https://www.googleapis.com/auth/calendar.events.readonly'];
+const READ_SCOPES = [
+  'https://www.googleapis.com/auth/calendar',
+  'https://www.googleapis.com/auth/calendar.readonly',
+  'https://www.googleapis.com/auth/calendar.events',
+  'https://www.googleapis.com/auth/calendar.events.readonly',
+];
 const WRITE_SCOPES = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.events'];
 const LIST_SCOPES = ['https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/calendar.readonly'];
 const MAX_REQUEST_LOG = 100_000;
@@ -90,7 +95,10 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     const account = store.ensureAccount(auth.email);
     const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req);
     const api: ApiRequest = { method, url, headers: req.headers, body, account };
-    const segments = url.pathname.slice('/calendar/v3/'.length).split('/').map((s) => decodeURIComponent(s));
+    const segments = url.pathname
+      .slice('/calendar/v3/'.length)
+      .split('/')
+      .map((s) => decodeURIComponent(s));
 
     if (segments[0] === 'users' && segments[1] === 'me' && segments[2] === 'calendarList' && segments.length === 3 && method === 'GET') {
       return allowed(LIST_SCOPES) ? events.calendarList(api, res) : forbidden();
@@ -126,9 +134,12 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
   }
 
   async function controlRoute(method: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const segments = url.pathname.slice('/__fake/'.length).split('/').map((s) => decodeURIComponent(s));
+    const segments = url.pathname
+      .slice('/__fake/'.length)
+      .split('/')
+      .map((s) => decodeURIComponent(s));
     const body = (method === 'GET' || method === 'DELETE' ? undefined : await readJson(req)) as Record<string, unknown> | undefined;
-    const calendarId = typeof body?.calendarId === 'string' ? body.calendarId : url.searchParams.get('calendarId') ?? undefined;
+    const calendarId = typeof body?.calendarId === 'string' ? body.calendarId : (url.searchParams.get('calendarId') ?? undefined);
     const [first, email, sub, id] = segments;
     if (first === 'health' && method === 'GET') return sendJson(res, 200, { ok: true, provider: 'google' });
     if (first === 'clients' && method === 'POST') {
@@ -157,13 +168,15 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       return sendEmpty(res, 204);
     }
     if (first === 'accounts' && email !== undefined) {
-      if (sub === undefined && (method === 'PUT' || method === 'POST')) return sendJson(res, 200, { calendarId: fake.ensureAccount(email) });
+      if (sub === undefined && (method === 'PUT' || method === 'POST'))
+        return sendJson(res, 200, { calendarId: fake.ensureAccount(email) });
       if (sub === 'revoke' && method === 'POST') {
         fake.revokeGrants(email);
         return sendEmpty(res, 204);
       }
       if (sub === 'channels' && method === 'GET') return sendJson(res, 200, { channels: fake.listPushChannels(email) });
-      if (sub === 'events' && id === undefined && method === 'GET') return sendJson(res, 200, { events: fake.listEvents(email, calendarId) });
+      if (sub === 'events' && id === undefined && method === 'GET')
+        return sendJson(res, 200, { events: fake.listEvents(email, calendarId) });
       if (sub === 'events' && id === undefined && method === 'POST') {
         const seeds = Array.isArray(body?.events) ? (body.events as FakeEventSeed[]) : [];
         return sendJson(res, 200, { ids: fake.seedEvents(email, seeds, calendarId) });
@@ -232,7 +245,8 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     expireSyncCursors: (email) => control.expireSyncCursors(email),
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    listPushChannels: (email) => push.list(email).map((channel) => ({ id: channel.id, expiresAt: new Date(channel.expiration), address: channel.address })),
+    listPushChannels: (email) =>
+      push.list(email).map((channel) => ({ id: channel.id, expiresAt: new Date(channel.expiration), address: channel.address })),
     issuedSecrets: () => oauth.issuedSecrets(),
     requests: () => [...requestLog],
     clearRequests: () => {

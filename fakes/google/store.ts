@@ -71,7 +71,10 @@ export class GoogleStore {
     return [...this.accounts.values()];
   }
 
-  addCalendar(account: Account, input: { id: string; summary: string; timeZone: string; primary: boolean; accessRole?: 'owner' | 'reader' }): Calendar {
+  addCalendar(
+    account: Account,
+    input: { id: string; summary: string; timeZone: string; primary: boolean; accessRole?: 'owner' | 'reader' },
+  ): Calendar {
     const calendar: Calendar = {
       ...input,
       ownerEmail: account.email,

@@ -26,25 +26,80 @@ export function controlRouter(fake: Control): express.Router {
   router.get('/ca.pem', (_req, res) => {
     res.type('application/x-pem-file').send(fake.caCertificate);
   });
-  router.get('/info', wrap(() => ({ provider: fake.provider, baseUrl: fake.baseUrl })));
-  router.post('/clients', wrap((req) => fake.registerClient(String(req.body.clientId), String(req.body.clientSecret))));
-  router.post('/accounts/:email', wrap((req) => ({ calendarId: fake.ensureAccount(email(req)) })));
-  router.get('/accounts/:email/events', wrap((req) => ({ value: fake.listEvents(email(req), calendarId(req)) })));
-  router.post('/accounts/:email/events', wrap((req) => {
-    const body = req.body as { event?: never; events?: never[] };
-    return { ids: body.events ? fake.seedEvents(email(req), body.events, calendarId(req)) : [fake.seedEvent(email(req), body.event as never, calendarId(req))] };
-  }));
-  router.patch('/accounts/:email/events/:id', wrap((req) => fake.updateEventAsProvider(email(req), String(req.params.id), req.body, calendarId(req))));
-  router.delete('/accounts/:email/events/:id', wrap((req) => fake.deleteEventAsProvider(email(req), String(req.params.id), calendarId(req))));
-  router.post('/accounts/:email/revoke', wrap((req) => fake.revokeGrants(email(req))));
-  router.get('/accounts/:email/subscriptions', wrap((req) => ({ value: fake.listPushChannels(email(req)) })));
-  router.post('/authorize', wrap((req) => fake.authorize(String(req.body.authorizationUrl), String(req.body.email))));
-  router.post('/expire-access-tokens', wrap((req) => fake.expireAccessTokens(req.body?.email)));
-  router.post('/expire-sync-cursors', wrap((req) => fake.expireSyncCursors(req.body?.email)));
-  router.post('/faults', wrap((req) => fake.injectFault(req.body)));
-  router.delete('/faults', wrap(() => fake.clearFaults()));
-  router.post('/subscriptions/:id/lifecycle', wrap((req) => ({ sent: fake.sendLifecycleNotification(String(req.params.id), req.body.event) })));
-  router.get('/requests', wrap(() => ({ value: fake.requests() })));
-  router.delete('/requests', wrap(() => fake.clearRequests()));
+  router.get(
+    '/info',
+    wrap(() => ({ provider: fake.provider, baseUrl: fake.baseUrl })),
+  );
+  router.post(
+    '/clients',
+    wrap((req) => fake.registerClient(String(req.body.clientId), String(req.body.clientSecret))),
+  );
+  router.post(
+    '/accounts/:email',
+    wrap((req) => ({ calendarId: fake.ensureAccount(email(req)) })),
+  );
+  router.get(
+    '/accounts/:email/events',
+    wrap((req) => ({ value: fake.listEvents(email(req), calendarId(req)) })),
+  );
+  router.post(
+    '/accounts/:email/events',
+    wrap((req) => {
+      const body = req.body as { event?: never; events?: never[] };
+      return {
+        ids: body.events
+          ? fake.seedEvents(email(req), body.events, calendarId(req))
+          : [fake.seedEvent(email(req), body.event as never, calendarId(req))],
+      };
+    }),
+  );
+  router.patch(
+    '/accounts/:email/events/:id',
+    wrap((req) => fake.updateEventAsProvider(email(req), String(req.params.id), req.body, calendarId(req))),
+  );
+  router.delete(
+    '/accounts/:email/events/:id',
+    wrap((req) => fake.deleteEventAsProvider(email(req), String(req.params.id), calendarId(req))),
+  );
+  router.post(
+    '/accounts/:email/revoke',
+    wrap((req) => fake.revokeGrants(email(req))),
+  );
+  router.get(
+    '/accounts/:email/subscriptions',
+    wrap((req) => ({ value: fake.listPushChannels(email(req)) })),
+  );
+  router.post(
+    '/authorize',
+    wrap((req) => fake.authorize(String(req.body.authorizationUrl), String(req.body.email))),
+  );
+  router.post(
+    '/expire-access-tokens',
+    wrap((req) => fake.expireAccessTokens(req.body?.email)),
+  );
+  router.post(
+    '/expire-sync-cursors',
+    wrap((req) => fake.expireSyncCursors(req.body?.email)),
+  );
+  router.post(
+    '/faults',
+    wrap((req) => fake.injectFault(req.body)),
+  );
+  router.delete(
+    '/faults',
+    wrap(() => fake.clearFaults()),
+  );
+  router.post(
+    '/subscriptions/:id/lifecycle',
+    wrap((req) => ({ sent: fake.sendLifecycleNotification(String(req.params.id), req.body.event) })),
+  );
+  router.get(
+    '/requests',
+    wrap(() => ({ value: fake.requests() })),
+  );
+  router.delete(
+    '/requests',
+    wrap(() => fake.clearRequests()),
+  );
   return router;
 }

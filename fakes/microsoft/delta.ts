@@ -51,7 +51,11 @@ export class DeltaEngine {
   resumeRound(account: Account, deltaToken: string, initialUrl: (state: DeltaState) => string): string {
     const state = this.tokens.get(deltaToken);
     if (!state || state.email !== account.email) {
-      throw new GraphHttpError(410, 'syncStateNotFound', 'The sync state generation is not found or has expired. Please do initial sync again.');
+      throw new GraphHttpError(
+        410,
+        'syncStateNotFound',
+        'The sync state generation is not found or has expired. Please do initial sync again.',
+      );
     }
     if (state.generation !== account.syncGeneration) {
       throw new GraphHttpError(410, 'resyncRequired', 'Resync required. Replace any local cached data with a full synchronization.', {
@@ -73,7 +77,11 @@ export class DeltaEngine {
     const [roundId = '', offsetText = '0'] = skipToken.split('.');
     const round = this.rounds.get(roundId);
     if (!round || round.state.email !== account.email || round.state.generation !== account.syncGeneration) {
-      throw new GraphHttpError(410, 'syncStateNotFound', 'The sync state generation is not found or has expired. Please do initial sync again.');
+      throw new GraphHttpError(
+        410,
+        'syncStateNotFound',
+        'The sync state generation is not found or has expired. Please do initial sync again.',
+      );
     }
     const offset = Number(offsetText) || 0;
     const items = round.items.slice(offset, offset + pageSize);

@@ -4,7 +4,6 @@ import { epochToWallTime, wallTimeToEpoch, windowsToIana } from '../../providers
 import { badRequest, GraphHttpError } from './graph-errors';
 import type { GraphResponse, ShowAs, StoredAttendee, StoredEvent, StoredTime } from './model';
 
-
 /** The zone named by `Prefer: outlook.timezone="..."`; Graph answers in UTC without it. */
 export function preferredZone(preferHeader: string | undefined): { name: string; iana: string } | undefined {
   const m = /outlook\.timezone\s*=\s*"([^"]+)"/i.exec(preferHeader ?? '');
@@ -98,7 +97,12 @@ function parseTime(value: unknown, field: string): StoredTime {
   if (!isObject(value) || typeof value.dateTime !== 'string') throw badRequest(`${field}.dateTime is required.`);
   const zone = typeof value.timeZone === 'string' && value.timeZone ? value.timeZone : 'UTC';
   const iana = windowsToIana(zone);
-  if (!iana) throw new GraphHttpError(400, 'TimeZoneNotSupportedException', `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${zone}'.`);
+  if (!iana)
+    throw new GraphHttpError(
+      400,
+      'TimeZoneNotSupportedException',
+      `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${zone}'.`,
+    );
   let ms: number;
   try {
     ms = wallTimeToEpoch(value.dateTime, iana);
@@ -116,7 +120,8 @@ export function parseEventWrite(body: unknown): EventWrite {
   const out: EventWrite = {};
   if ('subject' in body) out.subject = typeof body.subject === 'string' ? body.subject : '';
   if ('body' in body) out.body = isObject(body.body) && typeof body.body.content === 'string' ? body.body.content : '';
-  if ('location' in body) out.location = isObject(body.location) && typeof body.location.displayName === 'string' ? body.location.displayName : '';
+  if ('location' in body)
+    out.location = isObject(body.location) && typeof body.location.displayName === 'string' ? body.location.displayName : '';
   if ('start' in body) out.start = parseTime(body.start, 'start');
   if ('end' in body) out.end = parseTime(body.end, 'end');
   if ('isAllDay' in body) out.isAllDay = body.isAllDay === true;
@@ -130,8 +135,12 @@ export function parseEventWrite(body: unknown): EventWrite {
     if (!Array.isArray(body.attendees)) throw badRequest('attendees must be a collection.');
     out.attendees = body.attendees.map((a): StoredAttendee => {
       const email = isObject(a) && isObject(a.emailAddress) ? a.emailAddress : undefined;
-      if (!email || typeof email.address !== 'string' || !email.address.includes('@')) throw badRequest('An attendee has no valid email address.', 'ErrorInvalidRecipients');
-      const status = isObject(a) && isObject(a.status) && RESPONSES.includes(a.status.response as GraphResponse) ? (a.status.response as GraphResponse) : 'none';
+      if (!email || typeof email.address !== 'string' || !email.address.includes('@'))
+        throw badRequest('An attendee has no valid email address.', 'ErrorInvalidRecipients');
+      const status =
+        isObject(a) && isObject(a.status) && RESPONSES.includes(a.status.response as GraphResponse)
+          ? (a.status.response as GraphResponse)
+          : 'none';
       const type = isObject(a) && (a.type === 'optional' || a.type === 'resource') ? a.type : 'required';
       return { address: email.address, name: typeof email.name === 'string' ? email.name : undefined, type, response: status };
     });
@@ -149,8 +158,10 @@ function parseRecurrence(value: unknown): PatternedRecurrence | null {
   if (!['endDate', 'noEnd', 'numbered'].includes(r.type as string) || typeof r.startDate !== 'string') {
     throw badRequest('Invalid recurrence range.', 'ErrorPropertyValidationFailure');
   }
-  if (r.type === 'endDate' && typeof r.endDate !== 'string') throw badRequest('Recurrence end date can not be null.', 'ErrorPropertyValidationFailure');
-  if (r.type === 'numbered' && !(Number(r.numberOfOccurrences) > 0)) throw badRequest('numberOfOccurrences must be positive.', 'ErrorPropertyValidationFailure');
+  if (r.type === 'endDate' && typeof r.endDate !== 'string')
+    throw badRequest('Recurrence end date can not be null.', 'ErrorPropertyValidationFailure');
+  if (r.type === 'numbered' && !(Number(r.numberOfOccurrences) > 0))
+    throw badRequest('numberOfOccurrences must be positive.', 'ErrorPropertyValidationFailure');
   return {
     pattern: {
       type: p.type as PatternedRecurrence['pattern']['type'],

@@ -75,9 +75,7 @@ export function materializeOccurrence(master: StoredEvent, date: string): Stored
   const startMs = wallTimeToEpoch(`${date}${timeOfDay}`, master.start.iana);
   const duration = master.end.ms - master.start.ms;
   const endMs = startMs + duration;
-  const endWall = master.isAllDay
-    ? `${toDate(dateMs(date) + Math.round(duration / DAY_MS) * DAY_MS)}T00:00:00.0000000`
-    : undefined;
+  const endWall = master.isAllDay ? `${toDate(dateMs(date) + Math.round(duration / DAY_MS) * DAY_MS)}T00:00:00.0000000` : undefined;
   return {
     ...master,
     id: occurrenceId(master.id, date),

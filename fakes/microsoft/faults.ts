@@ -11,7 +11,17 @@ export function createFaultInjector(): FaultInjector {
 }
 
 function graphBody(code: string, message: string) {
-  return { error: { code, message, innerError: { date: new Date().toISOString().replace(/\.\d{3}Z$/, ''), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } };
+  return {
+    error: {
+      code,
+      message,
+      innerError: {
+        date: new Date().toISOString().replace(/\.\d{3}Z$/, ''),
+        'request-id': randomUUID(),
+        'client-request-id': randomUUID(),
+      },
+    },
+  };
 }
 
 function identityBody(error: string) {
@@ -28,9 +38,21 @@ function renderer(isToken: boolean): FaultRenderer {
     const retryAfter = { 'Retry-After': String(fault.retryAfterSeconds ?? 1) };
     switch (fault.kind) {
       case 'rate_limit':
-        return send(429, isToken ? identityBody('temporarily_unavailable') : graphBody('TooManyRequests', 'Too many requests, please retry after some time.'), retryAfter);
+        return send(
+          429,
+          isToken
+            ? identityBody('temporarily_unavailable')
+            : graphBody('TooManyRequests', 'Too many requests, please retry after some time.'),
+          retryAfter,
+        );
       case 'unavailable':
-        return send(503, isToken ? identityBody('temporarily_unavailable') : graphBody('MailboxConcurrency', 'Application is over its MailboxConcurrency limit.'), retryAfter);
+        return send(
+          503,
+          isToken
+            ? identityBody('temporarily_unavailable')
+            : graphBody('MailboxConcurrency', 'Application is over its MailboxConcurrency limit.'),
+          retryAfter,
+        );
       case 'server_error':
         return send(500, isToken ? identityBody('server_error') : graphBody('generalException', 'An internal server error occurred.'));
       case 'malformed':

@@ -19,7 +19,11 @@ export function graphErrorBody(req: Request, code: string, message: string) {
     error: {
       code,
       message,
-      innerError: { date: new Date().toISOString().replace(/\.\d{3}Z$/, ''), 'request-id': randomUUID(), 'client-request-id': clientRequestId },
+      innerError: {
+        date: new Date().toISOString().replace(/\.\d{3}Z$/, ''),
+        'request-id': randomUUID(),
+        'client-request-id': clientRequestId,
+      },
     },
   };
 }
@@ -29,6 +33,5 @@ export function sendGraphError(req: Request, res: Response, error: GraphHttpErro
   res.status(error.status).json(graphErrorBody(req, error.code, error.message));
 }
 
-export const notFound = () =>
-  new GraphHttpError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+export const notFound = () => new GraphHttpError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 export const badRequest = (message: string, code = 'ErrorInvalidRequest') => new GraphHttpError(400, code, message);

@@ -36,7 +36,10 @@ function lowerQuery(req: Request): Record<string, string> {
 /** The startDateTime/endDateTime window calendarView and instances require (UTC unless an offset is given). */
 function requiredWindow(q: Record<string, string>): { startMs: number; endMs: number } {
   if (!q.startdatetime || !q.enddatetime) {
-    throw badRequest('This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.', 'ErrorInvalidParameter');
+    throw badRequest(
+      'This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.',
+      'ErrorInvalidParameter',
+    );
   }
   try {
     return { startMs: wallTimeToEpoch(q.startdatetime, 'UTC'), endMs: wallTimeToEpoch(q.enddatetime, 'UTC') };
@@ -56,8 +59,15 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
       const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
       const email = token ? identity.authenticate(token) : undefined;
       if (!email) {
-        res.setHeader('WWW-Authenticate', 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"');
-        throw new GraphHttpError(401, 'InvalidAuthenticationToken', token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.');
+        res.setHeader(
+          'WWW-Authenticate',
+          'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"',
+        );
+        throw new GraphHttpError(
+          401,
+          'InvalidAuthenticationToken',
+          token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.',
+        );
       }
       await handler(req, res, store.ensureAccount(email));
     } catch (error) {
@@ -68,145 +78,205 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   const zoneOf = (req: Request) => preferredZone(req.get('prefer'));
   const calendarParam = (req: Request) => (typeof req.params.calendarId === 'string' ? req.params.calendarId : undefined);
 
-  router.get('/me', route((_req, res, account) => {
-    res.json({
-      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity',
-      businessPhones: [],
-      displayName: account.displayName,
-      givenName: account.displayName.split(' ')[0] ?? null,
-      surname: account.displayName.split(' ').slice(1).join(' ') || null,
-      jobTitle: null,
-      mail: account.email,
-      mobilePhone: null,
-      officeLocation: null,
-      preferredLanguage: 'en-US',
-      userPrincipalName: account.email,
-      id: account.id,
-    });
-  }));
+  router.get(
+    '/me',
+    route((_req, res, account) => {
+      res.json({
+        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity',
+        businessPhones: [],
+        displayName: account.displayName,
+        givenName: account.displayName.split(' ')[0] ?? null,
+        surname: account.displayName.split(' ').slice(1).join(' ') || null,
+        jobTitle: null,
+        mail: account.email,
+        mobilePhone: null,
+        officeLocation: null,
+        preferredLanguage: 'en-US',
+        userPrincipalName: account.email,
+        id: account.id,
+      });
+    }),
+  );
 
-  router.get('/me/calendars', route((_req, res, account) => {
-    res.json({
-      '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#users('me')/calendars",
-      value: [...account.calendars.values()].map((c) => ({
-        id: c.id,
-        name: c.name,
-        color: 'auto',
-        hexColor: '',
-        isDefaultCalendar: c.isDefault,
-        changeKey: 'fJKVL07sbkmIfHqjbDnRgQAAAAAACA==',
-        canShare: true,
-        canViewPrivateItems: true,
-        canEdit: c.canEdit,
-        allowedOnlineMeetingProviders: ['teamsForBusiness'],
-        defaultOnlineMeetingProvider: 'teamsForBusiness',
-        isTallyingResponses: true,
-        isRemovable: !c.isDefault,
-        owner: { name: account.displayName, address: account.email },
-      })),
-    });
-  }));
+  router.get(
+    '/me/calendars',
+    route((_req, res, account) => {
+      res.json({
+        '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#users('me')/calendars",
+        value: [...account.calendars.values()].map((c) => ({
+          id: c.id,
+          name: c.name,
+          color: 'auto',
+          hexColor: '',
+          isDefaultCalendar: c.isDefault,
+          changeKey: 'fJKVL07sbkmIfHqjbDnRgQAAAAAACA==',
+          canShare: true,
+          canViewPrivateItems: true,
+          canEdit: c.canEdit,
+          allowedOnlineMeetingProviders: ['teamsForBusiness'],
+          defaultOnlineMeetingProvider: 'teamsForBusiness',
+          isTallyingResponses: true,
+          isRemovable: !c.isDefault,
+          owner: { name: account.displayName, address: account.email },
+        })),
+      });
+    }),
+  );
 
   // --- calendarView delta -------------------------------------------------------------------------------
   const deltaPaths = ['/me/calendarView/delta', '/me/calendar/calendarView/delta', '/me/calendars/:calendarId/calendarView/delta'];
-  router.get(deltaPaths, route((req, res, account) => {
-    const q = lowerQuery(req);
-    const pageSize = Math.min(MAX_PAGE_SIZE, Number(/odata\.maxpagesize\s*=\s*(\d+)/i.exec(req.get('prefer') ?? '')?.[1] ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE);
-    const linkBase = `${deps.baseUrl()}/v1.0${req.path}`;
-    let skipToken = q.$skiptoken;
-    if (!skipToken && q.$deltatoken) {
-      skipToken = delta.resumeRound(account, q.$deltatoken, (s) => `${linkBase}?startDateTime=${new Date(s.startMs).toISOString()}&endDateTime=${new Date(s.endMs).toISOString()}`);
-    } else if (!skipToken) {
-      const { startMs, endMs } = requiredWindow(q);
-      store.calendar(account, calendarParam(req));
-      skipToken = delta.startRound(account, calendarParam(req), startMs, endMs);
-    }
-    const page = delta.page(account, skipToken, pageSize);
-    const zone = zoneOf(req);
-    res.setHeader('Preference-Applied', `odata.maxpagesize=${pageSize}`);
-    res.json({
-      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(event)',
-      ...(page.nextSkipToken ? { '@odata.nextLink': `${linkBase}?$skiptoken=${page.nextSkipToken}` } : {}),
-      ...(page.deltaToken ? { '@odata.deltaLink': `${linkBase}?$deltatoken=${page.deltaToken}` } : {}),
-      value: page.items.map((item) =>
-        item.kind === 'removed' ? { '@odata.type': '#microsoft.graph.event', id: item.id, '@removed': { reason: 'deleted' } } : eventToJson(item.event, zone),
-      ),
-    });
-  }));
+  router.get(
+    deltaPaths,
+    route((req, res, account) => {
+      const q = lowerQuery(req);
+      const pageSize = Math.min(
+        MAX_PAGE_SIZE,
+        Number(/odata\.maxpagesize\s*=\s*(\d+)/i.exec(req.get('prefer') ?? '')?.[1] ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE,
+      );
+      const linkBase = `${deps.baseUrl()}/v1.0${req.path}`;
+      let skipToken = q.$skiptoken;
+      if (!skipToken && q.$deltatoken) {
+        skipToken = delta.resumeRound(
+          account,
+          q.$deltatoken,
+          (s) => `${linkBase}?startDateTime=${new Date(s.startMs).toISOString()}&endDateTime=${new Date(s.endMs).toISOString()}`,
+        );
+      } else if (!skipToken) {
+        const { startMs, endMs } = requiredWindow(q);
+        store.calendar(account, calendarParam(req));
+        skipToken = delta.startRound(account, calendarParam(req), startMs, endMs);
+      }
+      const page = delta.page(account, skipToken, pageSize);
+      const zone = zoneOf(req);
+      res.setHeader('Preference-Applied', `odata.maxpagesize=${pageSize}`);
+      res.json({
+        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(event)',
+        ...(page.nextSkipToken ? { '@odata.nextLink': `${linkBase}?$skiptoken=${page.nextSkipToken}` } : {}),
+        ...(page.deltaToken ? { '@odata.deltaLink': `${linkBase}?$deltatoken=${page.deltaToken}` } : {}),
+        value: page.items.map((item) =>
+          item.kind === 'removed'
+            ? { '@odata.type': '#microsoft.graph.event', id: item.id, '@removed': { reason: 'deleted' } }
+            : eventToJson(item.event, zone),
+        ),
+      });
+    }),
+  );
 
   // --- events --------------------------------------------------------------------------------------------
   const eventPaths = ['/me/events/:eventId', '/me/calendar/events/:eventId', '/me/calendars/:calendarId/events/:eventId'];
   const collectionPaths = ['/me/events', '/me/calendar/events', '/me/calendars/:calendarId/events'];
   const eventIdParam = (req: Request) => String(req.params.eventId);
 
-  router.get(eventPaths, route((req, res, account) => {
-    const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
-    if (!found) throw notFound();
-    res.json(eventToJson(found.event, zoneOf(req)));
-  }));
+  router.get(
+    eventPaths,
+    route((req, res, account) => {
+      const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
+      if (!found) throw notFound();
+      res.json(eventToJson(found.event, zoneOf(req)));
+    }),
+  );
 
   // Graph pages collections with $top/$skip; the default page size of /instances is undocumented (unconfirmed:
   // 10, as for /events). Occurrences and exceptions of one series master only.
   const instancePaths = eventPaths.map((path) => `${path}/instances`);
-  router.get(instancePaths, route((req, res, account) => {
-    const q = lowerQuery(req);
-    const { startMs, endMs } = requiredWindow(q);
-    const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
-    if (!found) throw notFound();
-    // What Graph answers for a non-master is undocumented (unconfirmed); a 400 is the closest documented shape.
-    if (found.event.type !== 'seriesMaster') throw badRequest('The event is not the master of a recurring series.', 'ErrorInvalidRequest');
-    const top = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(q.$top) || DEFAULT_INSTANCES_PAGE_SIZE));
-    const skip = Math.max(0, Number(q.$skip) || 0);
-    const all = store.seriesInstances(found.calendar, found.event, startMs, endMs);
-    const zone = zoneOf(req);
-    const window = `startDateTime=${encodeURIComponent(q.startdatetime!)}&endDateTime=${encodeURIComponent(q.enddatetime!)}`;
-    res.json({
-      '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${account.id}')/events('${encodeURIComponent(found.event.id)}')/instances`,
-      ...(skip + top < all.length ? { '@odata.nextLink': `${deps.baseUrl()}/v1.0${req.path}?${window}&$top=${top}&$skip=${skip + top}` } : {}),
-      value: all.slice(skip, skip + top).map((event) => eventToJson(event, zone)),
-    });
-  }));
+  router.get(
+    instancePaths,
+    route((req, res, account) => {
+      const q = lowerQuery(req);
+      const { startMs, endMs } = requiredWindow(q);
+      const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
+      if (!found) throw notFound();
+      // What Graph answers for a non-master is undocumented (unconfirmed); a 400 is the closest documented shape.
+      if (found.event.type !== 'seriesMaster')
+        throw badRequest('The event is not the master of a recurring series.', 'ErrorInvalidRequest');
+      const top = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(q.$top) || DEFAULT_INSTANCES_PAGE_SIZE));
+      const skip = Math.max(0, Number(q.$skip) || 0);
+      const all = store.seriesInstances(found.calendar, found.event, startMs, endMs);
+      const zone = zoneOf(req);
+      const window = `startDateTime=${encodeURIComponent(q.startdatetime!)}&endDateTime=${encodeURIComponent(q.enddatetime!)}`;
+      res.json({
+        '@odata.context':
+          `https://graph.microsoft.com/v1.0/$metadata#users('${account.id}')` +
+          `/events('${encodeURIComponent(found.event.id)}')/instances`,
+        ...(skip + top < all.length
+          ? { '@odata.nextLink': `${deps.baseUrl()}/v1.0${req.path}?${window}&$top=${top}&$skip=${skip + top}` }
+          : {}),
+        value: all.slice(skip, skip + top).map((event) => eventToJson(event, zone)),
+      });
+    }),
+  );
 
-  router.post(collectionPaths, route((req, res, account) => {
-    const calendar = store.calendar(account, calendarParam(req));
-    const { event } = store.createEvent(account, calendar, parseEventWrite(req.body));
-    res.status(201).setHeader('Location', `${deps.baseUrl()}/v1.0/Users('${account.id}')/Events('${event.id}')`);
-    res.json(eventToJson(event, zoneOf(req)));
-  }));
+  router.post(
+    collectionPaths,
+    route((req, res, account) => {
+      const calendar = store.calendar(account, calendarParam(req));
+      const { event } = store.createEvent(account, calendar, parseEventWrite(req.body));
+      res.status(201).setHeader('Location', `${deps.baseUrl()}/v1.0/Users('${account.id}')/Events('${event.id}')`);
+      res.json(eventToJson(event, zoneOf(req)));
+    }),
+  );
 
-  router.patch(eventPaths, route((req, res, account) => {
-    const event = store.updateEvent(account, eventIdParam(req), parseEventWrite(req.body), { calendarId: calendarParam(req), ifMatch: req.get('if-match') });
-    res.json(eventToJson(event, zoneOf(req)));
-  }));
+  router.patch(
+    eventPaths,
+    route((req, res, account) => {
+      const event = store.updateEvent(account, eventIdParam(req), parseEventWrite(req.body), {
+        calendarId: calendarParam(req),
+        ifMatch: req.get('if-match'),
+      });
+      res.json(eventToJson(event, zoneOf(req)));
+    }),
+  );
 
-  router.delete(eventPaths, route((req, res, account) => {
-    store.deleteEvent(account, eventIdParam(req), { calendarId: calendarParam(req), ifMatch: req.get('if-match') });
-    res.status(204).end();
-  }));
+  router.delete(
+    eventPaths,
+    route((req, res, account) => {
+      store.deleteEvent(account, eventIdParam(req), { calendarId: calendarParam(req), ifMatch: req.get('if-match') });
+      res.status(204).end();
+    }),
+  );
 
   // --- free/busy -----------------------------------------------------------------------------------------
-  router.post(['/me/calendar/getSchedule', '/me/calendar/getschedule'], route((req, res) => {
-    res.json(getSchedule(store, (req.body ?? {}) as never, zoneOf(req)));
-  }));
+  router.post(
+    ['/me/calendar/getSchedule', '/me/calendar/getschedule'],
+    route((req, res) => {
+      res.json(getSchedule(store, (req.body ?? {}) as never, zoneOf(req)));
+    }),
+  );
 
   // --- subscriptions -------------------------------------------------------------------------------------
-  router.post('/subscriptions', route(async (req, res, account) => {
-    const s = await subscriptions.create(account, deps.tenantId, (req.body ?? {}) as Record<string, unknown>);
-    res.status(201).json(subscriptions.toJson(s));
-  }));
-  router.get('/subscriptions/:id', route((req, res, account) => {
-    res.json(subscriptions.toJson(subscriptions.get(account, String(req.params.id))));
-  }));
-  router.patch('/subscriptions/:id', route((req, res, account) => {
-    res.json(subscriptions.toJson(subscriptions.renew(account, String(req.params.id), (req.body ?? {}) as Record<string, unknown>)));
-  }));
-  router.delete('/subscriptions/:id', route((req, res, account) => {
-    subscriptions.delete(account, String(req.params.id));
-    res.status(204).end();
-  }));
+  router.post(
+    '/subscriptions',
+    route(async (req, res, account) => {
+      const s = await subscriptions.create(account, deps.tenantId, (req.body ?? {}) as Record<string, unknown>);
+      res.status(201).json(subscriptions.toJson(s));
+    }),
+  );
+  router.get(
+    '/subscriptions/:id',
+    route((req, res, account) => {
+      res.json(subscriptions.toJson(subscriptions.get(account, String(req.params.id))));
+    }),
+  );
+  router.patch(
+    '/subscriptions/:id',
+    route((req, res, account) => {
+      res.json(subscriptions.toJson(subscriptions.renew(account, String(req.params.id), (req.body ?? {}) as Record<string, unknown>)));
+    }),
+  );
+  router.delete(
+    '/subscriptions/:id',
+    route((req, res, account) => {
+      subscriptions.delete(account, String(req.params.id));
+      res.status(204).end();
+    }),
+  );
 
   router.use((req: Request, res: Response) => {
-    sendGraphError(req, res, new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${req.path.split('/').pop() ?? ''}'.`));
+    sendGraphError(
+      req,
+      res,
+      new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${req.path.split('/').pop() ?? ''}'.`),
+    );
   });
   return router;
 }

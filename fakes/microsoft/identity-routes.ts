@@ -67,10 +67,13 @@ export function identityRouter(identity: IdentityProvider, store: MicrosoftStore
         .filter(([k, v]) => k !== 'login_hint' && typeof v === 'string')
         .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(String(v))}">`)
         .join('');
-      res.type('html').send(
-        `<!doctype html><title>Sign in - Microsoft sandbox</title><h1>Sign in (sandbox)</h1>` +
-          `<form method="get">${hidden}<label>Email <input name="login_hint" type="email" required></label> <button>Sign in and accept</button></form>`,
-      );
+      res
+        .type('html')
+        .send(
+          `<!doctype html><title>Sign in - Microsoft sandbox</title><h1>Sign in (sandbox)</h1>` +
+            `<form method="get">${hidden}<label>Email <input name="login_hint" type="email" required></label> ` +
+            `<button>Sign in and accept</button></form>`,
+        );
       return;
     }
     const outcome = completeAuthorization(identity, store, params, email);

@@ -17,9 +17,14 @@ export class IdentityError extends Error {
   body() {
     return {
       error: this.error,
-      error_description: `AADSTS${this.aadsts}: ${this.message} Trace ID: ${randomUUID()} Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString()}`,
+      error_description:
+        `AADSTS${this.aadsts}: ${this.message} Trace ID: ${randomUUID()} ` +
+        `Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString()}`,
       error_codes: [this.aadsts],
-      timestamp: new Date().toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z'),
+      timestamp: new Date()
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d{3}Z$/, 'Z'),
       trace_id: randomUUID(),
       correlation_id: randomUUID(),
     };
@@ -89,10 +94,20 @@ export class IdentityProvider {
 
   private checkClient(clientId: string | undefined, clientSecret: string | undefined): string {
     if (!clientId || !this.clients.has(clientId)) {
-      throw new IdentityError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId ?? ''}' was not found in the directory.`);
+      throw new IdentityError(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${clientId ?? ''}' was not found in the directory.`,
+      );
     }
     if (this.clients.get(clientId) !== clientSecret) {
-      throw new IdentityError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+      throw new IdentityError(
+        401,
+        'invalid_client',
+        7000215,
+        'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+      );
     }
     return clientId;
   }
@@ -102,7 +117,12 @@ export class IdentityProvider {
     const clientId = this.checkClient(form.client_id, form.client_secret);
     if (form.grant_type === 'authorization_code') return this.redeemCode(clientId, form);
     if (form.grant_type === 'refresh_token') return this.redeemRefreshToken(clientId, form);
-    throw new IdentityError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${form.grant_type ?? ''}'.`);
+    throw new IdentityError(
+      400,
+      'unsupported_grant_type',
+      70003,
+      `The app requested an unsupported grant type '${form.grant_type ?? ''}'.`,
+    );
   }
 
   private redeemCode(clientId: string, form: Record<string, string | undefined>): IssuedTokens {
@@ -111,10 +131,21 @@ export class IdentityProvider {
       throw new IdentityError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
     }
     if (grant.redeemed) {
-      throw new IdentityError(400, 'invalid_grant', 54005, 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.');
+      throw new IdentityError(
+        400,
+        'invalid_grant',
+        54005,
+        'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.',
+      );
     }
     if (grant.expiresAt < Date.now()) {
-      throw new IdentityError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
+      throw new IdentityError(
+        400,
+        'invalid_grant',
+        70008,
+        'The provided authorization code or refresh token has expired due to inactivity. ' +
+          'Send a new interactive authorization request for this user and resource.',
+      );
     }
     if (grant.redirectUri !== form.redirect_uri) {
       throw new IdentityError(400, 'invalid_grant', 50148, 'The redirect_uri does not match the one used in the authorization request.');
@@ -122,7 +153,12 @@ export class IdentityProvider {
     const verifier = form.code_verifier ?? '';
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     if (!verifier || challenge !== grant.codeChallenge) {
-      throw new IdentityError(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+      throw new IdentityError(
+        400,
+        'invalid_grant',
+        501481,
+        'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+      );
     }
     grant.redeemed = true;
     return this.issue(clientId, grant.email, grant.scope);
@@ -131,7 +167,13 @@ export class IdentityProvider {
   private redeemRefreshToken(clientId: string, form: Record<string, string | undefined>): IssuedTokens {
     const grant = form.refresh_token ? this.refreshTokens.get(form.refresh_token) : undefined;
     if (!grant || !grant.valid || grant.clientId !== clientId) {
-      throw new IdentityError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
+      throw new IdentityError(
+        400,
+        'invalid_grant',
+        70008,
+        'The provided authorization code or refresh token has expired due to inactivity. ' +
+          'Send a new interactive authorization request for this user and resource.',
+      );
     }
     // Rotation: the presented refresh token is spent; only the newly issued one works from now on.
     grant.valid = false;
@@ -145,7 +187,10 @@ export class IdentityProvider {
     const tokens: IssuedTokens = {
       token_type: 'Bearer',
       // Graph scopes come back fully qualified, the OIDC ones are not echoed in `scope`.
-      scope: scopes.filter((s) => !['openid', 'email', 'profile', 'offline_access'].includes(s)).map((s) => (s.includes('://') ? s : `https://graph.microsoft.com/${s}`)).join(' '),
+      scope: scopes
+        .filter((s) => !['openid', 'email', 'profile', 'offline_access'].includes(s))
+        .map((s) => (s.includes('://') ? s : `https://graph.microsoft.com/${s}`))
+        .join(' '),
       expires_in: this.accessTokenTtlSeconds,
       ext_expires_in: this.accessTokenTtlSeconds,
       access_token: accessToken,

@@ -27,7 +27,8 @@ export function getSchedule(store: MicrosoftStore, body: ScheduleRequest, zone: 
   const endMs = readTime(body.endTime, 'endTime');
   if (endMs <= startMs) throw badRequest('endTime must be after startTime.');
   const interval = body.availabilityViewInterval ?? 30;
-  if (!Number.isInteger(interval) || interval < 5 || interval > 1440) throw badRequest('availabilityViewInterval must be between 5 and 1440.');
+  if (!Number.isInteger(interval) || interval < 5 || interval > 1440)
+    throw badRequest('availabilityViewInterval must be between 5 and 1440.');
   const outZone = zone ?? { name: 'UTC', iana: 'UTC' };
   const slots = Math.ceil((endMs - startMs) / (interval * 60_000));
 

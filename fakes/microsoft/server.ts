@@ -45,7 +45,9 @@ export interface MicrosoftFake extends FakeProviderControl {
 }
 
 function toEventTime(t: StoredTime, isAllDay: boolean): EventTime {
-  return isAllDay ? { kind: 'date', date: t.wall.slice(0, 10) } : { kind: 'dateTime', dateTime: new Date(t.ms).toISOString(), timeZone: t.iana };
+  return isAllDay
+    ? { kind: 'date', date: t.wall.slice(0, 10) }
+    : { kind: 'dateTime', dateTime: new Date(t.ms).toISOString(), timeZone: t.iana };
 }
 
 export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Promise<MicrosoftFake> {
@@ -76,7 +78,10 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     const { event } = store.createEvent(account, calendar, seedToWrite(seed));
     for (const ex of seed.exceptions ?? []) {
       const original = storedTime(ex.originalStart);
-      const occId = occurrenceId(event.id, ex.originalStart.kind === 'date' ? ex.originalStart.date : epochToDate(original.ms, event.start.iana));
+      const occId = occurrenceId(
+        event.id,
+        ex.originalStart.kind === 'date' ? ex.originalStart.date : epochToDate(original.ms, event.start.iana),
+      );
       if (ex.cancelled) store.deleteEvent(account, occId);
       else store.updateEvent(account, occId, seedToWrite(ex.patch ?? {}));
     }
@@ -140,7 +145,8 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     },
     injectFault: (fault: FaultSpec) => faults.add(fault),
     clearFaults: () => faults.clear(),
-    listPushChannels: (email) => subscriptions.list(email).map((s) => ({ id: s.id, expiresAt: s.expirationDateTime, address: s.notificationUrl })),
+    listPushChannels: (email) =>
+      subscriptions.list(email).map((s) => ({ id: s.id, expiresAt: s.expirationDateTime, address: s.notificationUrl })),
     issuedSecrets: () => identity.issuedSecrets(),
     requests: () => [...log],
     clearRequests: () => {
@@ -160,7 +166,15 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
   // Unreadable JSON bodies and unexpected failures answer in Graph's error shape.
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = error.type === 'entity.parse.failed' ? 400 : (error.status ?? 500);
-    res.status(status).json(graphErrorBody(req, status === 400 ? 'BadRequest' : 'generalException', status === 400 ? 'Unable to read JSON request payload.' : 'An internal server error occurred.'));
+    res
+      .status(status)
+      .json(
+        graphErrorBody(
+          req,
+          status === 400 ? 'BadRequest' : 'generalException',
+          status === 400 ? 'Unable to read JSON request payload.' : 'An internal server error occurred.',
+        ),
+      );
   });
 
   const server = https.createServer({ cert: tls.serverCertificate, key: tls.serverKey }, app);

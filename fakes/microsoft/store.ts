@@ -119,7 +119,7 @@ export class MicrosoftStore {
       const existing = existingId ? calendar.events.get(existingId) : undefined;
       if (existing) return { event: existing, duplicate: true };
     }
-    if (!write.start || !write.end) throw badRequest('Your request can\'t be completed. The event must have a start and an end.');
+    if (!write.start || !write.end) throw badRequest("Your request can't be completed. The event must have a start and an end.");
     const now = nowIso();
     const event: StoredEvent = {
       id: newEventId(),
@@ -187,7 +187,13 @@ export class MicrosoftStore {
     const { calendar, event } = found;
     checkIfMatch(event, options.ifMatch);
     if (event.type === 'occurrence' || event.type === 'exception') {
-      calendar.exceptions.set(event.id, { ...event, type: 'exception', isCancelled: true, changeKey: newChangeKey(), lastModifiedDateTime: nowIso() });
+      calendar.exceptions.set(event.id, {
+        ...event,
+        type: 'exception',
+        isCancelled: true,
+        changeKey: newChangeKey(),
+        lastModifiedDateTime: nowIso(),
+      });
     } else {
       calendar.events.delete(event.id);
       if (event.transactionId) calendar.byTransactionId.delete(event.transactionId);
@@ -221,7 +227,8 @@ function checkIfMatch(event: StoredEvent, ifMatch: string | undefined): void {
     throw new GraphHttpError(
       412,
       'ErrorIrresolvableConflict',
-      'The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.',
+      'The send or update operation could not be performed because the change key passed in the request ' +
+        'does not match the current change key for the item.',
     );
   }
 }
@@ -231,7 +238,10 @@ function validate(event: StoredEvent): void {
   if (event.isAllDay) {
     const midnight = (w: string) => /T00:00:00(\.0+)?$/.test(w);
     if (!midnight(event.start.wall) || !midnight(event.end.wall) || event.end.ms <= event.start.ms) {
-      throw badRequest('Start and End dates of an all-day event must be at midnight and span at least one day.', 'ErrorPropertyValidationFailure');
+      throw badRequest(
+        'Start and End dates of an all-day event must be at midnight and span at least one day.',
+        'ErrorPropertyValidationFailure',
+      );
     }
   }
 }

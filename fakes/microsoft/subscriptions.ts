@@ -41,7 +41,10 @@ function checkUrl(value: unknown, field: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest(`The ${field} must be an https URL.`, 'InvalidRequest');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!(host === 'localhost' || host === '::1' || /^127\./.test(host))) {
-    throw badRequest(`Subscription validation request failed. ${field} host is not reachable from the sandbox (loopback only).`, 'ValidationError');
+    throw badRequest(
+      `Subscription validation request failed. ${field} host is not reachable from the sandbox (loopback only).`,
+      'ValidationError',
+    );
   }
   return value;
 }
@@ -60,16 +63,24 @@ async function validateEndpoint(url: string): Promise<void> {
   const token = `Validation: Testing client application reachability for subscription Request-Id: ${newGuid()}`;
   const target = new URL(url);
   target.searchParams.set('validationToken', token);
-  let ok = false;
+  let ok: boolean;
   try {
-    const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '', signal: AbortSignal.timeout(VALIDATION_TIMEOUT_MS) });
+    const res = await fetch(target, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: '',
+      signal: AbortSignal.timeout(VALIDATION_TIMEOUT_MS),
+    });
     const text = await res.text();
     ok = res.status === 200 && (res.headers.get('content-type') ?? '').startsWith('text/plain') && text === token;
   } catch {
     ok = false;
   }
   if (!ok) {
-    throw badRequest('Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.', 'ValidationError');
+    throw badRequest(
+      'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
+      'ValidationError',
+    );
   }
 }
 
@@ -105,13 +116,15 @@ export class SubscriptionManager {
   async create(account: Account, tenantId: string, body: Record<string, unknown>): Promise<Subscription> {
     const changeType = typeof body.changeType === 'string' ? body.changeType : '';
     const kinds = changeType.split(',').map((s) => s.trim());
-    if (!changeType || kinds.some((k) => !['created', 'updated', 'deleted'].includes(k))) throw badRequest('Invalid changeType.', 'InvalidRequest');
+    if (!changeType || kinds.some((k) => !['created', 'updated', 'deleted'].includes(k)))
+      throw badRequest('Invalid changeType.', 'InvalidRequest');
     const resource = typeof body.resource === 'string' ? body.resource.replace(/^\//, '') : '';
     if (!/^(me|users\/[^/]+)\/(events|calendar\/events|calendars\/[^/]+\/events)$/i.test(resource)) {
       throw badRequest(`Resource '${resource}' is not supported.`, 'InvalidRequest');
     }
     const notificationUrl = checkUrl(body.notificationUrl, 'notificationUrl');
-    const lifecycleNotificationUrl = body.lifecycleNotificationUrl == null ? null : checkUrl(body.lifecycleNotificationUrl, 'lifecycleNotificationUrl');
+    const lifecycleNotificationUrl =
+      body.lifecycleNotificationUrl == null ? null : checkUrl(body.lifecycleNotificationUrl, 'lifecycleNotificationUrl');
     const expirationDateTime = checkExpiration(body.expirationDateTime);
     const clientState = typeof body.clientState === 'string' ? body.clientState : null;
     if (clientState && clientState.length > 128) throw badRequest('clientState must be at most 128 characters.', 'InvalidRequest');
@@ -223,7 +236,12 @@ export class SubscriptionManager {
     const attempt = async () => {
       for (let i = 0; i <= RETRY_DELAYS_MS.length && !this.closed; i++) {
         try {
-          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+            signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+          });
           await res.arrayBuffer().catch(() => undefined);
           if (res.status >= 200 && res.status < 300) return;
         } catch {

@@ -17,12 +17,14 @@ export function toEventTime(time: GoogleTime | undefined, fallbackZone: string):
 function toAttendees(event: GoogleEvent): Attendee[] {
   return (event.attendees ?? []).flatMap((attendee) =>
     attendee.email
-      ? [{
-          email: attendee.email,
-          ...(attendee.displayName ? { name: attendee.displayName } : {}),
-          response: attendee.responseStatus ?? 'needsAction',
-          ...(attendee.optional ? { optional: true } : {}),
-        }]
+      ? [
+          {
+            email: attendee.email,
+            ...(attendee.displayName ? { name: attendee.displayName } : {}),
+            response: attendee.responseStatus ?? 'needsAction',
+            ...(attendee.optional ? { optional: true } : {}),
+          },
+        ]
       : [],
   );
 }
@@ -45,7 +47,9 @@ export function toProviderEvent(event: GoogleEvent, calendarId: string, fallback
     ...(kind === 'seriesMaster' ? { recurrence: event.recurrence } : {}),
     ...(event.recurringEventId ? { seriesMasterId: event.recurringEventId } : {}),
     ...(event.originalStartTime ? { originalStart: toEventTime(event.originalStartTime, fallbackZone) } : {}),
-    ...(event.organizer?.email ? { organizer: { email: event.organizer.email, ...(event.organizer.displayName ? { name: event.organizer.displayName } : {}) } } : {}),
+    ...(event.organizer?.email
+      ? { organizer: { email: event.organizer.email, ...(event.organizer.displayName ? { name: event.organizer.displayName } : {}) } }
+      : {}),
     attendees: toAttendees(event),
     updatedAt: event.updated ?? new Date(0).toISOString(),
   };

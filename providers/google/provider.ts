@@ -101,11 +101,20 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
     };
   }
 
-  async function watch(auth: CallAuth, input: { calendarId: string; notificationUrl: string; secret: string; expiresAt: Date }): Promise<PushChannel> {
+  async function watch(
+    auth: CallAuth,
+    input: { calendarId: string; notificationUrl: string; secret: string; expiresAt: Date },
+  ): Promise<PushChannel> {
     const ttlSeconds = Math.max(1, Math.ceil((input.expiresAt.getTime() - Date.now()) / 1000));
     const response = await api(auth).events.watch({
       calendarId: input.calendarId,
-      requestBody: { id: randomUUID(), type: 'web_hook', address: input.notificationUrl, token: input.secret, params: { ttl: String(ttlSeconds) } },
+      requestBody: {
+        id: randomUUID(),
+        type: 'web_hook',
+        address: input.notificationUrl,
+        token: input.secret,
+        params: { ttl: String(ttlSeconds) },
+      },
     });
     const channel = parse(channelSchema, response.data, 'channel');
     return {
@@ -145,7 +154,11 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
 
     exchangeCode: (client, input) =>
       guard('exchange', async () => {
-        const { tokens } = await oauthClient(client).getToken({ code: input.code, codeVerifier: input.codeVerifier, redirect_uri: input.redirectUri });
+        const { tokens } = await oauthClient(client).getToken({
+          code: input.code,
+          codeVerifier: input.codeVerifier,
+          redirect_uri: input.redirectUri,
+        });
         return toTokenSet(tokens);
       }),
 
@@ -203,7 +216,8 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
 
     fetchChanges: (auth, input) =>
       guard('api', async (): Promise<ChangePage> => {
-        const position: { syncToken?: string; pageToken?: string } | undefined = input.position === null ? {} : decodePosition(input.position);
+        const position: { syncToken?: string; pageToken?: string } | undefined =
+          input.position === null ? {} : decodePosition(input.position);
         if (!position) throw new ProviderError('cursor_expired', 'google', 'google unreadable sync position');
         // A full pass leaves out deleted events (Google still lists cancelled occurrences of live series);
         // an incremental pass (syncToken) always includes deletions.
@@ -218,7 +232,13 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
         const zone = page.timeZone ?? 'UTC';
         const changes = page.items.map((item) => toChange(item, input.calendarId, zone));
         if (page.nextPageToken) {
-          return { changes, next: { kind: 'page', position: encodePosition({ ...(position.syncToken ? { syncToken: position.syncToken } : {}), pageToken: page.nextPageToken }) } };
+          return {
+            changes,
+            next: {
+              kind: 'page',
+              position: encodePosition({ ...(position.syncToken ? { syncToken: position.syncToken } : {}), pageToken: page.nextPageToken }),
+            },
+          };
         }
         return { changes, next: { kind: 'done', cursor: encodePosition({ syncToken: page.nextSyncToken! }) } };
       }),
@@ -245,7 +265,10 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
       guard('api', async () => {
         const eventId = eventIdForKey(input.idempotencyKey);
         try {
-          const response = await api(auth).events.insert({ calendarId: input.calendarId, requestBody: { ...toGoogleBody(input.event), id: eventId } });
+          const response = await api(auth).events.insert({
+            calendarId: input.calendarId,
+            requestBody: { ...toGoogleBody(input.event), id: eventId },
+          });
           return toProviderEvent(parse(eventSchema, response.data, 'event'), input.calendarId, 'UTC');
         } catch (error) {
           // 409 duplicate: an earlier attempt with this key created it; hand back that event.
@@ -279,7 +302,12 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
         for (let i = 0; i < input.emails.length; i += FREEBUSY_MAX_CALENDARS) {
           const batch = input.emails.slice(i, i + FREEBUSY_MAX_CALENDARS);
           const response = await api(auth).freebusy.query({
-            requestBody: { timeMin: input.timeMin, timeMax: input.timeMax, ...(input.timeZone ? { timeZone: input.timeZone } : {}), items: batch.map((id) => ({ id })) },
+            requestBody: {
+              timeMin: input.timeMin,
+              timeMax: input.timeMax,
+              ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+              items: batch.map((id) => ({ id })),
+            },
           });
           const data = parse(freeBusySchema, response.data, 'free/busy');
           for (const email of batch) {
@@ -306,7 +334,12 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
     renewPushChannel: (auth, input) =>
       guard('api', async () => {
         // Google channels cannot be extended: open a new one first (no gap), then stop the old one.
-        const next = await watch(auth, { calendarId: input.channel.calendarId, notificationUrl: input.notificationUrl, secret: input.secret, expiresAt: input.expiresAt });
+        const next = await watch(auth, {
+          calendarId: input.channel.calendarId,
+          notificationUrl: input.notificationUrl,
+          secret: input.secret,
+          expiresAt: input.expiresAt,
+        });
         await stop(auth, input.channel);
         return next;
       }),
@@ -320,7 +353,12 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
       if (state === 'sync') return { kind: 'sync-handshake', channelId };
       if (state === 'exists' || state === 'not_exists') {
         const resourceId = header(request.headers, 'x-goog-resource-id');
-        return { kind: 'change', channelId, secret: header(request.headers, 'x-goog-channel-token'), ...(resourceId ? { resourceId } : {}) };
+        return {
+          kind: 'change',
+          channelId,
+          secret: header(request.headers, 'x-goog-channel-token'),
+          ...(resourceId ? { resourceId } : {}),
+        };
       }
       return { kind: 'invalid', reason: 'unknown X-Goog-Resource-State' };
     },

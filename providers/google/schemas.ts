@@ -5,7 +5,10 @@ import { z } from 'zod';
 
 const timeSchema = z.object({
   dateTime: z.string().optional(),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   timeZone: z.string().optional(),
 });
 

@@ -46,10 +46,12 @@ export function toProviderError(error: unknown): ProviderError {
     const status = error.statusCode;
     if (status <= 0 || Number.isNaN(status)) {
       // No HTTP answer: dropped connection, timeout, TLS failure, or a body that is not JSON.
-      if (error.code === 'SyntaxError') return new ProviderError('malformed_response', PROVIDER, 'Microsoft Graph answered an unreadable body');
+      if (error.code === 'SyntaxError')
+        return new ProviderError('malformed_response', PROVIDER, 'Microsoft Graph answered an unreadable body');
       return new ProviderError('transient', PROVIDER, `Microsoft Graph unreachable (${error.code ?? 'network error'})`);
     }
-    if (status >= 200 && status < 300) return new ProviderError('malformed_response', PROVIDER, `Microsoft Graph answered an unreadable ${status} body`, { status });
+    if (status >= 200 && status < 300)
+      return new ProviderError('malformed_response', PROVIDER, `Microsoft Graph answered an unreadable ${status} body`, { status });
     return classifyHttp(status, error.code ?? undefined, parseRetryAfter(error.headers?.get('retry-after')));
   }
   if (error instanceof SyntaxError) return new ProviderError('malformed_response', PROVIDER, 'Microsoft answered an unreadable body');
@@ -58,7 +60,11 @@ export function toProviderError(error: unknown): ProviderError {
 }
 
 /** Identity-platform token endpoint errors (`{"error","error_codes":[...]}`). */
-export function identityError(status: number, body: { error?: string; error_codes?: number[] } | undefined, retryAfter: string | null): ProviderError {
+export function identityError(
+  status: number,
+  body: { error?: string; error_codes?: number[] } | undefined,
+  retryAfter: string | null,
+): ProviderError {
   const code = body?.error;
   const aadsts = body?.error_codes?.[0];
   const details = { status, ...(code ? { code: aadsts ? `${code}/AADSTS${aadsts}` : code } : {}) };
@@ -71,7 +77,8 @@ export function identityError(status: number, body: { error?: string; error_code
       ? new ProviderError('invalid_request', PROVIDER, message, details)
       : new ProviderError('access_revoked', PROVIDER, message, details);
   }
-  if (code === 'interaction_required' || code === 'consent_required') return new ProviderError('access_revoked', PROVIDER, message, details);
+  if (code === 'interaction_required' || code === 'consent_required')
+    return new ProviderError('access_revoked', PROVIDER, message, details);
   if (status === 429 || status === 503 || code === 'temporarily_unavailable') {
     return new ProviderError('rate_limited', PROVIDER, message, { ...details, retryAfterSeconds: parseRetryAfter(retryAfter) ?? 1 });
   }

@@ -7,7 +7,12 @@ import { RecurrenceMappingError, recurrenceToRrule, rruleToRecurrence, type Patt
 import type { GraphEvent } from './schemas';
 import { epochToDate, epochToWallTime, ianaToWindows, wallTimeToEpoch, windowsToIana } from './time-zones';
 
-const KIND: Record<string, EventKind> = { singleInstance: 'single', occurrence: 'occurrence', exception: 'exception', seriesMaster: 'seriesMaster' };
+const KIND: Record<string, EventKind> = {
+  singleInstance: 'single',
+  occurrence: 'occurrence',
+  exception: 'exception',
+  seriesMaster: 'seriesMaster',
+};
 const RESPONSE: Record<string, AttendeeResponse> = {
   accepted: 'accepted',
   organizer: 'accepted',
@@ -55,12 +60,14 @@ export function graphToProviderEvent(event: GraphEvent, calendarId: string): Pro
     kind,
     attendees: (event.attendees ?? []).flatMap((a): Attendee[] =>
       a.emailAddress.address
-        ? [{
-            email: a.emailAddress.address,
-            ...(a.emailAddress.name && a.emailAddress.name !== a.emailAddress.address ? { name: a.emailAddress.name } : {}),
-            response: RESPONSE[a.status?.response ?? 'none'] ?? 'needsAction',
-            ...(a.type === 'optional' ? { optional: true } : {}),
-          }]
+        ? [
+            {
+              email: a.emailAddress.address,
+              ...(a.emailAddress.name && a.emailAddress.name !== a.emailAddress.address ? { name: a.emailAddress.name } : {}),
+              response: RESPONSE[a.status?.response ?? 'none'] ?? 'needsAction',
+              ...(a.type === 'optional' ? { optional: true } : {}),
+            },
+          ]
         : [],
     ),
     updatedAt: event.lastModifiedDateTime ? new Date(event.lastModifiedDateTime).toISOString() : new Date(0).toISOString(),
@@ -71,12 +78,18 @@ export function graphToProviderEvent(event: GraphEvent, calendarId: string): Pro
   if (event.location?.displayName) out.location = event.location.displayName;
   if (event.seriesMasterId) out.seriesMasterId = event.seriesMasterId;
   if (event.organizer?.emailAddress.address) {
-    out.organizer = { email: event.organizer.emailAddress.address, ...(event.organizer.emailAddress.name ? { name: event.organizer.emailAddress.name } : {}) };
+    out.organizer = {
+      email: event.organizer.emailAddress.address,
+      ...(event.organizer.emailAddress.name ? { name: event.organizer.emailAddress.name } : {}),
+    };
   }
   if (kind === 'seriesMaster' && event.recurrence) {
     const recurrenceZone = windowsToIana(event.recurrence.range.recurrenceTimeZone) ?? zone;
     try {
-      out.recurrence = recurrenceToRrule(event.recurrence as PatternedRecurrence, { timeZone: recurrenceZone, allDay: event.isAllDay === true });
+      out.recurrence = recurrenceToRrule(event.recurrence as PatternedRecurrence, {
+        timeZone: recurrenceZone,
+        allDay: event.isAllDay === true,
+      });
     } catch (error) {
       if (error instanceof RecurrenceMappingError) throw malformed('recurrence');
       throw error;
@@ -85,7 +98,9 @@ export function graphToProviderEvent(event: GraphEvent, calendarId: string): Pro
   if ((kind === 'occurrence' || kind === 'exception') && event.originalStart) {
     const ms = Date.parse(event.originalStart);
     if (Number.isNaN(ms)) throw malformed('originalStart');
-    out.originalStart = event.isAllDay ? { kind: 'date', date: epochToDate(ms, 'UTC') } : { kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: zone };
+    out.originalStart = event.isAllDay
+      ? { kind: 'date', date: epochToDate(ms, 'UTC') }
+      : { kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: zone };
   }
   return out;
 }
@@ -114,7 +129,9 @@ function graphRecurrence(lines: string[], start: EventTime): PatternedRecurrence
     return recurrence;
   } catch (error) {
     if (error instanceof RecurrenceMappingError) {
-      throw new ProviderError('invalid_request', 'microsoft', 'recurrence has no Microsoft Graph equivalent', { code: 'unsupportedRecurrence' });
+      throw new ProviderError('invalid_request', 'microsoft', 'recurrence has no Microsoft Graph equivalent', {
+        code: 'unsupportedRecurrence',
+      });
     }
     throw error;
   }

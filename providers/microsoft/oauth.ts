@@ -53,7 +53,8 @@ async function tokenRequest(config: IdentityConfig, form: Record<string, string>
     throw identityError(res.status, parsed.success ? parsed.data : undefined, res.headers.get('retry-after'));
   }
   const parsed = tokenResponseSchema.safeParse(json);
-  if (!parsed.success) throw new ProviderError('malformed_response', 'microsoft', 'token endpoint answered an unexpected body', { status: res.status });
+  if (!parsed.success)
+    throw new ProviderError('malformed_response', 'microsoft', 'token endpoint answered an unexpected body', { status: res.status });
   const t = parsed.data;
   return {
     accessToken: t.access_token,

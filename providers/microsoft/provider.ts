@@ -22,7 +22,15 @@ import { createGraphClient } from './graph-client';
 import { graphToProviderEvent, toGraphCreateBody, toGraphEventBody } from './normalize';
 import { buildAuthorizationUrl, exchangeCode, refreshTokens, type IdentityConfig } from './oauth';
 import { parseGraphPushMessage } from './push-messages';
-import { calendarsSchema, deltaPageSchema, eventListSchema, graphEventSchema, meSchema, scheduleSchema, subscriptionSchema } from './schemas';
+import {
+  calendarsSchema,
+  deltaPageSchema,
+  eventListSchema,
+  graphEventSchema,
+  meSchema,
+  scheduleSchema,
+  subscriptionSchema,
+} from './schemas';
 import { decodePosition, encodePosition } from './sync-position';
 import { wallTimeToEpoch, windowsToIana } from './time-zones';
 
@@ -55,7 +63,8 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
   const pageSize = options.pageSize ?? 200;
   const dispatcher: Dispatcher | undefined = options.ca ? new Agent({ connect: { ca: [...tls.rootCertificates, options.ca] } }) : undefined;
   const identity: IdentityConfig = { authorityUrl: endpoints.authorityUrl, dispatcher, timeoutMs };
-  const graph = (auth: CallAuth): Client => createGraphClient({ graphBaseUrl: endpoints.graphBaseUrl, dispatcher, timeoutMs }, auth.accessToken);
+  const graph = (auth: CallAuth): Client =>
+    createGraphClient({ graphBaseUrl: endpoints.graphBaseUrl, dispatcher, timeoutMs }, auth.accessToken);
 
   async function call<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -65,7 +74,8 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
     }
   }
 
-  const calendarBase = (calendarId: string) => (calendarId === 'primary' ? '/me/calendar' : `/me/calendars/${encodeURIComponent(calendarId)}`);
+  const calendarBase = (calendarId: string) =>
+    calendarId === 'primary' ? '/me/calendar' : `/me/calendars/${encodeURIComponent(calendarId)}`;
   const eventPath = (eventId: string) => `/me/events/${encodeURIComponent(eventId)}`;
 
   async function getEvent(auth: CallAuth, calendarId: string, eventId: string): Promise<ProviderEvent> {
@@ -74,7 +84,13 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
   }
 
   /** Every instance (occurrence or exception) of a series that overlaps [startMs, endMs), across pages. */
-  async function listInstances(auth: CallAuth, calendarId: string, seriesMasterId: string, startMs: number, endMs: number): Promise<ProviderEvent[]> {
+  async function listInstances(
+    auth: CallAuth,
+    calendarId: string,
+    seriesMasterId: string,
+    startMs: number,
+    endMs: number,
+  ): Promise<ProviderEvent[]> {
     const out: ProviderEvent[] = [];
     const first = `${calendarBase(calendarId)}/events/${encodeURIComponent(seriesMasterId)}/instances`;
     const window = { startDateTime: new Date(startMs).toISOString(), endDateTime: new Date(endMs).toISOString() };
@@ -89,9 +105,15 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
     return out;
   }
 
-  async function getOccurrence(auth: CallAuth, calendarId: string, seriesMasterId: string, originalStart: EventTime): Promise<ProviderEvent> {
+  async function getOccurrence(
+    auth: CallAuth,
+    calendarId: string,
+    seriesMasterId: string,
+    originalStart: EventTime,
+  ): Promise<ProviderEvent> {
     const wantedMs = originalStart.kind === 'date' ? Date.parse(`${originalStart.date}T00:00:00Z`) : Date.parse(originalStart.dateTime);
-    if (Number.isNaN(wantedMs)) throw new ProviderError('invalid_request', 'microsoft', 'occurrence start is not a date or ISO-8601 date-time');
+    if (Number.isNaN(wantedMs))
+      throw new ProviderError('invalid_request', 'microsoft', 'occurrence start is not a date or ISO-8601 date-time');
     const isWanted = (event: ProviderEvent): boolean => {
       const original = event.originalStart;
       if (event.seriesMasterId !== seriesMasterId || !original) return false;
@@ -112,7 +134,8 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
     }
     const found = instances.find(isWanted);
     // Graph leaves cancelled occurrences out; an attendee's copy of a cancelled meeting still says so.
-    if (!found || found.status === 'cancelled') throw new ProviderError('not_found', 'microsoft', 'the series has no occurrence at that start');
+    if (!found || found.status === 'cancelled')
+      throw new ProviderError('not_found', 'microsoft', 'the series has no occurrence at that start');
     return found;
   }
 
@@ -177,7 +200,8 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
         const now = Date.now();
         const start = new Date(now - window.daysBack * DAY_MS).toISOString();
         const end = new Date(now + window.daysAhead * DAY_MS).toISOString();
-        url = `${endpoints.graphBaseUrl.replace(/\/$/, '')}/v1.0${calendarBase(calendarId)}/calendarView/delta?startDateTime=${encodeURIComponent(start)}&endDateTime=${encodeURIComponent(end)}`;
+        const range = `startDateTime=${encodeURIComponent(start)}&endDateTime=${encodeURIComponent(end)}`;
+        url = `${endpoints.graphBaseUrl.replace(/\/$/, '')}/v1.0${calendarBase(calendarId)}/calendarView/delta?${range}`;
       } else {
         url = decodePosition(position).url;
       }
@@ -217,7 +241,11 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
 
     async createEvent(auth, { calendarId, event, idempotencyKey }) {
       const body = toGraphCreateBody(event, idempotencyKey);
-      const json = await call(() => graph(auth).api(`${calendarBase(calendarId)}/events`).post(body));
+      const json = await call(() =>
+        graph(auth)
+          .api(`${calendarBase(calendarId)}/events`)
+          .post(body),
+      );
       return graphToProviderEvent(parse(graphEventSchema, json), calendarId);
     },
 
@@ -266,7 +294,8 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
           } else if (info.error) {
             result[email] = { error: info.error.responseCode ?? 'error' };
           } else {
-            const toIso = (t: { dateTime: string; timeZone?: string | null }) => new Date(wallTimeToEpoch(t.dateTime, windowsToIana(t.timeZone) ?? 'UTC')).toISOString();
+            const toIso = (t: { dateTime: string; timeZone?: string | null }) =>
+              new Date(wallTimeToEpoch(t.dateTime, windowsToIana(t.timeZone) ?? 'UTC')).toISOString();
             result[email] = {
               busy: (info.scheduleItems ?? []).flatMap((item): BusyBlock[] => {
                 const status = BUSY_STATUS[item.status];
@@ -297,7 +326,14 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
     async renewPushChannel(auth, { channel, notificationUrl, secret, expiresAt }) {
       const expiration = new Date(Math.min(expiresAt.getTime(), Date.now() + MAX_SUBSCRIPTION_MS));
       try {
-        const s = parse(subscriptionSchema, await call(() => graph(auth).api(`/subscriptions/${encodeURIComponent(channel.channelId)}`).patch({ expirationDateTime: expiration.toISOString() })));
+        const s = parse(
+          subscriptionSchema,
+          await call(() =>
+            graph(auth)
+              .api(`/subscriptions/${encodeURIComponent(channel.channelId)}`)
+              .patch({ expirationDateTime: expiration.toISOString() }),
+          ),
+        );
         return { ...channel, channelId: s.id, expiresAt: new Date(s.expirationDateTime) };
       } catch (error) {
         // Expired or removed by Graph: a renewal can only be a new subscription.
@@ -308,7 +344,11 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
 
     async stopPushChannel(auth, channel) {
       try {
-        await call(() => graph(auth).api(`/subscriptions/${encodeURIComponent(channel.channelId)}`).delete());
+        await call(() =>
+          graph(auth)
+            .api(`/subscriptions/${encodeURIComponent(channel.channelId)}`)
+            .delete(),
+        );
       } catch (error) {
         if (!isProviderError(error, 'not_found')) throw error;
       }

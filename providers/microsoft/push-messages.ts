@@ -23,7 +23,12 @@ export function parseGraphPushMessage(request: WebhookRequest): PushMessage {
     const secret = item.clientState ?? undefined;
     if (item.lifecycleEvent) items.push({ kind: 'lifecycle', channelId: item.subscriptionId, secret, event: item.lifecycleEvent });
     else if (item.changeType) {
-      items.push({ kind: 'change', channelId: item.subscriptionId, secret, ...(item.resourceData?.id ? { resourceId: item.resourceData.id } : {}) });
+      items.push({
+        kind: 'change',
+        channelId: item.subscriptionId,
+        secret,
+        ...(item.resourceData?.id ? { resourceId: item.resourceData.id } : {}),
+      });
     }
   }
   if (items.length === 0) return { kind: 'invalid', reason: 'notification without changeType' };

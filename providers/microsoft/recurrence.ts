@@ -46,9 +46,7 @@ const DAYS: Array<[DayOfWeek, string]> = [
 const DAY_TO_ICAL = new Map(DAYS);
 const ICAL_TO_DAY = new Map(DAYS.map(([graph, ical]) => [ical, graph] as const));
 const INDEX_TO_NUMBER: Record<WeekIndex, number> = { first: 1, second: 2, third: 3, fourth: 4, last: -1 };
-const NUMBER_TO_INDEX = new Map<number, WeekIndex>(
-  Object.entries(INDEX_TO_NUMBER).map(([k, v]) => [v, k as WeekIndex]),
-);
+const NUMBER_TO_INDEX = new Map<number, WeekIndex>(Object.entries(INDEX_TO_NUMBER).map(([k, v]) => [v, k as WeekIndex]));
 
 export interface RecurrenceContext {
   /** IANA zone the series is written in (UNTIL is computed at the end of `endDate` there). */
@@ -123,7 +121,10 @@ function untilFromEndDate(endDate: string, context: RecurrenceContext): string {
   if (context.allDay) return compact;
   // Inclusive end date: any occurrence starting that day, in the series' zone, is included.
   const lastSecond = wallTimeToEpoch(`${endDate}T23:59:59`, context.timeZone);
-  return new Date(lastSecond).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(lastSecond)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
@@ -148,11 +149,14 @@ export function rruleToRecurrence(lines: string[], startDate: string, context: R
   const start = new Date(`${startDate}T00:00:00Z`);
 
   // BYDAY entries, each optionally with an ordinal (2TU, -1FR).
-  const byDay = (fields.get('BYDAY') ?? '').split(',').filter(Boolean).map((entry) => {
-    const m = /^([+-]?\d)?(SU|MO|TU|WE|TH|FR|SA)$/.exec(entry);
-    if (!m) throw new RecurrenceMappingError(`bad BYDAY ${entry}`);
-    return { ordinal: m[1] ? Number(m[1]) : undefined, day: ICAL_TO_DAY.get(m[2]!)! };
-  });
+  const byDay = (fields.get('BYDAY') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^([+-]?\d)?(SU|MO|TU|WE|TH|FR|SA)$/.exec(entry);
+      if (!m) throw new RecurrenceMappingError(`bad BYDAY ${entry}`);
+      return { ordinal: m[1] ? Number(m[1]) : undefined, day: ICAL_TO_DAY.get(m[2]!)! };
+    });
   const setPos = fields.has('BYSETPOS') ? Number(fields.get('BYSETPOS')) : undefined;
   const ordinals = new Set(byDay.map((d) => d.ordinal ?? setPos));
   const relativeIndex = (): WeekIndex => {

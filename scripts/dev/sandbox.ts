@@ -18,7 +18,14 @@ export function sandboxPlan(dataDir: string, env: NodeJS.ProcessEnv): SandboxPro
   if (!env.GOOGLE_CALENDAR_CLIENT_ID) {
     const port = Number(env.GOOGLE_FAKE_PORT ?? 4010);
     const url = `http://127.0.0.1:${port}`;
-    plan.push({ name: 'google', entry: 'fakes/google/main.ts', url, port, env: { GOOGLE_FAKE_PORT: String(port) }, clientEnv: { SANDBOX_GOOGLE_URL: url } });
+    plan.push({
+      name: 'google',
+      entry: 'fakes/google/main.ts',
+      url,
+      port,
+      env: { GOOGLE_FAKE_PORT: String(port) },
+      clientEnv: { SANDBOX_GOOGLE_URL: url },
+    });
   }
   if (!env.MICROSOFT_CALENDAR_CLIENT_ID) {
     const port = Number(env.MICROSOFT_FAKE_PORT ?? 4011);

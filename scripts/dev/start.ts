@@ -160,7 +160,8 @@ async function main(): Promise<void> {
       '  Calendar sync is running.',
       `    API          ${apiUrl}   (health: ${apiUrl}/healthz, docs: ${apiUrl}/docs)`,
       temporal ? `    Temporal UI  ${temporal.uiUrl}` : `    Temporal     ${env.TEMPORAL_ADDRESS}`,
-      `    Get a token  npm run --silent token -- --org acme --user alice --permissions ce.calendar.connect,ce.calendar.schedule,ce.calendar.view`,
+      '    Get a token  npm run --silent token -- --org acme --user alice ' +
+        '--permissions ce.calendar.connect,ce.calendar.schedule,ce.calendar.view',
       '  Press Ctrl-C to stop.',
       '',
     ].join('\n') + '\n',

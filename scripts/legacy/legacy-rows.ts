@@ -1,6 +1,7 @@
 // Connection rows as they were before the credential vault: tokens in plaintext in access_token_encrypted /
 // refresh_token_encrypted (names kept from the original module), migration_required = true, no credential
 // ids. For demos of the vault migration and for its tests; never used by the service itself.
+import type { Vault } from '../../vault/vault';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client';
 
@@ -25,7 +26,10 @@ export async function insertLegacyConnections(db: Db, input: LegacyRowInput): Pr
   for (let start = 0; start < input.count; start += CHUNK) {
     const data = [];
     for (let index = start; index < Math.min(input.count, start + CHUNK); index += 1) {
-      const tokens = input.tokens?.(index) ?? { accessToken: `legacy-at-${randomBytes(24).toString('base64url')}`, refreshToken: `legacy-rt-${randomBytes(24).toString('base64url')}` };
+      const tokens = input.tokens?.(index) ?? {
+        accessToken: `legacy-at-${randomBytes(24).toString('base64url')}`,
+        refreshToken: `legacy-rt-${randomBytes(24).toString('base64url')}`,
+      };
       const id = randomUUID();
       ids.push(id);
       data.push({
@@ -51,7 +55,7 @@ export async function insertLegacyConnections(db: Db, input: LegacyRowInput): Pr
  * from the vault into the legacy columns, the credentials deleted and unlinked, migration_required set.
  * Tests use it to get legacy rows with real (fake-provider) tokens that a running workflow can use.
  */
-export async function revertToLegacy(deps: { db: Db; vault: import('../../vault/vault').Vault }, connectionId: string): Promise<void> {
+export async function revertToLegacy(deps: { db: Db; vault: Vault }, connectionId: string): Promise<void> {
   await deps.db.$transaction(async (tx) => {
     const row = await tx.calendarConnection.findUniqueOrThrow({ where: { id: connectionId } });
     const vault = deps.vault.using(tx);

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   try {
     const ids = await insertLegacyConnections(db, { organizationId: values.org, count, provider });
     const pending = await db.calendarConnection.count({ where: { organizationId: values.org, migrationRequired: true } });
-    console.log(`created ${ids.length} legacy ${provider} connections in organization ${values.org}; ${pending} rows now need the vault migration`);
+    console.log(
+      `created ${ids.length} legacy ${provider} connections in organization ${values.org}; ${pending} rows now need the vault migration`,
+    );
   } finally {
     await db.$disconnect();
   }

@@ -35,7 +35,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
   for (const attribute of CUSTOM_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${attribute.name}=${KEYWORD_TYPE}`);
 
-  const child = spawn(options.binary, args, { stdio: ['ignore', options.logStream ? 'pipe' : 'ignore', options.logStream ? 'pipe' : 'ignore'] });
+  const child = spawn(options.binary, args, {
+    stdio: ['ignore', options.logStream ? 'pipe' : 'ignore', options.logStream ? 'pipe' : 'ignore'],
+  });
   if (options.logStream) {
     child.stdout?.pipe(options.logStream, { end: false });
     child.stderr?.pipe(options.logStream, { end: false });
@@ -55,7 +57,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     } catch (error) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`Temporal dev server did not become ready on ${address}: ${(error as Error).message}`);
+        throw new Error(`Temporal dev server did not become ready on ${address}: ${(error as Error).message}`, { cause: error });
       }
     }
   }

@@ -35,7 +35,9 @@ async function main(): Promise<void> {
       : (process.env.SANDBOX_MICROSOFT_URL ?? 'https://127.0.0.1:4011');
   const dispatcher =
     provider === 'microsoft'
-      ? createTrustingDispatcher(readFileSync(path.join(process.env.SANDBOX_TLS_DIR ?? path.join(config.DATA_DIR, 'sandbox-tls'), 'ca.pem'), 'utf8'))
+      ? createTrustingDispatcher(
+          readFileSync(path.join(process.env.SANDBOX_TLS_DIR ?? path.join(config.DATA_DIR, 'sandbox-tls'), 'ca.pem'), 'utf8'),
+        )
       : undefined;
   const post = async (route: string, body: unknown) => {
     const response = await fetch(`${baseUrl}/__fake/${route}`, {
@@ -51,7 +53,10 @@ async function main(): Promise<void> {
   const events = generateSandboxCalendar({ now: new Date(), count, seed: Number(values.seed) });
   await post(`accounts/${encodeURIComponent(email)}`, {});
   const { ids = [] } = await post(`accounts/${encodeURIComponent(email)}/events`, { events });
-  console.log(`seeded ${ids.length} events (${events.filter((event) => event.recurrence).length} recurring series) into the ${provider} sandbox account ${email}`);
+  console.log(
+    `seeded ${ids.length} events (${events.filter((event) => event.recurrence).length} recurring series) ` +
+      `into the ${provider} sandbox account ${email}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -33,7 +33,9 @@ function main(): number {
     }
     console.log(values.json ? JSON.stringify(entry) : `${entry.id}:${entry.key}`);
     console.error(
-      `New master key ${entry.id}. Add it to VAULT_KEYS (or a keyring file), set VAULT_CURRENT_KEY_ID=${entry.id}, restart, then run npm run vault:rewrap. Store it like a password: without it, credentials wrapped by it cannot be decrypted.`,
+      `New master key ${entry.id}. Add it to VAULT_KEYS (or a keyring file), set VAULT_CURRENT_KEY_ID=${entry.id}, ` +
+        'restart, then run npm run vault:rewrap. Store it like a password: without it, credentials wrapped by it ' +
+        'cannot be decrypted.',
     );
     return 0;
   }

@@ -21,7 +21,8 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const { keyring, source } = loadStartupKeyring({ dataDir: config.DATA_DIR });
   console.log(
-    `keyring (${source === 'environment' ? 'configured' : 'development file'}): current key id ${keyring.currentKeyId}; key ids ${keyring.keyIds().join(', ')}`,
+    `keyring (${source === 'environment' ? 'configured' : 'development file'}): ` +
+      `current key id ${keyring.currentKeyId}; key ids ${keyring.keyIds().join(', ')}`,
   );
 
   const db = createDb(config.DATABASE_URL);
@@ -57,9 +58,10 @@ main().then(
   (err: unknown) => {
     // VaultErrors and configuration errors carry id-only messages; anything else is shown by type only,
     // since a driver error could quote a query's parameters.
-    const message = isVaultError(err) || (err instanceof Error && err.message.startsWith('Invalid configuration'))
-      ? err.message
-      : `${(err as Error)?.name ?? 'Error'}${(err as { code?: string })?.code ? ` (${(err as { code?: string }).code})` : ''}`;
+    const message =
+      isVaultError(err) || (err instanceof Error && err.message.startsWith('Invalid configuration'))
+        ? err.message
+        : `${(err as Error)?.name ?? 'Error'}${(err as { code?: string })?.code ? ` (${(err as { code?: string }).code})` : ''}`;
     console.error(`vault:rewrap failed: ${message}`);
     process.exit(1);
   },

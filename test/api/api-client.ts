@@ -26,7 +26,7 @@ export async function call<T = any>(
   }
   const response = await fetch(`${stack.apiUrl}${path}`, { method, headers, body, redirect: 'manual' });
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
@@ -44,12 +44,19 @@ export async function connectThroughApi(
   stack: TestStack,
   input: { token: string; provider: 'google' | 'microsoft'; email: string },
 ): Promise<{ connectionId: string }> {
-  const started = await call(stack, 'POST', '/v1/connections', { token: input.token, body: { provider: input.provider, loginHint: input.email } });
+  const started = await call(stack, 'POST', '/v1/connections', {
+    token: input.token,
+    body: { provider: input.provider, loginHint: input.email },
+  });
   if (started.status !== 201) throw new Error(`start connecting: ${started.status} ${started.text}`);
   const fake = input.provider === 'google' ? stack.google : stack.microsoft;
   fake.ensureAccount(input.email);
   const { code, state } = await fake.authorize(started.body.authorizationUrl, input.email);
-  const callback = await call(stack, 'GET', `/v1/oauth/${input.provider}/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`);
+  const callback = await call(
+    stack,
+    'GET',
+    `/v1/oauth/${input.provider}/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`,
+  );
   if (callback.status !== 200) throw new Error(`callback: ${callback.status} ${callback.text}`);
   return { connectionId: callback.body.connectionId };
 }

@@ -33,8 +33,16 @@ describe('API: calendar selection', () => {
     stack.google.seedEvent(email, timed('Primary meeting', 30));
     stack.google.seedEvent(email, timed('Team offsite', 50), team);
     ({ connectionId } = await connectThroughApi(stack, { token, provider: 'google', email }));
-    await eventually(() => call(stack, 'GET', `/v1/connections/${connectionId}`, { token }), (r) => r.body.lastSync?.outcome === 'ok', 'first sync');
-    await eventually(() => stack.deps.db.pushChannel.count({ where: { connectionId, status: 'active' } }), (n) => n === 1, 'primary push channel');
+    await eventually(
+      () => call(stack, 'GET', `/v1/connections/${connectionId}`, { token }),
+      (r) => r.body.lastSync?.outcome === 'ok',
+      'first sync',
+    );
+    await eventually(
+      () => stack.deps.db.pushChannel.count({ where: { connectionId, status: 'active' } }),
+      (n) => n === 1,
+      'primary push channel',
+    );
   });
   afterAll(async () => {
     await stack?.close();
@@ -42,11 +50,15 @@ describe('API: calendar selection', () => {
 
   const titles = async () => (await stack.deps.db.calendarEvent.findMany({ where: { connectionId } })).map((row) => row.title);
   const activeChannels = () => stack.deps.db.pushChannel.findMany({ where: { connectionId, status: 'active' } });
-  const lastSyncAt = async () => (await call(stack, 'GET', `/v1/connections/${connectionId}`, { token })).body.lastSync?.at as string | undefined;
+  const lastSyncAt = async () =>
+    (await call(stack, 'GET', `/v1/connections/${connectionId}`, { token })).body.lastSync?.at as string | undefined;
   /** Runs the workflow's push renewal step (ensurePushChannels) as the workflow does when it is due. */
   const renewPush = () => createPushActivities({ ...stack.deps, publicUrl: stack.deps.config.publicUrl }).ensurePushChannels(connectionId);
   const busyAt = async (hours: number) => {
-    const answer = await call(stack, 'POST', '/v1/freebusy', { token, body: { userIds: ['selma'], from: inHours(hours), to: inHours(hours + 1) } });
+    const answer = await call(stack, 'POST', '/v1/freebusy', {
+      token,
+      body: { userIds: ['selma'], from: inHours(hours), to: inHours(hours + 1) },
+    });
     expect(answer.status).toBe(200);
     return answer.body.users[0].busy as Array<{ start: string; end: string }>;
   };
@@ -58,16 +70,27 @@ describe('API: calendar selection', () => {
     const byId = Object.fromEntries(listed.body.calendars.map((c: { externalCalendarId: string }) => [c.externalCalendarId, c]));
     expect(Object.keys(byId).sort()).toEqual([primary, team, holidays].sort());
     expect(byId[primary]).toMatchObject({ isPrimary: true, sync: true, writeTarget: true, canWrite: true });
-    expect(byId[team]).toMatchObject({ name: 'Team', timeZone: 'Europe/Berlin', isPrimary: false, sync: false, writeTarget: false, canWrite: true });
+    expect(byId[team]).toMatchObject({
+      name: 'Team',
+      timeZone: 'Europe/Berlin',
+      isPrimary: false,
+      sync: false,
+      writeTarget: false,
+      canWrite: true,
+    });
     expect(byId[holidays]).toMatchObject({ sync: false, canWrite: false });
     expect(await titles()).not.toContain('Team offsite');
     expect(await busyAt(50)).toEqual([]);
   });
 
-  it('rejects selections that are not this account\'s calendars or not writable, changing nothing', async () => {
+  it("rejects selections that are not this account's calendars or not writable, changing nothing", async () => {
     // Only the owner's choices (sync cursors move with the workflow's own syncs meanwhile).
     const choices = () =>
-      stack.deps.db.connectionCalendar.findMany({ where: { connectionId }, orderBy: { id: 'asc' }, select: { externalCalendarId: true, syncEnabled: true, isWriteTarget: true, updatedAt: true } });
+      stack.deps.db.connectionCalendar.findMany({
+        where: { connectionId },
+        orderBy: { id: 'asc' },
+        select: { externalCalendarId: true, syncEnabled: true, isWriteTarget: true, updatedAt: true },
+      });
     const before = await choices();
     const cases: Array<[unknown, string]> = [
       [{ sync: [primary, 'someone-else@group.calendar.google.com'] }, 'body.sync.1'],
@@ -83,9 +106,13 @@ describe('API: calendar selection', () => {
       expect(answer.body.error.details[0].field.startsWith(field)).toBe(true);
     }
     const viewer = await tokenFor(stack, 'acme', 'selma', [PERMISSIONS.view]);
-    expect((await call(stack, 'PATCH', `/v1/connections/${connectionId}/calendars`, { token: viewer, body: { sync: [primary] } })).status).toBe(403);
+    expect(
+      (await call(stack, 'PATCH', `/v1/connections/${connectionId}/calendars`, { token: viewer, body: { sync: [primary] } })).status,
+    ).toBe(403);
     const other = await tokenFor(stack, 'acme', 'other');
-    expect((await call(stack, 'PATCH', `/v1/connections/${connectionId}/calendars`, { token: other, body: { sync: [primary] } })).status).toBe(404);
+    expect(
+      (await call(stack, 'PATCH', `/v1/connections/${connectionId}/calendars`, { token: other, body: { sync: [primary] } })).status,
+    ).toBe(404);
     expect((await call(stack, 'GET', `/v1/connections/${connectionId}/calendars`, { token: other })).status).toBe(404);
     expect(await choices()).toEqual(before);
   });
@@ -93,7 +120,12 @@ describe('API: calendar selection', () => {
   it('starts syncing a newly selected calendar at once, with free/busy and push channels following', async () => {
     const selected = await call(stack, 'PATCH', `/v1/connections/${connectionId}/calendars`, { token, body: { sync: [primary, team] } });
     expect(selected.status).toBe(200);
-    expect(selected.body.calendars.filter((c: { sync: boolean }) => c.sync).map((c: { externalCalendarId: string }) => c.externalCalendarId).sort()).toEqual([primary, team].sort());
+    expect(
+      selected.body.calendars
+        .filter((c: { sync: boolean }) => c.sync)
+        .map((c: { externalCalendarId: string }) => c.externalCalendarId)
+        .sort(),
+    ).toEqual([primary, team].sort());
     await eventually(titles, (list) => list.includes('Team offsite'), 'secondary calendar synced');
     const offsite = (await stack.deps.db.calendarEvent.findFirst({ where: { connectionId, title: 'Team offsite' } }))!;
     expect(offsite.externalCalendarId).toBe(team);
@@ -141,7 +173,11 @@ describe('API: calendar selection', () => {
   it('writes scheduled meetings to the chosen writable calendar', async () => {
     const chosen = await call(stack, 'PATCH', `/v1/connections/${connectionId}/calendars`, { token, body: { writeTarget: team } });
     expect(chosen.status).toBe(200);
-    expect(chosen.body.calendars.filter((c: { writeTarget: boolean }) => c.writeTarget).map((c: { externalCalendarId: string }) => c.externalCalendarId)).toEqual([team]);
+    expect(
+      chosen.body.calendars
+        .filter((c: { writeTarget: boolean }) => c.writeTarget)
+        .map((c: { externalCalendarId: string }) => c.externalCalendarId),
+    ).toEqual([team]);
     const scheduled = await call(stack, 'POST', `/v1/connections/${connectionId}/meetings`, {
       token,
       body: { title: 'Into the team calendar', start: inHours(60) },

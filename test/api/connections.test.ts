@@ -64,42 +64,45 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
     expect(icon.headers.get('content-type')).toContain('image/svg+xml');
   });
 
-  it.each(['google', 'microsoft'] as const)('%s: connects through the API and shows the connection active after the first sync', async (provider) => {
-    const email = `connect-${provider}@example.com`;
-    const { connectionId } = await connectThroughApi(stack, { token: alice, provider, email });
+  it.each(['google', 'microsoft'] as const)(
+    '%s: connects through the API and shows the connection active after the first sync',
+    async (provider) => {
+      const email = `connect-${provider}@example.com`;
+      const { connectionId } = await connectThroughApi(stack, { token: alice, provider, email });
 
-    const listed = await eventually(
-      () => call(stack, 'GET', '/v1/connections', { token: alice }),
-      (response) => response.body.connections?.some((c: any) => c.id === connectionId && c.lastSync?.outcome === 'ok'),
-      'first sync',
-    );
-    const connection = listed.body.connections.find((c: any) => c.id === connectionId);
-    expect(connection).toMatchObject({
-      provider,
-      accountEmail: email,
-      status: 'active',
-      health: 'active',
-      workflowReachable: true,
-      migrationRequired: false,
-      oauthClient: 'platform_default',
-      disconnectedAt: null,
-    });
-    expect(typeof connection.nextSyncAt).toBe('string');
-    expect(connection.pendingReminders).toBe(0);
+      const listed = await eventually(
+        () => call(stack, 'GET', '/v1/connections', { token: alice }),
+        (response) => response.body.connections?.some((c: any) => c.id === connectionId && c.lastSync?.outcome === 'ok'),
+        'first sync',
+      );
+      const connection = listed.body.connections.find((c: any) => c.id === connectionId);
+      expect(connection).toMatchObject({
+        provider,
+        accountEmail: email,
+        status: 'active',
+        health: 'active',
+        workflowReachable: true,
+        migrationRequired: false,
+        oauthClient: 'platform_default',
+        disconnectedAt: null,
+      });
+      expect(typeof connection.nextSyncAt).toBe('string');
+      expect(connection.pendingReminders).toBe(0);
 
-    const one = await call(stack, 'GET', `/v1/connections/${connectionId}`, { token: alice });
-    expect(one.status).toBe(200);
-    expect(one.body.id).toBe(connectionId);
+      const one = await call(stack, 'GET', `/v1/connections/${connectionId}`, { token: alice });
+      expect(one.status).toBe(200);
+      expect(one.body.id).toBe(connectionId);
 
-    // Sync now: the workflow runs another sync.
-    const before = one.body.lastSync.at as string;
-    expect((await call(stack, 'POST', `/v1/connections/${connectionId}/sync`, { token: alice })).status).toBe(202);
-    await eventually(
-      () => call(stack, 'GET', `/v1/connections/${connectionId}`, { token: alice }),
-      (response) => response.body.lastSync?.at > before,
-      'manual sync',
-    );
-  });
+      // Sync now: the workflow runs another sync.
+      const before = one.body.lastSync.at as string;
+      expect((await call(stack, 'POST', `/v1/connections/${connectionId}/sync`, { token: alice })).status).toBe(202);
+      await eventually(
+        () => call(stack, 'GET', `/v1/connections/${connectionId}`, { token: alice }),
+        (response) => response.body.lastSync?.at > before,
+        'manual sync',
+      );
+    },
+  );
 
   it('reconnect starts an authorization for the same account; completing it keeps the connection', async () => {
     const email = 'reconnect@example.com';
@@ -218,7 +221,12 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
       });
       const notify = (token: string, channel = 'api-test-channel') =>
         call(stack, 'POST', '/v1/webhooks/google', {
-          headers: { 'x-goog-channel-id': channel, 'x-goog-resource-state': 'exists', 'x-goog-channel-token': token, 'x-goog-resource-id': 'r1' },
+          headers: {
+            'x-goog-channel-id': channel,
+            'x-goog-resource-state': 'exists',
+            'x-goog-channel-token': token,
+            'x-goog-resource-id': 'r1',
+          },
         });
 
       const forged = await notify('wrong-secret');
@@ -236,7 +244,10 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
 
     it('answers 202 to bodies that are not notifications', async () => {
       expect((await call(stack, 'POST', '/v1/webhooks/microsoft', { body: { value: 'nope' } })).status).toBe(202);
-      expect((await call(stack, 'POST', '/v1/webhooks/microsoft', { rawBody: '{not json', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+      expect(
+        (await call(stack, 'POST', '/v1/webhooks/microsoft', { rawBody: '{not json', headers: { 'content-type': 'application/json' } }))
+          .status,
+      ).toBe(400);
       expect((await call(stack, 'POST', '/v1/webhooks/yahoo', { body: {} })).status).toBe(404);
     });
   });
@@ -247,7 +258,9 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'openapi-')), 'openapi.json');
     writeFileSync(file, response.text);
     const cli = require.resolve('@seriousme/openapi-schema-validator/package.json').replace(/package\.json$/, 'bin/validate-api-cli.js');
-    const { stdout } = await promisify(execFile)(process.execPath, [cli, file]).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, file]).catch((error: { stdout: string }) => ({
+      stdout: error.stdout,
+    }));
     const result = JSON.parse(stdout) as { valid: boolean; errors?: unknown };
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);

@@ -20,7 +20,16 @@ describe('mergeBusyIntervals', () => {
   });
 
   it('clips to the window and ignores blocks outside it', () => {
-    expect(mergeBusyIntervals([{ start: at(6), end: at(9) }, { start: at(20), end: at(22) }, { start: at(1), end: at(2) }], { from: at(8), to: at(21) })).toEqual([
+    expect(
+      mergeBusyIntervals(
+        [
+          { start: at(6), end: at(9) },
+          { start: at(20), end: at(22) },
+          { start: at(1), end: at(2) },
+        ],
+        { from: at(8), to: at(21) },
+      ),
+    ).toEqual([
       { start: at(8), end: at(9) },
       { start: at(20), end: at(21) },
     ]);

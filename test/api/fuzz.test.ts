@@ -18,7 +18,10 @@ import { startTestStack, type TestStack } from '../helpers/stack';
 import { call, connectThroughApi, eventually, rowCounts, tokenFor, type ApiResponse } from './api-client';
 
 const RUNS = 350;
-const printable = fc.string({ unit: fc.constantFrom(...' !"#$%&\'()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_`abcxyz{|}~'.split('')), maxLength: 40 });
+const printable = fc.string({
+  unit: fc.constantFrom(...' !"#$%&\'()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_`abcxyz{|}~'.split('')),
+  maxLength: 40,
+});
 const anyJson = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ maxLength: 60 }), fc.constant(null));
 
 /** A valid value with one key replaced by junk, deleted, or an unknown key added; kept only if invalid. */
@@ -30,14 +33,17 @@ function brokenFrom(valid: Record<string, unknown>, keys: string[]) {
       delete copy[key];
       return copy;
     }),
-    fc.record({ key: printable.filter((k) => k.length > 0 && !keys.includes(k) && k !== '__proto__'), value: anyJson }).map(({ key, value }) => ({ ...valid, [key]: value })),
+    fc
+      .record({ key: printable.filter((k) => k.length > 0 && !keys.includes(k) && k !== '__proto__'), value: anyJson })
+      .map(({ key, value }) => ({ ...valid, [key]: value })),
     anyJson,
   );
 }
 
 function expectClientError(response: ApiResponse, what: string) {
   if (response.status >= 500 || response.status < 400) throw new Error(`${what} -> ${response.status} ${response.text.slice(0, 300)}`);
-  if (!response.body?.error?.code || /at .+\(.+:\d+:\d+\)/.test(response.text)) throw new Error(`${what}: not the error shape: ${response.text.slice(0, 300)}`);
+  if (!response.body?.error?.code || /at .+\(.+:\d+:\d+\)/.test(response.text))
+    throw new Error(`${what}: not the error shape: ${response.text.slice(0, 300)}`);
 }
 
 describe('API fuzz: malformed requests never 5xx and never change state', () => {
@@ -51,7 +57,11 @@ describe('API fuzz: malformed requests never 5xx and never change state', () => 
     stack = await startTestStack({ env: { API_RATE_LIMIT_PER_MINUTE: '1000000' } });
     token = await tokenFor(stack, 'acme', 'fuzzy');
     ({ connectionId } = await connectThroughApi(stack, { token, provider: 'google', email: 'fuzzy@example.com' }));
-    await eventually(() => call(stack, 'GET', `/v1/connections/${connectionId}`, { token }), (r) => r.body.lastSync?.outcome === 'ok', 'first sync');
+    await eventually(
+      () => call(stack, 'GET', `/v1/connections/${connectionId}`, { token }),
+      (r) => r.body.lastSync?.outcome === 'ok',
+      'first sync',
+    );
     const scheduled = await call(stack, 'POST', `/v1/connections/${connectionId}/meetings`, {
       token,
       body: { title: 'Fuzz target', start: future() },
@@ -73,14 +83,36 @@ describe('API fuzz: malformed requests never 5xx and never change state', () => 
     expect(await stack.deps.db.oAuthState.findMany({ select: { stateHash: true, consumedAt: true } })).toEqual(oauthBefore);
   }
 
-  const bodyCases: Array<{ name: string; method: string; path: () => string; schema: z.ZodType; valid: () => Record<string, unknown>; headers?: () => Record<string, string> }> = [
-    { name: 'start connecting', method: 'POST', path: () => '/v1/connections', schema: createConnectionBody, valid: () => ({ provider: 'google', loginHint: 'a@example.com' }) },
+  const bodyCases: Array<{
+    name: string;
+    method: string;
+    path: () => string;
+    schema: z.ZodType;
+    valid: () => Record<string, unknown>;
+    headers?: () => Record<string, string>;
+  }> = [
+    {
+      name: 'start connecting',
+      method: 'POST',
+      path: () => '/v1/connections',
+      schema: createConnectionBody,
+      valid: () => ({ provider: 'google', loginHint: 'a@example.com' }),
+    },
     {
       name: 'schedule',
       method: 'POST',
       path: () => `/v1/connections/${connectionId}/meetings`,
       schema: scheduleMeetingBody,
-      valid: () => ({ title: 'T', start: future(), durationMinutes: 30, timeZone: 'UTC', attendees: [{ email: 'x@example.org' }], description: 'd', location: 'l', contactId: 'c' }),
+      valid: () => ({
+        title: 'T',
+        start: future(),
+        durationMinutes: 30,
+        timeZone: 'UTC',
+        attendees: [{ email: 'x@example.org' }],
+        description: 'd',
+        location: 'l',
+        contactId: 'c',
+      }),
       headers: () => ({ 'idempotency-key': `fuzz-${Math.random().toString(36).slice(2)}` }),
     },
     {
@@ -103,7 +135,13 @@ describe('API fuzz: malformed requests never 5xx and never change state', () => 
       method: 'PATCH',
       path: () => `/v1/connections/${connectionId}/events/${eventId}`,
       schema: editEventBody,
-      valid: () => ({ title: 'T', start: future(), timeZone: 'UTC', recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'], attendees: [{ email: 'x@example.org' }] }),
+      valid: () => ({
+        title: 'T',
+        start: future(),
+        timeZone: 'UTC',
+        recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'],
+        attendees: [{ email: 'x@example.org' }],
+      }),
       headers: () => ({ 'idempotency-key': `fuzz-${Math.random().toString(36).slice(2)}` }),
     },
     {
@@ -114,7 +152,13 @@ describe('API fuzz: malformed requests never 5xx and never change state', () => 
       valid: () => ({ title: 'T', start: future(), location: 'l' }),
       headers: () => ({ 'idempotency-key': `fuzz-${Math.random().toString(36).slice(2)}` }),
     },
-    { name: 'settings', method: 'PATCH', path: () => '/v1/settings', schema: settingsPatchBody, valid: () => ({ syncPollIntervalMinutes: 10, defaultMeetingDurationMinutes: 30 }) },
+    {
+      name: 'settings',
+      method: 'PATCH',
+      path: () => '/v1/settings',
+      schema: settingsPatchBody,
+      valid: () => ({ syncPollIntervalMinutes: 10, defaultMeetingDurationMinutes: 30 }),
+    },
   ];
 
   it.each(bodyCases.map((c) => [c.name, c] as const))('%s: broken bodies', async (_name, c) => {
@@ -160,27 +204,52 @@ describe('API fuzz: malformed requests never 5xx and never change state', () => 
         ['PATCH', (id: string) => `/v1/connections/${connectionId}/events/${eventId}/occurrences/${id}`],
         ['DELETE', (id: string) => `/v1/connections/${connectionId}/events/${id}/occurrences/2026-12-01`],
       ] as const;
-      const badId = fc.oneof(printable.filter((s) => s.length > 0 && s !== '.' && s !== '..').map(encodeURIComponent), fc.constantFrom('%E0%A4%A', '%', '%00', 'a'.repeat(5000)));
+      const badId = fc.oneof(
+        printable.filter((s) => s.length > 0 && s !== '.' && s !== '..').map(encodeURIComponent),
+        fc.constantFrom('%E0%A4%A', '%', '%00', 'a'.repeat(5000)),
+      );
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...endpoints), badId, printable, async ([method, path], id, key) => {
-          const response = await call(stack, method, path(id), { token, headers: { 'idempotency-key': key }, ...(method === 'GET' ? {} : { body: { title: 'x' } }) });
+          const response = await call(stack, method, path(id), {
+            token,
+            headers: { 'idempotency-key': key },
+            ...(method === 'GET' ? {} : { body: { title: 'x' } }),
+          });
           expectClientError(response, `${method} ${path(id).slice(0, 120)}`);
         }),
         { numRuns: RUNS },
       );
       await fc.assert(
-        fc.asyncProperty(fc.string({ maxLength: 200 }), fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-7'), async (raw, type) => {
-          fc.pre(!createConnectionBody.safeParse((() => { try { return JSON.parse(raw); } catch { return undefined; } })()).success);
-          const response = await call(stack, 'POST', '/v1/connections', { token, rawBody: raw, headers: { 'content-type': type } });
-          expectClientError(response, `raw body ${JSON.stringify(raw).slice(0, 100)}`);
-        }),
+        fc.asyncProperty(
+          fc.string({ maxLength: 200 }),
+          fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-7'),
+          async (raw, type) => {
+            fc.pre(
+              !createConnectionBody.safeParse(
+                (() => {
+                  try {
+                    return JSON.parse(raw);
+                  } catch {
+                    return undefined;
+                  }
+                })(),
+              ).success,
+            );
+            const response = await call(stack, 'POST', '/v1/connections', { token, rawBody: raw, headers: { 'content-type': type } });
+            expectClientError(response, `raw body ${JSON.stringify(raw).slice(0, 100)}`);
+          },
+        ),
         { numRuns: RUNS },
       );
       await fc.assert(
-        fc.asyncProperty(fc.dictionary(fc.constantFrom('code', 'state', 'error', 'scope'), printable, { maxKeys: 3 }), fc.constantFrom('google', 'microsoft', 'other'), async (query, provider) => {
-          const response = await call(stack, 'GET', `/v1/oauth/${provider}/callback?${new URLSearchParams(query).toString()}`);
-          expectClientError(response, `callback ${JSON.stringify(query)}`);
-        }),
+        fc.asyncProperty(
+          fc.dictionary(fc.constantFrom('code', 'state', 'error', 'scope'), printable, { maxKeys: 3 }),
+          fc.constantFrom('google', 'microsoft', 'other'),
+          async (query, provider) => {
+            const response = await call(stack, 'GET', `/v1/oauth/${provider}/callback?${new URLSearchParams(query).toString()}`);
+            expectClientError(response, `callback ${JSON.stringify(query)}`);
+          },
+        ),
         { numRuns: RUNS },
       );
       await fc.assert(

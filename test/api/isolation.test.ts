@@ -28,7 +28,11 @@ describe('API: tenant isolation and permissions', () => {
     stack = await startTestStack();
     owner = await tokenFor(stack, 'acme', 'olivia');
     ({ connectionId } = await connectThroughApi(stack, { token: owner, provider: 'google', email }));
-    await eventually(() => call(stack, 'GET', `/v1/connections/${connectionId}`, { token: owner }), (r) => r.body.lastSync?.outcome === 'ok', 'first sync');
+    await eventually(
+      () => call(stack, 'GET', `/v1/connections/${connectionId}`, { token: owner }),
+      (r) => r.body.lastSync?.outcome === 'ok',
+      'first sync',
+    );
     const scheduled = await call(stack, 'POST', `/v1/connections/${connectionId}/meetings`, {
       token: owner,
       body: { title: 'Owner meeting', start: start(), attendees: [{ email: 'secret-guest@example.org' }] },
@@ -43,9 +47,21 @@ describe('API: tenant isolation and permissions', () => {
 
   const cases: Case[] = [
     { name: 'get connection', method: 'GET', path: () => `/v1/connections/${connectionId}`, permission: PERMISSIONS.view, ownerOnly: true },
-    { name: 'disconnect', method: 'DELETE', path: () => `/v1/connections/${connectionId}`, permission: PERMISSIONS.connect, ownerOnly: true },
+    {
+      name: 'disconnect',
+      method: 'DELETE',
+      path: () => `/v1/connections/${connectionId}`,
+      permission: PERMISSIONS.connect,
+      ownerOnly: true,
+    },
     { name: 'sync', method: 'POST', path: () => `/v1/connections/${connectionId}/sync`, permission: PERMISSIONS.connect, ownerOnly: true },
-    { name: 'reconnect', method: 'POST', path: () => `/v1/connections/${connectionId}/reconnect`, permission: PERMISSIONS.connect, ownerOnly: true },
+    {
+      name: 'reconnect',
+      method: 'POST',
+      path: () => `/v1/connections/${connectionId}/reconnect`,
+      permission: PERMISSIONS.connect,
+      ownerOnly: true,
+    },
     {
       name: 'schedule',
       method: 'POST',
@@ -64,7 +80,14 @@ describe('API: tenant isolation and permissions', () => {
       permission: PERMISSIONS.schedule,
       ownerOnly: true,
     },
-    { name: 'cancel', method: 'DELETE', path: () => `/v1/connections/${connectionId}/meetings/${eventId}`, idempotent: true, permission: PERMISSIONS.schedule, ownerOnly: true },
+    {
+      name: 'cancel',
+      method: 'DELETE',
+      path: () => `/v1/connections/${connectionId}/meetings/${eventId}`,
+      idempotent: true,
+      permission: PERMISSIONS.schedule,
+      ownerOnly: true,
+    },
     {
       name: 'edit event',
       method: 'PATCH',
@@ -91,59 +114,124 @@ describe('API: tenant isolation and permissions', () => {
       permission: PERMISSIONS.schedule,
       ownerOnly: true,
     },
-    { name: 'event history', method: 'GET', path: () => `/v1/connections/${connectionId}/events/${eventId}/history`, permission: PERMISSIONS.view, ownerOnly: true },
-    { name: 'connection events', method: 'GET', path: () => `/v1/connections/${connectionId}/events`, permission: PERMISSIONS.view, ownerOnly: true },
+    {
+      name: 'event history',
+      method: 'GET',
+      path: () => `/v1/connections/${connectionId}/events/${eventId}/history`,
+      permission: PERMISSIONS.view,
+      ownerOnly: true,
+    },
+    {
+      name: 'connection events',
+      method: 'GET',
+      path: () => `/v1/connections/${connectionId}/events`,
+      permission: PERMISSIONS.view,
+      ownerOnly: true,
+    },
     { name: 'list connections', method: 'GET', path: () => '/v1/connections', permission: PERMISSIONS.view, ownerOnly: false },
-    { name: 'start connecting', method: 'POST', path: () => '/v1/connections', body: () => ({ provider: 'google' }), permission: PERMISSIONS.connect, ownerOnly: false },
+    {
+      name: 'start connecting',
+      method: 'POST',
+      path: () => '/v1/connections',
+      body: () => ({ provider: 'google' }),
+      permission: PERMISSIONS.connect,
+      ownerOnly: false,
+    },
     { name: 'org events', method: 'GET', path: () => '/v1/events', permission: PERMISSIONS.view, ownerOnly: false },
-    { name: 'free/busy', method: 'POST', path: () => '/v1/freebusy', body: () => ({ userIds: ['olivia'], from: start(), to: new Date(Date.parse(start()) + 3_600_000).toISOString() }), permission: PERMISSIONS.view, ownerOnly: false },
+    {
+      name: 'free/busy',
+      method: 'POST',
+      path: () => '/v1/freebusy',
+      body: () => ({ userIds: ['olivia'], from: start(), to: new Date(Date.parse(start()) + 3_600_000).toISOString() }),
+      permission: PERMISSIONS.view,
+      ownerOnly: false,
+    },
     { name: 'read settings', method: 'GET', path: () => '/v1/settings', permission: PERMISSIONS.view, ownerOnly: false },
-    { name: 'change settings', method: 'PATCH', path: () => '/v1/settings', body: () => ({ syncPollIntervalMinutes: 30 }), permission: PERMISSIONS.admin, ownerOnly: false },
+    {
+      name: 'change settings',
+      method: 'PATCH',
+      path: () => '/v1/settings',
+      body: () => ({ syncPollIntervalMinutes: 30 }),
+      permission: PERMISSIONS.admin,
+      ownerOnly: false,
+    },
   ];
 
   async function snapshot() {
     const db = stack.deps.db;
     return {
       counts: await rowCounts(stack),
-      connection: await db.calendarConnection.findUniqueOrThrow({ where: { id: connectionId }, select: { status: true, userId: true, updatedAt: true } }),
-      event: await db.calendarEvent.findUniqueOrThrow({ where: { id: eventId }, select: { title: true, status: true, startAt: true, updatedAt: true } }),
-      fakeEvents: stack.google.listEvents(email).map((event) => `${event.id}:${event.title}:${event.status}`).sort(),
+      connection: await db.calendarConnection.findUniqueOrThrow({
+        where: { id: connectionId },
+        select: { status: true, userId: true, updatedAt: true },
+      }),
+      event: await db.calendarEvent.findUniqueOrThrow({
+        where: { id: eventId },
+        select: { title: true, status: true, startAt: true, updatedAt: true },
+      }),
+      fakeEvents: stack.google
+        .listEvents(email)
+        .map((event) => `${event.id}:${event.title}:${event.status}`)
+        .sort(),
       settings: await db.moduleSettings.findMany(),
     };
   }
 
   const send = (c: Case, token: string, key: string) =>
-    call(stack, c.method, c.path(), { token, ...(c.body ? { body: c.body() } : {}), ...(c.idempotent ? { headers: { 'idempotency-key': key } } : {}) });
-
-  it.each(cases.filter((c) => c.ownerOnly).map((c) => [c.name, c] as const))('%s: another organization and a non-owner get 404 and change nothing', async (_name, c) => {
-    const before = await snapshot();
-    const outsider = await tokenFor(stack, 'globex', 'olivia'); // same user id, other organization
-    const colleague = await tokenFor(stack, 'acme', 'nick', ALL_PERMISSIONS.filter((p) => p !== PERMISSIONS.viewAll));
-    for (const [who, token] of [['outsider', outsider], ['colleague', colleague]] as const) {
-      const response = await send(c, token, `iso-${who}-${c.name.replace(/\W/g, '')}-key`);
-      expect([who, response.status]).toEqual([who, 404]);
-      expect(response.body.error.code).toBe('not_found');
-      expect(response.text).not.toContain(email);
-      expect(response.text).not.toContain('secret-guest');
-    }
-    // A missing id answers the same.
-    const missing = await call(stack, c.method, c.path().replace(connectionId, '00000000-0000-4000-8000-000000000000'), {
-      token: owner,
+    call(stack, c.method, c.path(), {
+      token,
       ...(c.body ? { body: c.body() } : {}),
-      ...(c.idempotent ? { headers: { 'idempotency-key': 'missing-id-key' } } : {}),
+      ...(c.idempotent ? { headers: { 'idempotency-key': key } } : {}),
     });
-    expect(missing.status).toBe(404);
-    expect(await snapshot()).toEqual(before);
-  });
 
-  it.each(cases.map((c) => [c.name, c] as const))('%s: without its permission the owner gets 403 naming it and nothing changes', async (_name, c) => {
-    const before = await snapshot();
-    const lacking = await tokenFor(stack, 'acme', 'olivia', ALL_PERMISSIONS.filter((p) => p !== c.permission));
-    const response = await send(c, lacking, `perm-${c.name.replace(/\W/g, '')}-key`);
-    expect(response.status).toBe(403);
-    expect(response.body.error.message).toContain(c.permission);
-    expect(await snapshot()).toEqual(before);
-  });
+  it.each(cases.filter((c) => c.ownerOnly).map((c) => [c.name, c] as const))(
+    '%s: another organization and a non-owner get 404 and change nothing',
+    async (_name, c) => {
+      const before = await snapshot();
+      const outsider = await tokenFor(stack, 'globex', 'olivia'); // same user id, other organization
+      const colleague = await tokenFor(
+        stack,
+        'acme',
+        'nick',
+        ALL_PERMISSIONS.filter((p) => p !== PERMISSIONS.viewAll),
+      );
+      for (const [who, token] of [
+        ['outsider', outsider],
+        ['colleague', colleague],
+      ] as const) {
+        const response = await send(c, token, `iso-${who}-${c.name.replace(/\W/g, '')}-key`);
+        expect([who, response.status]).toEqual([who, 404]);
+        expect(response.body.error.code).toBe('not_found');
+        expect(response.text).not.toContain(email);
+        expect(response.text).not.toContain('secret-guest');
+      }
+      // A missing id answers the same.
+      const missing = await call(stack, c.method, c.path().replace(connectionId, '00000000-0000-4000-8000-000000000000'), {
+        token: owner,
+        ...(c.body ? { body: c.body() } : {}),
+        ...(c.idempotent ? { headers: { 'idempotency-key': 'missing-id-key' } } : {}),
+      });
+      expect(missing.status).toBe(404);
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+
+  it.each(cases.map((c) => [c.name, c] as const))(
+    '%s: without its permission the owner gets 403 naming it and nothing changes',
+    async (_name, c) => {
+      const before = await snapshot();
+      const lacking = await tokenFor(
+        stack,
+        'acme',
+        'olivia',
+        ALL_PERMISSIONS.filter((p) => p !== c.permission),
+      );
+      const response = await send(c, lacking, `perm-${c.name.replace(/\W/g, '')}-key`);
+      expect(response.status).toBe(403);
+      expect(response.body.error.message).toContain(c.permission);
+      expect(await snapshot()).toEqual(before);
+    },
+  );
 
   it('an outsider sees nothing of the organization in listings', async () => {
     const outsider = await tokenFor(stack, 'globex', 'olivia');

@@ -19,9 +19,22 @@ describe('API: meetings, events, free/busy, settings', () => {
     alice = await tokenFor(stack, 'acme', 'alice');
     stack.google.ensureAccount(email);
     stack.google.seedEvents(email, [
-      { title: 'Busy A', start: { kind: 'dateTime', dateTime: inHours(24), timeZone: 'UTC' }, end: { kind: 'dateTime', dateTime: inHours(26), timeZone: 'UTC' }, attendees: [{ email: 'guest@example.org', response: 'accepted' }] },
-      { title: 'Busy B', start: { kind: 'dateTime', dateTime: inHours(25), timeZone: 'UTC' }, end: { kind: 'dateTime', dateTime: inHours(27), timeZone: 'UTC' } },
-      { title: 'Busy C', start: { kind: 'dateTime', dateTime: inHours(30), timeZone: 'UTC' }, end: { kind: 'dateTime', dateTime: inHours(31), timeZone: 'UTC' } },
+      {
+        title: 'Busy A',
+        start: { kind: 'dateTime', dateTime: inHours(24), timeZone: 'UTC' },
+        end: { kind: 'dateTime', dateTime: inHours(26), timeZone: 'UTC' },
+        attendees: [{ email: 'guest@example.org', response: 'accepted' }],
+      },
+      {
+        title: 'Busy B',
+        start: { kind: 'dateTime', dateTime: inHours(25), timeZone: 'UTC' },
+        end: { kind: 'dateTime', dateTime: inHours(27), timeZone: 'UTC' },
+      },
+      {
+        title: 'Busy C',
+        start: { kind: 'dateTime', dateTime: inHours(30), timeZone: 'UTC' },
+        end: { kind: 'dateTime', dateTime: inHours(31), timeZone: 'UTC' },
+      },
     ]);
     ({ connectionId } = await connectThroughApi(stack, { token: alice, provider: 'google', email }));
     await eventually(
@@ -34,7 +47,13 @@ describe('API: meetings, events, free/busy, settings', () => {
     await stack?.close();
   });
 
-  const meeting = (hours: number) => ({ title: 'Demo call', start: inHours(hours), durationMinutes: 45, timeZone: 'Europe/Berlin', attendees: [{ email: 'buyer@example.org' }] });
+  const meeting = (hours: number) => ({
+    title: 'Demo call',
+    start: inHours(hours),
+    durationMinutes: 45,
+    timeZone: 'Europe/Berlin',
+    attendees: [{ email: 'buyer@example.org' }],
+  });
 
   describe('meetings', () => {
     it('schedules once per Idempotency-Key, reschedules and cancels', async () => {
@@ -110,19 +129,31 @@ describe('API: meetings, events, free/busy, settings', () => {
     it('answers 409 reconnect_required once the grant is revoked', async () => {
       const revokedEmail = 'revoked-meetings@example.com';
       const { connectionId: revoked } = await connectThroughApi(stack, { token: alice, provider: 'microsoft', email: revokedEmail });
-      await eventually(() => call(stack, 'GET', `/v1/connections/${revoked}`, { token: alice }), (r) => r.body.lastSync?.outcome === 'ok', 'first sync');
+      await eventually(
+        () => call(stack, 'GET', `/v1/connections/${revoked}`, { token: alice }),
+        (r) => r.body.lastSync?.outcome === 'ok',
+        'first sync',
+      );
       stack.microsoft.revokeGrants(revokedEmail);
       stack.microsoft.expireAccessTokens(revokedEmail);
-      const response = await call(stack, 'POST', `/v1/connections/${revoked}/meetings`, { token: alice, body: meeting(70), headers: { 'idempotency-key': 'revoked-key-0001' } });
+      const response = await call(stack, 'POST', `/v1/connections/${revoked}/meetings`, {
+        token: alice,
+        body: meeting(70),
+        headers: { 'idempotency-key': 'revoked-key-0001' },
+      });
       expect(response.status).toBe(409);
       expect(response.body.error.code).toBe('reconnect_required');
-      const listed = await eventually(() => call(stack, 'GET', `/v1/connections/${revoked}`, { token: alice }), (r) => r.body.status === 'needs_reconnect', 'needs_reconnect');
+      const listed = await eventually(
+        () => call(stack, 'GET', `/v1/connections/${revoked}`, { token: alice }),
+        (r) => r.body.status === 'needs_reconnect',
+        'needs_reconnect',
+      );
       expect(listed.body.health).toBe('needs_reconnect');
     });
   });
 
   describe('events', () => {
-    it('pages through a connection\'s events with an opaque cursor', async () => {
+    it("pages through a connection's events with an opaque cursor", async () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
@@ -135,15 +166,31 @@ describe('API: meetings, events, free/busy, settings', () => {
       } while (cursor);
       expect(seen).toEqual(expect.arrayContaining(['Busy A', 'Busy B', 'Busy C']));
       const all = await call(stack, 'GET', `/v1/connections/${connectionId}/events?limit=500`, { token: alice });
-      expect(all.body.events.find((e: any) => e.title === 'Busy A').attendees).toEqual([expect.objectContaining({ email: 'guest@example.org' })]);
+      expect(all.body.events.find((e: any) => e.title === 'Busy A').attendees).toEqual([
+        expect.objectContaining({ email: 'guest@example.org' }),
+      ]);
     });
 
     it('filters by window and direction, and rejects bad queries', async () => {
-      const window = await call(stack, 'GET', `/v1/connections/${connectionId}/events?from=${encodeURIComponent(inHours(29))}&to=${encodeURIComponent(inHours(40))}`, { token: alice });
+      const window = await call(
+        stack,
+        'GET',
+        `/v1/connections/${connectionId}/events?from=${encodeURIComponent(inHours(29))}&to=${encodeURIComponent(inHours(40))}`,
+        { token: alice },
+      );
       expect(window.body.events.map((e: any) => e.title)).toEqual(['Busy C']);
       const outbound = await call(stack, 'GET', `/v1/connections/${connectionId}/events?direction=outbound`, { token: alice });
       expect(outbound.body.events.every((e: any) => e.direction === 'outbound')).toBe(true);
-      for (const query of ['limit=0', 'limit=501', 'limit=abc', 'cursor=not-a-cursor', 'direction=sideways', 'from=yesterday', 'color=red', 'limit=1&limit=2']) {
+      for (const query of [
+        'limit=0',
+        'limit=501',
+        'limit=abc',
+        'cursor=not-a-cursor',
+        'direction=sideways',
+        'from=yesterday',
+        'color=red',
+        'limit=1&limit=2',
+      ]) {
         const response = await call(stack, 'GET', `/v1/connections/${connectionId}/events?${query}`, { token: alice });
         expect([query, response.status]).toEqual([query, 400]);
       }
@@ -166,7 +213,10 @@ describe('API: meetings, events, free/busy, settings', () => {
 
   describe('free/busy', () => {
     it('merges overlapping busy blocks per user and lists users without calendars empty', async () => {
-      const response = await call(stack, 'POST', '/v1/freebusy', { token: alice, body: { userIds: ['alice', 'nobody'], from: inHours(20), to: inHours(40) } });
+      const response = await call(stack, 'POST', '/v1/freebusy', {
+        token: alice,
+        body: { userIds: ['alice', 'nobody'], from: inHours(20), to: inHours(40) },
+      });
       expect(response.status).toBe(200);
       const aliceBusy = response.body.users.find((u: any) => u.userId === 'alice');
       expect(aliceBusy.errors).toEqual([]);
@@ -178,7 +228,10 @@ describe('API: meetings, events, free/busy, settings', () => {
     it('reports a calendar that cannot answer per user', async () => {
       stack.google.injectFault({ kind: 'server_error', pathIncludes: 'freeBusy', count: 10 });
       try {
-        const response = await call(stack, 'POST', '/v1/freebusy', { token: alice, body: { userIds: ['alice'], from: inHours(20), to: inHours(40) } });
+        const response = await call(stack, 'POST', '/v1/freebusy', {
+          token: alice,
+          body: { userIds: ['alice'], from: inHours(20), to: inHours(40) },
+        });
         expect(response.status).toBe(200);
         expect(response.body.users[0].errors).toEqual([expect.objectContaining({ connectionId, code: expect.any(String) })]);
       } finally {
@@ -187,12 +240,21 @@ describe('API: meetings, events, free/busy, settings', () => {
     });
 
     it('bounds the window and the number of users', async () => {
-      const tooLong = await call(stack, 'POST', '/v1/freebusy', { token: alice, body: { userIds: ['alice'], from: inHours(0), to: inHours(63 * 24) } });
+      const tooLong = await call(stack, 'POST', '/v1/freebusy', {
+        token: alice,
+        body: { userIds: ['alice'], from: inHours(0), to: inHours(63 * 24) },
+      });
       expect(tooLong.status).toBe(400);
       expect(tooLong.body.error.message).toContain('62 days');
-      const tooMany = await call(stack, 'POST', '/v1/freebusy', { token: alice, body: { userIds: Array.from({ length: 51 }, (_, i) => `u${i}`), from: inHours(0), to: inHours(1) } });
+      const tooMany = await call(stack, 'POST', '/v1/freebusy', {
+        token: alice,
+        body: { userIds: Array.from({ length: 51 }, (_, i) => `u${i}`), from: inHours(0), to: inHours(1) },
+      });
       expect(tooMany.status).toBe(400);
-      const backwards = await call(stack, 'POST', '/v1/freebusy', { token: alice, body: { userIds: ['alice'], from: inHours(2), to: inHours(1) } });
+      const backwards = await call(stack, 'POST', '/v1/freebusy', {
+        token: alice,
+        body: { userIds: ['alice'], from: inHours(2), to: inHours(1) },
+      });
       expect(backwards.status).toBe(400);
     });
   });
@@ -201,7 +263,11 @@ describe('API: meetings, events, free/busy, settings', () => {
     it('reads defaults, changes within range (admin only), rejects out-of-range with the range', async () => {
       const viewer = await tokenFor(stack, 'acme', 'carol', [PERMISSIONS.view]);
       const read = await call(stack, 'GET', '/v1/settings', { token: viewer });
-      expect(read.body).toMatchObject({ defaultMeetingDurationMinutes: 30, syncPollIntervalMinutes: 15, preMeetingNotificationMinutes: 15 });
+      expect(read.body).toMatchObject({
+        defaultMeetingDurationMinutes: 30,
+        syncPollIntervalMinutes: 15,
+        preMeetingNotificationMinutes: 15,
+      });
       expect((await call(stack, 'PATCH', '/v1/settings', { token: viewer, body: { syncPollIntervalMinutes: 10 } })).status).toBe(403);
       const bad = await call(stack, 'PATCH', '/v1/settings', { token: alice, body: { syncPollIntervalMinutes: 61 } });
       expect(bad.status).toBe(400);
@@ -214,7 +280,11 @@ describe('API: meetings, events, free/busy, settings', () => {
       const scheduled = await eventually(
         async () => {
           const { durationMinutes: _d, ...rest } = meeting(80);
-          return call(stack, 'POST', `/v1/connections/${connectionId}/meetings`, { token: alice, body: rest, headers: { 'idempotency-key': `default-duration-${Date.now()}` } });
+          return call(stack, 'POST', `/v1/connections/${connectionId}/meetings`, {
+            token: alice,
+            body: rest,
+            headers: { 'idempotency-key': `default-duration-${Date.now()}` },
+          });
         },
         (r) => r.body?.durationMinutes === 60,
         'new default duration',
@@ -227,7 +297,10 @@ describe('API: meetings, events, free/busy, settings', () => {
 
   it('rate limits per token with 429 and Retry-After', async () => {
     // An app of its own with a tiny limit (same database, Temporal and signing key as the stack).
-    const app = await createApp({ ...stack.deps, temporal: stack.temporal }, { apiConfig: { ...stack.apiConfig, API_RATE_LIMIT_PER_MINUTE: 3 } });
+    const app = await createApp(
+      { ...stack.deps, temporal: stack.temporal },
+      { apiConfig: { ...stack.apiConfig, API_RATE_LIMIT_PER_MINUTE: 3 } },
+    );
     const server = http.createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

@@ -46,8 +46,19 @@ const hours = fc.integer({ min: 24, max: 24 * 20 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ side: fc.constant('provider' as const), kind: fc.constant('create' as const), hours }) },
   { weight: 1, arbitrary: fc.record({ side: fc.constant('provider' as const), kind: fc.constant('createSeries' as const), hours }) },
-  { weight: 3, arbitrary: fc.record({ side: fc.constant('provider' as const), kind: fc.constantFrom('retitle' as const, 'delete' as const), pick }) },
-  { weight: 2, arbitrary: fc.record({ side: fc.constant('provider' as const), kind: fc.constant('move' as const), pick, hours: fc.integer({ min: -3, max: 3 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ side: fc.constant('provider' as const), kind: fc.constantFrom('retitle' as const, 'delete' as const), pick }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      side: fc.constant('provider' as const),
+      kind: fc.constant('move' as const),
+      pick,
+      hours: fc.integer({ min: -3, max: 3 }),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -58,8 +69,23 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 3, arbitrary: fc.record({ side: fc.constant('crm' as const), kind: fc.constant('schedule' as const), hours }) },
-  { weight: 4, arbitrary: fc.record({ side: fc.constant('crm' as const), kind: fc.constantFrom('retitle' as const, 'relocate' as const, 'cancel' as const), pick }) },
-  { weight: 2, arbitrary: fc.record({ side: fc.constant('crm' as const), kind: fc.constant('move' as const), pick, hours: fc.integer({ min: -3, max: 3 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      side: fc.constant('crm' as const),
+      kind: fc.constantFrom('retitle' as const, 'relocate' as const, 'cancel' as const),
+      pick,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      side: fc.constant('crm' as const),
+      kind: fc.constant('move' as const),
+      pick,
+      hours: fc.integer({ min: -3, max: 3 }),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -72,7 +98,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     // The same event edited in the calendar and, before any sync, in the CRM: the conflict paths.
     weight: 4,
-    arbitrary: fc.record({ side: fc.constant('both' as const), kind: fc.constant('retitle' as const), pick, crmField: fc.constantFrom('title' as const, 'location' as const) }),
+    arbitrary: fc.record({
+      side: fc.constant('both' as const),
+      kind: fc.constant('retitle' as const),
+      pick,
+      crmField: fc.constantFrom('title' as const, 'location' as const),
+    }),
   },
   { weight: 2, arbitrary: fc.record({ side: fc.constant('infra' as const), kind: fc.constant('sync' as const) }) },
   { weight: 1, arbitrary: fc.record({ side: fc.constant('infra' as const), kind: fc.constant('restartWorker' as const) }) },
@@ -112,11 +143,20 @@ describe('convergence of two-way sync (property)', () => {
     const initialSeries = fake.seedEvents(email, [
       { title: `initial-${run}-a`, start: at(baseHour() + 30 * HOUR), end: at(baseHour() + 31 * HOUR) },
       { title: `initial-${run}-b`, start: at(baseHour() + 50 * HOUR), end: at(baseHour() + 51 * HOUR) },
-      { title: `initial-${run}-series`, start: at(baseHour() + 26 * HOUR), end: at(baseHour() + 27 * HOUR), recurrence: ['RRULE:FREQ=WEEKLY;COUNT=5'] },
+      {
+        title: `initial-${run}-series`,
+        start: at(baseHour() + 26 * HOUR),
+        end: at(baseHour() + 27 * HOUR),
+        recurrence: ['RRULE:FREQ=WEEKLY;COUNT=5'],
+      },
     ])[2]!;
     const { connectionId } = await connectThroughApi(stack, { token, provider, email });
     const handle = stack.temporal.workflow.getHandle(connectionWorkflowId(connectionId));
-    await waitFor(() => handle.query(statusQuery), (s) => s.lastSync?.outcome === 'ok', { what: 'first sync' });
+    await waitFor(
+      () => handle.query(statusQuery),
+      (s) => s.lastSync?.outcome === 'ok',
+      { what: 'first sync' },
+    );
     // Without push, calendar-side changes wait for a sync, so CRM edits meet them as conflicts (If-Match).
     if (!push) await stopCalendarPush(stack, connectionId);
     const db = stack.deps.db;
@@ -147,7 +187,10 @@ describe('convergence of two-way sync (property)', () => {
     };
     const liveRemote = () => fake.listEvents(email).filter((event) => event.status !== 'cancelled');
     const liveRows = () =>
-      db.calendarEvent.findMany({ where: { connectionId, status: { not: 'cancelled' }, eventKind: { not: 'occurrence' } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      db.calendarEvent.findMany({
+        where: { connectionId, status: { not: 'cancelled' }, eventKind: { not: 'occurrence' } },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
     const quietly = (fn: () => void) => {
       try {
         fn();
@@ -157,7 +200,8 @@ describe('convergence of two-way sync (property)', () => {
     };
     const api = async (method: string, path: string, body?: unknown) => {
       const response = await call(stack, method, path, { token, body, headers: { 'idempotency-key': `prop-${run}-${++serial}-key` } });
-      if (response.status >= 500 && response.status !== 502 && response.status !== 503) throw new Error(`${method} ${path} -> ${response.status} ${response.text}`);
+      if (response.status >= 500 && response.status !== 502 && response.status !== 503)
+        throw new Error(`${method} ${path} -> ${response.status} ${response.text}`);
       return response;
     };
 
@@ -167,7 +211,11 @@ describe('convergence of two-way sync (property)', () => {
         const target = remote.length && 'pick' in op ? remote[op.pick % remote.length] : undefined;
         switch (op.kind) {
           case 'create':
-            fake.seedEvent(email, { title: title('p'), start: at(baseHour() + op.hours * HOUR), end: at(baseHour() + (op.hours + 1) * HOUR) });
+            fake.seedEvent(email, {
+              title: title('p'),
+              start: at(baseHour() + op.hours * HOUR),
+              end: at(baseHour() + (op.hours + 1) * HOUR),
+            });
             providerCreates += 1;
             break;
           case 'createSeries':
@@ -186,17 +234,21 @@ describe('convergence of two-way sync (property)', () => {
           case 'move':
             if (target && op.hours !== 0) {
               quietly(() => {
-                fake.updateEventAsProvider(email, target.id, { start: at(instant(target.start) + op.hours * HOUR), end: at(instant(target.end) + op.hours * HOUR) });
+                fake.updateEventAsProvider(email, target.id, {
+                  start: at(instant(target.start) + op.hours * HOUR),
+                  end: at(instant(target.end) + op.hours * HOUR),
+                });
                 // Moving a whole series resets its edited occurrences in the calendar itself (Graph does).
                 providerTitles.forEach((t) => (t.externalId.startsWith(`${target.id}_`) ? (t.superseded = true) : undefined));
               });
             }
             break;
           case 'delete':
-            if (target) quietly(() => {
-              fake.deleteEventAsProvider(email, target.id);
-              supersede(target.id, true);
-            });
+            if (target)
+              quietly(() => {
+                fake.deleteEventAsProvider(email, target.id);
+                supersede(target.id, true);
+              });
             break;
           case 'cancelOccurrence':
           case 'retitleOccurrence': {
@@ -240,7 +292,9 @@ describe('convergence of two-way sync (property)', () => {
           }
           case 'move':
             if (target && op.hours !== 0 && target.eventKind !== 'seriesMaster') {
-              await api('PATCH', `/v1/connections/${connectionId}/events/${target.id}`, { start: new Date(target.startAt.getTime() + op.hours * HOUR).toISOString() });
+              await api('PATCH', `/v1/connections/${connectionId}/events/${target.id}`, {
+                start: new Date(target.startAt.getTime() + op.hours * HOUR).toISOString(),
+              });
             }
             break;
           case 'retitleOccurrence':
@@ -263,7 +317,8 @@ describe('convergence of two-way sync (property)', () => {
             const response = await api('PATCH', path, { title: value });
             if (response.status !== 200) break;
             accepted.push({ eventId: response.body.event.id, field: 'title', value });
-            if (response.body.event.kind === 'seriesMaster' && response.body.event.id !== master.id) seriesIds.push(response.body.event.externalEventId);
+            if (response.body.event.kind === 'seriesMaster' && response.body.event.id !== master.id)
+              seriesIds.push(response.body.event.externalEventId);
             break;
           }
           case 'cancel': {
@@ -296,12 +351,41 @@ describe('convergence of two-way sync (property)', () => {
     await syncAfter(handle, Date.now());
 
     // 1. Both sides hold the same events.
-    const remote = new Map(liveRemote().map((event) => [event.id, { title: event.title ?? null, start: instant(event.start), end: instant(event.end) }]));
+    const remote = new Map(
+      liveRemote().map((event) => [event.id, { title: event.title ?? null, start: instant(event.start), end: instant(event.end) }]),
+    );
     const rows = await liveRows();
-    const local = new Map(rows.map((row) => [row.externalEventId, { title: row.title, start: row.startAt.getTime(), end: row.endAt.getTime() }]));
+    const local = new Map(
+      rows.map((row) => [row.externalEventId, { title: row.title, start: row.startAt.getTime(), end: row.endAt.getTime() }]),
+    );
     if (process.env.CONVERGENCE_DEBUG) {
       const rowsAll = await db.calendarEvent.findMany({ where: { connectionId }, include: { changes: true } });
-      console.log(JSON.stringify({ remote: fake.listEvents(email), rows: rowsAll.map((r) => ({ ext: r.externalEventId, title: r.title, start: r.startAt, status: r.status, changes: r.changes.length })), requests: fake.requests().slice(-40).map((q) => `${q.method} ${q.path} ${q.status}`), logs: stack.logs.filter((l) => l.includes(connectionId)).map((l) => { const j = JSON.parse(l); return `${j.time} ${j.msg} ${j.upserted ?? ''}/${j.deleted ?? ''}/${j.unchanged ?? ''}`; }) }, null, 1));
+      console.log(
+        JSON.stringify(
+          {
+            remote: fake.listEvents(email),
+            rows: rowsAll.map((r) => ({
+              ext: r.externalEventId,
+              title: r.title,
+              start: r.startAt,
+              status: r.status,
+              changes: r.changes.length,
+            })),
+            requests: fake
+              .requests()
+              .slice(-40)
+              .map((q) => `${q.method} ${q.path} ${q.status}`),
+            logs: stack.logs
+              .filter((l) => l.includes(connectionId))
+              .map((l) => {
+                const j = JSON.parse(l);
+                return `${j.time} ${j.msg} ${j.upserted ?? ''}/${j.deleted ?? ''}/${j.unchanged ?? ''}`;
+              }),
+          },
+          null,
+          1,
+        ),
+      );
     }
     expect(Object.fromEntries(local)).toEqual(Object.fromEntries(remote));
 
@@ -339,13 +423,23 @@ describe('convergence of two-way sync (property)', () => {
         if (before && state) {
           for (const [field, value] of Object.entries(before)) {
             if (field === 'attendees') continue;
-            expect({ row: row.id, field, value: comparable(field, value) }).toEqual({ row: row.id, field, value: comparable(field, state[field]) });
+            expect({ row: row.id, field, value: comparable(field, value) }).toEqual({
+              row: row.id,
+              field,
+              value: comparable(field, state[field]),
+            });
           }
         }
         state = before === null ? { ...after } : { ...state, ...after };
       }
       expect(state).toBeDefined();
-      expect({ row: row.id, title: state!.title ?? null, status: state!.status, start: comparable('start', state!.start), end: comparable('end', state!.end) }).toEqual({
+      expect({
+        row: row.id,
+        title: state!.title ?? null,
+        status: state!.status,
+        start: comparable('start', state!.start),
+        end: comparable('end', state!.end),
+      }).toEqual({
         row: row.id,
         title: row.title || null,
         status: row.status,
@@ -357,8 +451,12 @@ describe('convergence of two-way sync (property)', () => {
     // 4. Every accepted CRM edit is in the event's history or in one of its conflict records.
     const conflicts = await db.eventConflict.findMany({ where: { event: { connectionId } } });
     for (const edit of accepted) {
-      const inHistory = changes.some((c) => c.eventId === edit.eventId && (JSON.parse(c.fieldsAfter ?? '{}') as Record<string, unknown>)[edit.field] === edit.value);
-      const inConflict = conflicts.some((c) => c.eventId === edit.eventId && (JSON.parse(c.localVersion) as Record<string, unknown>)[edit.field] === edit.value);
+      const inHistory = changes.some(
+        (c) => c.eventId === edit.eventId && (JSON.parse(c.fieldsAfter ?? '{}') as Record<string, unknown>)[edit.field] === edit.value,
+      );
+      const inConflict = conflicts.some(
+        (c) => c.eventId === edit.eventId && (JSON.parse(c.localVersion) as Record<string, unknown>)[edit.field] === edit.value,
+      );
       expect({ edit, kept: inHistory || inConflict }).toEqual({ edit, kept: true });
     }
 
@@ -368,7 +466,9 @@ describe('convergence of two-way sync (property)', () => {
       const row = all.find((r) => r.externalEventId === set.externalId);
       const mentions = (json: string | null) => (json ? (JSON.parse(json) as Record<string, unknown>).title === set.value : false);
       const seen =
-        !!row && (changes.some((c) => c.eventId === row.id && (mentions(c.fieldsAfter) || mentions(c.fieldsBefore))) || conflicts.some((c) => c.eventId === row.id && mentions(c.remoteVersion)));
+        !!row &&
+        (changes.some((c) => c.eventId === row.id && (mentions(c.fieldsAfter) || mentions(c.fieldsBefore))) ||
+          conflicts.some((c) => c.eventId === row.id && mentions(c.remoteVersion)));
       expect({ set, seen }).toEqual({ set, seen: true });
     }
   }
@@ -381,7 +481,10 @@ describe('convergence of two-way sync (property)', () => {
   /** Google addresses an occurrence by `<masterId>_<UTC basic time>`; Graph by an id we learn from sync. */
   function occurrenceId(provider: 'google' | 'microsoft', masterId: string, startMs: number): string | undefined {
     if (provider !== 'google') return undefined;
-    return `${masterId}_${new Date(startMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`;
+    return `${masterId}_${new Date(startMs)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '')}`;
   }
 
   async function microsoftOccurrence(connectionId: string, masterId: string, index: number): Promise<string | undefined> {
@@ -394,16 +497,24 @@ describe('convergence of two-way sync (property)', () => {
 
   async function syncAfter(handle: ReturnType<TestStack['temporal']['workflow']['getHandle']>, after: number) {
     await handle.signal(syncNowSignal, { reason: 'manual' });
-    await waitFor(() => handle.query(statusQuery), (s) => s.lastSync?.outcome === 'ok' && Date.parse(s.lastSync.at) >= after, {
-      what: 'a successful sync after the last edit',
-      timeoutMs: 60_000,
-    });
+    await waitFor(
+      () => handle.query(statusQuery),
+      (s) => s.lastSync?.outcome === 'ok' && Date.parse(s.lastSync.at) >= after,
+      {
+        what: 'a successful sync after the last edit',
+        timeoutMs: 60_000,
+      },
+    );
   }
 
-  it.each(PROVIDERS)('%s: both sides converge with nothing lost or duplicated', async (provider) => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { minLength: 4, maxLength: MAX_OPS }), fc.boolean(), (ops, push) => execute(provider, ops, push)),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true, verbose: 1, ...(PATH ? { path: PATH } : {}) },
-    );
-  }, Number(process.env.CONVERGENCE_TIMEOUT_MS ?? 600_000));
+  it.each(PROVIDERS)(
+    '%s: both sides converge with nothing lost or duplicated',
+    async (provider) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(opArb, { minLength: 4, maxLength: MAX_OPS }), fc.boolean(), (ops, push) => execute(provider, ops, push)),
+        { seed: SEED, numRuns: RUNS, endOnFailure: true, verbose: 1, ...(PATH ? { path: PATH } : {}) },
+      );
+    },
+    Number(process.env.CONVERGENCE_TIMEOUT_MS ?? 600_000),
+  );
 });

@@ -104,7 +104,15 @@ describe.each(testProviders())('database model on %s', (provider) => {
     await t.db.organization.create({ data: { id: 'org-del', settings: { create: {} } } });
     const bytes = Uint8Array.from([0, 1, 2, 254, 255]);
     const credential = await t.db.credential.create({
-      data: { organizationId: 'org-del', kind: 'refresh_token', keyId: 'k', wrappedKey: bytes, ciphertext: bytes, iv: bytes, authTag: bytes },
+      data: {
+        organizationId: 'org-del',
+        kind: 'refresh_token',
+        keyId: 'k',
+        wrappedKey: bytes,
+        ciphertext: bytes,
+        iv: bytes,
+        authTag: bytes,
+      },
     });
     expect(Buffer.from(credential.ciphertext)).toEqual(Buffer.from(bytes));
     await t.db.organization.delete({ where: { id: 'org-del' } });

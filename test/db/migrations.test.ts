@@ -28,7 +28,9 @@ describe.each(testProviders())('migrations on %s', (provider) => {
     .map((e) => e.name)
     .sort();
   const checksum = (name: string) =>
-    createHash('sha256').update(fs.readFileSync(path.join(dir, name, 'migration.sql'))).digest('hex');
+    createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, name, 'migration.sql')))
+      .digest('hex');
 
   let databases: TestDatabase[] = [];
   const emptyDatabase = async () => {

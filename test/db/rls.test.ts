@@ -43,7 +43,13 @@ const TABLES = ['ce_calendar_connections', 'ce_calendar_events', 'ce_activities'
         },
       });
       await db.pushChannel.create({
-        data: { connectionId: connection.id, externalCalendarId: 'primary', providerChannelId: randomUUID(), tokenHash: 'h', expiresAt: new Date() },
+        data: {
+          connectionId: connection.id,
+          externalCalendarId: 'primary',
+          providerChannelId: randomUUID(),
+          tokenHash: 'h',
+          expiresAt: new Date(),
+        },
       });
     }
   }
@@ -93,7 +99,8 @@ const TABLES = ['ce_calendar_connections', 'ce_calendar_events', 'ce_activities'
 
   test('every covered table has RLS enabled and forced', async () => {
     const rows = await database.db.$queryRawUnsafe<Array<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean }>>(
-      `SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname IN (${TABLES.map((t) => `'${t}'`).join(', ')}) ORDER BY relname`,
+      'SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class ' +
+        `WHERE relname IN (${TABLES.map((t) => `'${t}'`).join(', ')}) ORDER BY relname`,
     );
     expect(rows).toHaveLength(TABLES.length);
     expect(rows.every((r) => r.relrowsecurity && r.relforcerowsecurity)).toBe(true);
@@ -104,24 +111,33 @@ const TABLES = ['ce_calendar_connections', 'ce_calendar_events', 'ce_activities'
     expect(await database.db.calendarConnection.count()).toBe(5);
     // ...but an ordinary role that declared nothing sees none of them.
     expect(await counts((sql) => client.query(sql))).toEqual(Object.fromEntries(TABLES.map((t) => [t, 0])));
-    expect((await client.query(`SELECT count(*)::int AS n FROM ce_calendar_connections WHERE organization_id = 'org-b'`)).rows[0].n).toBe(0);
+    expect((await client.query(`SELECT count(*)::int AS n FROM ce_calendar_connections WHERE organization_id = 'org-b'`)).rows[0].n).toBe(
+      0,
+    );
   });
 
   test("with the organization set, only that organization's rows, and no writes into another", async () => {
     const seen = await inTransaction({ 'app.organization_id': 'org-a' }, () => counts((sql) => client.query(sql)));
     expect(seen).toEqual({ ce_calendar_connections: 2, ce_calendar_events: 2, ce_activities: 2, ce_calendar_push_channels: 2 });
-    const orgs = await inTransaction({ 'app.organization_id': 'org-a' }, () => client.query('SELECT DISTINCT organization_id FROM ce_calendar_connections'));
+    const orgs = await inTransaction({ 'app.organization_id': 'org-a' }, () =>
+      client.query('SELECT DISTINCT organization_id FROM ce_calendar_connections'),
+    );
     expect(orgs.rows).toEqual([{ organization_id: 'org-a' }]);
     // Asking for another organization's rows explicitly still gives nothing.
-    const other = await inTransaction({ 'app.organization_id': 'org-a' }, () => client.query(`SELECT id FROM ce_calendar_connections WHERE organization_id = 'org-b'`));
+    const other = await inTransaction({ 'app.organization_id': 'org-a' }, () =>
+      client.query(`SELECT id FROM ce_calendar_connections WHERE organization_id = 'org-b'`),
+    );
     expect(other.rows).toEqual([]);
     // Updating them changes nothing; inserting into another organization is refused.
-    const updated = await inTransaction({ 'app.organization_id': 'org-a' }, () => client.query(`UPDATE ce_calendar_connections SET status = 'error' WHERE organization_id = 'org-b'`));
+    const updated = await inTransaction({ 'app.organization_id': 'org-a' }, () =>
+      client.query(`UPDATE ce_calendar_connections SET status = 'error' WHERE organization_id = 'org-b'`),
+    );
     expect(updated.rowCount).toBe(0);
     await expect(
       inTransaction({ 'app.organization_id': 'org-a' }, () =>
         client.query(
-          `INSERT INTO ce_calendar_connections (id, organization_id, user_id, provider, external_account_email, updated_at) VALUES ($1, 'org-b', 'x', 'google', 'x@example.com', now())`,
+          'INSERT INTO ce_calendar_connections (id, organization_id, user_id, provider, external_account_email, updated_at) ' +
+            "VALUES ($1, 'org-b', 'x', 'google', 'x@example.com', now())",
           [randomUUID()],
         ),
       ),

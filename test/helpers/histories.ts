@@ -20,7 +20,18 @@ export async function recordHistoriesIfAsked(stack: TestStack, prefix: string): 
   executions.forEach((execution, index) => {
     const json = execFileSync(
       process.env.TEMPORAL_TEST_BINARY!,
-      ['workflow', 'show', '--address', process.env.TEMPORAL_TEST_ADDRESS!, '--workflow-id', execution.workflowId, '--run-id', execution.runId, '--output', 'json'],
+      [
+        'workflow',
+        'show',
+        '--address',
+        process.env.TEMPORAL_TEST_ADDRESS!,
+        '--workflow-id',
+        execution.workflowId,
+        '--run-id',
+        execution.runId,
+        '--output',
+        'json',
+      ],
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
     const label = process.env.RECORD_HISTORIES_LABEL ? `-${process.env.RECORD_HISTORIES_LABEL}` : '';

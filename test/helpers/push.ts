@@ -9,7 +9,11 @@ import { waitFor } from './wait';
 
 export async function stopCalendarPush(stack: TestStack, connectionId: string): Promise<void> {
   const handle = stack.temporal.workflow.getHandle(connectionWorkflowId(connectionId));
-  await waitFor(() => handle.query(statusQuery), (status) => !!status.pushChannelExpiresAt, { what: 'push channels created' });
+  await waitFor(
+    () => handle.query(statusQuery),
+    (status) => !!status.pushChannelExpiresAt,
+    { what: 'push channels created' },
+  );
   await createConnectionActivities({ ...stack.deps, publicUrl: stack.deps.config.publicUrl }).stopPushChannels(connectionId);
 }
 
@@ -20,12 +24,20 @@ export async function stopCalendarPush(stack: TestStack, connectionId: string): 
 export async function connectWithPushStopped(stack: TestStack, input: { token: string; provider: 'google' | 'microsoft'; email: string }) {
   const { connectionId } = await connectThroughApi(stack, input);
   const handle = stack.temporal.workflow.getHandle(connectionWorkflowId(connectionId));
-  await waitFor(() => handle.query(statusQuery), (status) => status.lastSync?.outcome === 'ok', { what: 'first sync' });
+  await waitFor(
+    () => handle.query(statusQuery),
+    (status) => status.lastSync?.outcome === 'ok',
+    { what: 'first sync' },
+  );
   await stopCalendarPush(stack, connectionId);
   const sync = async () => {
     const before = Date.now();
     await handle.signal(syncNowSignal, { reason: 'manual' });
-    return waitFor(() => handle.query(statusQuery), (status) => !!status.lastSync && Date.parse(status.lastSync.at) >= before, { what: 'sync after signal' });
+    return waitFor(
+      () => handle.query(statusQuery),
+      (status) => !!status.lastSync && Date.parse(status.lastSync.at) >= before,
+      { what: 'sync after signal' },
+    );
   };
   return { connectionId, handle, sync };
 }

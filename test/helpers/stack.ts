@@ -92,8 +92,18 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const logger = createLogger({ level: 'debug', destination: logSink });
   const keyring = TEST_KEYRING;
   const providers = new ProviderRegistry([
-    googleRuntime({ endpoints: google.endpoints, client: GOOGLE_SANDBOX_CLIENT, mode: 'sandbox', adapterOptions: { pageSize: options.googlePageSize } }),
-    microsoftRuntime({ endpoints: microsoft.endpoints, client: { ...SANDBOX_MICROSOFT_CLIENT }, mode: 'sandbox', ca: microsoft.caCertificate }),
+    googleRuntime({
+      endpoints: google.endpoints,
+      client: GOOGLE_SANDBOX_CLIENT,
+      mode: 'sandbox',
+      adapterOptions: { pageSize: options.googlePageSize },
+    }),
+    microsoftRuntime({
+      endpoints: microsoft.endpoints,
+      client: { ...SANDBOX_MICROSOFT_CLIENT },
+      mode: 'sandbox',
+      ca: microsoft.caCertificate,
+    }),
   ]);
   const deps = createServiceDependencies(config, { db: database.db, logger, keyring, providers });
 
@@ -113,7 +123,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
   async function startWorker() {
     workerConnection = await NativeConnection.connect({ address });
-    worker = await createWorker({ connection: workerConnection, namespace: 'default', taskQueue, deps, workflowBundle: { codePath: bundlePath! } });
+    worker = await createWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue,
+      deps,
+      workflowBundle: { codePath: bundlePath! },
+    });
     workerRun = worker.run();
   }
   async function stopWorker() {
@@ -137,7 +153,12 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     stopWorker,
     apiConfig,
     signToken: (claims) =>
-      signApiToken(privateJwk, { organizationId: claims.org, userId: claims.user, permissions: claims.permissions, ttlSeconds: claims.ttlSeconds }),
+      signApiToken(privateJwk, {
+        organizationId: claims.org,
+        userId: claims.user,
+        permissions: claims.permissions,
+        ttlSeconds: claims.ttlSeconds,
+      }),
     async restartWorker() {
       await stopWorker();
       await startWorker();

@@ -3,4 +3,7 @@
 import { createHash } from 'node:crypto';
 import { Keyring } from '../../vault/keyring';
 
-export const TEST_KEYRING = Keyring.fromKeys({ test: createHash('sha256').update('calendar-sync test keyring (not a secret)').digest() }, 'test');
+export const TEST_KEYRING = Keyring.fromKeys(
+  { test: createHash('sha256').update('calendar-sync test keyring (not a secret)').digest() },
+  'test',
+);

@@ -72,10 +72,18 @@ describe('iCal feeds', () => {
           { email: 'maybe@example.org', response: 'tentative', optional: true },
         ],
       },
-      { title: 'Gone soon', start: { kind: 'dateTime', dateTime: '2031-04-03T10:00:00.000Z', timeZone: 'UTC' }, end: { kind: 'dateTime', dateTime: '2031-04-03T11:00:00.000Z', timeZone: 'UTC' } },
+      {
+        title: 'Gone soon',
+        start: { kind: 'dateTime', dateTime: '2031-04-03T10:00:00.000Z', timeZone: 'UTC' },
+        end: { kind: 'dateTime', dateTime: '2031-04-03T11:00:00.000Z', timeZone: 'UTC' },
+      },
     ]);
     ({ connectionId } = await connectThroughApi(stack, { token, provider: 'google', email }));
-    await eventually(() => call(stack, 'GET', `/v1/connections/${connectionId}`, { token }), (r) => r.body.lastSync?.outcome === 'ok', 'first sync');
+    await eventually(
+      () => call(stack, 'GET', `/v1/connections/${connectionId}`, { token }),
+      (r) => r.body.lastSync?.outcome === 'ok',
+      'first sync',
+    );
     // A deletion at the provider, synced: the event is cancelled in the database and must leave the feed.
     const gone = stack.google.listEvents(email).find((event) => event.title === 'Gone soon')!;
     stack.google.deleteEventAsProvider(email, gone.id);
@@ -106,7 +114,12 @@ describe('iCal feeds', () => {
     expect(response.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
     const root = parse(await response.text());
     expect(root.getFirstPropertyValue('x-wr-calname')).toBe(email);
-    expect(root.getAllSubcomponents('vtimezone').map((z) => z.getFirstPropertyValue('tzid')).sort()).toEqual([NEW_YORK, BERLIN]);
+    expect(
+      root
+        .getAllSubcomponents('vtimezone')
+        .map((z) => z.getFirstPropertyValue('tzid'))
+        .sort(),
+    ).toEqual([NEW_YORK, BERLIN]);
 
     const rows = await stack.deps.db.calendarEvent.findMany({ where: { connectionId } });
     const master = rows.find((row) => row.eventKind === 'seriesMaster')!;
@@ -126,7 +139,9 @@ describe('iCal feeds', () => {
     const exdates = masterComponent.getAllProperties('exdate').map((p) => (p.getFirstValue() as ICAL.Time).toJSDate().toISOString());
     expect(exdates).toEqual([cancelled.originalStartAt!.toISOString()]);
     const override = seriesComponents.find((c) => c.hasProperty('recurrence-id'))!;
-    expect((override.getFirstPropertyValue('recurrence-id') as ICAL.Time).toJSDate().toISOString()).toBe(moved.originalStartAt!.toISOString());
+    expect((override.getFirstPropertyValue('recurrence-id') as ICAL.Time).toJSDate().toISOString()).toBe(
+      moved.originalStartAt!.toISOString(),
+    );
     expect((override.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(moved.startAt.toISOString());
 
     // Expanded by the parser: six weekly starts minus the cancelled one, the moved one at its new time, and
@@ -157,7 +172,12 @@ describe('iCal feeds', () => {
     expect(callEvent.endDate.toJSDate().toISOString()).toBe(callRow.endAt.toISOString());
     expect(callComponent.getFirstPropertyValue('organizer')).toBe(`mailto:${callRow.organizerEmail}`);
     const stored = JSON.parse(callRow.attendees!) as Array<{ email: string; response: string; optional: boolean }>;
-    const partstat: Record<string, string> = { accepted: 'ACCEPTED', declined: 'DECLINED', tentative: 'TENTATIVE', needsAction: 'NEEDS-ACTION' };
+    const partstat: Record<string, string> = {
+      accepted: 'ACCEPTED',
+      declined: 'DECLINED',
+      tentative: 'TENTATIVE',
+      needsAction: 'NEEDS-ACTION',
+    };
     const attendees = callComponent.getAllProperties('attendee').map((p) => ({
       email: String(p.getFirstValue()).replace(/^mailto:/i, ''),
       partstat: p.getParameter('partstat'),
@@ -179,7 +199,8 @@ describe('iCal feeds', () => {
     const response = await fetchFeed(feed.url);
     expect(response.status).toBe(200);
     const text = await response.text();
-    for (const secret of ['Weekly sync', 'Agenda', 'Room 4', 'New York', 'buyer@example.org', email, 'Company holiday']) expect(text).not.toContain(secret);
+    for (const secret of ['Weekly sync', 'Agenda', 'Room 4', 'New York', 'buyer@example.org', email, 'Company holiday'])
+      expect(text).not.toContain(secret);
     const root = parse(text);
     const events = root.getAllSubcomponents('vevent');
     expect(events.length).toBeGreaterThan(0);
@@ -224,7 +245,11 @@ describe('iCal feeds', () => {
     const holiday = stack.google.listEvents(email).find((event) => event.title === 'Company holiday')!;
     stack.google.updateEventAsProvider(email, holiday.id, { title: 'Company holiday (2 days)' });
     await call(stack, 'POST', `/v1/connections/${connectionId}/sync`, { token });
-    await eventually(() => stack.deps.db.calendarEvent.findFirst({ where: { connectionId, title: 'Company holiday (2 days)' } }), Boolean, 'update synced');
+    await eventually(
+      () => stack.deps.db.calendarEvent.findFirst({ where: { connectionId, title: 'Company holiday (2 days)' } }),
+      Boolean,
+      'update synced',
+    );
     const after = await fetchFeed(feed.url, { 'if-none-match': etag });
     expect(after.status).toBe(200);
     expect(await after.text()).toContain('Company holiday (2 days)');
@@ -234,7 +259,11 @@ describe('iCal feeds', () => {
     const feed = await createFeed({ visibility: 'private' });
     const listed = await call(stack, 'GET', '/v1/feeds', { token });
     expect(listed.status).toBe(200);
-    expect(listed.body.feeds.find((f: { feedId: string }) => f.feedId === feed.feedId)).toMatchObject({ visibility: 'private', revokedAt: null, connectionId: null });
+    expect(listed.body.feeds.find((f: { feedId: string }) => f.feedId === feed.feedId)).toMatchObject({
+      visibility: 'private',
+      revokedAt: null,
+      connectionId: null,
+    });
     expect(listed.text).not.toContain(feed.url.split('/').pop()!.replace('.ics', ''));
     // Only the token's hash is stored.
     const stored = await stack.deps.db.calendarFeed.findUnique({ where: { id: feed.feedId } });

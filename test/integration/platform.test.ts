@@ -53,7 +53,11 @@ describe('platform', () => {
     const { probeId } = (await started.json()) as { probeId: string };
 
     const status = await waitFor(
-      async () => (await fetch(`${stack.apiUrl}/v1/diagnostics/probes/${probeId}`, { headers })).json() as Promise<{ state: string; workerId?: string }>,
+      async () =>
+        (await fetch(`${stack.apiUrl}/v1/diagnostics/probes/${probeId}`, { headers })).json() as Promise<{
+          state: string;
+          workerId?: string;
+        }>,
       (body) => body.state === 'completed',
       { what: 'probe completion' },
     );

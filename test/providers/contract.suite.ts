@@ -205,10 +205,19 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       const email = newEmail('pkce');
       ctx.fake.ensureAccount(email);
       const codeChallenge = createHash('sha256').update('the-right-verifier-0123456789-0123456789-abc').digest('base64url');
-      const url = ctx.provider.buildAuthorizationUrl(ctx.client, { state: 's', codeChallenge, redirectUri: ctx.redirectUri, loginHint: email });
+      const url = ctx.provider.buildAuthorizationUrl(ctx.client, {
+        state: 's',
+        codeChallenge,
+        redirectUri: ctx.redirectUri,
+        loginHint: email,
+      });
       const grant = await ctx.fake.authorize(url, email);
       await expectKind(
-        ctx.provider.exchangeCode(ctx.client, { code: grant.code, codeVerifier: 'a-wrong-verifier-0123456789-0123456789-abcdef', redirectUri: ctx.redirectUri }),
+        ctx.provider.exchangeCode(ctx.client, {
+          code: grant.code,
+          codeVerifier: 'a-wrong-verifier-0123456789-0123456789-abcdef',
+          redirectUri: ctx.redirectUri,
+        }),
         ['access_revoked', 'invalid_request'],
       );
     });
@@ -254,7 +263,9 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       const email = newEmail('calendars');
       const { auth, calendarId } = await connect(email);
       const calendars = await ctx.provider.listCalendars(auth);
-      expect(calendars).toEqual(expect.arrayContaining([expect.objectContaining({ externalId: calendarId, isPrimary: true, canWrite: true })]));
+      expect(calendars).toEqual(
+        expect.arrayContaining([expect.objectContaining({ externalId: calendarId, isPrimary: true, canWrite: true })]),
+      );
     });
 
     // -------------------------------------------------------------------------------------------------
@@ -273,7 +284,11 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
     it('returns provider-side creates, updates and deletes incrementally', async () => {
       const email = newEmail('incremental');
       const { auth, calendarId } = await connect(email);
-      const [keepId, changeId, deleteId] = ctx.fake.seedEvents(email, [timedSeed('Keep', 1), timedSeed('Change me', 2), timedSeed('Delete me', 3)]);
+      const [keepId, changeId, deleteId] = ctx.fake.seedEvents(email, [
+        timedSeed('Keep', 1),
+        timedSeed('Change me', 2),
+        timedSeed('Delete me', 3),
+      ]);
 
       const full = await syncAll(auth, calendarId, null);
       const seen = upserts(full.changes);
@@ -372,7 +387,11 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
         end: { kind: 'date', date: dayString(4) },
         recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'],
       });
-      const occurrence = await ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart: { kind: 'date', date: dayString(10) } });
+      const occurrence = await ctx.provider.getOccurrence(auth, {
+        calendarId,
+        seriesMasterId: masterId,
+        originalStart: { kind: 'date', date: dayString(10) },
+      });
       expect(occurrence).toMatchObject({
         seriesMasterId: masterId,
         title: 'Focus day',
@@ -380,7 +399,10 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
         start: { kind: 'date', date: dayString(10) },
         end: { kind: 'date', date: dayString(11) },
       });
-      await expectKind(ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart: { kind: 'date', date: dayString(11) } }), 'not_found');
+      await expectKind(
+        ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart: { kind: 'date', date: dayString(11) } }),
+        'not_found',
+      );
     });
 
     it('updates one occurrence with If-Match: it syncs back as an exception with the same id, the master untouched', async () => {
@@ -394,26 +416,62 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
 
       const originalStart = series.occurrence(1);
       const occurrence = await ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart });
-      const updated = await ctx.provider.updateEvent(auth, { calendarId, eventId: occurrence.externalId, patch: { title: 'Standup (one-off)' }, ifMatch: occurrence.version });
-      expect(updated).toMatchObject({ externalId: occurrence.externalId, kind: 'exception', seriesMasterId: masterId, title: 'Standup (one-off)' });
+      const updated = await ctx.provider.updateEvent(auth, {
+        calendarId,
+        eventId: occurrence.externalId,
+        patch: { title: 'Standup (one-off)' },
+        ifMatch: occurrence.version,
+      });
+      expect(updated).toMatchObject({
+        externalId: occurrence.externalId,
+        kind: 'exception',
+        seriesMasterId: masterId,
+        title: 'Standup (one-off)',
+      });
       await expectKind(
-        ctx.provider.updateEvent(auth, { calendarId, eventId: occurrence.externalId, patch: { title: 'Stale write' }, ifMatch: occurrence.version }),
+        ctx.provider.updateEvent(auth, {
+          calendarId,
+          eventId: occurrence.externalId,
+          patch: { title: 'Stale write' },
+          ifMatch: occurrence.version,
+        }),
         'version_conflict',
       );
 
       const incremental = upserts((await syncAll(auth, calendarId, full.cursor)).changes);
       // Only that occurrence changed (Graph's adapter may re-send the unchanged master alongside it).
-      expect(incremental.filter((event) => event.kind !== 'seriesMaster').map((event) => event.externalId)).toEqual([occurrence.externalId]);
+      expect(incremental.filter((event) => event.kind !== 'seriesMaster').map((event) => event.externalId)).toEqual([
+        occurrence.externalId,
+      ]);
       const exception = incremental.find((event) => event.externalId === occurrence.externalId)!;
-      expect(exception).toMatchObject({ kind: 'exception', seriesMasterId: masterId, title: 'Standup (one-off)', version: updated.version });
+      expect(exception).toMatchObject({
+        kind: 'exception',
+        seriesMasterId: masterId,
+        title: 'Standup (one-off)',
+        version: updated.version,
+      });
       expect(instant(exception.originalStart)).toBe(Date.parse(originalStart.dateTime));
       expect(instant(exception.start)).toBe(Date.parse(originalStart.dateTime));
 
       const again = await ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart });
-      expect(again).toMatchObject({ externalId: occurrence.externalId, kind: 'exception', title: 'Standup (one-off)', version: updated.version });
+      expect(again).toMatchObject({
+        externalId: occurrence.externalId,
+        kind: 'exception',
+        title: 'Standup (one-off)',
+        version: updated.version,
+      });
       const master = await ctx.provider.getEvent(auth, { calendarId, eventId: masterId });
-      expect(master).toMatchObject({ kind: 'seriesMaster', title: 'Standup', version: masterBefore.version, recurrence: masterBefore.recurrence });
-      const neighbour = await ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart: series.occurrence(2) });
+      expect(master).toMatchObject({
+        kind: 'seriesMaster',
+        title: 'Standup',
+        version: masterBefore.version,
+        recurrence: masterBefore.recurrence,
+      });
+      const neighbour = await ctx.provider.getOccurrence(auth, {
+        calendarId,
+        seriesMasterId: masterId,
+        originalStart: series.occurrence(2),
+      });
       expect(neighbour.title).toBe('Standup');
     });
 
@@ -421,11 +479,18 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       const email = newEmail('occurrence-missing');
       const { auth, calendarId } = await connect(email);
       const series = weeklySeries('Standup', 7);
-      const masterId = ctx.fake.seedEvent(email, { ...series.seed, exceptions: [{ originalStart: series.occurrence(3), cancelled: true }] });
+      const masterId = ctx.fake.seedEvent(email, {
+        ...series.seed,
+        exceptions: [{ originalStart: series.occurrence(3), cancelled: true }],
+      });
       const single = timedSeed('One-off', 8);
       const singleId = ctx.fake.seedEvent(email, single);
-      const shifted = (time: Extract<EventTime, { kind: 'dateTime' }>, ms: number): EventTime => ({ ...time, dateTime: new Date(Date.parse(time.dateTime) + ms).toISOString() });
-      const occurrenceAt = (seriesMasterId: string, originalStart: EventTime) => ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId, originalStart });
+      const shifted = (time: Extract<EventTime, { kind: 'dateTime' }>, ms: number): EventTime => ({
+        ...time,
+        dateTime: new Date(Date.parse(time.dateTime) + ms).toISOString(),
+      });
+      const occurrenceAt = (seriesMasterId: string, originalStart: EventTime) =>
+        ctx.provider.getOccurrence(auth, { calendarId, seriesMasterId, originalStart });
 
       await expectKind(occurrenceAt(masterId, shifted(series.occurrence(1), 3_600_000)), 'not_found');
       await expectKind(occurrenceAt(masterId, shifted(series.occurrence(1), DAY_MS)), 'not_found');
@@ -444,7 +509,11 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       ctx.fake.expireSyncCursors(email);
       await expectKind(ctx.provider.fetchChanges(auth, { calendarId, position: full.cursor }), 'cursor_expired');
       const resync = await syncAll(auth, calendarId, null);
-      expect(upserts(resync.changes).map((event) => event.title).sort()).toEqual(['One', 'Two']);
+      expect(
+        upserts(resync.changes)
+          .map((event) => event.title)
+          .sort(),
+      ).toEqual(['One', 'Two']);
     });
 
     it('pages through a few thousand events, each exactly once, resumable from any page position', async () => {
@@ -510,16 +579,31 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
         idempotencyKey: `k-${randomBytes(6).toString('hex')}`,
         event: { title: 'Original', start: seed.start, end: seed.end },
       });
-      const updated = await ctx.provider.updateEvent(auth, { calendarId, eventId: created.externalId, patch: { title: 'Renamed' }, ifMatch: created.version });
+      const updated = await ctx.provider.updateEvent(auth, {
+        calendarId,
+        eventId: created.externalId,
+        patch: { title: 'Renamed' },
+        ifMatch: created.version,
+      });
       expect(updated.title).toBe('Renamed');
       expect(updated.version).not.toBe(created.version);
       await expectKind(
-        ctx.provider.updateEvent(auth, { calendarId, eventId: created.externalId, patch: { title: 'Stale write' }, ifMatch: created.version }),
+        ctx.provider.updateEvent(auth, {
+          calendarId,
+          eventId: created.externalId,
+          patch: { title: 'Stale write' },
+          ifMatch: created.version,
+        }),
         'version_conflict',
       );
       ctx.fake.updateEventAsProvider(email, created.externalId, { location: 'Room 2' });
       await expectKind(
-        ctx.provider.updateEvent(auth, { calendarId, eventId: created.externalId, patch: { title: 'Also stale' }, ifMatch: updated.version }),
+        ctx.provider.updateEvent(auth, {
+          calendarId,
+          eventId: created.externalId,
+          patch: { title: 'Also stale' },
+          ifMatch: updated.version,
+        }),
         'version_conflict',
       );
       const current = await ctx.provider.getEvent(auth, { calendarId, eventId: created.externalId });
@@ -559,7 +643,9 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
         timeZone: 'UTC',
       });
       const toUtc = (time: FakeEventSeed['start']) => (time.kind === 'dateTime' ? new Date(time.dateTime).toISOString() : time.date);
-      expect(result[alice]).toEqual({ busy: [expect.objectContaining({ start: toUtc(aliceSeed.start), end: toUtc(aliceSeed.end), status: 'busy' })] });
+      expect(result[alice]).toEqual({
+        busy: [expect.objectContaining({ start: toUtc(aliceSeed.start), end: toUtc(aliceSeed.end), status: 'busy' })],
+      });
       expect(result[bob]).toEqual({ busy: [expect.objectContaining({ start: toUtc(bobSeed.start), end: toUtc(bobSeed.end) })] });
       expect(result[unknown]).toEqual({ error: expect.any(String) });
     });
@@ -605,7 +691,9 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
 
         ctx.fake.seedEvent(email, timedSeed('Pushed again', 2));
         await waitFor(
-          () => receiver.messages.filter((m) => m.kind === 'change' && m.channelId === renewed.channelId).length >= (renewed.channelId === channel.channelId ? 2 : 1) || undefined,
+          () =>
+            receiver.messages.filter((m) => m.kind === 'change' && m.channelId === renewed.channelId).length >=
+              (renewed.channelId === channel.channelId ? 2 : 1) || undefined,
           'a change notification on the renewed channel',
         );
 

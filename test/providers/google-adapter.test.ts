@@ -26,20 +26,32 @@ afterEach(() => fake.clearFaults());
 async function connect(email: string): Promise<{ auth: CallAuth; refreshToken: string }> {
   const verifier = randomBytes(40).toString('base64url');
   const { createHash } = await import('node:crypto');
-  const url = provider.buildAuthorizationUrl(client, { state: 's', codeChallenge: createHash('sha256').update(verifier).digest('base64url'), redirectUri, loginHint: email });
+  const url = provider.buildAuthorizationUrl(client, {
+    state: 's',
+    codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+    redirectUri,
+    loginHint: email,
+  });
   const { code } = await fake.authorize(url, email);
   const tokens = await provider.exchangeCode(client, { code, codeVerifier: verifier, redirectUri });
   return { auth: { accessToken: tokens.accessToken }, refreshToken: tokens.refreshToken! };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!isProviderError(error)) throw new Error(`expected a ProviderError, got ${String(error)}`);
   return error;
 }
 
-const gaxiosLike = (status: number, data: unknown, headers: Record<string, string> = {}) => ({ response: { status, data, headers: new Headers(headers) } });
-const apiError = (reason: string, code: number) => ({ error: { errors: [{ domain: 'global', reason, message: 'm' }], code, message: 'm' } });
+const gaxiosLike = (status: number, data: unknown, headers: Record<string, string> = {}) => ({
+  response: { status, data, headers: new Headers(headers) },
+});
+const apiError = (reason: string, code: number) => ({
+  error: { errors: [{ domain: 'global', reason, message: 'm' }], code, message: 'm' },
+});
 
 describe('Google error classification', () => {
   it.each([
@@ -76,13 +88,17 @@ describe('Google error classification', () => {
     expect(toProviderError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).kind).toBe('transient');
     expect(toProviderError(gaxiosLike(403, apiError('somethingNew', 403))).kind).toBe('invalid_request');
     const retryDate = new Date(Date.now() + 30_000).toUTCString();
-    expect(toProviderError(gaxiosLike(429, 'Too Many Requests', { 'retry-after': retryDate })).details.retryAfterSeconds).toBeGreaterThan(0);
+    expect(toProviderError(gaxiosLike(429, 'Too Many Requests', { 'retry-after': retryDate })).details.retryAfterSeconds).toBeGreaterThan(
+      0,
+    );
   });
 });
 
 describe('Google adapter', () => {
   it('builds the documented authorization URL', () => {
-    const url = new URL(provider.buildAuthorizationUrl(client, { state: 'st', codeChallenge: 'ch', redirectUri, loginHint: 'a@example.com' }));
+    const url = new URL(
+      provider.buildAuthorizationUrl(client, { state: 'st', codeChallenge: 'ch', redirectUri, loginHint: 'a@example.com' }),
+    );
     expect(`${url.origin}${url.pathname}`).toBe(fake.endpoints.authorizeUrl);
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
       response_type: 'code',
@@ -129,7 +145,9 @@ describe('Google adapter', () => {
       start: { kind: 'dateTime', dateTime: '2030-03-04T09:00:00.000Z', timeZone: 'Europe/Berlin' },
       end: { kind: 'dateTime', dateTime: '2030-03-04T09:30:00.000Z', timeZone: 'Europe/Berlin' },
       recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'],
-      exceptions: [{ originalStart: { kind: 'dateTime', dateTime: '2030-03-11T09:00:00.000Z', timeZone: 'Europe/Berlin' }, cancelled: true }],
+      exceptions: [
+        { originalStart: { kind: 'dateTime', dateTime: '2030-03-11T09:00:00.000Z', timeZone: 'Europe/Berlin' }, cancelled: true },
+      ],
     });
     const page = await provider.fetchChanges(auth, { calendarId: email, position: null });
     expect(page.changes).toContainEqual({
@@ -140,33 +158,50 @@ describe('Google adapter', () => {
       reason: 'deleted',
     });
     const master = page.changes.find((c) => c.type === 'upsert' && c.event.externalId === masterId);
-    expect(master).toMatchObject({ event: { kind: 'seriesMaster', recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'], start: { timeZone: 'Europe/Berlin' } } });
+    expect(master).toMatchObject({
+      event: { kind: 'seriesMaster', recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'], start: { timeZone: 'Europe/Berlin' } },
+    });
   });
 
   it('treats an unreadable position as an expired cursor', async () => {
     const { auth } = await connect('adapter-pos@example.com');
-    expect((await failure(provider.fetchChanges(auth, { calendarId: 'adapter-pos@example.com', position: 'not-ours' }))).kind).toBe('cursor_expired');
+    expect((await failure(provider.fetchChanges(auth, { calendarId: 'adapter-pos@example.com', position: 'not-ours' }))).kind).toBe(
+      'cursor_expired',
+    );
   });
 
   it('keeps paging an incremental pass with the same sync token', async () => {
     const email = 'adapter-inc@example.com';
     const { auth } = await connect(email);
     let position: string | null = null;
-    let cursor = '';
+    let cursor: string;
     for (;;) {
-      const page: Awaited<ReturnType<CalendarProvider['fetchChanges']>> = await provider.fetchChanges(auth, { calendarId: email, position });
+      const page: Awaited<ReturnType<CalendarProvider['fetchChanges']>> = await provider.fetchChanges(auth, {
+        calendarId: email,
+        position,
+      });
       if (page.next.kind === 'done') {
         cursor = page.next.cursor;
         break;
       }
       position = page.next.position;
     }
-    fake.seedEvents(email, Array.from({ length: 120 }, (_, i) => ({ title: `N${i}`, start: { kind: 'date' as const, date: '2030-07-01' }, end: { kind: 'date' as const, date: '2030-07-02' } })));
+    fake.seedEvents(
+      email,
+      Array.from({ length: 120 }, (_, i) => ({
+        title: `N${i}`,
+        start: { kind: 'date' as const, date: '2030-07-01' },
+        end: { kind: 'date' as const, date: '2030-07-02' },
+      })),
+    );
     const seen = new Set<string>();
     let next: string | null = cursor;
     let pages = 0;
     for (;;) {
-      const page: Awaited<ReturnType<CalendarProvider['fetchChanges']>> = await provider.fetchChanges(auth, { calendarId: email, position: next });
+      const page: Awaited<ReturnType<CalendarProvider['fetchChanges']>> = await provider.fetchChanges(auth, {
+        calendarId: email,
+        position: next,
+      });
       pages += 1;
       for (const change of page.changes) if (change.type === 'upsert') seen.add(change.event.externalId);
       if (page.next.kind === 'done') break;
@@ -177,9 +212,15 @@ describe('Google adapter', () => {
   });
 
   it('parses Google push headers', () => {
-    expect(provider.parsePushMessage({ headers: { 'x-goog-channel-id': 'c', 'x-goog-resource-state': 'sync' }, query: {}, body: undefined })).toEqual({ kind: 'sync-handshake', channelId: 'c' });
     expect(
-      provider.parsePushMessage({ headers: { 'x-goog-channel-id': 'c', 'x-goog-resource-state': 'exists', 'x-goog-channel-token': 't', 'x-goog-resource-id': 'r' }, query: {}, body: undefined }),
+      provider.parsePushMessage({ headers: { 'x-goog-channel-id': 'c', 'x-goog-resource-state': 'sync' }, query: {}, body: undefined }),
+    ).toEqual({ kind: 'sync-handshake', channelId: 'c' });
+    expect(
+      provider.parsePushMessage({
+        headers: { 'x-goog-channel-id': 'c', 'x-goog-resource-state': 'exists', 'x-goog-channel-token': 't', 'x-goog-resource-id': 'r' },
+        query: {},
+        body: undefined,
+      }),
     ).toEqual({ kind: 'change', channelId: 'c', secret: 't', resourceId: 'r' });
   });
 

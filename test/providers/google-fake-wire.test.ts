@@ -20,7 +20,13 @@ afterEach(() => fake.clearFaults());
 
 function authorizeUrl(params: Record<string, string>): string {
   const url = new URL(fake.endpoints.authorizeUrl);
-  for (const [key, value] of Object.entries({ response_type: 'code', client_id: CLIENT.clientId, redirect_uri: REDIRECT, scope: 'openid email https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.readonly', ...params })) {
+  for (const [key, value] of Object.entries({
+    response_type: 'code',
+    client_id: CLIENT.clientId,
+    redirect_uri: REDIRECT,
+    scope: 'openid email https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.readonly',
+    ...params,
+  })) {
     url.searchParams.set(key, value);
   }
   return url.toString();
@@ -33,7 +39,14 @@ async function tokenFor(email: string): Promise<{ access_token: string; refresh_
   const response = await fetch(fake.endpoints.tokenUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT,
+      client_id: CLIENT.clientId,
+      client_secret: CLIENT.clientSecret,
+    }),
   });
   expect(response.status).toBe(200);
   return (await response.json()) as { access_token: string; refresh_token: string };
@@ -57,13 +70,18 @@ const timed = (iso: string, hours = 1) => ({
 
 describe('Google fake: OAuth', () => {
   it('redirects with the code and state, and rejects a non-S256 challenge and unknown clients', async () => {
-    const ok = await fetch(authorizeUrl({ login_hint: 'wire-a@example.com', state: 'st', code_challenge: 'abc', code_challenge_method: 'S256' }), { redirect: 'manual' });
+    const ok = await fetch(
+      authorizeUrl({ login_hint: 'wire-a@example.com', state: 'st', code_challenge: 'abc', code_challenge_method: 'S256' }),
+      { redirect: 'manual' },
+    );
     expect(ok.status).toBe(302);
     const location = new URL(ok.headers.get('location')!);
     expect(location.searchParams.get('state')).toBe('st');
     expect(location.searchParams.get('code')).toEqual(expect.any(String));
 
-    const plain = await fetch(authorizeUrl({ login_hint: 'wire-a@example.com', code_challenge: 'abc', code_challenge_method: 'plain' }), { redirect: 'manual' });
+    const plain = await fetch(authorizeUrl({ login_hint: 'wire-a@example.com', code_challenge: 'abc', code_challenge_method: 'plain' }), {
+      redirect: 'manual',
+    });
     expect(new URL(plain.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
     const unknown = await fetch(authorizeUrl({ client_id: 'nope', login_hint: 'wire-a@example.com' }), { redirect: 'manual' });
     expect(unknown.status).toBe(401);
@@ -75,20 +93,39 @@ describe('Google fake: OAuth', () => {
   it('answers token errors with Google bodies and never rotates refresh tokens', async () => {
     const tokens = await tokenFor('wire-b@example.com');
     const post = (body: Record<string, string>) =>
-      fetch(fake.endpoints.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
+      fetch(fake.endpoints.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body),
+      });
 
-    const refreshed = await post({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret });
+    const refreshed = await post({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: CLIENT.clientId,
+      client_secret: CLIENT.clientSecret,
+    });
     const refreshedBody = (await refreshed.json()) as Record<string, unknown>;
     expect(refreshedBody).toMatchObject({ access_token: expect.any(String), expires_in: 3600, token_type: 'Bearer' });
     expect(refreshedBody.refresh_token).toBeUndefined();
 
-    const badSecret = await post({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: CLIENT.clientId, client_secret: 'wrong' });
+    const badSecret = await post({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: CLIENT.clientId,
+      client_secret: 'wrong',
+    });
     expect(badSecret.status).toBe(401);
     expect(((await badSecret.json()) as { error: string }).error).toBe('invalid_client');
 
     const revoke = await fetch(`${fake.endpoints.revokeUrl}?token=${encodeURIComponent(tokens.refresh_token)}`, { method: 'POST' });
     expect(revoke.status).toBe(200);
-    const afterRevoke = await post({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret });
+    const afterRevoke = await post({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: CLIENT.clientId,
+      client_secret: CLIENT.clientSecret,
+    });
     expect(afterRevoke.status).toBe(400);
     expect(await afterRevoke.json()).toEqual({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
     // Revoking the refresh token ends the grant: its access tokens stop working too.
@@ -99,7 +136,13 @@ describe('Google fake: OAuth', () => {
     const response = await api('ya29.not-a-token', 'GET', '/calendar/v3/users/me/calendarList');
     expect(response.status).toBe(401);
     expect(response.body).toEqual({
-      error: { errors: [{ domain: 'global', reason: 'authError', message: 'Invalid Credentials', locationType: 'header', location: 'Authorization' }], code: 401, message: 'Invalid Credentials' },
+      error: {
+        errors: [
+          { domain: 'global', reason: 'authError', message: 'Invalid Credentials', locationType: 'header', location: 'Authorization' },
+        ],
+        code: 401,
+        message: 'Invalid Credentials',
+      },
     });
   });
 });
@@ -121,7 +164,9 @@ describe('Google fake: events', () => {
     const duplicate = await api(token, 'POST', events(email), { id, summary: 'Again', ...timed('2030-01-07T09:00:00Z') });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body!.error.errors[0].reason).toBe('duplicate');
-    expect((await api(token, 'POST', events(email), { id: 'UPPERCASE-not-base32hex', summary: 'x', ...timed('2030-01-07T09:00:00Z') })).status).toBe(400);
+    expect(
+      (await api(token, 'POST', events(email), { id: 'UPPERCASE-not-base32hex', summary: 'x', ...timed('2030-01-07T09:00:00Z') })).status,
+    ).toBe(400);
 
     const patched = await api(token, 'PATCH', `${events(email)}/${id}`, { summary: 'Renamed' }, { 'if-match': created.body!.etag });
     expect(patched.status).toBe(200);
@@ -140,16 +185,23 @@ describe('Google fake: events', () => {
   it('pages with nextPageToken xor nextSyncToken, and answers a stale sync token with 410 fullSyncRequired', async () => {
     const pagesEmail = 'wire-pages@example.com';
     const pagesToken = (await tokenFor(pagesEmail)).access_token;
-    fake.seedEvents(pagesEmail, Array.from({ length: 30 }, (_, i) => ({
-      title: `E${i}`,
-      start: { kind: 'dateTime' as const, dateTime: `2030-02-${String((i % 28) + 1).padStart(2, '0')}T10:00:00.000Z`, timeZone: 'UTC' },
-      end: { kind: 'dateTime' as const, dateTime: `2030-02-${String((i % 28) + 1).padStart(2, '0')}T11:00:00.000Z`, timeZone: 'UTC' },
-    })));
+    fake.seedEvents(
+      pagesEmail,
+      Array.from({ length: 30 }, (_, i) => ({
+        title: `E${i}`,
+        start: { kind: 'dateTime' as const, dateTime: `2030-02-${String((i % 28) + 1).padStart(2, '0')}T10:00:00.000Z`, timeZone: 'UTC' },
+        end: { kind: 'dateTime' as const, dateTime: `2030-02-${String((i % 28) + 1).padStart(2, '0')}T11:00:00.000Z`, timeZone: 'UTC' },
+      })),
+    );
     const ids = new Set<string>();
     let pageToken: string | undefined;
     let syncToken: string | undefined;
     do {
-      const page = await api(pagesToken, 'GET', `${events(pagesEmail)}?maxResults=7${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''}`);
+      const page = await api(
+        pagesToken,
+        'GET',
+        `${events(pagesEmail)}?maxResults=7${pageToken ? `&pageToken=${encodeURIComponent(pageToken)}` : ''}`,
+      );
       expect(page.status).toBe(200);
       expect(page.body!.nextPageToken !== undefined).not.toBe(page.body!.nextSyncToken !== undefined);
       for (const item of page.body!.items) ids.add(item.id);
@@ -158,7 +210,11 @@ describe('Google fake: events', () => {
     } while (pageToken);
     expect(ids.size).toBe(30);
 
-    const combined = await api(pagesToken, 'GET', `${events(pagesEmail)}?syncToken=${encodeURIComponent(syncToken!)}&timeMin=2030-01-01T00:00:00Z`);
+    const combined = await api(
+      pagesToken,
+      'GET',
+      `${events(pagesEmail)}?syncToken=${encodeURIComponent(syncToken!)}&timeMin=2030-01-01T00:00:00Z`,
+    );
     expect(combined.status).toBe(400);
 
     fake.expireSyncCursors(pagesEmail);
@@ -166,7 +222,15 @@ describe('Google fake: events', () => {
     expect(expired.status).toBe(410);
     expect(expired.body).toEqual({
       error: {
-        errors: [{ domain: 'calendar', reason: 'fullSyncRequired', message: 'Sync token is no longer valid, a full sync is required.', locationType: 'parameter', location: 'syncToken' }],
+        errors: [
+          {
+            domain: 'calendar',
+            reason: 'fullSyncRequired',
+            message: 'Sync token is no longer valid, a full sync is required.',
+            locationType: 'parameter',
+            location: 'syncToken',
+          },
+        ],
         code: 410,
         message: 'Sync token is no longer valid, a full sync is required.',
       },
@@ -182,7 +246,9 @@ describe('Google fake: events', () => {
       start: { kind: 'dateTime', dateTime: '2030-03-04T09:00:00.000Z', timeZone: 'Europe/Berlin' },
       end: { kind: 'dateTime', dateTime: '2030-03-04T09:30:00.000Z', timeZone: 'Europe/Berlin' },
       recurrence: ['RRULE:FREQ=WEEKLY;COUNT=10'],
-      exceptions: [{ originalStart: { kind: 'dateTime', dateTime: '2030-03-11T09:00:00.000Z', timeZone: 'Europe/Berlin' }, cancelled: true }],
+      exceptions: [
+        { originalStart: { kind: 'dateTime', dateTime: '2030-03-11T09:00:00.000Z', timeZone: 'Europe/Berlin' }, cancelled: true },
+      ],
     });
     const listing = await api(seriesToken, 'GET', events(seriesEmail));
     const cancelled = listing.body!.items.find((item: { status: string }) => item.status === 'cancelled');
@@ -198,10 +264,18 @@ describe('Google fake: events', () => {
     // Across the DST change (Berlin, 2030-03-31) the series keeps 10:00 wall time: 08:00Z.
     const instance = await api(seriesToken, 'PATCH', `${events(seriesEmail)}/${masterId}_20300401T080000Z`, { summary: 'Moved one' });
     expect(instance.status).toBe(200);
-    expect(instance.body).toMatchObject({ recurringEventId: masterId, summary: 'Moved one', start: { dateTime: '2030-04-01T10:00:00+02:00' } });
+    expect(instance.body).toMatchObject({
+      recurringEventId: masterId,
+      summary: 'Moved one',
+      start: { dateTime: '2030-04-01T10:00:00+02:00' },
+    });
     expect((await api(seriesToken, 'GET', `${events(seriesEmail)}/${masterId}_20300402T080000Z`)).status).toBe(404);
 
-    const busy = await api(seriesToken, 'POST', '/calendar/v3/freeBusy', { timeMin: '2030-03-01T00:00:00Z', timeMax: '2030-03-20T00:00:00Z', items: [{ id: seriesEmail }, { id: 'nobody@example.com' }] });
+    const busy = await api(seriesToken, 'POST', '/calendar/v3/freeBusy', {
+      timeMin: '2030-03-01T00:00:00Z',
+      timeMax: '2030-03-20T00:00:00Z',
+      items: [{ id: seriesEmail }, { id: 'nobody@example.com' }],
+    });
     expect(busy.body!.calendars[seriesEmail].busy).toEqual([
       { start: '2030-03-04T09:00:00Z', end: '2030-03-04T09:30:00Z' },
       { start: '2030-03-18T09:00:00Z', end: '2030-03-18T09:30:00Z' },
@@ -235,24 +309,48 @@ describe('Google fake: events', () => {
     const instanceId = `${masterId}_20300513T080000Z`;
     const got = await api(instToken, 'GET', `${events(instEmail)}/${instanceId}`);
     expect(got.status).toBe(200);
-    expect(got.body).toMatchObject({ id: instanceId, recurringEventId: masterId, originalStartTime: { dateTime: '2030-05-13T10:00:00+02:00' } });
+    expect(got.body).toMatchObject({
+      id: instanceId,
+      recurringEventId: masterId,
+      originalStartTime: { dateTime: '2030-05-13T10:00:00+02:00' },
+    });
     // The other suffix form, or a start the series does not have, names no instance.
     expect((await api(instToken, 'GET', `${events(instEmail)}/${masterId}_20300513`)).status).toBe(404);
     expect((await api(instToken, 'GET', `${events(instEmail)}/${masterId}_20300513T090000Z`)).status).toBe(404);
-    expect((await api(instToken, 'GET', `${events(instEmail)}/${allDayId}_20300514`)).body).toMatchObject({ recurringEventId: allDayId, start: { date: '2030-05-14' }, end: { date: '2030-05-15' } });
+    expect((await api(instToken, 'GET', `${events(instEmail)}/${allDayId}_20300514`)).body).toMatchObject({
+      recurringEventId: allDayId,
+      start: { date: '2030-05-14' },
+      end: { date: '2030-05-15' },
+    });
     expect((await api(instToken, 'GET', `${events(instEmail)}/${allDayId}_20300514T000000Z`)).status).toBe(404);
 
-    const patched = await api(instToken, 'PATCH', `${events(instEmail)}/${instanceId}`, { summary: 'Just this one' }, { 'if-match': got.body!.etag });
+    const patched = await api(
+      instToken,
+      'PATCH',
+      `${events(instEmail)}/${instanceId}`,
+      { summary: 'Just this one' },
+      { 'if-match': got.body!.etag },
+    );
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ id: instanceId, recurringEventId: masterId, summary: 'Just this one' });
-    expect((await api(instToken, 'PATCH', `${events(instEmail)}/${instanceId}`, { summary: 'Stale' }, { 'if-match': got.body!.etag })).status).toBe(412);
+    expect(
+      (await api(instToken, 'PATCH', `${events(instEmail)}/${instanceId}`, { summary: 'Stale' }, { 'if-match': got.body!.etag })).status,
+    ).toBe(412);
 
     const incremental = await api(instToken, 'GET', `${events(instEmail)}?syncToken=${encodeURIComponent(syncToken!)}`);
-    expect(incremental.body!.items).toEqual([expect.objectContaining({ id: instanceId, recurringEventId: masterId, summary: 'Just this one', etag: patched.body!.etag })]);
+    expect(incremental.body!.items).toEqual([
+      expect.objectContaining({ id: instanceId, recurringEventId: masterId, summary: 'Just this one', etag: patched.body!.etag }),
+    ]);
   });
 
   it('renders injected faults the Google way', async () => {
-    fake.injectFault({ kind: 'rate_limit', count: 1, retryAfterSeconds: 3, rateLimitStatus: 403, rateLimitReason: 'userRateLimitExceeded' });
+    fake.injectFault({
+      kind: 'rate_limit',
+      count: 1,
+      retryAfterSeconds: 3,
+      rateLimitStatus: 403,
+      rateLimitReason: 'userRateLimitExceeded',
+    });
     const limited = await api(token, 'GET', events(email));
     expect(limited.status).toBe(403);
     expect(limited.headers.get('retry-after')).toBe('3');
@@ -260,7 +358,10 @@ describe('Google fake: events', () => {
 
     fake.injectFault({ kind: 'server_error', count: 1, pathIncludes: '/freeBusy' });
     expect((await api(token, 'GET', events(email))).status).toBe(200);
-    expect((await api(token, 'POST', '/calendar/v3/freeBusy', { timeMin: '2030-01-01T00:00:00Z', timeMax: '2030-01-02T00:00:00Z', items: [] })).status).toBe(500);
+    expect(
+      (await api(token, 'POST', '/calendar/v3/freeBusy', { timeMin: '2030-01-01T00:00:00Z', timeMax: '2030-01-02T00:00:00Z', items: [] }))
+        .status,
+    ).toBe(500);
     expect(fake.requests().some((r) => r.path.endsWith('/freeBusy') && r.status === 500)).toBe(true);
   });
 });
@@ -286,23 +387,45 @@ describe('Google fake: push', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-      const watch = await api(token, 'POST', `${events(email)}/watch`, { id: 'chan-1', type: 'web_hook', address, token: 'secret-token', params: { ttl: '3600' } });
-      expect(watch.body).toMatchObject({ kind: 'api#channel', id: 'chan-1', resourceId: expect.any(String), expiration: expect.stringMatching(/^\d+$/) });
+      const watch = await api(token, 'POST', `${events(email)}/watch`, {
+        id: 'chan-1',
+        type: 'web_hook',
+        address,
+        token: 'secret-token',
+        params: { ttl: '3600' },
+      });
+      expect(watch.body).toMatchObject({
+        kind: 'api#channel',
+        id: 'chan-1',
+        resourceId: expect.any(String),
+        expiration: expect.stringMatching(/^\d+$/),
+      });
       const waitFor = async (n: number) => {
         for (let i = 0; i < 400 && received.length < n; i += 1) await new Promise((resolve) => setTimeout(resolve, 25));
       };
       await waitFor(1);
-      expect(received[0]).toMatchObject({ 'x-goog-channel-id': 'chan-1', 'x-goog-resource-state': 'sync', 'x-goog-message-number': '1', 'x-goog-channel-token': 'secret-token' });
+      expect(received[0]).toMatchObject({
+        'x-goog-channel-id': 'chan-1',
+        'x-goog-resource-state': 'sync',
+        'x-goog-message-number': '1',
+        'x-goog-channel-token': 'secret-token',
+      });
 
       failNext = 1;
       fake.seedEvent(email, { title: 'Ping', start: { kind: 'date', date: '2030-05-01' }, end: { kind: 'date', date: '2030-05-02' } });
       await waitFor(2);
-      expect(received[1]).toMatchObject({ 'x-goog-resource-state': 'exists', 'x-goog-resource-id': watch.body!.resourceId, 'x-goog-message-number': '2' });
+      expect(received[1]).toMatchObject({
+        'x-goog-resource-state': 'exists',
+        'x-goog-resource-id': watch.body!.resourceId,
+        'x-goog-message-number': '2',
+      });
       expect(received[1]!['x-goog-resource-uri']).toContain('/calendar/v3/calendars/');
       expect(received[1]!['x-goog-channel-expiration']).toMatch(/GMT$/);
 
       expect((await api(token, 'POST', '/calendar/v3/channels/stop', { id: 'chan-1', resourceId: 'wrong' })).status).toBe(404);
-      expect((await api(token, 'POST', '/calendar/v3/channels/stop', { id: 'chan-1', resourceId: watch.body!.resourceId })).status).toBe(204);
+      expect((await api(token, 'POST', '/calendar/v3/channels/stop', { id: 'chan-1', resourceId: watch.body!.resourceId })).status).toBe(
+        204,
+      );
       expect(fake.listPushChannels(email)).toEqual([]);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -315,11 +438,15 @@ describe('Google fake: control routes', () => {
     const seeded = await fetch(`${fake.baseUrl}/__fake/accounts/${encodeURIComponent('ctl@example.com')}/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ events: [{ title: 'Via HTTP', start: { kind: 'date', date: '2030-06-01' }, end: { kind: 'date', date: '2030-06-02' } }] }),
+      body: JSON.stringify({
+        events: [{ title: 'Via HTTP', start: { kind: 'date', date: '2030-06-01' }, end: { kind: 'date', date: '2030-06-02' } }],
+      }),
     });
     const { ids } = (await seeded.json()) as { ids: string[] };
     expect(ids).toHaveLength(1);
-    const listed = (await (await fetch(`${fake.baseUrl}/__fake/accounts/${encodeURIComponent('ctl@example.com')}/events`)).json()) as { events: Array<{ id: string; title: string }> };
+    const listed = (await (await fetch(`${fake.baseUrl}/__fake/accounts/${encodeURIComponent('ctl@example.com')}/events`)).json()) as {
+      events: Array<{ id: string; title: string }>;
+    };
     expect(listed.events).toEqual([expect.objectContaining({ id: ids[0], title: 'Via HTTP' })]);
   });
 });

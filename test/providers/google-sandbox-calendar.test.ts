@@ -23,7 +23,11 @@ describe('generateSandboxCalendar', () => {
     expect(series.some((s) => s.exceptions?.some((e) => e.patch?.start))).toBe(true);
     const allDay = seeds.filter((s) => s.start.kind === 'date');
     expect(allDay.length).toBeGreaterThan(10);
-    expect(allDay.some((s) => s.start.kind === 'date' && s.end.kind === 'date' && Date.parse(s.end.date) - Date.parse(s.start.date) > 86_400_000)).toBe(true);
+    expect(
+      allDay.some(
+        (s) => s.start.kind === 'date' && s.end.kind === 'date' && Date.parse(s.end.date) - Date.parse(s.start.date) > 86_400_000,
+      ),
+    ).toBe(true);
     const zones = new Set(seeds.flatMap((s) => (s.start.kind === 'dateTime' ? [s.start.timeZone] : [])));
     expect(zones.size).toBeGreaterThanOrEqual(4);
     const responses = new Set(seeds.flatMap((s) => s.attendees ?? []).map((a) => a.response));
@@ -43,14 +47,22 @@ describe('generateSandboxCalendar', () => {
       const seeds = generateSandboxCalendar({ now: new Date(), count: 300, seed: 3 });
       const ids = fake.seedEvents(email, seeds);
       const verifier = randomBytes(40).toString('base64url');
-      const url = provider.buildAuthorizationUrl(client, { state: 's', codeChallenge: createHash('sha256').update(verifier).digest('base64url'), redirectUri: 'http://127.0.0.1:9/cb', loginHint: email });
+      const url = provider.buildAuthorizationUrl(client, {
+        state: 's',
+        codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+        redirectUri: 'http://127.0.0.1:9/cb',
+        loginHint: email,
+      });
       const { code } = await fake.authorize(url, email);
       const { accessToken } = await provider.exchangeCode(client, { code, codeVerifier: verifier, redirectUri: 'http://127.0.0.1:9/cb' });
 
       const seen = new Set<string>();
       let position: string | null = null;
       for (;;) {
-        const page: Awaited<ReturnType<typeof provider.fetchChanges>> = await provider.fetchChanges({ accessToken }, { calendarId: email, position });
+        const page: Awaited<ReturnType<typeof provider.fetchChanges>> = await provider.fetchChanges(
+          { accessToken },
+          { calendarId: email, position },
+        );
         for (const change of page.changes) seen.add(change.type === 'upsert' ? change.event.externalId : change.externalId);
         if (page.next.kind === 'done') break;
         position = page.next.position;

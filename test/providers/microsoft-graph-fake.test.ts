@@ -25,7 +25,11 @@ let provider: CalendarProvider;
 beforeAll(async () => {
   fake = await startMicrosoftFake();
   fake.registerClient(client.clientId, client.clientSecret);
-  provider = createMicrosoftProvider(fake.endpoints, { ca: fake.caCertificate, timeoutMs: 10_000, syncWindow: { daysBack: 7, daysAhead: 30 } });
+  provider = createMicrosoftProvider(fake.endpoints, {
+    ca: fake.caCertificate,
+    timeoutMs: 10_000,
+    syncWindow: { daysBack: 7, daysAhead: 30 },
+  });
 });
 afterAll(async () => {
   await fake.close();
@@ -90,7 +94,12 @@ describe('refresh token rotation', () => {
     const email = 'code-reuse@example.com';
     fake.ensureAccount(email);
     const verifier = randomBytes(48).toString('base64url');
-    const url = provider.buildAuthorizationUrl(client, { state: 's', codeChallenge: createHash('sha256').update(verifier).digest('base64url'), redirectUri, loginHint: email });
+    const url = provider.buildAuthorizationUrl(client, {
+      state: 's',
+      codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+      redirectUri,
+      loginHint: email,
+    });
     const { code } = await fake.authorize(url, email);
     await provider.exchangeCode(client, { code, codeVerifier: verifier, redirectUri });
     const again = await provider.exchangeCode(client, { code, codeVerifier: verifier, redirectUri }).catch((e: unknown) => e);
@@ -126,7 +135,12 @@ describe('@removed in calendarView delta', () => {
     const full = await syncAll(auth, calendarId, null);
     const occurrences = full.changes.flatMap((c) => (c.type === 'upsert' && c.event.kind === 'occurrence' ? [c.event] : []));
     expect(occurrences).toHaveLength(3);
-    expect(full.changes).toContainEqual(expect.objectContaining({ type: 'upsert', event: expect.objectContaining({ externalId: masterId, kind: 'seriesMaster', recurrence: ['RRULE:FREQ=DAILY;COUNT=3'] }) }));
+    expect(full.changes).toContainEqual(
+      expect.objectContaining({
+        type: 'upsert',
+        event: expect.objectContaining({ externalId: masterId, kind: 'seriesMaster', recurrence: ['RRULE:FREQ=DAILY;COUNT=3'] }),
+      }),
+    );
 
     await provider.deleteEvent(auth, { calendarId, eventId: occurrences[1]!.externalId });
     const incremental = await syncAll(auth, calendarId, full.cursor);
@@ -142,7 +156,9 @@ describe('Windows time zones on the wire', () => {
     const plain = await graphFetch(auth, `/me/events/${encodeURIComponent(id)}`);
     expect(plain.body.originalStartTimeZone).toBe('Pacific Standard Time');
     expect(plain.body.start).toEqual({ dateTime: `${at(4).slice(0, 19)}.0000000`, timeZone: 'UTC' });
-    const zoned = await graphFetch(auth, `/me/events/${encodeURIComponent(id)}`, { headers: { prefer: 'outlook.timezone="Pacific Standard Time"' } });
+    const zoned = await graphFetch(auth, `/me/events/${encodeURIComponent(id)}`, {
+      headers: { prefer: 'outlook.timezone="Pacific Standard Time"' },
+    });
     expect((zoned.body.start as { timeZone: string }).timeZone).toBe('Pacific Standard Time');
 
     const event = await provider.getEvent(auth, { calendarId: 'primary', eventId: id });
@@ -167,7 +183,8 @@ describe('series instances', () => {
     });
     const singleId = fake.seedEvent(email, { title: 'Single', start: utc(2, 14), end: utc(2, 15) });
     const window = `startDateTime=${at(0, 0).slice(0, 19)}&endDateTime=${at(6, 0).slice(0, 19)}`;
-    const instances = (id: string, query = window, base = '/me/events') => graphFetch(auth, `${base}/${encodeURIComponent(id)}/instances?${query}`);
+    const instances = (id: string, query = window, base = '/me/events') =>
+      graphFetch(auth, `${base}/${encodeURIComponent(id)}/instances?${query}`);
 
     const firstPage = await instances(masterId, `${window}&$top=3`);
     expect(firstPage.status).toBe(200);
@@ -203,12 +220,22 @@ describe('transactionId idempotency', () => {
   it('returns the existing event for a duplicate POST with the same transactionId', async () => {
     const email = 'txn@example.com';
     const { auth } = await connect(email);
-    const body = JSON.stringify({ subject: 'Once', start: { dateTime: '2030-01-07T09:00:00', timeZone: 'Pacific Standard Time' }, end: { dateTime: '2030-01-07T10:00:00', timeZone: 'Pacific Standard Time' }, transactionId: 'txn-1' });
+    const body = JSON.stringify({
+      subject: 'Once',
+      start: { dateTime: '2030-01-07T09:00:00', timeZone: 'Pacific Standard Time' },
+      end: { dateTime: '2030-01-07T10:00:00', timeZone: 'Pacific Standard Time' },
+      transactionId: 'txn-1',
+    });
     const a = await graphFetch(auth, '/me/events', { method: 'POST', body });
     const b = await graphFetch(auth, '/me/events', { method: 'POST', body });
     expect(a.status).toBe(201);
     expect(b.body.id).toBe(a.body.id);
-    expect(a.body).toMatchObject({ transactionId: 'txn-1', changeKey: expect.any(String), iCalUId: expect.any(String), '@odata.etag': expect.stringMatching(/^W\/"/) });
+    expect(a.body).toMatchObject({
+      transactionId: 'txn-1',
+      changeKey: expect.any(String),
+      iCalUId: expect.any(String),
+      '@odata.etag': expect.stringMatching(/^W\/"/),
+    });
 
     const key = `crm/${'k'.repeat(300)}`;
     const input = { calendarId: 'primary', idempotencyKey: key, event: timed('Hashed key', 5) };
@@ -233,9 +260,14 @@ async function startReceiver(answer: 'echo' | 'wrong'): Promise<Receiver> {
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const message = provider.parsePushMessage({ headers: req.headers, query: Object.fromEntries(url.searchParams), body: raw ? (JSON.parse(raw) as unknown) : undefined });
+      const message = provider.parsePushMessage({
+        headers: req.headers,
+        query: Object.fromEntries(url.searchParams),
+        body: raw ? (JSON.parse(raw) as unknown) : undefined,
+      });
       messages.push(message);
-      if (message.kind === 'validation') res.writeHead(200, { 'content-type': 'text/plain' }).end(answer === 'echo' ? message.responseText : 'nope');
+      if (message.kind === 'validation')
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(answer === 'echo' ? message.responseText : 'nope');
       else res.writeHead(202).end();
     });
   });
@@ -270,7 +302,12 @@ describe('subscriptions', () => {
       expect(bad.messages[0]).toEqual({ kind: 'validation', responseText: expect.stringContaining('Validation') });
       expect(fake.listPushChannels(email)).toEqual([]);
 
-      const channel = await provider.createPushChannel(auth, { calendarId, notificationUrl: good.url, secret: 's2', expiresAt: new Date(Date.now() + 30 * DAY_MS) });
+      const channel = await provider.createPushChannel(auth, {
+        calendarId,
+        notificationUrl: good.url,
+        secret: 's2',
+        expiresAt: new Date(Date.now() + 30 * DAY_MS),
+      });
       expect(good.messages[0]?.kind).toBe('validation');
       // Asked for 30 days: capped under Graph's 4230-minute maximum.
       expect(channel.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 4230 * 60_000);
@@ -296,7 +333,12 @@ describe('subscriptions', () => {
       expect(receiver.messages.filter((m) => m.kind === 'validation')).toHaveLength(2); // both URLs validated
       expect(fake.sendLifecycleNotification(channel.channelId, 'reauthorizationRequired')).toBe(true);
       const lifecycle = await waitFor(() => receiver.messages.find((m) => m.kind === 'lifecycle'));
-      expect(lifecycle).toEqual({ kind: 'lifecycle', channelId: channel.channelId, secret: 'lifecycle-secret', event: 'reauthorizationRequired' });
+      expect(lifecycle).toEqual({
+        kind: 'lifecycle',
+        channelId: channel.channelId,
+        secret: 'lifecycle-secret',
+        event: 'reauthorizationRequired',
+      });
 
       fake.revokeGrants(email);
       await waitFor(() => receiver.messages.find((m) => m.kind === 'lifecycle' && m.event === 'subscriptionRemoved'));
@@ -311,7 +353,18 @@ describe('subscriptions', () => {
       provider.parsePushMessage({
         headers: {},
         query: {},
-        body: { value: [{ subscriptionId: 'sub-1', clientState: 'cs', changeType: 'updated', resource: 'Users/u/Events/e1', resourceData: { id: 'e1' }, tenantId: 't' }] },
+        body: {
+          value: [
+            {
+              subscriptionId: 'sub-1',
+              clientState: 'cs',
+              changeType: 'updated',
+              resource: 'Users/u/Events/e1',
+              resourceData: { id: 'e1' },
+              tenantId: 't',
+            },
+          ],
+        },
       }),
     ).toEqual({ kind: 'change', channelId: 'sub-1', secret: 'cs', resourceId: 'e1' });
     expect(provider.parsePushMessage({ headers: {}, query: {}, body: { value: [] } }).kind).toBe('invalid');
@@ -322,7 +375,9 @@ describe('subscriptions', () => {
 describe('the sandbox test CA', () => {
   it('is refused without the CA, trusted with it, and reused from disk on the next start', async () => {
     await expect(fetch(`${fake.baseUrl}/v1.0/me`)).rejects.toThrow();
-    const res = await fetch(`${fake.baseUrl}/v1.0/me`, { dispatcher: createTrustingDispatcher(fake.caCertificate) } as unknown as RequestInit);
+    const res = await fetch(`${fake.baseUrl}/v1.0/me`, {
+      dispatcher: createTrustingDispatcher(fake.caCertificate),
+    } as unknown as RequestInit);
     expect(res.status).toBe(401);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms-ca-'));

@@ -1,6 +1,11 @@
 // Pure mapping tests: Graph patternedRecurrence <-> RRULE, and Graph event JSON with Windows zone names.
 import { graphToProviderEvent, toGraphEventBody, transactionIdFor } from '../../providers/microsoft/normalize';
-import { RecurrenceMappingError, recurrenceToRrule, rruleToRecurrence, type PatternedRecurrence } from '../../providers/microsoft/recurrence';
+import {
+  RecurrenceMappingError,
+  recurrenceToRrule,
+  rruleToRecurrence,
+  type PatternedRecurrence,
+} from '../../providers/microsoft/recurrence';
 import { graphEventSchema } from '../../providers/microsoft/schemas';
 import { ProviderError } from '../../providers/errors';
 
@@ -8,13 +13,53 @@ const ctx = { timeZone: 'America/Los_Angeles', allDay: false };
 
 describe('patternedRecurrence -> RRULE', () => {
   it.each<[string, PatternedRecurrence, string]>([
-    ['daily every 2 days, numbered', { pattern: { type: 'daily', interval: 2 }, range: { type: 'numbered', startDate: '2030-01-07', numberOfOccurrences: 5 } }, 'RRULE:FREQ=DAILY;INTERVAL=2;COUNT=5'],
-    ['weekly Mon+Wed, no end', { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday', 'wednesday'], firstDayOfWeek: 'sunday' }, range: { type: 'noEnd', startDate: '2030-01-07' } }, 'RRULE:FREQ=WEEKLY;BYDAY=MO,WE;WKST=SU'],
-    ['absolute monthly on the 15th', { pattern: { type: 'absoluteMonthly', interval: 1, dayOfMonth: 15 }, range: { type: 'noEnd', startDate: '2030-01-15' } }, 'RRULE:FREQ=MONTHLY;BYMONTHDAY=15'],
-    ['relative monthly: second Tuesday', { pattern: { type: 'relativeMonthly', interval: 1, daysOfWeek: ['tuesday'], index: 'second' }, range: { type: 'noEnd', startDate: '2030-01-08' } }, 'RRULE:FREQ=MONTHLY;BYDAY=2TU'],
-    ['relative monthly: last weekday of several', { pattern: { type: 'relativeMonthly', interval: 3, daysOfWeek: ['monday', 'friday'], index: 'last' }, range: { type: 'noEnd', startDate: '2030-01-28' } }, 'RRULE:FREQ=MONTHLY;INTERVAL=3;BYDAY=MO,FR;BYSETPOS=-1'],
-    ['absolute yearly', { pattern: { type: 'absoluteYearly', interval: 1, month: 3, dayOfMonth: 4 }, range: { type: 'noEnd', startDate: '2030-03-04' } }, 'RRULE:FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=4'],
-    ['relative yearly: first Monday of September', { pattern: { type: 'relativeYearly', interval: 1, month: 9, daysOfWeek: ['monday'], index: 'first' }, range: { type: 'noEnd', startDate: '2030-09-02' } }, 'RRULE:FREQ=YEARLY;BYMONTH=9;BYDAY=1MO'],
+    [
+      'daily every 2 days, numbered',
+      { pattern: { type: 'daily', interval: 2 }, range: { type: 'numbered', startDate: '2030-01-07', numberOfOccurrences: 5 } },
+      'RRULE:FREQ=DAILY;INTERVAL=2;COUNT=5',
+    ],
+    [
+      'weekly Mon+Wed, no end',
+      {
+        pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday', 'wednesday'], firstDayOfWeek: 'sunday' },
+        range: { type: 'noEnd', startDate: '2030-01-07' },
+      },
+      'RRULE:FREQ=WEEKLY;BYDAY=MO,WE;WKST=SU',
+    ],
+    [
+      'absolute monthly on the 15th',
+      { pattern: { type: 'absoluteMonthly', interval: 1, dayOfMonth: 15 }, range: { type: 'noEnd', startDate: '2030-01-15' } },
+      'RRULE:FREQ=MONTHLY;BYMONTHDAY=15',
+    ],
+    [
+      'relative monthly: second Tuesday',
+      {
+        pattern: { type: 'relativeMonthly', interval: 1, daysOfWeek: ['tuesday'], index: 'second' },
+        range: { type: 'noEnd', startDate: '2030-01-08' },
+      },
+      'RRULE:FREQ=MONTHLY;BYDAY=2TU',
+    ],
+    [
+      'relative monthly: last weekday of several',
+      {
+        pattern: { type: 'relativeMonthly', interval: 3, daysOfWeek: ['monday', 'friday'], index: 'last' },
+        range: { type: 'noEnd', startDate: '2030-01-28' },
+      },
+      'RRULE:FREQ=MONTHLY;INTERVAL=3;BYDAY=MO,FR;BYSETPOS=-1',
+    ],
+    [
+      'absolute yearly',
+      { pattern: { type: 'absoluteYearly', interval: 1, month: 3, dayOfMonth: 4 }, range: { type: 'noEnd', startDate: '2030-03-04' } },
+      'RRULE:FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=4',
+    ],
+    [
+      'relative yearly: first Monday of September',
+      {
+        pattern: { type: 'relativeYearly', interval: 1, month: 9, daysOfWeek: ['monday'], index: 'first' },
+        range: { type: 'noEnd', startDate: '2030-09-02' },
+      },
+      'RRULE:FREQ=YEARLY;BYMONTH=9;BYDAY=1MO',
+    ],
   ])('%s', (_name, recurrence, rrule) => {
     expect(recurrenceToRrule(recurrence, ctx)).toEqual([rrule]);
     const back = rruleToRecurrence([rrule], recurrence.range.startDate, ctx);
@@ -23,7 +68,10 @@ describe('patternedRecurrence -> RRULE', () => {
   });
 
   it('writes an end date as UNTIL at the end of that day in the series zone, and reads it back', () => {
-    const recurrence: PatternedRecurrence = { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['friday'] }, range: { type: 'endDate', startDate: '2030-01-04', endDate: '2030-02-01' } };
+    const recurrence: PatternedRecurrence = {
+      pattern: { type: 'weekly', interval: 1, daysOfWeek: ['friday'] },
+      range: { type: 'endDate', startDate: '2030-01-04', endDate: '2030-02-01' },
+    };
     const [line] = recurrenceToRrule(recurrence, ctx);
     expect(line).toBe('RRULE:FREQ=WEEKLY;BYDAY=FR;UNTIL=20300202T075959Z'); // 23:59:59 PST
     expect(rruleToRecurrence([line!], '2030-01-04', ctx).range).toMatchObject({ type: 'endDate', endDate: '2030-02-01' });
@@ -34,9 +82,12 @@ describe('patternedRecurrence -> RRULE', () => {
     expect(rruleToRecurrence(['RRULE:FREQ=WEEKLY;COUNT=3'], '2030-01-09', ctx).pattern.daysOfWeek).toEqual(['wednesday']);
   });
 
-  it.each([['RRULE:FREQ=HOURLY'], ['RRULE:FREQ=DAILY;BYHOUR=9'], ['RRULE:FREQ=MONTHLY;BYDAY=5MO']])('rejects %s, which Graph cannot express', (line) => {
-    expect(() => rruleToRecurrence([line], '2030-01-07', ctx)).toThrow(RecurrenceMappingError);
-  });
+  it.each([['RRULE:FREQ=HOURLY'], ['RRULE:FREQ=DAILY;BYHOUR=9'], ['RRULE:FREQ=MONTHLY;BYDAY=5MO']])(
+    'rejects %s, which Graph cannot express',
+    (line) => {
+      expect(() => rruleToRecurrence([line], '2030-01-07', ctx)).toThrow(RecurrenceMappingError);
+    },
+  );
 
   it('rejects EXDATE/RDATE lines, and the adapter reports that as invalid_request', () => {
     const lines = ['RRULE:FREQ=DAILY;COUNT=3', 'EXDATE:20300108T170000Z'];
@@ -54,7 +105,12 @@ describe('patternedRecurrence -> RRULE', () => {
     });
     expect(body.start).toEqual({ dateTime: '2030-01-07T09:00:00.0000000', timeZone: 'Pacific Standard Time' });
     expect(body.recurrence).toEqual({
-      pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], firstDayOfWeek: 'monday' },
+      pattern: {
+        type: 'weekly',
+        interval: 1,
+        daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+        firstDayOfWeek: 'monday',
+      },
       range: { type: 'numbered', startDate: '2030-01-07', numberOfOccurrences: 20, recurrenceTimeZone: 'Pacific Standard Time' },
     });
   });
@@ -123,7 +179,10 @@ describe('Graph event JSON with Windows time zones', () => {
         start: { dateTime: '2030-01-07T17:00:00.0000000', timeZone: 'UTC' },
         end: { dateTime: '2030-01-07T18:00:00.0000000', timeZone: 'UTC' },
         originalStartTimeZone: 'Pacific Standard Time',
-        recurrence: { pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' }, range: { type: 'numbered', startDate: '2030-01-07', numberOfOccurrences: 4, recurrenceTimeZone: 'Pacific Standard Time' } },
+        recurrence: {
+          pattern: { type: 'weekly', interval: 1, daysOfWeek: ['monday'], firstDayOfWeek: 'sunday' },
+          range: { type: 'numbered', startDate: '2030-01-07', numberOfOccurrences: 4, recurrenceTimeZone: 'Pacific Standard Time' },
+        },
       }),
       'cal',
     );
@@ -141,7 +200,11 @@ describe('Graph event JSON with Windows time zones', () => {
       }),
       'cal',
     );
-    expect(exception).toMatchObject({ kind: 'exception', seriesMasterId: 'AAMkAD1', originalStart: { kind: 'dateTime', dateTime: '2030-01-14T17:00:00.000Z', timeZone: 'America/Los_Angeles' } });
+    expect(exception).toMatchObject({
+      kind: 'exception',
+      seriesMasterId: 'AAMkAD1',
+      originalStart: { kind: 'dateTime', dateTime: '2030-01-14T17:00:00.000Z', timeZone: 'America/Los_Angeles' },
+    });
   });
 });
 

@@ -19,14 +19,21 @@ describe('OAuth clients and credential integrity', () => {
 
   const status = (connectionId: string) => stack.temporal.workflow.getHandle(connectionWorkflowId(connectionId)).query(statusQuery);
   const syncedAfter = (connectionId: string, since: number) =>
-    waitFor(() => status(connectionId), (s) => s.lastSync?.outcome === 'ok' && Date.parse(s.lastSync.at) >= since, { what: 'a sync' });
+    waitFor(
+      () => status(connectionId),
+      (s) => s.lastSync?.outcome === 'ok' && Date.parse(s.lastSync.at) >= since,
+      { what: 'a sync' },
+    );
 
   it("uses the organization's own Google client for new connections only", async () => {
     const org = 'byo-org';
     const admin = await tokenFor(stack, org, 'byo-admin');
     const user = await tokenFor(stack, org, 'byo-user');
     const viewer = await stack.signToken({ org, user: 'byo-viewer', permissions: ['ce.calendar.view'] });
-    const client = { clientId: `byo-${randomBytes(4).toString('hex')}.apps.googleusercontent.com`, clientSecret: `byo-${randomBytes(20).toString('hex')}` };
+    const client = {
+      clientId: `byo-${randomBytes(4).toString('hex')}.apps.googleusercontent.com`,
+      clientSecret: `byo-${randomBytes(20).toString('hex')}`,
+    };
     stack.google.registerClient(client.clientId, client.clientSecret);
 
     const before = await connectThroughApi(stack, { token: user, provider: 'google', email: 'byo-before@example.com' });
@@ -47,12 +54,17 @@ describe('OAuth clients and credential integrity', () => {
     expect(byId).toEqual({ [before.connectionId]: 'platform_default', [after.connectionId]: 'organization' });
 
     const clients = await call(stack, 'GET', '/v1/oauth-clients', { token: admin });
-    expect(clients.body.clients).toEqual([expect.objectContaining({ id: put.body.id, clientId: client.clientId, active: true, connections: 1 })]);
+    expect(clients.body.clients).toEqual([
+      expect.objectContaining({ id: put.body.id, clientId: client.clientId, active: true, connections: 1 }),
+    ]);
     expect(clients.text).not.toContain(client.clientSecret);
     expect(stack.logs.join('\n')).not.toContain(client.clientSecret);
 
     // Deactivated: the next connection is on the platform default; the BYO connection still refreshes.
-    expect((await call(stack, 'DELETE', '/v1/oauth-clients/google', { token: admin })).body).toEqual({ provider: 'google', deactivated: 1 });
+    expect((await call(stack, 'DELETE', '/v1/oauth-clients/google', { token: admin })).body).toEqual({
+      provider: 'google',
+      deactivated: 1,
+    });
     const later = await connectThroughApi(stack, { token: user, provider: 'google', email: 'byo-later@example.com' });
     expect((await stack.deps.db.calendarConnection.findUniqueOrThrow({ where: { id: later.connectionId } })).oauthClientId).toBeNull();
     await syncedAfter(after.connectionId, 0);
@@ -75,7 +87,11 @@ describe('OAuth clients and credential integrity', () => {
 
     stack.google.clearRequests();
     await stack.temporal.workflow.getHandle(connectionWorkflowId(connectionId)).signal(syncNowSignal);
-    const failed = await waitFor(() => status(connectionId), (s) => s.health === 'error', { what: 'vault error shown' });
+    const failed = await waitFor(
+      () => status(connectionId),
+      (s) => s.health === 'error',
+      { what: 'vault error shown' },
+    );
     expect(failed.lastError?.code).toBe('vault_tampered');
     // Nothing was sent to the provider with a garbled token.
     expect(stack.google.requests().filter((r) => !r.path.includes('/token'))).toEqual([]);

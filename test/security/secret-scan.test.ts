@@ -31,7 +31,10 @@ function textOf(value: unknown, out: string[] = [], depth = 0): string[] {
 describe('secret scan over the main flows', () => {
   let stack: TestStack;
   const org = 'scan-org';
-  const byoClient = { clientId: `byo-${randomBytes(6).toString('hex')}.apps.googleusercontent.com`, clientSecret: `byo-secret-${randomBytes(24).toString('base64url')}` };
+  const byoClient = {
+    clientId: `byo-${randomBytes(6).toString('hex')}.apps.googleusercontent.com`,
+    clientSecret: `byo-secret-${randomBytes(24).toString('base64url')}`,
+  };
   const attendeeEmails = ['scan-attendee-one@partner.example', 'scan-attendee-two@partner.example'];
   const legacyTokens: string[] = [];
 
@@ -44,7 +47,11 @@ describe('secret scan over the main flows', () => {
 
   const status = (connectionId: string) => stack.temporal.workflow.getHandle(connectionWorkflowId(connectionId)).query(statusQuery);
   const syncedAfter = async (connectionId: string, since: number) =>
-    waitFor(() => status(connectionId), (s) => s.lastSync?.outcome === 'ok' && Date.parse(s.lastSync.at) >= since, { what: 'a sync' });
+    waitFor(
+      () => status(connectionId),
+      (s) => s.lastSync?.outcome === 'ok' && Date.parse(s.lastSync.at) >= since,
+      { what: 'a sync' },
+    );
 
   it('finds no token, secret or attendee email where it must not be', async () => {
     const admin = await tokenFor(stack, org, 'scan-admin');
@@ -74,7 +81,11 @@ describe('secret scan over the main flows', () => {
     const meeting = await call(stack, 'POST', `/v1/connections/${google.connectionId}/meetings`, {
       token: alice,
       headers: { 'idempotency-key': 'scan-meeting-0001' },
-      body: { title: 'Scan meeting', start: new Date(Date.now() + 50 * HOUR).toISOString(), attendees: attendeeEmails.map((email) => ({ email })) },
+      body: {
+        title: 'Scan meeting',
+        start: new Date(Date.now() + 50 * HOUR).toISOString(),
+        attendees: attendeeEmails.map((email) => ({ email })),
+      },
     });
     expect(meeting.status).toBe(201);
 
@@ -82,7 +93,9 @@ describe('secret scan over the main flows', () => {
     let since = Date.now();
     stack.google.expireAccessTokens();
     stack.microsoft.expireAccessTokens();
-    await Promise.all([google, microsoft].map((c) => stack.temporal.workflow.getHandle(connectionWorkflowId(c.connectionId)).signal(syncNowSignal)));
+    await Promise.all(
+      [google, microsoft].map((c) => stack.temporal.workflow.getHandle(connectionWorkflowId(c.connectionId)).signal(syncNowSignal)),
+    );
     await syncedAfter(google.connectionId, since);
     await syncedAfter(microsoft.connectionId, since);
 
@@ -90,13 +103,25 @@ describe('secret scan over the main flows', () => {
     stack.microsoft.revokeGrants('scan-bob@example.com');
     stack.microsoft.expireAccessTokens('scan-bob@example.com');
     await stack.temporal.workflow.getHandle(connectionWorkflowId(microsoft.connectionId)).signal(syncNowSignal);
-    await waitFor(() => status(microsoft.connectionId), (s) => s.health === 'needs_reconnect', { what: 'needs_reconnect' });
+    await waitFor(
+      () => status(microsoft.connectionId),
+      (s) => s.health === 'needs_reconnect',
+      { what: 'needs_reconnect' },
+    );
     const reconnect = await call(stack, 'POST', `/v1/connections/${microsoft.connectionId}/reconnect`, { token: bob });
     expect(reconnect.status).toBe(201);
     const { code, state } = await stack.microsoft.authorize(reconnect.body.authorizationUrl, 'scan-bob@example.com');
-    const callback = await call(stack, 'GET', `/v1/oauth/microsoft/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`);
+    const callback = await call(
+      stack,
+      'GET',
+      `/v1/oauth/microsoft/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`,
+    );
     expect(callback.status).toBe(200);
-    await waitFor(() => status(microsoft.connectionId), (s) => s.health === 'active', { what: 'reconnected' });
+    await waitFor(
+      () => status(microsoft.connectionId),
+      (s) => s.health === 'active',
+      { what: 'reconnected' },
+    );
 
     // The vault migration: the Google connection turned back into a legacy row, plus seeded legacy rows.
     await revertToLegacy(stack.deps, google.connectionId);
@@ -104,13 +129,20 @@ describe('secret scan over the main flows', () => {
       organizationId: org,
       count: 60,
       tokens: () => {
-        const pair = { accessToken: `scan-legacy-${randomBytes(16).toString('hex')}`, refreshToken: `scan-legacy-${randomBytes(16).toString('hex')}` };
+        const pair = {
+          accessToken: `scan-legacy-${randomBytes(16).toString('hex')}`,
+          refreshToken: `scan-legacy-${randomBytes(16).toString('hex')}`,
+        };
         legacyTokens.push(pair.accessToken, pair.refreshToken);
         return pair;
       },
     });
     expect((await call(stack, 'POST', '/v1/vault-migration', { token: admin })).status).toBe(202);
-    await waitFor(() => call(stack, 'GET', '/v1/vault-migration', { token: admin }), (r) => r.body.status === 'completed', { what: 'migration done' });
+    await waitFor(
+      () => call(stack, 'GET', '/v1/vault-migration', { token: admin }),
+      (r) => r.body.status === 'completed',
+      { what: 'migration done' },
+    );
     since = Date.now();
     await stack.temporal.workflow.getHandle(connectionWorkflowId(google.connectionId)).signal(syncNowSignal);
     await syncedAfter(google.connectionId, since);
@@ -118,7 +150,11 @@ describe('secret scan over the main flows', () => {
     // Deactivate the organization's client; disconnect Microsoft (revokes and deletes its tokens).
     expect((await call(stack, 'DELETE', '/v1/oauth-clients/google', { token: admin })).status).toBe(200);
     expect((await call(stack, 'DELETE', `/v1/connections/${microsoft.connectionId}`, { token: bob })).status).toBe(202);
-    await waitFor(() => stack.deps.db.calendarConnection.findUniqueOrThrow({ where: { id: microsoft.connectionId } }), (r) => r.status === 'disconnected', { what: 'disconnected' });
+    await waitFor(
+      () => stack.deps.db.calendarConnection.findUniqueOrThrow({ where: { id: microsoft.connectionId } }),
+      (r) => r.status === 'disconnected',
+      { what: 'disconnected' },
+    );
 
     // ---- the scan ----
     const secrets = [
@@ -136,7 +172,9 @@ describe('secret scan over the main flows', () => {
     const tables = await stack.deps.db.$queryRawUnsafe<Array<{ name: string }>>(
       `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
     );
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['ce_calendar_connections', 'pf_credentials', 'ce_oauth_clients', 'ce_calendar_events']));
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['ce_calendar_connections', 'pf_credentials', 'ce_oauth_clients', 'ce_calendar_events']),
+    );
     const database: string[] = [];
     for (const { name } of tables) textOf(await stack.deps.db.$queryRawUnsafe(`SELECT * FROM "${name}"`), database);
     const databaseText = database.join('\n');
@@ -158,7 +196,8 @@ describe('secret scan over the main flows', () => {
     const logText = stack.logs.join('\n');
     expect(logText).toContain('vault migration batch');
 
-    const leaks = (where: string, text: string, needles: string[]) => needles.filter((needle) => text.includes(needle)).map((needle) => `${where}: ${needle.slice(0, 6)}…`);
+    const leaks = (where: string, text: string, needles: string[]) =>
+      needles.filter((needle) => text.includes(needle)).map((needle) => `${where}: ${needle.slice(0, 6)}…`);
     expect([
       ...leaks('database', databaseText, secrets),
       ...leaks('logs', logText, [...secrets, ...attendeeEmails]),

@@ -11,7 +11,6 @@ import { startTemporalDevServer, type DevServer } from '../../scripts/lib/tempor
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TEMPORAL_DEV_SERVER__: DevServer | undefined;
 }
 

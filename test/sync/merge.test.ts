@@ -1,7 +1,14 @@
 // Unit tests of the pure merge logic: three-way per-field merge, last-write-wins, whole-event decisions
 // and recurrence line sets.
 import fc from 'fast-check';
-import { changedFields, patchBetween, versionFromRow, versionsEqual, VERSION_FIELDS, type EventVersion } from '../../domain/merge/event-version';
+import {
+  changedFields,
+  patchBetween,
+  versionFromRow,
+  versionsEqual,
+  VERSION_FIELDS,
+  type EventVersion,
+} from '../../domain/merge/event-version';
 import { mergeRecurrenceLines } from '../../domain/merge/recurrence-lines';
 import { mergeThreeWay } from '../../domain/merge/three-way';
 
@@ -45,13 +52,25 @@ describe('three-way merge', () => {
   });
 
   it('gives a tie to the provider', () => {
-    const result = mergeThreeWay({ base, local: { ...base, title: 'A' }, remote: { ...base, title: 'B' }, localModifiedAt: T0, remoteModifiedAt: T0 });
+    const result = mergeThreeWay({
+      base,
+      local: { ...base, title: 'A' },
+      remote: { ...base, title: 'B' },
+      localModifiedAt: T0,
+      remoteModifiedAt: T0,
+    });
     expect(result.merged.title).toBe('B');
     expect(result.resolution).toBe('remote');
   });
 
   it('treats the same change on both sides as no collision', () => {
-    const result = mergeThreeWay({ base, local: { ...base, title: 'Same' }, remote: { ...base, title: 'Same' }, localModifiedAt: T0, remoteModifiedAt: T0 + 1 });
+    const result = mergeThreeWay({
+      base,
+      local: { ...base, title: 'Same' },
+      remote: { ...base, title: 'Same' },
+      localModifiedAt: T0,
+      remoteModifiedAt: T0 + 1,
+    });
     expect(result.collisions).toEqual([]);
     expect(result.merged.title).toBe('Same');
   });
@@ -87,19 +106,21 @@ describe('three-way merge', () => {
   // Properties over random edits of both sides.
   const text = fc.constantFrom<string | null>(null, 'a', 'b', 'c');
   const hour = fc.integer({ min: 0, max: 3 });
-  const version = fc.record({
-    status: fc.constantFrom<'confirmed' | 'tentative' | 'cancelled'>('confirmed', 'tentative', 'cancelled'),
-    title: text,
-    description: text,
-    location: text,
-    hour,
-    exdates: fc.subarray(['EXDATE:20261208T090000Z', 'EXDATE:20261215T090000Z', 'EXDATE:20261222T090000Z']),
-  }).map(({ hour: h, exdates, ...rest }): EventVersion => ({
-    ...rest,
-    start: at(`2026-12-01T0${h}:00:00.000Z`),
-    end: at(`2026-12-01T0${h + 1}:00:00.000Z`),
-    recurrence: ['RRULE:FREQ=WEEKLY;COUNT=10', ...exdates],
-  }));
+  const version = fc
+    .record({
+      status: fc.constantFrom<'confirmed' | 'tentative' | 'cancelled'>('confirmed', 'tentative', 'cancelled'),
+      title: text,
+      description: text,
+      location: text,
+      hour,
+      exdates: fc.subarray(['EXDATE:20261208T090000Z', 'EXDATE:20261215T090000Z', 'EXDATE:20261222T090000Z']),
+    })
+    .map(({ hour: h, exdates, ...rest }): EventVersion => ({
+      ...rest,
+      start: at(`2026-12-01T0${h}:00:00.000Z`),
+      end: at(`2026-12-01T0${h + 1}:00:00.000Z`),
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=10', ...exdates],
+    }));
   const times = fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 }));
 
   it('property: every merged field comes from one side or is the set union; the newer side’s collisions win', () => {
@@ -153,8 +174,17 @@ describe('recurrence lines', () => {
 describe('event version', () => {
   it('reads an all-day row as dates and builds a minimal patch', () => {
     const row = {
-      status: 'confirmed', title: 'Off', description: '', location: null, startAt: new Date('2026-12-24T00:00:00Z'), endAt: new Date('2026-12-26T00:00:00Z'),
-      allDay: true, startDate: '2026-12-24', endDate: '2026-12-26', timeZone: null, recurrence: null,
+      status: 'confirmed',
+      title: 'Off',
+      description: '',
+      location: null,
+      startAt: new Date('2026-12-24T00:00:00Z'),
+      endAt: new Date('2026-12-26T00:00:00Z'),
+      allDay: true,
+      startDate: '2026-12-24',
+      endDate: '2026-12-26',
+      timeZone: null,
+      recurrence: null,
     };
     const version = versionFromRow(row);
     expect(version.start).toEqual({ kind: 'date', date: '2026-12-24' });

@@ -49,7 +49,8 @@ describe('recurring series edited from the CRM', () => {
     const adapter = stack.deps.providers.get(provider).adapter;
     const calendarId = master.externalCalendarId;
     const remote = {
-      event: (eventId: string) => stack.deps.tokens.withAccessToken(connectionId, (auth) => adapter.getEvent(auth, { calendarId, eventId })),
+      event: (eventId: string) =>
+        stack.deps.tokens.withAccessToken(connectionId, (auth) => adapter.getEvent(auth, { calendarId, eventId })),
       occurrence: (originalStartMs: number) =>
         stack.deps.tokens.withAccessToken(connectionId, (auth) =>
           adapter.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart: at(originalStartMs) }),
@@ -61,8 +62,10 @@ describe('recurring series edited from the CRM', () => {
     return { connectionId, master, masterId, firstMs, remote, sync, occurrencePath, fake, email };
   }
 
-  const send = (method: string, path: string, body?: unknown) => call(stack, method, path, { token, ...(body ? { body } : {}), headers: { 'idempotency-key': key() } });
-  const changesOf = (eventId: string) => stack.deps.db.eventChange.findMany({ where: { eventId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const send = (method: string, path: string, body?: unknown) =>
+    call(stack, method, path, { token, ...(body ? { body } : {}), headers: { 'idempotency-key': key() } });
+  const changesOf = (eventId: string) =>
+    stack.deps.db.eventChange.findMany({ where: { eventId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   const notFoundAtProvider = (probe: Promise<unknown>) =>
     probe.then(
       () => false,
@@ -81,7 +84,11 @@ describe('recurring series edited from the CRM', () => {
 
     const edited = await send('PATCH', occurrencePath(third), { title: 'Weekly review (customer joins)', location: 'Board room' });
     expect(edited.status).toBe(200);
-    expect(edited.body.event).toMatchObject({ title: 'Weekly review (customer joins)', location: 'Board room', start: { at: new Date(third).toISOString() } });
+    expect(edited.body.event).toMatchObject({
+      title: 'Weekly review (customer joins)',
+      location: 'Board room',
+      start: { at: new Date(third).toISOString() },
+    });
     expect(edited.body.series).toMatchObject({ id: master.id, title: 'Weekly review' });
 
     const atProvider = await remote.occurrence(third);
@@ -94,7 +101,11 @@ describe('recurring series edited from the CRM', () => {
     await sync();
     expect(await stack.deps.db.calendarEvent.count({ where: { connectionId } })).toBe(rowsBefore);
     const row = await stack.deps.db.calendarEvent.findUniqueOrThrow({ where: { id: edited.body.event.id } });
-    expect(row).toMatchObject({ externalEventId: atProvider.externalId, title: 'Weekly review (customer joins)', originalStartAt: new Date(third) });
+    expect(row).toMatchObject({
+      externalEventId: atProvider.externalId,
+      title: 'Weekly review (customer joins)',
+      originalStartAt: new Date(third),
+    });
     const changes = await changesOf(row.id);
     expect(changes.filter((change) => change.direction === 'outbound').map((change) => change.source)).toEqual(['api']);
     expect(changes.filter((change) => change.direction === 'inbound' && change.fieldsBefore !== null)).toEqual([]);
@@ -115,76 +126,89 @@ describe('recurring series edited from the CRM', () => {
     expect((await remote.occurrence(firstMs + 2 * WEEK)).title).toBe('Weekly review');
 
     await sync();
-    const live = await stack.deps.db.calendarEvent.findMany({ where: { connectionId, seriesMasterExternalId: masterId, originalStartAt: new Date(second) } });
+    const live = await stack.deps.db.calendarEvent.findMany({
+      where: { connectionId, seriesMasterExternalId: masterId, originalStartAt: new Date(second) },
+    });
     expect(live.map((row) => row.status)).toEqual(['cancelled']);
     // Cancelling it twice: it is no longer an occurrence.
     expect((await send('DELETE', occurrencePath(second))).status).toBe(404);
   });
 
-  it.each(PROVIDERS)('%s: "this and following" splits the series in the calendar; both parts hold the original occurrences', async (provider) => {
-    const { connectionId, master, masterId, firstMs, remote, sync, occurrencePath, fake, email } = await seriesOn(provider);
-    const third = firstMs + 2 * WEEK;
-    const originalStarts = Array.from({ length: 6 }, (_, i) => firstMs + i * WEEK);
+  it.each(PROVIDERS)(
+    '%s: "this and following" splits the series in the calendar; both parts hold the original occurrences',
+    async (provider) => {
+      const { connectionId, master, masterId, firstMs, remote, sync, occurrencePath, fake, email } = await seriesOn(provider);
+      const third = firstMs + 2 * WEEK;
+      const originalStarts = Array.from({ length: 6 }, (_, i) => firstMs + i * WEEK);
 
-    // An exception after the split point goes with the old series; its calendar-side edit, not synced yet,
-    // is not lost unseen: it is applied, then loses to the later split, and the conflict record keeps it.
-    const fifth = await send('PATCH', occurrencePath(firstMs + 4 * WEEK), { title: 'Weekly review (offsite)' });
-    expect(fifth.status).toBe(200);
-    fake.updateEventAsProvider(email, fifth.body.event.externalEventId, { title: 'Weekly review (offsite, calendar)' });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+      // An exception after the split point goes with the old series; its calendar-side edit, not synced yet,
+      // is not lost unseen: it is applied, then loses to the later split, and the conflict record keeps it.
+      const fifth = await send('PATCH', occurrencePath(firstMs + 4 * WEEK), { title: 'Weekly review (offsite)' });
+      expect(fifth.status).toBe(200);
+      fake.updateEventAsProvider(email, fifth.body.event.externalEventId, { title: 'Weekly review (offsite, calendar)' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
 
-    const split = await send('PATCH', occurrencePath(third, 'following'), { title: 'Weekly review v2', location: 'Room 2' });
-    expect(split.status).toBe(200);
-    const continuation = split.body.event;
-    expect(continuation).toMatchObject({ title: 'Weekly review v2', location: 'Room 2', start: { at: new Date(third).toISOString() }, direction: 'outbound' });
-    expect(continuation.id).not.toBe(master.id);
-    expect(split.body.series.id).toBe(master.id);
-    expect(split.body.conflict).toMatchObject({ resolution: 'local' });
-    const conflict = await stack.deps.db.eventConflict.findUniqueOrThrow({ where: { id: split.body.conflict.id } });
-    expect(conflict.eventId).toBe(fifth.body.event.id);
-    expect(JSON.parse(conflict.remoteVersion)).toMatchObject({ title: 'Weekly review (offsite, calendar)' });
-    expect(JSON.parse(conflict.localVersion)).toMatchObject({ status: 'cancelled' });
+      const split = await send('PATCH', occurrencePath(third, 'following'), { title: 'Weekly review v2', location: 'Room 2' });
+      expect(split.status).toBe(200);
+      const continuation = split.body.event;
+      expect(continuation).toMatchObject({
+        title: 'Weekly review v2',
+        location: 'Room 2',
+        start: { at: new Date(third).toISOString() },
+        direction: 'outbound',
+      });
+      expect(continuation.id).not.toBe(master.id);
+      expect(split.body.series.id).toBe(master.id);
+      expect(split.body.conflict).toMatchObject({ resolution: 'local' });
+      const conflict = await stack.deps.db.eventConflict.findUniqueOrThrow({ where: { id: split.body.conflict.id } });
+      expect(conflict.eventId).toBe(fifth.body.event.id);
+      expect(JSON.parse(conflict.remoteVersion)).toMatchObject({ title: 'Weekly review (offsite, calendar)' });
+      expect(JSON.parse(conflict.localVersion)).toMatchObject({ status: 'cancelled' });
 
-    // The calendar: the old series ends before the third occurrence, the new one carries on with the rest.
-    const ended = await remote.event(masterId);
-    const next = await remote.event(continuation.externalEventId);
-    expect(startsOf(ended)).toEqual(originalStarts.slice(0, 2));
-    expect(startsOf(next)).toEqual(originalStarts.slice(2));
-    expect(next).toMatchObject({ kind: 'seriesMaster', title: 'Weekly review v2', location: 'Room 2' });
-    expect(await notFoundAtProvider(remote.occurrence(firstMs + 4 * WEEK))).toBe(true);
+      // The calendar: the old series ends before the third occurrence, the new one carries on with the rest.
+      const ended = await remote.event(masterId);
+      const next = await remote.event(continuation.externalEventId);
+      expect(startsOf(ended)).toEqual(originalStarts.slice(0, 2));
+      expect(startsOf(next)).toEqual(originalStarts.slice(2));
+      expect(next).toMatchObject({ kind: 'seriesMaster', title: 'Weekly review v2', location: 'Room 2' });
+      expect(await notFoundAtProvider(remote.occurrence(firstMs + 4 * WEEK))).toBe(true);
 
-    // The rows say the same, before and after the next sync (the echo of the split changes nothing).
-    const check = async () => {
-      const rows = await stack.deps.db.calendarEvent.findMany({ where: { connectionId, status: { not: 'cancelled' } } });
-      const masters = rows.filter((row) => row.eventKind === 'seriesMaster');
-      expect(masters.map((row) => row.externalEventId).sort()).toEqual([masterId, continuation.externalEventId].sort());
-      const rowOf = (id: string) => masters.find((row) => row.externalEventId === id)!;
-      expect(JSON.parse(rowOf(masterId).recurrence!)).toEqual(ended.recurrence);
-      expect(rowOf(continuation.externalEventId).title).toBe('Weekly review v2');
-      // No occurrence of the old series from the split on is live here either.
-      const stale = rows.filter((row) => row.seriesMasterExternalId === masterId && row.originalStartAt!.getTime() >= third);
-      expect(stale).toEqual([]);
-    };
-    await check();
-    await sync();
-    await check();
-    const history = await call(stack, 'GET', `/v1/connections/${connectionId}/events/${master.id}/history`, { token });
-    expect(history.body.changes.at(-1)).toMatchObject({ direction: 'outbound', source: 'api', actor: 'rita' });
-  });
+      // The rows say the same, before and after the next sync (the echo of the split changes nothing).
+      const check = async () => {
+        const rows = await stack.deps.db.calendarEvent.findMany({ where: { connectionId, status: { not: 'cancelled' } } });
+        const masters = rows.filter((row) => row.eventKind === 'seriesMaster');
+        expect(masters.map((row) => row.externalEventId).sort()).toEqual([masterId, continuation.externalEventId].sort());
+        const rowOf = (id: string) => masters.find((row) => row.externalEventId === id)!;
+        expect(JSON.parse(rowOf(masterId).recurrence!)).toEqual(ended.recurrence);
+        expect(rowOf(continuation.externalEventId).title).toBe('Weekly review v2');
+        // No occurrence of the old series from the split on is live here either.
+        const stale = rows.filter((row) => row.seriesMasterExternalId === masterId && row.originalStartAt!.getTime() >= third);
+        expect(stale).toEqual([]);
+      };
+      await check();
+      await sync();
+      await check();
+      const history = await call(stack, 'GET', `/v1/connections/${connectionId}/events/${master.id}/history`, { token });
+      expect(history.body.changes.at(-1)).toMatchObject({ direction: 'outbound', source: 'api', actor: 'rita' });
+    },
+  );
 
-  it.each(PROVIDERS)('%s: "this and following" cancelled ends the series; from the first occurrence it is the whole series', async (provider) => {
-    const { master, masterId, firstMs, remote, sync, occurrencePath } = await seriesOn(provider);
-    const ended = await send('DELETE', occurrencePath(firstMs + 3 * WEEK, 'following'));
-    expect(ended.status).toBe(200);
-    expect(ended.body.series).toMatchObject({ id: master.id, status: 'confirmed' });
-    expect(startsOf(await remote.event(masterId))).toEqual([0, 1, 2].map((i) => firstMs + i * WEEK));
-    await sync();
+  it.each(PROVIDERS)(
+    '%s: "this and following" cancelled ends the series; from the first occurrence it is the whole series',
+    async (provider) => {
+      const { master, masterId, firstMs, remote, sync, occurrencePath } = await seriesOn(provider);
+      const ended = await send('DELETE', occurrencePath(firstMs + 3 * WEEK, 'following'));
+      expect(ended.status).toBe(200);
+      expect(ended.body.series).toMatchObject({ id: master.id, status: 'confirmed' });
+      expect(startsOf(await remote.event(masterId))).toEqual([0, 1, 2].map((i) => firstMs + i * WEEK));
+      await sync();
 
-    const whole = await send('PATCH', occurrencePath(firstMs, 'following'), { title: 'Renamed series' });
-    expect(whole.status).toBe(200);
-    expect(whole.body.event.id).toBe(master.id);
-    expect((await remote.event(masterId)).title).toBe('Renamed series');
-  });
+      const whole = await send('PATCH', occurrencePath(firstMs, 'following'), { title: 'Renamed series' });
+      expect(whole.status).toBe(200);
+      expect(whole.body.event.id).toBe(master.id);
+      expect((await remote.event(masterId)).title).toBe('Renamed series');
+    },
+  );
 
   it.each(PROVIDERS)('%s: the series rule and the attendees are edited through PATCH', async (provider) => {
     const { connectionId, master, masterId, firstMs, remote, sync } = await seriesOn(provider);
@@ -218,19 +242,39 @@ describe('recurring series edited from the CRM', () => {
     const badStart = await send('PATCH', `/v1/connections/${connectionId}/events/${master.id}/occurrences/next-tuesday`, { title: 'x' });
     expect(badStart).toMatchObject({ status: 400, body: { error: { details: [{ field: 'params.originalStart' }] } } });
     const badScope = await send('PATCH', occurrencePath(firstMs + WEEK) + '?scope=all', { title: 'x' });
-    expect(badScope).toMatchObject({ status: 400, body: { error: { details: [{ field: 'query.scope', message: 'must be this or following' }] } } });
+    expect(badScope).toMatchObject({
+      status: 400,
+      body: { error: { details: [{ field: 'query.scope', message: 'must be this or following' }] } },
+    });
     const ruleOnOccurrence = await send('PATCH', occurrencePath(firstMs + WEEK), { recurrence: ['RRULE:FREQ=DAILY'] });
     expect(ruleOnOccurrence.status).toBe(400);
     expect(ruleOnOccurrence.body.error.details[0]).toEqual({ field: 'body.recurrence', message: 'is not accepted here' });
     const badRule = await send('PATCH', `/v1/connections/${connectionId}/events/${master.id}`, { recurrence: ['RRULE:FREQ=SOMETIMES'] });
     expect(badRule).toMatchObject({ status: 400, body: { error: { details: [{ field: 'body.recurrence.0' }] } } });
-    const twoEnds = await send('PATCH', `/v1/connections/${connectionId}/events/${master.id}`, { recurrence: ['RRULE:FREQ=DAILY;COUNT=2;UNTIL=20270101T000000Z'] });
-    expect(twoEnds).toMatchObject({ status: 400, body: { error: { details: [{ field: 'body.recurrence', message: 'an RRULE takes COUNT or UNTIL, not both' }] } } });
+    const twoEnds = await send('PATCH', `/v1/connections/${connectionId}/events/${master.id}`, {
+      recurrence: ['RRULE:FREQ=DAILY;COUNT=2;UNTIL=20270101T000000Z'],
+    });
+    expect(twoEnds).toMatchObject({
+      status: 400,
+      body: { error: { details: [{ field: 'body.recurrence', message: 'an RRULE takes COUNT or UNTIL, not both' }] } },
+    });
 
     const single = await stack.deps.db.calendarEvent.create({
-      data: { ...master, id: undefined, externalEventId: `${master.externalEventId}-single`, eventKind: 'single', recurrence: null, requestId: null, activityId: null },
+      data: {
+        ...master,
+        id: undefined,
+        externalEventId: `${master.externalEventId}-single`,
+        eventKind: 'single',
+        recurrence: null,
+        requestId: null,
+        activityId: null,
+      },
     });
-    const notASeries = await send('PATCH', `/v1/connections/${connectionId}/events/${single.id}/occurrences/${new Date(firstMs).toISOString()}`, { title: 'x' });
+    const notASeries = await send(
+      'PATCH',
+      `/v1/connections/${connectionId}/events/${single.id}/occurrences/${new Date(firstMs).toISOString()}`,
+      { title: 'x' },
+    );
     expect(notASeries).toMatchObject({ status: 422, body: { error: { code: 'not_a_series' } } });
     await stack.deps.db.calendarEvent.delete({ where: { id: single.id } });
 

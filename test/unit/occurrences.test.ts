@@ -9,7 +9,11 @@ describe('occurrenceStarts', () => {
       { from: new Date('2026-03-01T00:00:00Z'), until: new Date('2026-05-01T00:00:00Z') },
     );
     // 2026-03-29 is the switch to CEST: the second and third meetings are at 07:00 UTC.
-    expect(starts.map((date) => date.toISOString())).toEqual(['2026-03-23T08:00:00.000Z', '2026-03-30T07:00:00.000Z', '2026-04-06T07:00:00.000Z']);
+    expect(starts.map((date) => date.toISOString())).toEqual([
+      '2026-03-23T08:00:00.000Z',
+      '2026-03-30T07:00:00.000Z',
+      '2026-04-06T07:00:00.000Z',
+    ]);
   });
 
   it('honours EXDATE (with TZID or in UTC), UNTIL and the window', () => {
@@ -30,6 +34,10 @@ describe('occurrenceStarts', () => {
       { from: start, until: new Date('2026-03-24T00:00:00Z') },
       3,
     );
-    expect(starts.map((date) => date.toISOString())).toEqual(['2026-03-23T08:00:00.000Z', '2026-03-23T08:30:00.000Z', '2026-03-23T09:00:00.000Z']);
+    expect(starts.map((date) => date.toISOString())).toEqual([
+      '2026-03-23T08:00:00.000Z',
+      '2026-03-23T08:30:00.000Z',
+      '2026-03-23T09:00:00.000Z',
+    ]);
   });
 });

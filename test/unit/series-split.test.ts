@@ -6,7 +6,11 @@ const berlin = (iso: string): EventTime => ({ kind: 'dateTime', dateTime: new Da
 const day = (date: string): EventTime => ({ kind: 'date', date });
 const startsOf = (start: EventTime, lines: string[]) =>
   occurrenceStarts(
-    { start: new Date(start.kind === 'date' ? `${start.date}T00:00:00Z` : start.dateTime), timeZone: start.kind === 'dateTime' ? start.timeZone : 'UTC', lines },
+    {
+      start: new Date(start.kind === 'date' ? `${start.date}T00:00:00Z` : start.dateTime),
+      timeZone: start.kind === 'dateTime' ? start.timeZone : 'UTC',
+      lines,
+    },
     { from: new Date('2026-01-01T00:00:00Z'), until: new Date('2028-01-01T00:00:00Z') },
     1000,
   ).map((d) => d.toISOString());
@@ -43,7 +47,10 @@ describe('splitting a series at an occurrence ("this and following")', () => {
     expect(split.endedRecurrence).toEqual(['RRULE:FREQ=WEEKLY;UNTIL=20261208T225959Z', 'EXDATE;TZID=Europe/Berlin:20261208T090000']);
     expect(split.continuingRecurrence).toEqual(['RRULE:FREQ=WEEKLY;UNTIL=20270131T230000Z', 'EXDATE;TZID=Europe/Berlin:20261222T090000']);
     const all = startsOf(series.start, series.recurrence);
-    const parts = [...startsOf(series.start, split.endedRecurrence), ...startsOf(berlin('2026-12-15T08:00:00Z'), split.continuingRecurrence)];
+    const parts = [
+      ...startsOf(series.start, split.endedRecurrence),
+      ...startsOf(berlin('2026-12-15T08:00:00Z'), split.continuingRecurrence),
+    ];
     expect(parts).toEqual(all);
   });
 
@@ -69,7 +76,9 @@ describe('splitting a series at an occurrence ("this and following")', () => {
     expect(splitSeries(weekly, berlin('2026-12-16T08:00:00Z')).kind).toBe('not_an_occurrence');
     expect(splitSeries(weekly, berlin('2027-02-02T08:00:00Z')).kind).toBe('not_an_occurrence'); // past COUNT
     expect(splitSeries(weekly, day('2026-12-15')).kind).toBe('not_an_occurrence');
-    expect(splitSeries({ ...weekly, recurrence: ['RRULE:FREQ=WEEKLY', 'RRULE:FREQ=DAILY'] }, berlin('2026-12-15T08:00:00Z')).kind).toBe('unsupported');
+    expect(splitSeries({ ...weekly, recurrence: ['RRULE:FREQ=WEEKLY', 'RRULE:FREQ=DAILY'] }, berlin('2026-12-15T08:00:00Z')).kind).toBe(
+      'unsupported',
+    );
   });
 
   it('knows an occurrence from an excluded or a made-up start', () => {

@@ -48,7 +48,10 @@ describe('vault migration workflow', () => {
   it('moves 10,000 legacy rows with the worker killed twice mid-way: every token in the vault once, none left in plaintext', async () => {
     const org = 'bulk-org';
     const tokens = new Map<string, { accessToken: string; refreshToken: string }>();
-    const tokenOf = (index: number) => ({ accessToken: `legacy-at-${index}-${Math.random().toString(36).slice(2)}`, refreshToken: `legacy-rt-${index}-${Math.random().toString(36).slice(2)}` });
+    const tokenOf = (index: number) => ({
+      accessToken: `legacy-at-${index}-${Math.random().toString(36).slice(2)}`,
+      refreshToken: `legacy-rt-${index}-${Math.random().toString(36).slice(2)}`,
+    });
     const generated: Array<{ accessToken: string; refreshToken: string }> = [];
     const ids = await insertLegacyConnections(stack.deps.db, {
       organizationId: org,
@@ -66,7 +69,11 @@ describe('vault migration workflow', () => {
 
     // Kill the worker twice while batches run (after ~60 and ~200 batches of 25).
     for (const atBatch of [60, 200]) {
-      await waitFor(() => progress(org), (p) => p.batches >= atBatch, { timeoutMs: 120_000, intervalMs: 100, what: `batch ${atBatch}` });
+      await waitFor(
+        () => progress(org),
+        (p) => p.batches >= atBatch,
+        { timeoutMs: 120_000, intervalMs: 100, what: `batch ${atBatch}` },
+      );
       await stack.stopWorker();
       // Still exactly one run for the organization while the worker is down.
       expect((await start(org)).alreadyRunning).toBe(true);
@@ -86,11 +93,18 @@ describe('vault migration workflow', () => {
 
     const db = stack.deps.db;
     expect(await db.calendarConnection.count({ where: { organizationId: org, migrationRequired: true } })).toBe(0);
-    expect(await db.calendarConnection.count({ where: { organizationId: org, OR: [{ accessTokenEncrypted: { not: null } }, { refreshTokenEncrypted: { not: null } }] } })).toBe(0);
+    expect(
+      await db.calendarConnection.count({
+        where: { organizationId: org, OR: [{ accessTokenEncrypted: { not: null } }, { refreshTokenEncrypted: { not: null } }] },
+      }),
+    ).toBe(0);
     expect(await db.calendarConnection.count({ where: { organizationId: org, migratedAt: null } })).toBe(0);
     // No duplicates, no orphans: exactly two credentials per row, each linked once.
     expect(await db.credential.count({ where: { organizationId: org } })).toBe(2 * 10_000);
-    const rows = await db.calendarConnection.findMany({ where: { organizationId: org }, select: { id: true, accessTokenCredentialId: true, refreshTokenCredentialId: true } });
+    const rows = await db.calendarConnection.findMany({
+      where: { organizationId: org },
+      select: { id: true, accessTokenCredentialId: true, refreshTokenCredentialId: true },
+    });
     const linked = new Set(rows.flatMap((r) => [r.accessTokenCredentialId, r.refreshTokenCredentialId]));
     expect(linked.size).toBe(2 * 10_000);
     expect(linked.has(null)).toBe(false);
@@ -129,7 +143,10 @@ describe('vault migration workflow', () => {
     const [broken, ...healthy] = await insertLegacyConnections(stack.deps.db, { organizationId: org, count: 30 });
     // The row claims a vault credential that does not exist AND holds a legacy copy: dropping the legacy
     // copy would lose the token, so the migration must refuse this row.
-    await stack.deps.db.calendarConnection.update({ where: { id: broken! }, data: { accessTokenCredentialId: '00000000-0000-4000-8000-000000000001' } });
+    await stack.deps.db.calendarConnection.update({
+      where: { id: broken! },
+      data: { accessTokenCredentialId: '00000000-0000-4000-8000-000000000001' },
+    });
     const legacyBefore = (await stack.deps.db.calendarConnection.findUniqueOrThrow({ where: { id: broken! } })).accessTokenEncrypted;
 
     await start(org);
@@ -139,7 +156,11 @@ describe('vault migration workflow', () => {
     expect(final.migrated).toBe(29);
     expect(final.pending).toBe(1);
     const row = await stack.deps.db.calendarConnection.findUniqueOrThrow({ where: { id: broken! } });
-    expect(row).toMatchObject({ migrationRequired: true, migrationError: 'linked_credential_not_found', accessTokenEncrypted: legacyBefore });
+    expect(row).toMatchObject({
+      migrationRequired: true,
+      migrationError: 'linked_credential_not_found',
+      accessTokenEncrypted: legacyBefore,
+    });
     expect(await stack.deps.db.calendarConnection.count({ where: { id: { in: healthy }, migrationRequired: false } })).toBe(29);
 
     // A re-run tries the failed row once more (and reports it again), then finishes.
@@ -156,12 +177,22 @@ describe('vault migration workflow', () => {
       { provider: 'google' as const, email: 'live-g2@example.com' },
       { provider: 'microsoft' as const, email: 'live-m1@example.com' },
     ];
-    const connections: Array<{ provider: 'google' | 'microsoft'; email: string; connectionId: string; workflowId: string; fake: TestStack['google'] | TestStack['microsoft'] }> = [];
+    const connections: Array<{
+      provider: 'google' | 'microsoft';
+      email: string;
+      connectionId: string;
+      workflowId: string;
+      fake: TestStack['google'] | TestStack['microsoft'];
+    }> = [];
     for (const account of accounts) {
       const fake = account.provider === 'google' ? stack.google : stack.microsoft;
       fake.ensureAccount(account.email);
       const connected = await connectSandboxAccount(stack, { ...account, organizationId: org, userId: account.email });
-      await waitFor(() => stack.temporal.workflow.getHandle(connected.workflowId).query(statusQuery), (s) => s.lastSync?.outcome === 'ok', { what: 'first sync' });
+      await waitFor(
+        () => stack.temporal.workflow.getHandle(connected.workflowId).query(statusQuery),
+        (s) => s.lastSync?.outcome === 'ok',
+        { what: 'first sync' },
+      );
       // Back to a pre-vault row with the same, real tokens.
       await revertToLegacy(stack.deps, connected.connectionId);
       connections.push({ ...account, ...connected, fake });

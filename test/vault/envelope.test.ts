@@ -89,11 +89,14 @@ describe('envelope seal/open', () => {
     expectVaultError(() => open(ringA, { ...ctx, organizationId: null }, sealed), 'tampered');
   });
 
-  test('a secret ciphertext moved under another row\'s wrapped key fails', () => {
+  test("a secret ciphertext moved under another row's wrapped key fails", () => {
     const mine = seal(ringA, ctx, SECRET);
     const theirs = seal(ringA, { ...ctx, credentialId: 'cred-2' }, 'other secret');
     expectVaultError(() => open(ringA, ctx, { ...mine, wrappedKey: theirs.wrappedKey }), 'tampered');
-    expectVaultError(() => open(ringA, { ...ctx, credentialId: 'cred-2' }, { ...theirs, ciphertext: mine.ciphertext, iv: mine.iv, authTag: mine.authTag }), 'tampered');
+    expectVaultError(
+      () => open(ringA, { ...ctx, credentialId: 'cred-2' }, { ...theirs, ciphertext: mine.ciphertext, iv: mine.iv, authTag: mine.authTag }),
+      'tampered',
+    );
   });
 
   test('wrong key material under the right key id fails as tampered and names the key id', () => {

@@ -259,9 +259,7 @@ describe.each(testProviders())('Vault on %s', (provider) => {
       const target = resolveDatabaseUrl(testDb.url);
       if (target.provider !== 'sqlite') throw new Error('test: expected a SQLite URL');
       const file = target.filePath;
-      const fileBytes = Buffer.concat(
-        [file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)),
-      );
+      const fileBytes = Buffer.concat([file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
       expect(fileBytes.length).toBeGreaterThan(0);
       for (const secret of secrets) expect(fileBytes.includes(Buffer.from(secret))).toBe(false);
     }

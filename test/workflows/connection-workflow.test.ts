@@ -53,10 +53,17 @@ describe('connection workflow', () => {
     const fake = provider === 'google' ? stack.google : stack.microsoft;
     const email = `first-sync-${provider}@example.com`;
     fake.ensureAccount(email);
-    fake.seedEvents(email, Array.from({ length: 120 }, (_, i) => timed(24 + i, `Seeded ${i}`)));
+    fake.seedEvents(
+      email,
+      Array.from({ length: 120 }, (_, i) => timed(24 + i, `Seeded ${i}`)),
+    );
 
     const { connectionId, workflowId } = await connectSandboxAccount(stack, { provider, email });
-    await waitFor(() => inboundCount(connectionId), (count) => count === 120, { what: 'first sync' });
+    await waitFor(
+      () => inboundCount(connectionId),
+      (count) => count === 120,
+      { what: 'first sync' },
+    );
     const first = await waitFor(() => status(workflowId), syncedOnce, { what: 'status after first sync' });
     expect(first.health).toBe('active');
     expect(first.syncedEvents).toBe(120);
@@ -99,7 +106,11 @@ describe('connection workflow', () => {
     const before = await countActivities(workflowId, 'syncConnection');
     const signalledAt = Date.now();
     await Promise.all(Array.from({ length: 25 }, () => handle.signal(syncNowSignal, { reason: 'push' })));
-    await waitFor(() => status(workflowId), (s) => Date.parse(s.lastSync!.at) >= signalledAt, { what: 'sync after the burst' });
+    await waitFor(
+      () => status(workflowId),
+      (s) => Date.parse(s.lastSync!.at) >= signalledAt,
+      { what: 'sync after the burst' },
+    );
     // Let the follow-up sync (if any) finish, then count.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const syncs = (await countActivities(workflowId, 'syncConnection')) - before;
@@ -120,7 +131,10 @@ describe('connection workflow', () => {
       update: { syncPollIntervalMinutes: 7 },
     });
     await stack.temporal.workflow.getHandle(workflowId).signal(settingsChangedSignal);
-    const after = await waitFor(() => status(workflowId), (s) => s.settings?.syncPollIntervalMinutes === 7);
+    const after = await waitFor(
+      () => status(workflowId),
+      (s) => s.settings?.syncPollIntervalMinutes === 7,
+    );
     expect(Date.parse(after.nextSyncAt!) - Date.parse(after.lastSync!.at)).toBe(7 * 60_000);
   });
 
@@ -154,9 +168,13 @@ describe('connection workflow', () => {
     stack.microsoft.injectFault({ kind: 'rate_limit', count: 1, retryAfterSeconds: 2, pathIncludes: '/delta' });
     const signalledAt = Date.now();
     await stack.temporal.workflow.getHandle(workflowId).signal(syncNowSignal);
-    await waitFor(() => stack.deps.db.calendarEvent.count({ where: { connectionId, title: 'After throttling' } }), (n) => n === 1, {
-      what: 'sync after the rate limit',
-    });
+    await waitFor(
+      () => stack.deps.db.calendarEvent.count({ where: { connectionId, title: 'After throttling' } }),
+      (n) => n === 1,
+      {
+        what: 'sync after the rate limit',
+      },
+    );
     // One 429, then the retry came no sooner than the provider asked.
     const throttled = stack.microsoft.requests().filter((request) => request.status === 429);
     expect(throttled).toHaveLength(1);
@@ -173,7 +191,11 @@ describe('connection workflow', () => {
     stack.google.revokeGrants(email);
     const handle = stack.temporal.workflow.getHandle(workflowId);
     await handle.signal(syncNowSignal);
-    const revoked = await waitFor(() => status(workflowId), (s) => s.health === 'needs_reconnect', { what: 'needs_reconnect' });
+    const revoked = await waitFor(
+      () => status(workflowId),
+      (s) => s.health === 'needs_reconnect',
+      { what: 'needs_reconnect' },
+    );
     expect(revoked.lastError?.code).toBe('invalid_grant');
     const row = await stack.deps.db.calendarConnection.findUniqueOrThrow({ where: { id: connectionId } });
     expect(row).toMatchObject({ status: 'needs_reconnect', lastErrorCode: 'invalid_grant' });
@@ -188,7 +210,9 @@ describe('connection workflow', () => {
     await waitFor(
       async () => {
         const ids: string[] = [];
-        for await (const execution of stack.temporal.workflow.list({ query: `ConnectionHealth = 'needs_reconnect' AND OrganizationId = 'revoke-org'` })) {
+        for await (const execution of stack.temporal.workflow.list({
+          query: `ConnectionHealth = 'needs_reconnect' AND OrganizationId = 'revoke-org'`,
+        })) {
           ids.push(execution.workflowId);
         }
         return ids;
@@ -201,8 +225,15 @@ describe('connection workflow', () => {
     stack.google.seedEvent(email, timed(40, 'Made while disconnected'));
     const again = await connectSandboxAccount(stack, { provider: 'google', email, organizationId: 'revoke-org' });
     expect(again.connectionId).toBe(connectionId);
-    await waitFor(() => status(workflowId), (s) => s.health === 'active' && s.lastError === undefined, { what: 'active after reconnect' });
-    await waitFor(() => stack.deps.db.calendarEvent.count({ where: { connectionId, title: 'Made while disconnected' } }), (n) => n === 1);
+    await waitFor(
+      () => status(workflowId),
+      (s) => s.health === 'active' && s.lastError === undefined,
+      { what: 'active after reconnect' },
+    );
+    await waitFor(
+      () => stack.deps.db.calendarEvent.count({ where: { connectionId, title: 'Made while disconnected' } }),
+      (n) => n === 1,
+    );
   });
 
   it('schedules a meeting once per request id: one provider event, one CRM activity', async () => {
@@ -234,7 +265,10 @@ describe('connection workflow', () => {
     // The next sync sees our own event and does not apply it back (no echo).
     const before = await stack.deps.db.calendarEvent.findUniqueOrThrow({ where: { id: first.eventId } });
     await handle.signal(syncNowSignal);
-    await waitFor(() => status(workflowId), (s) => Date.parse(s.lastSync!.at) > before.updatedAt.getTime());
+    await waitFor(
+      () => status(workflowId),
+      (s) => Date.parse(s.lastSync!.at) > before.updatedAt.getTime(),
+    );
     const after = await stack.deps.db.calendarEvent.findUniqueOrThrow({ where: { id: first.eventId } });
     expect(after.updatedAt.getTime()).toBe(before.updatedAt.getTime());
     expect(await stack.deps.db.calendarEvent.count({ where: { connectionId, title: 'Quarterly review' } })).toBe(1);
@@ -242,7 +276,10 @@ describe('connection workflow', () => {
     // Invalid input is rejected by the update validator, naming the field, writing nothing.
     const rejected = await handle
       .executeUpdate(scheduleMeetingUpdate, { args: [{ ...input, requestId: `req-${randomUUID()}`, durationMinutes: 5 }] })
-      .then(() => undefined, (error: unknown) => error);
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((rejected as WorkflowUpdateFailedError).cause).toMatchObject({
       type: 'invalid_request',
@@ -252,7 +289,9 @@ describe('connection workflow', () => {
 
     // Reschedule and cancel propagate to the provider.
     const moved = await handle.executeUpdate(rescheduleMeetingUpdate, {
-      args: [{ requestId: `req-${randomUUID()}`, eventId: first.eventId, change: { title: 'Quarterly review (moved)', durationMinutes: 45 } }],
+      args: [
+        { requestId: `req-${randomUUID()}`, eventId: first.eventId, change: { title: 'Quarterly review (moved)', durationMinutes: 45 } },
+      ],
     });
     expect(moved.durationMinutes).toBe(45);
     expect(stack.google.listEvents(email).some((e) => e.title === 'Quarterly review (moved)')).toBe(true);
@@ -339,8 +378,16 @@ describe('connection workflow', () => {
   it('disconnect stops channels, revokes and deletes tokens, and ends the workflow', async () => {
     const email = 'disconnect@example.com';
     stack.google.ensureAccount(email);
-    const { connectionId, workflowId } = await connectSandboxAccount(stack, { provider: 'google', email, organizationId: 'disconnect-org' });
-    await waitFor(() => status(workflowId), (s) => syncedOnce(s) && s.pushChannelExpiresAt !== undefined, { what: 'push channel' });
+    const { connectionId, workflowId } = await connectSandboxAccount(stack, {
+      provider: 'google',
+      email,
+      organizationId: 'disconnect-org',
+    });
+    await waitFor(
+      () => status(workflowId),
+      (s) => syncedOnce(s) && s.pushChannelExpiresAt !== undefined,
+      { what: 'push channel' },
+    );
     expect(stack.google.listPushChannels(email)).toHaveLength(1);
     const row = await stack.deps.db.calendarConnection.findUniqueOrThrow({ where: { id: connectionId } });
     const refreshToken = await stack.deps.vault.get(row.refreshTokenCredentialId!);
@@ -365,7 +412,12 @@ describe('connection workflow', () => {
     const email = 'long-running@example.com';
     stack.google.ensureAccount(email);
     const service = new ConnectionService({ ...stack.deps, temporal: stack.temporal });
-    const { authorizationUrl } = await service.startConnecting({ organizationId: 'can-org', userId: 'alice', provider: 'google', loginHint: email });
+    const { authorizationUrl } = await service.startConnecting({
+      organizationId: 'can-org',
+      userId: 'alice',
+      provider: 'google',
+      loginHint: email,
+    });
     const { code, state } = await stack.google.authorize(authorizationUrl, email);
     // Start the workflow ourselves with a tiny history bound so it continues as new every few events.
     const connected = await service.completeConnecting({ provider: 'google', state, code });
@@ -376,7 +428,9 @@ describe('connection workflow', () => {
     await stack.temporal.workflow.start('connectionWorkflow', {
       taskQueue: stack.taskQueue,
       workflowId,
-      args: [{ connectionId: connected.connectionId, organizationId: 'can-org', userId: 'alice', provider: 'google', historyEventLimit: 25 }],
+      args: [
+        { connectionId: connected.connectionId, organizationId: 'can-org', userId: 'alice', provider: 'google', historyEventLimit: 25 },
+      ],
     });
 
     const meetings: Promise<unknown>[] = [];
@@ -400,7 +454,11 @@ describe('connection workflow', () => {
       (count) => count === 40,
       { what: 'all provider changes synced across runs' },
     );
-    const final = await waitFor(() => status(workflowId), (s) => s.generation >= 2, { what: 'continued as new at least twice' });
+    const final = await waitFor(
+      () => status(workflowId),
+      (s) => s.generation >= 2,
+      { what: 'continued as new at least twice' },
+    );
     expect(final.historyLength).toBeLessThan(200);
     expect(await stack.deps.db.crmActivity.count({ where: { subject: { startsWith: 'Meeting ' }, organizationId: 'can-org' } })).toBe(4);
   });
@@ -408,17 +466,32 @@ describe('connection workflow', () => {
   it('survives a worker killed mid-sync: no duplicate, no gap', async () => {
     const email = 'crash@example.com';
     stack.google.ensureAccount(email);
-    stack.google.seedEvents(email, Array.from({ length: 600 }, (_, i) => timed(10 + i, `Bulk ${i}`)));
+    stack.google.seedEvents(
+      email,
+      Array.from({ length: 600 }, (_, i) => timed(10 + i, `Bulk ${i}`)),
+    );
     stack.google.injectFault({ kind: 'slow', delayMs: 400, pathIncludes: '/events', rate: 1 });
     const { connectionId } = await connectSandboxAccount(stack, { provider: 'google', email, organizationId: 'crash-org' });
-    await waitFor(() => inboundCount(connectionId), (count) => count > 0 && count < 600, { what: 'partial sync', intervalMs: 50 });
+    await waitFor(
+      () => inboundCount(connectionId),
+      (count) => count > 0 && count < 600,
+      { what: 'partial sync', intervalMs: 50 },
+    );
     await stack.stopWorker();
     const partial = await inboundCount(connectionId);
     stack.google.clearFaults();
     await stack.startWorker();
-    await waitFor(() => inboundCount(connectionId), (count) => count === 600, { what: 'sync completed after restart', timeoutMs: 60_000 });
+    await waitFor(
+      () => inboundCount(connectionId),
+      (count) => count === 600,
+      { what: 'sync completed after restart', timeoutMs: 60_000 },
+    );
     expect(partial).toBeLessThanOrEqual(600);
-    const distinct = await stack.deps.db.calendarEvent.groupBy({ by: ['externalEventId'], where: { connectionId }, _count: { _all: true } });
+    const distinct = await stack.deps.db.calendarEvent.groupBy({
+      by: ['externalEventId'],
+      where: { connectionId },
+      _count: { _all: true },
+    });
     expect(distinct.every((group) => group._count._all === 1)).toBe(true);
     expect(distinct).toHaveLength(600);
   });

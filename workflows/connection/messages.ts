@@ -1,6 +1,7 @@
 // The connection workflow's public surface: its id scheme, input, signals, updates and queries. The API
 // imports only this file (and never the workflow body), so the contract between them is here in one place.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { EventEdit, OccurrenceEdit, OccurrenceScope } from '../../domain/event-edit';
 import type { MeetingChangeInput, MeetingFieldsInput } from '../../domain/meeting';
 import type { ModuleSettings } from '../../domain/settings';
 
@@ -109,7 +110,7 @@ export const statusQuery = defineQuery<ConnectionStatus>('status');
 export interface EditEventInput {
   requestId: string;
   eventId: string;
-  edit: import('../../domain/event-edit').EventEdit;
+  edit: EventEdit;
   /** Who asked (user id), for the change history. */
   actor: string;
   /** When the CRM received the edit (ISO-8601): its side of last-write-wins. Default: when the write ran. */
@@ -128,7 +129,7 @@ export interface ResolveConflictInput {
   conflictId: string;
   choice: 'local' | 'remote' | 'merged';
   /** With `merged`: field edits applied on top of the automatically merged version. */
-  merged?: import('../../domain/event-edit').EventEdit;
+  merged?: EventEdit;
   actor: string;
 }
 
@@ -152,8 +153,8 @@ export interface EditOccurrenceInput {
   eventId: string;
   /** Where the occurrence sits in the series: an ISO date-time, or yyyy-mm-dd for an all-day series. */
   originalStart: string;
-  scope: import('../../domain/event-edit').OccurrenceScope;
-  change: { edit: import('../../domain/event-edit').OccurrenceEdit } | { cancel: true };
+  scope: OccurrenceScope;
+  change: { edit: OccurrenceEdit } | { cancel: true };
   actor: string;
   requestedAt?: string;
 }

@@ -58,11 +58,23 @@ const sync = proxyActivities<ConnectionActivities>({
   startToCloseTimeout: '15 minutes',
   // A sync heartbeats after every committed page; a crashed worker's attempt is retried after this.
   heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 6, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 const provider = proxyActivities<ConnectionActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 const local = proxyActivities<ConnectionActivities>({
   startToCloseTimeout: '30 seconds',
@@ -227,7 +239,9 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     async ({ eventId, edit, actor, requestedAt }) => {
       await loadedContext();
       const edited = await withWriteLock(() =>
-        callProvider(() => provider.editEvent({ connectionId, eventId, edit: eventEditSchema.parse(edit), actor, ...(requestedAt ? { requestedAt } : {}) })),
+        callProvider(() =>
+          provider.editEvent({ connectionId, eventId, edit: eventEditSchema.parse(edit), actor, ...(requestedAt ? { requestedAt } : {}) }),
+        ),
       );
       // Reminders follow from the next scheduled sync (a sync right now would race calendar-side edits).
       return edited;
@@ -274,7 +288,15 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
     async ({ conflictId, choice, merged, actor }) => {
       await loadedContext();
       const resolved = await withWriteLock(() =>
-        callProvider(() => provider.resolveConflict({ connectionId, conflictId, choice, actor, ...(merged ? { merged: eventEditSchema.parse(merged) } : {}) })),
+        callProvider(() =>
+          provider.resolveConflict({
+            connectionId,
+            conflictId,
+            choice,
+            actor,
+            ...(merged ? { merged: eventEditSchema.parse(merged) } : {}),
+          }),
+        ),
       );
       return resolved;
     },

@@ -35,7 +35,15 @@ const { migrateLegacyBatch } = proxyActivities<VaultMigrationActivities>({
 export async function vaultMigrationWorkflow(input: VaultMigrationInput): Promise<VaultMigrationProgress> {
   const batchSize = input.batchSize ?? VAULT_MIGRATION_BATCH_SIZE;
   const batchesPerRun = input.batchesPerRun ?? VAULT_MIGRATION_BATCHES_PER_RUN;
-  const state: VaultMigrationCarried = input.carried ?? { migrated: 0, pending: 0, failed: [], failedCount: 0, batches: 0, cursor: '', pass: 0 };
+  const state: VaultMigrationCarried = input.carried ?? {
+    migrated: 0,
+    pending: 0,
+    failed: [],
+    failedCount: 0,
+    batches: 0,
+    cursor: '',
+    pass: 0,
+  };
   let done = false;
   const progress = (): VaultMigrationProgress => ({
     migrated: state.migrated,
