@@ -7,7 +7,7 @@ import { createVaultMigrationActivities } from './vault-migration';
 export function createActivities(deps: ServiceDependencies) {
   return {
     ...createProbeActivities(deps.db),
-    ...createConnectionActivities({ ...deps, publicUrl: deps.config.publicUrl }),
+    ...createConnectionActivities(deps),
     ...createVaultMigrationActivities(deps),
   };
 }

@@ -1,12 +1,12 @@
 // Tenant isolation for connections: every lookup is scoped by the caller's organization, and a
 // connection is visible only to its owner (events also to holders of view-all in the same organization).
 // Anything else answers 404 exactly like a missing row, so ids of other tenants cannot be probed.
-import type { Db } from '../db/client';
+import type { CalendarConnectionModel, Db } from '../db/client';
 import type { Caller } from './auth/verifier';
 import { PERMISSIONS } from './auth/permissions';
-import { ApiError } from './errors';
+import { ApiError } from './routing/errors';
 
-export async function ownedConnection(db: Db, caller: Caller, connectionId: string) {
+export async function ownedConnection(db: Db, caller: Caller, connectionId: string): Promise<CalendarConnectionModel> {
   const row = await db.calendarConnection.findFirst({
     where: { id: connectionId, organizationId: caller.organizationId, userId: caller.userId },
   });
@@ -15,8 +15,24 @@ export async function ownedConnection(db: Db, caller: Caller, connectionId: stri
 }
 
 /** The owner, or anyone of the organization holding view-all, may read a connection's events. */
-export async function viewableConnection(db: Db, caller: Caller, connectionId: string) {
+export async function viewableConnection(db: Db, caller: Caller, connectionId: string): Promise<CalendarConnectionModel> {
   const row = await db.calendarConnection.findFirst({ where: { id: connectionId, organizationId: caller.organizationId } });
   if (!row || (row.userId !== caller.userId && !caller.permissions.has(PERMISSIONS.viewAll))) throw ApiError.notFound('Connection');
+  return row;
+}
+
+export const disconnected = () => new ApiError(409, 'connection_disconnected', 'The connection is disconnected');
+
+/** The caller's own connection, unless it is disconnected. */
+export async function connectedConnection(db: Db, caller: Caller, connectionId: string): Promise<CalendarConnectionModel> {
+  const row = await ownedConnection(db, caller, connectionId);
+  if (row.status === 'disconnected') throw disconnected();
+  return row;
+}
+
+/** The caller's own connection, able to write to its calendar now (connected, access not revoked). */
+export async function writableConnection(db: Db, caller: Caller, connectionId: string): Promise<CalendarConnectionModel> {
+  const row = await connectedConnection(db, caller, connectionId);
+  if (row.status === 'needs_reconnect') throw new ApiError(409, 'reconnect_required', 'The calendar account revoked access; reconnect it');
   return row;
 }

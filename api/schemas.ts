@@ -104,8 +104,6 @@ export const oauthCallbackQuery = z.object({
   error_description: z.string().max(2048).optional(),
 });
 
-export const noQuery = z.strictObject({});
-
 // ----- responses (documentation; handlers build these shapes) -------------------------------------------
 
 export const errorResponse = z.object({

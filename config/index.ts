@@ -1,7 +1,9 @@
-// Service configuration, read once from the environment and validated, so a wrong value fails at start-up
-// with the variable's name instead of somewhere deep in a request.
+// Service configuration: every environment variable the API and the worker read, parsed and validated once
+// at start-up (loadConfig) and passed down, so a wrong value fails with the variable's name instead of
+// somewhere deep in a request. Nothing else in the service reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_SANDBOX_GOOGLE_URL, DEFAULT_SANDBOX_MICROSOFT_URL } from './sandbox';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
@@ -11,6 +13,7 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value));
 
 const envSchema = z.object({
+  NODE_ENV: optionalString,
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Where OAuth redirects and provider webhooks reach this API (behind a proxy: the public https URL). */
@@ -29,9 +32,46 @@ const envSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: optionalString,
   TEMPORAL_API_KEY: optionalString,
   TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8233'),
+
+  // ----- the API -----
+  /** The CRM's public key for API tokens: a JWK (JSON) or an SPKI PEM. Unset: the development key. */
+  JWT_PUBLIC_KEY: optionalString,
+  JWT_ISSUER: optionalString,
+  JWT_AUDIENCE: optionalString,
+  /** Where the browser goes after a successful OAuth callback (connectionId and provider are appended). */
+  OAUTH_SUCCESS_REDIRECT: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+
+  // ----- the worker -----
+  /** A liveness endpoint for orchestrators (200 while the worker polls); 0: none. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+
+  // ----- calendar providers: real OAuth apps, or the local sandbox (config/sandbox.ts) -----
+  GOOGLE_CALENDAR_CLIENT_ID: optionalString,
+  GOOGLE_CALENDAR_CLIENT_SECRET: optionalString,
+  MICROSOFT_CALENDAR_CLIENT_ID: optionalString,
+  MICROSOFT_CALENDAR_CLIENT_SECRET: optionalString,
+  /** Microsoft tenant for the platform app (default `common`: any work, school or personal account). */
+  MICROSOFT_TENANT: optionalString,
+  SANDBOX_GOOGLE_URL: z.string().default(DEFAULT_SANDBOX_GOOGLE_URL),
+  SANDBOX_MICROSOFT_URL: z.string().default(DEFAULT_SANDBOX_MICROSOFT_URL),
+  /** Where the Microsoft sandbox keeps its TLS CA (default DATA_DIR/sandbox-tls). */
+  SANDBOX_TLS_DIR: optionalString,
+
+  // ----- the credential vault (vault/keyring.ts); unset outside production: a development keyring -----
+  VAULT_KEYS: optionalString,
+  VAULT_CURRENT_KEY_ID: optionalString,
+  VAULT_KEYRING_FILE: optionalString,
 });
 
-export type Config = z.infer<typeof envSchema> & { publicUrl: string };
+export type Config = z.infer<typeof envSchema> & {
+  /** PUBLIC_URL, or the API's own address. */
+  publicUrl: string;
+  sandboxTlsDir: string;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -40,5 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
   const config = parsed.data;
-  return { ...config, publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}` };
+  return {
+    ...config,
+    publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+    sandboxTlsDir: config.SANDBOX_TLS_DIR ?? path.join(config.DATA_DIR, 'sandbox-tls'),
+  };
 }

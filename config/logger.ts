@@ -23,7 +23,7 @@ export function createLogger(options: { level?: string; name?: string; destinati
   return pino(
     {
       name: options.name,
-      level: options.level ?? process.env.LOG_LEVEL ?? 'info',
+      level: options.level ?? 'info',
       redact: { paths, censor: '[redacted]' },
       base: { service: 'calendar-sync', ...(options.name ? { component: options.name } : {}) },
     },

@@ -1,7 +1,7 @@
 // Maps a provider's normalized event to the columns of ce_calendar_events, and hashes the fields that
 // matter so an unchanged event (same content, new etag or not) writes nothing. Pure.
 import { createHash } from 'node:crypto';
-import type { EventTime, ProviderEvent } from '../providers/types';
+import type { EventTime, ProviderEvent } from '../domain/events';
 
 export interface EventRecordFields {
   status: string;

@@ -2,7 +2,7 @@
 // moved occurrences, all-day and multi-day events, several IANA zones, attendees with responses.
 // Provider-neutral (FakeEventSeed), so both fakes can be seeded with it.
 
-import type { Attendee, EventTime } from '../providers/types';
+import type { Attendee, EventTime } from '../domain/events';
 import { zonedWallToUtc } from './google/time';
 import type { FakeEventSeed } from './types';
 

@@ -2,7 +2,7 @@
 // serves. Tests drive the fakes through this interface only, so the provider contract suite
 // (test/providers/contract.suite.ts) runs unchanged against Google and Microsoft.
 
-import type { Attendee, EventTime } from '../providers/types';
+import type { Attendee, EventTime } from '../domain/events';
 
 /** A provider-neutral event as a test seeds or edits it "from the provider side". */
 export interface FakeEventSeed {

@@ -1,11 +1,11 @@
 // The providers this service knows, each as one entry: what a UI shows, what it can do, and how to build
 // its adapter and default OAuth client from configuration. Real credentials
 // (GOOGLE_CALENDAR_CLIENT_ID/_SECRET, MICROSOFT_CALENDAR_CLIENT_ID/_SECRET) select the real provider;
-// without them the provider is the local sandbox fake (SANDBOX_GOOGLE_URL, SANDBOX_MICROSOFT_URL).
+// without them the provider is the local sandbox (SANDBOX_GOOGLE_URL, SANDBOX_MICROSOFT_URL).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GOOGLE_SANDBOX_CLIENT } from '../fakes/google/server';
-import { SANDBOX_MICROSOFT_CLIENT } from '../fakes/microsoft/server';
+import type { Config } from '../config';
+import { GOOGLE_SANDBOX_CLIENT, SANDBOX_MICROSOFT_CLIENT } from '../config/sandbox';
 import {
   createGoogleProvider,
   GOOGLE_PRODUCTION_ENDPOINTS,
@@ -92,33 +92,41 @@ export function microsoftSandboxEndpoints(baseUrl: string): MicrosoftEndpoints {
   return { authorityUrl: `${base}/common`, graphBaseUrl: base };
 }
 
-export function providerRegistryFromEnv(env: NodeJS.ProcessEnv, dataDir: string): ProviderRegistry {
+type ProviderSettings = Pick<
+  Config,
+  | 'GOOGLE_CALENDAR_CLIENT_ID'
+  | 'GOOGLE_CALENDAR_CLIENT_SECRET'
+  | 'MICROSOFT_CALENDAR_CLIENT_ID'
+  | 'MICROSOFT_CALENDAR_CLIENT_SECRET'
+  | 'MICROSOFT_TENANT'
+  | 'SANDBOX_GOOGLE_URL'
+  | 'SANDBOX_MICROSOFT_URL'
+  | 'sandboxTlsDir'
+>;
+
+export function providerRegistry(config: ProviderSettings): ProviderRegistry {
   const google =
-    env.GOOGLE_CALENDAR_CLIENT_ID && env.GOOGLE_CALENDAR_CLIENT_SECRET
+    config.GOOGLE_CALENDAR_CLIENT_ID && config.GOOGLE_CALENDAR_CLIENT_SECRET
       ? googleRuntime({
           endpoints: GOOGLE_PRODUCTION_ENDPOINTS,
-          client: { clientId: env.GOOGLE_CALENDAR_CLIENT_ID, clientSecret: env.GOOGLE_CALENDAR_CLIENT_SECRET },
+          client: { clientId: config.GOOGLE_CALENDAR_CLIENT_ID, clientSecret: config.GOOGLE_CALENDAR_CLIENT_SECRET },
           mode: 'production',
         })
-      : googleRuntime({
-          endpoints: googleSandboxEndpoints(env.SANDBOX_GOOGLE_URL ?? 'http://127.0.0.1:4010'),
-          client: GOOGLE_SANDBOX_CLIENT,
-          mode: 'sandbox',
-        });
+      : googleRuntime({ endpoints: googleSandboxEndpoints(config.SANDBOX_GOOGLE_URL), client: GOOGLE_SANDBOX_CLIENT, mode: 'sandbox' });
   const microsoft =
-    env.MICROSOFT_CALENDAR_CLIENT_ID && env.MICROSOFT_CALENDAR_CLIENT_SECRET
+    config.MICROSOFT_CALENDAR_CLIENT_ID && config.MICROSOFT_CALENDAR_CLIENT_SECRET
       ? microsoftRuntime({
-          endpoints: env.MICROSOFT_TENANT
-            ? { ...MICROSOFT_PRODUCTION_ENDPOINTS, authorityUrl: `https://login.microsoftonline.com/${env.MICROSOFT_TENANT}` }
+          endpoints: config.MICROSOFT_TENANT
+            ? { ...MICROSOFT_PRODUCTION_ENDPOINTS, authorityUrl: `https://login.microsoftonline.com/${config.MICROSOFT_TENANT}` }
             : MICROSOFT_PRODUCTION_ENDPOINTS,
-          client: { clientId: env.MICROSOFT_CALENDAR_CLIENT_ID, clientSecret: env.MICROSOFT_CALENDAR_CLIENT_SECRET },
+          client: { clientId: config.MICROSOFT_CALENDAR_CLIENT_ID, clientSecret: config.MICROSOFT_CALENDAR_CLIENT_SECRET },
           mode: 'production',
         })
       : microsoftRuntime({
-          endpoints: microsoftSandboxEndpoints(env.SANDBOX_MICROSOFT_URL ?? 'https://127.0.0.1:4011'),
+          endpoints: microsoftSandboxEndpoints(config.SANDBOX_MICROSOFT_URL),
           client: { ...SANDBOX_MICROSOFT_CLIENT },
           mode: 'sandbox',
-          ca: readSandboxCa(env.SANDBOX_TLS_DIR ?? path.join(dataDir, 'sandbox-tls')),
+          ca: readSandboxCa(config.sandboxTlsDir),
         });
   return new ProviderRegistry([google, microsoft]);
 }

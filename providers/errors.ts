@@ -1,27 +1,22 @@
-// The one error taxonomy every provider failure is mapped to. Workflows and activities act on `kind`;
-// adapters classify by HTTP status and the provider's reason/error codes, never by message text.
+// A provider call's failure, classified into the service's failure catalogue (domain/failures.ts) by the
+// adapters from HTTP status and the provider's reason/error codes, never from message text.
+import { Failure, type FailureCode } from '../domain/failures';
 
-export type ProviderErrorKind =
-  | 'access_revoked' // invalid_grant: the user must reconnect; never retried
-  | 'unauthorized' // 401 on an API call: refresh the access token, then retry
-  | 'rate_limited' // 429 / 403 rateLimitExceeded / 503 with Retry-After: wait, then retry
-  | 'transient' // 5xx, timeouts, dropped connections: retry with backoff
-  | 'cursor_expired' // Google 410 fullSyncRequired / Graph syncStateNotFound, resyncRequired: full resync
+/** The catalogue codes a provider call can fail with. */
+export type ProviderErrorKind = Extract<
+  FailureCode,
+  | 'access_revoked'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'transient'
+  | 'cursor_expired'
   | 'not_found'
-  | 'version_conflict' // 412 on If-Match: someone else changed the event
-  | 'invalid_request' // 400 and anything else the caller must fix: never retried
-  | 'malformed_response'; // the provider answered something we cannot read: write nothing
+  | 'version_conflict'
+  | 'invalid_request'
+  | 'malformed_response'
+>;
 
-export const NON_RETRYABLE_KINDS: readonly ProviderErrorKind[] = [
-  'access_revoked',
-  'invalid_request',
-  'not_found',
-  'version_conflict',
-  'cursor_expired',
-  'malformed_response',
-];
-
-export class ProviderError extends Error {
+export class ProviderError extends Failure {
   override readonly name = 'ProviderError';
 
   constructor(
@@ -37,11 +32,7 @@ export class ProviderError extends Error {
       retryAfterSeconds?: number;
     } = {},
   ) {
-    super(message);
-  }
-
-  get retryable(): boolean {
-    return !NON_RETRYABLE_KINDS.includes(this.kind);
+    super(kind, message);
   }
 }
 

@@ -13,7 +13,6 @@ import { parseArgs } from 'node:util';
 import { ensureDevelopmentSigningKey } from '../api/auth/development-key';
 import { ALL_PERMISSIONS } from '../api/auth/permissions';
 import { signApiToken } from '../api/auth/signer';
-import { loadApiConfig } from '../api/config';
 import { loadConfig } from '../config';
 
 async function main(): Promise<void> {
@@ -37,7 +36,6 @@ async function main(): Promise<void> {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) throw new Error('--ttl must be a positive whole number of seconds');
 
   const config = loadConfig();
-  const apiConfig = loadApiConfig();
   const key = await ensureDevelopmentSigningKey(config.DATA_DIR);
   if (key.created) console.error(`created development signing key ${key.path}`);
   const token = await signApiToken(key.privateJwk, {
@@ -45,8 +43,8 @@ async function main(): Promise<void> {
     userId: values.user,
     permissions,
     ttlSeconds,
-    ...(apiConfig.JWT_ISSUER ? { issuer: apiConfig.JWT_ISSUER } : {}),
-    ...(apiConfig.JWT_AUDIENCE ? { audience: apiConfig.JWT_AUDIENCE } : {}),
+    ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
+    ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
   });
   process.stdout.write(`${token}\n`);
 }

@@ -5,14 +5,14 @@ import type { Config } from '../config';
 import { createLogger } from '../config/logger';
 import { createDb, type Db } from '../db/client';
 import type { ProviderRegistry } from '../providers/registry';
-import { providerRegistryFromEnv } from '../providers/catalog';
+import { providerRegistry } from '../providers/catalog';
 import type { DataConverter } from '@temporalio/common';
 import { temporalDataConverter } from './attendee-sealing-codec';
 import { loadStartupKeyring } from '../vault/development-keyring';
 import type { Keyring } from '../vault/keyring';
 import { Vault } from '../vault/vault';
-import { OAuthClientResolver } from './oauth-clients';
-import { TokenService } from './token-service';
+import { OAuthClientResolver } from './oauth/oauth-clients';
+import { TokenService } from './oauth/token-service';
 
 export interface ServiceDependencies {
   config: Config;
@@ -32,9 +32,9 @@ export function createServiceDependencies(
 ): ServiceDependencies {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL, name: overrides.component });
   const db = overrides.db ?? createDb(config.DATABASE_URL);
-  const keyring = overrides.keyring ?? loadStartupKeyring({ dataDir: config.DATA_DIR }).keyring;
+  const keyring = overrides.keyring ?? loadStartupKeyring({ dataDir: config.DATA_DIR, env: config }).keyring;
   const vault = new Vault(db, keyring);
-  const providers = overrides.providers ?? providerRegistryFromEnv(process.env, config.DATA_DIR);
+  const providers = overrides.providers ?? providerRegistry(config);
   const oauthClients = new OAuthClientResolver({ db, vault, providers });
   const tokens = new TokenService({ db, vault, providers, oauthClients, logger: logger.child({ component: 'tokens' }) });
   return { config, logger, db, vault, providers, oauthClients, tokens, dataConverter: temporalDataConverter(keyring) };

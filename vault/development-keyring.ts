@@ -58,8 +58,8 @@ export interface StartupKeyring {
  * otherwise, outside production, the development keyring in `dataDir`. Throws VaultError('invalid_keyring')
  * with a message naming variables only.
  */
-export function loadStartupKeyring(options: { dataDir: string; env?: VaultEnv & { NODE_ENV?: string } }): StartupKeyring {
-  const env = options.env ?? process.env;
+export function loadStartupKeyring(options: { dataDir: string; env: VaultEnv & { NODE_ENV?: string } }): StartupKeyring {
+  const env = options.env;
   if (isKeyringConfigured(env)) return { keyring: keyringFromEnv(env), source: 'environment' };
   if (env.NODE_ENV === 'production') {
     throw new VaultError(

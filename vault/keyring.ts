@@ -181,12 +181,12 @@ export function parseKeyringFile(text: string, source: string, currentKeyIdOverr
 
 export type VaultEnv = Partial<Record<'VAULT_KEYS' | 'VAULT_CURRENT_KEY_ID' | 'VAULT_KEYRING_FILE', string>>;
 
-export function isKeyringConfigured(env: VaultEnv = process.env): boolean {
+export function isKeyringConfigured(env: VaultEnv): boolean {
   return Boolean(env.VAULT_KEYS?.trim() || env.VAULT_KEYRING_FILE?.trim());
 }
 
 /** The keyring configured by the environment. Throws VaultError('invalid_keyring') if absent or malformed. */
-export function keyringFromEnv(env: VaultEnv = process.env): Keyring {
+export function keyringFromEnv(env: VaultEnv): Keyring {
   const keysValue = env.VAULT_KEYS?.trim();
   const file = env.VAULT_KEYRING_FILE?.trim();
   const current = env.VAULT_CURRENT_KEY_ID?.trim() || undefined;

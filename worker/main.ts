@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
 
   // Optional liveness endpoint for orchestrators (docker-compose health check): 200 while polling.
-  const healthPort = Number(process.env.WORKER_HEALTH_PORT ?? 0);
+  const healthPort = config.WORKER_HEALTH_PORT;
   const health = healthPort
     ? http
         .createServer((_request, response) => {

@@ -1,23 +1,18 @@
 // The connection workflow's activities, bound to their dependencies, with failures mapped for Temporal.
-import { withFailureMapping } from '../failures';
-import type { ConnectionActivityDeps } from './dependencies';
-import { createEventEditActivities } from './event-edits';
-import { createLifecycleActivities } from './lifecycle';
-import { createMeetingActivities } from './meetings';
-import { createOccurrenceEditActivities } from './occurrence-edits';
-import { createPushActivities } from './push';
-import { createReminderActivities } from './reminders';
-import { createSyncActivities } from './sync';
+// Each activity is one call into services/ (the work) or data/ (a plain read or write).
+import type { ServiceDependencies } from '../../services/dependencies';
+import { withFailureMapping } from '../failure-mapping';
+import { calendarActivities } from './calendars';
+import { lifecycleActivities } from './lifecycle';
+import { syncActivities } from './sync';
 import type { ConnectionActivities } from './types';
+import { writeActivities } from './writes';
 
-export function createConnectionActivities(deps: ConnectionActivityDeps): ConnectionActivities {
+export function createConnectionActivities(deps: ServiceDependencies): ConnectionActivities {
   return withFailureMapping({
-    ...createLifecycleActivities(deps),
-    ...createSyncActivities(deps),
-    ...createReminderActivities(deps),
-    ...createPushActivities(deps),
-    ...createMeetingActivities(deps),
-    ...createEventEditActivities(deps),
-    ...createOccurrenceEditActivities(deps),
+    ...lifecycleActivities(deps),
+    ...syncActivities(deps),
+    ...calendarActivities(deps),
+    ...writeActivities(deps),
   });
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
-import { migrateLegacyTokens, migrateLegacyTokensIn } from '../../services/token-migration';
+import { migrateLegacyTokens, migrateLegacyTokensIn } from '../../services/oauth/token-migration';
 import { isVaultError } from '../../vault/errors';
 import type { Vault } from '../../vault/vault';
 import type { MigrationFailure } from '../../workflows/vault-migration/messages';

@@ -1,5 +1,5 @@
 // The vault migration workflow's activities, bound to their dependencies, with failures mapped for Temporal.
-import { withFailureMapping } from '../failures';
+import { withFailureMapping } from '../failure-mapping';
 import { migrateLegacyBatch, type VaultMigrationDeps } from './batch';
 import type { VaultMigrationActivities } from './types';
 

@@ -1,7 +1,7 @@
 // Authentication (Bearer token -> caller) and permission checks. The caller is kept in response.locals
 // for the rest of the request; handlers read it with callerOf().
 import type { RequestHandler, Response } from 'express';
-import { ApiError } from '../errors';
+import { ApiError } from '../routing/errors';
 import type { Permission } from './permissions';
 import { InvalidTokenError, type Caller, type TokenVerifier } from './verifier';
 

@@ -2,7 +2,7 @@
 // in DATA_DIR. A token names the organization (`org`), the user (`sub`) and the `permissions` it grants.
 import { importJWK, importSPKI, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import { z } from 'zod';
-import type { ApiConfig } from '../config';
+import type { Config } from '../../config';
 import { SIGNING_ALGORITHM, ensureDevelopmentSigningKey } from './development-key';
 
 const claimsSchema = z.object({
@@ -26,7 +26,10 @@ export class InvalidTokenError extends Error {
 
 export type TokenVerifier = (token: string) => Promise<Caller>;
 
-async function loadKey(config: ApiConfig, dataDir: string): Promise<CryptoKey | Uint8Array> {
+async function loadKey(
+  config: Pick<Config, 'JWT_PUBLIC_KEY' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>,
+  dataDir: string,
+): Promise<CryptoKey | Uint8Array> {
   const configured = config.JWT_PUBLIC_KEY?.trim();
   if (configured?.startsWith('{')) return importJWK(JSON.parse(configured) as JWK, SIGNING_ALGORITHM);
   if (configured) return importSPKI(configured.replace(/\\n/g, '\n'), SIGNING_ALGORITHM);
@@ -34,7 +37,10 @@ async function loadKey(config: ApiConfig, dataDir: string): Promise<CryptoKey | 
   return importJWK(publicJwk, SIGNING_ALGORITHM);
 }
 
-export async function createTokenVerifier(config: ApiConfig, dataDir: string): Promise<TokenVerifier> {
+export async function createTokenVerifier(
+  config: Pick<Config, 'JWT_PUBLIC_KEY' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>,
+  dataDir: string,
+): Promise<TokenVerifier> {
   const key = await loadKey(config, dataDir);
   return async (token) => {
     let payload: unknown;

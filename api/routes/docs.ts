@@ -1,10 +1,10 @@
-// GET /openapi.json (the contract) and GET /docs (Swagger UI, served from the swagger-ui-dist package so
-// no CDN is needed), plus the static assets route modules refer to (provider icons).
+// GET /openapi.json (the contract, generated from the route declarations) and GET /docs (Swagger UI,
+// served from the swagger-ui-dist package so no CDN is needed), plus the static assets routes refer to
+// (provider icons).
 import path from 'node:path';
 import express, { Router } from 'express';
-import type { RouteDoc } from '../route-docs';
-import { buildOpenApiDocument } from '../openapi';
-import type { ApiContext } from '../dependencies';
+import { buildOpenApiDocument } from '../routing/openapi';
+import type { RouteDoc } from '../routing/route';
 
 // swagger-ui-dist ships no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,20 +12,9 @@ const { getAbsoluteFSPath } = require('swagger-ui-dist') as { getAbsoluteFSPath(
 
 const STATIC_DIR = path.join(__dirname, '..', 'static');
 
-export const docsRouteDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/healthz',
-    summary: 'Health of the API and its dependencies (database, Temporal)',
-    tag: 'Operations',
-    auth: false,
-    responses: { 200: { description: 'Everything is up' }, 503: { description: 'A dependency is down' } },
-  },
-];
-
-export function docsRouter(ctx: ApiContext, routes: RouteDoc[]): Router {
+export function docsRouter(routes: RouteDoc[], serverUrl: string): Router {
   const router = Router();
-  const document = buildOpenApiDocument([...docsRouteDocs, ...routes], { version: '1.0.0', serverUrl: ctx.config.publicUrl });
+  const document = buildOpenApiDocument(routes, { version: '1.0.0', serverUrl });
 
   router.get('/openapi.json', (_request, response) => {
     response.json(document);

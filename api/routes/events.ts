@@ -1,54 +1,39 @@
 // Synced events: of one connection (its owner, or view-all holders of the organization), or across the
-// organization (view-all) / across the caller's own connections (view only).
-import { Router } from 'express';
-import { requirePermission } from '../auth/middleware';
+// organization (view-all) / across the caller's own connections (view only); and one event's change history.
 import { PERMISSIONS } from '../auth/permissions';
 import { viewableConnection } from '../connection-access';
-import type { ApiContext } from '../dependencies';
-import { ApiError } from '../errors';
-import { listEvents } from '../event-page';
-import { standardErrors, type RouteDoc } from '../route-docs';
-import { connectionEventsQuery, connectionParams, eventPageResponse, orgEventsQuery } from '../schemas';
-import { parseInput } from '../validation';
+import { ApiError } from '../routing/errors';
+import { route } from '../routing/route';
+import { connectionEventsQuery, connectionParams, eventHistoryResponse, eventPageResponse, eventParams, orgEventsQuery } from '../schemas';
+import { listEvents } from '../views/event-view';
 
-export const eventRouteDocs: RouteDoc[] = [
-  {
+const parsedJson = (json: string | null) => (json ? (JSON.parse(json) as Record<string, unknown>) : null);
+
+export const eventRoutes = [
+  route({
     method: 'get',
     path: '/v1/connections/{connectionId}/events',
     summary: "A connection's synced events overlapping [from, to), by start time",
     tag: 'Events',
-    auth: true,
     permission: PERMISSIONS.view,
     params: connectionParams,
     query: connectionEventsQuery,
-    responses: { 200: { description: 'A page of events', schema: eventPageResponse }, ...standardErrors([404]) },
-  },
-  {
+    responses: { 200: { description: 'A page of events', schema: eventPageResponse } },
+    errors: [404],
+  }).handle(async ({ caller, params: { connectionId }, query }, { db }) => {
+    await viewableConnection(db, caller, connectionId);
+    const page = await listEvents(db, { organizationId: caller.organizationId, connectionIds: [connectionId], ...query }, caller.userId);
+    return { status: 200, body: page };
+  }),
+  route({
     method: 'get',
     path: '/v1/events',
     summary: "Events of the caller's connections, or of the whole organization with ce.calendar.view-all",
     tag: 'Events',
-    auth: true,
     permission: PERMISSIONS.view,
     query: orgEventsQuery,
-    responses: { 200: { description: 'A page of events', schema: eventPageResponse }, ...standardErrors() },
-  },
-];
-
-export function eventsRouter({ db }: ApiContext): Router {
-  const router = Router();
-
-  router.get('/v1/connections/:connectionId/events', async (request, response) => {
-    const caller = requirePermission(response, PERMISSIONS.view);
-    const { connectionId } = parseInput(connectionParams, request.params, 'params');
-    const query = parseInput(connectionEventsQuery, request.query, 'query');
-    await viewableConnection(db, caller, connectionId);
-    response.json(await listEvents(db, { organizationId: caller.organizationId, connectionIds: [connectionId], ...query }, caller.userId));
-  });
-
-  router.get('/v1/events', async (request, response) => {
-    const caller = requirePermission(response, PERMISSIONS.view);
-    const query = parseInput(orgEventsQuery, request.query, 'query');
+    responses: { 200: { description: 'A page of events', schema: eventPageResponse } },
+  }).handle(async ({ caller, query }, { db }) => {
     const viewAll = caller.permissions.has(PERMISSIONS.viewAll);
     if (!viewAll && query.userId && query.userId !== caller.userId) {
       throw new ApiError(403, 'forbidden', `Missing permission ${PERMISSIONS.viewAll}`, [
@@ -56,8 +41,35 @@ export function eventsRouter({ db }: ApiContext): Router {
       ]);
     }
     const userId = viewAll ? query.userId : caller.userId;
-    response.json(await listEvents(db, { organizationId: caller.organizationId, ...query, ...(userId ? { userId } : {}) }, caller.userId));
-  });
-
-  return router;
-}
+    const page = await listEvents(db, { organizationId: caller.organizationId, ...query, ...(userId ? { userId } : {}) }, caller.userId);
+    return { status: 200, body: page };
+  }),
+  route({
+    method: 'get',
+    path: '/v1/connections/{connectionId}/events/{eventId}/history',
+    summary: 'The change history of a synced event, oldest first',
+    tag: 'Events',
+    permission: PERMISSIONS.view,
+    params: eventParams,
+    responses: { 200: { description: 'Every applied change', schema: eventHistoryResponse } },
+    errors: [404],
+  }).handle(async ({ caller, params: { connectionId, eventId } }, { db }) => {
+    await viewableConnection(db, caller, connectionId);
+    const event = await db.calendarEvent.findFirst({
+      where: { id: eventId, connectionId, organizationId: caller.organizationId },
+      select: { id: true },
+    });
+    if (!event) throw ApiError.notFound('Event');
+    const changes = await db.eventChange.findMany({ where: { eventId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const history = changes.map((change) => ({
+      id: change.id,
+      direction: change.direction as 'inbound' | 'outbound',
+      source: change.source as 'provider' | 'api' | 'workflow' | 'conflict_resolution',
+      actor: change.actor,
+      before: parsedJson(change.fieldsBefore),
+      after: parsedJson(change.fieldsAfter) ?? {},
+      at: change.createdAt.toISOString(),
+    }));
+    return { status: 200, body: { eventId, changes: history } };
+  }),
+];

@@ -1,156 +1,80 @@
 // Meetings scheduled from the CRM, written through the connection's workflow as Temporal updates. The
 // Idempotency-Key header is both the update's requestId and (prefixed) its update id, so a retried
 // request attaches to the first one and returns the same meeting instead of creating another.
-import { Router, type Response } from 'express';
-import type { CalendarConnectionModel } from '../../db/client';
-import {
-  cancelMeetingUpdate,
-  connectionWorkflowId,
-  rescheduleMeetingUpdate,
-  scheduleMeetingUpdate,
-} from '../../workflows/connection/messages';
-import { requirePermission } from '../auth/middleware';
+import { outboundEventRow } from '../../data/events';
+import { cancelMeetingUpdate, rescheduleMeetingUpdate, scheduleMeetingUpdate } from '../../workflows/connection/messages';
 import { PERMISSIONS } from '../auth/permissions';
-import { ownedConnection } from '../connection-access';
-import type { ApiContext } from '../dependencies';
-import { ApiError } from '../errors';
-import { standardErrors, type RouteDoc } from '../route-docs';
+import { writableConnection } from '../connection-access';
+import { ApiError } from '../routing/errors';
+import { answeringFailures } from '../routing/failure-responses';
+import { route } from '../routing/route';
 import {
   cancelledMeetingResponse,
   connectionParams,
   idempotencyHeaders,
   meetingParams,
   meetingResponse,
-  noQuery,
   rescheduleMeetingBody,
   scheduleMeetingBody,
 } from '../schemas';
-import { updateFailureToApiError } from '../temporal-errors';
-import { parseInput } from '../validation';
 
-/** How long the API waits for an update; past it the client retries with the same Idempotency-Key. */
-export const UPDATE_TIMEOUT_MS = 30_000;
+const meetingRoute = {
+  tag: 'Meetings',
+  permission: PERMISSIONS.schedule,
+  headers: idempotencyHeaders,
+  errors: [404, 409, 422, 502],
+} as const;
 
-const errors = {
-  ...standardErrors([404, 409]),
-  422: { description: 'The provider rejected the meeting' },
-  502: { description: 'The provider failed' },
-};
-
-export const meetingRouteDocs: RouteDoc[] = [
-  {
+export const meetingRoutes = [
+  route({
+    ...meetingRoute,
     method: 'post',
     path: '/v1/connections/{connectionId}/meetings',
     summary: "Schedule a meeting in the connection's calendar (idempotent per Idempotency-Key)",
-    tag: 'Meetings',
-    auth: true,
-    permission: PERMISSIONS.schedule,
     params: connectionParams,
-    query: noQuery,
-    headers: idempotencyHeaders,
     body: scheduleMeetingBody,
-    responses: {
-      201: { description: 'Scheduled (or the meeting an earlier request with this key scheduled)', schema: meetingResponse },
-      ...errors,
-    },
-  },
-  {
+    responses: { 201: { description: 'Scheduled (or the meeting an earlier request with this key scheduled)', schema: meetingResponse } },
+  }).handle(async ({ caller, params, headers, body }, { db, workflows }) => {
+    const row = await writableConnection(db, caller, params.connectionId);
+    const requestId = headers['idempotency-key'];
+    const meeting = await answeringFailures('Meeting', () =>
+      workflows.update(row, scheduleMeetingUpdate, [{ requestId, ...body }], { updateId: `schedule:${requestId}` }),
+    );
+    return { status: 201, body: meeting };
+  }),
+  route({
+    ...meetingRoute,
     method: 'patch',
     path: '/v1/connections/{connectionId}/meetings/{eventId}',
     summary: 'Reschedule or edit a meeting scheduled through this API',
-    tag: 'Meetings',
-    auth: true,
-    permission: PERMISSIONS.schedule,
     params: meetingParams,
-    query: noQuery,
-    headers: idempotencyHeaders,
     body: rescheduleMeetingBody,
-    responses: { 200: { description: 'Rescheduled', schema: meetingResponse }, ...errors },
-  },
-  {
+    responses: { 200: { description: 'Rescheduled', schema: meetingResponse } },
+  }).handle(async ({ caller, params: { connectionId, eventId }, headers, body: change }, { db, workflows }) => {
+    const row = await writableConnection(db, caller, connectionId);
+    const event = await outboundEventRow(db, row.id, eventId);
+    if (!event || event.status === 'cancelled') throw ApiError.notFound('Meeting');
+    const requestId = headers['idempotency-key'];
+    const meeting = await answeringFailures('Meeting', () =>
+      workflows.update(row, rescheduleMeetingUpdate, [{ requestId, eventId, change }], { updateId: `reschedule:${eventId}:${requestId}` }),
+    );
+    return { status: 200, body: meeting };
+  }),
+  route({
+    ...meetingRoute,
     method: 'delete',
     path: '/v1/connections/{connectionId}/meetings/{eventId}',
     summary: 'Cancel a meeting scheduled through this API',
-    tag: 'Meetings',
-    auth: true,
-    permission: PERMISSIONS.schedule,
     params: meetingParams,
-    query: noQuery,
-    headers: idempotencyHeaders,
-    responses: { 200: { description: 'Cancelled', schema: cancelledMeetingResponse }, ...errors },
-  },
+    responses: { 200: { description: 'Cancelled', schema: cancelledMeetingResponse } },
+  }).handle(async ({ caller, params: { connectionId, eventId }, headers }, { db, workflows }) => {
+    const row = await writableConnection(db, caller, connectionId);
+    // A cancelled meeting is still found: a retried cancel returns the first answer (same update id).
+    if (!(await outboundEventRow(db, row.id, eventId))) throw ApiError.notFound('Meeting');
+    const requestId = headers['idempotency-key'];
+    const result = await answeringFailures('Meeting', () =>
+      workflows.update(row, cancelMeetingUpdate, [{ requestId, eventId }], { updateId: `cancel:${eventId}:${requestId}` }),
+    );
+    return { status: 200, body: result };
+  }),
 ];
-
-function requireUsable(row: CalendarConnectionModel): void {
-  if (row.status === 'disconnected') throw new ApiError(409, 'connection_disconnected', 'The connection is disconnected');
-  if (row.status === 'needs_reconnect') throw new ApiError(409, 'reconnect_required', 'The calendar account revoked access; reconnect it');
-}
-
-export function meetingsRouter(ctx: ApiContext): Router {
-  const { db, temporal } = ctx;
-  const router = Router();
-
-  async function loadFor(response: Response, params: unknown, query: unknown, headers: unknown) {
-    const caller = requirePermission(response, PERMISSIONS.schedule);
-    const ids = parseInput(meetingParams.partial({ eventId: true }), params, 'params');
-    parseInput(noQuery, query, 'query');
-    const { 'idempotency-key': requestId } = parseInput(idempotencyHeaders, headers, 'headers');
-    const row = await ownedConnection(db, caller, ids.connectionId);
-    return { row, requestId, eventId: ids.eventId };
-  }
-
-  /** A cancelled meeting is still found for DELETE: a retried cancel returns the first answer (same update id). */
-  async function outboundEvent(row: CalendarConnectionModel, eventId: string, allowCancelled = false) {
-    const event = await db.calendarEvent.findFirst({
-      where: { id: eventId, connectionId: row.id, organizationId: row.organizationId, syncDirection: 'outbound' },
-    });
-    if (!event || (event.status === 'cancelled' && !allowCancelled)) throw ApiError.notFound('Meeting');
-  }
-
-  async function runUpdate<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, call);
-    } catch (error) {
-      throw updateFailureToApiError(error) ?? error;
-    }
-  }
-
-  router.post('/v1/connections/:connectionId/meetings', async (request, response) => {
-    const { row, requestId } = await loadFor(response, request.params, request.query, request.headers);
-    const body = parseInput(scheduleMeetingBody, request.body ?? {}, 'body');
-    requireUsable(row);
-    const handle = temporal.workflow.getHandle(connectionWorkflowId(row.id));
-    const meeting = await runUpdate(() =>
-      handle.executeUpdate(scheduleMeetingUpdate, { args: [{ requestId, ...body }], updateId: `schedule:${requestId}` }),
-    );
-    response.status(201).json(meeting);
-  });
-
-  router.patch('/v1/connections/:connectionId/meetings/:eventId', async (request, response) => {
-    const { row, requestId, eventId } = await loadFor(response, request.params, request.query, request.headers);
-    const change = parseInput(rescheduleMeetingBody, request.body ?? {}, 'body');
-    requireUsable(row);
-    await outboundEvent(row, eventId!);
-    const handle = temporal.workflow.getHandle(connectionWorkflowId(row.id));
-    const meeting = await runUpdate(() =>
-      handle.executeUpdate(rescheduleMeetingUpdate, {
-        args: [{ requestId, eventId: eventId!, change }],
-        updateId: `reschedule:${eventId}:${requestId}`,
-      }),
-    );
-    response.json(meeting);
-  });
-
-  router.delete('/v1/connections/:connectionId/meetings/:eventId', async (request, response) => {
-    const { row, requestId, eventId } = await loadFor(response, request.params, request.query, request.headers);
-    requireUsable(row);
-    await outboundEvent(row, eventId!, true);
-    const handle = temporal.workflow.getHandle(connectionWorkflowId(row.id));
-    const result = await runUpdate(() =>
-      handle.executeUpdate(cancelMeetingUpdate, { args: [{ requestId, eventId: eventId! }], updateId: `cancel:${eventId}:${requestId}` }),
-    );
-    response.json(result);
-  });
-
-  return router;
-}

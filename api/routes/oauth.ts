@@ -1,21 +1,25 @@
-// GET /v1/oauth/:provider/callback: where the provider sends the browser after consent. No API token
+// GET /v1/oauth/{provider}/callback: where the provider sends the browser after consent. No API token
 // (the browser carries none): the single-use, expiring state ties the request to the user who started it.
-import { Router, type Request, type Response } from 'express';
 import { isProviderError } from '../../providers/errors';
-import { OAuthFlowError } from '../../services/connections';
-import type { ApiContext } from '../dependencies';
-import { ApiError } from '../errors';
-import type { RouteDoc } from '../route-docs';
+import { OAuthFlowError } from '../../services/oauth/connecting';
+import { ApiError } from '../routing/errors';
+import { publicRoute } from '../routing/route';
 import { connectedResponse, oauthCallbackParams, oauthCallbackQuery } from '../schemas';
-import { parseInput } from '../validation';
 
-export const oauthRouteDocs: RouteDoc[] = [
-  {
+/** Nothing user-controlled is interpolated: the id is a UUID and the provider an enum value. */
+function connectedPage(provider: string): string {
+  return (
+    `<!doctype html><html><head><meta charset="utf-8"><title>Calendar connected</title></head>` +
+    `<body><h1>Calendar connected</h1><p>Your ${provider} calendar is connected. You can close this window.</p></body></html>`
+  );
+}
+
+export const oauthRoutes = [
+  publicRoute({
     method: 'get',
     path: '/v1/oauth/{provider}/callback',
     summary: 'OAuth redirect target (opened by the browser, not called by API clients)',
     tag: 'Connections',
-    auth: false,
     params: oauthCallbackParams,
     query: oauthCallbackQuery,
     responses: {
@@ -24,44 +28,18 @@ export const oauthRouteDocs: RouteDoc[] = [
       400: { description: 'Denied, unknown/expired/used state, or the code exchange failed' },
       503: { description: 'Temporal or the database is unreachable' },
     },
-  },
-];
-
-/** JSON unless the client prefers HTML (a browser following the redirect sends Accept: text/html,...). */
-function successPage(request: Request, response: Response, result: { connectionId: string; provider: string }) {
-  if (request.accepts(['json', 'html']) === 'html') {
-    // Nothing user-controlled is interpolated: the id is a UUID and the provider an enum value.
-    response
-      .type('html')
-      .send(
-        `<!doctype html><html><head><meta charset="utf-8"><title>Calendar connected</title></head>` +
-          `<body><h1>Calendar connected</h1><p>Your ${result.provider} calendar is connected. You can close this window.</p></body></html>`,
-      );
-    return;
-  }
-  response.json({ connectionId: result.connectionId, provider: result.provider, status: 'connected' });
-}
-
-export function oauthRouter({ connections, apiConfig, logger }: ApiContext): Router {
-  const router = Router();
-  router.get('/v1/oauth/:provider/callback', async (request, response) => {
-    const { provider } = parseInput(oauthCallbackParams, request.params, 'params');
-    const query = parseInput(oauthCallbackQuery, request.query, 'query');
+  }).handle(async ({ params: { provider }, query, request }, { connecting, config, logger }) => {
     if (query.error) {
       const code = query.error === 'access_denied' ? 'access_denied' : 'provider_error';
-      throw new ApiError(
-        400,
-        code,
-        code === 'access_denied' ? 'The user declined access to the calendar' : 'The provider reported an authorization error',
-      );
+      const message =
+        code === 'access_denied' ? 'The user declined access to the calendar' : 'The provider reported an authorization error';
+      throw new ApiError(400, code, message);
     }
-    if (!query.code || !query.state) {
-      const field = !query.code ? 'query.code' : 'query.state';
-      throw new ApiError(400, 'invalid_request', `${field}: required`, [{ field, message: 'required' }]);
-    }
-    let result: Awaited<ReturnType<typeof connections.completeConnecting>>;
+    if (!query.code) throw ApiError.invalid('query.code', 'required');
+    if (!query.state) throw ApiError.invalid('query.state', 'required');
+    let result: Awaited<ReturnType<typeof connecting.completeConnecting>>;
     try {
-      result = await connections.completeConnecting({ provider, state: query.state, code: query.code });
+      result = await connecting.completeConnecting({ provider, state: query.state, code: query.code });
     } catch (error) {
       if (error instanceof OAuthFlowError) throw new ApiError(400, error.code, error.message);
       if (isProviderError(error)) {
@@ -70,14 +48,14 @@ export function oauthRouter({ connections, apiConfig, logger }: ApiContext): Rou
       }
       throw error;
     }
-    if (apiConfig.OAUTH_SUCCESS_REDIRECT) {
-      const target = new URL(apiConfig.OAUTH_SUCCESS_REDIRECT);
+    if (config.OAUTH_SUCCESS_REDIRECT) {
+      const target = new URL(config.OAUTH_SUCCESS_REDIRECT);
       target.searchParams.set('connectionId', result.connectionId);
       target.searchParams.set('provider', provider);
-      response.redirect(302, target.toString());
-      return;
+      return { redirect: target.toString() };
     }
-    successPage(request, response, { connectionId: result.connectionId, provider });
-  });
-  return router;
-}
+    // JSON unless the client prefers HTML (a browser following the redirect sends Accept: text/html,...).
+    if (request.accepts(['json', 'html']) === 'html') return { status: 200, text: connectedPage(provider), contentType: 'html' };
+    return { status: 200, body: { connectionId: result.connectionId, provider, status: 'connected' as const } };
+  }),
+];

@@ -1,38 +1,26 @@
-// GET /v1/providers: the calendar providers a user can connect, from the provider registry.
-import { Router } from 'express';
+// The calendar providers a user can connect, from the provider registry.
 import { z } from 'zod';
-import type { ApiDependencies } from '../dependencies';
-import { standardErrors, type RouteDoc } from '../route-docs';
-import { noQuery, providerResponse } from '../schemas';
-import { parseInput } from '../validation';
+import { route } from '../routing/route';
+import { providerResponse } from '../schemas';
 
-export const providerRouteDocs: RouteDoc[] = [
-  {
+export const providerRoutes = [
+  route({
     method: 'get',
     path: '/v1/providers',
     summary: 'List the calendar providers and what they can do',
     tag: 'Providers',
-    auth: true,
-    query: noQuery,
-    responses: { 200: { description: 'The providers', schema: z.object({ providers: z.array(providerResponse) }) }, ...standardErrors() },
-  },
+    permission: null,
+    responses: { 200: { description: 'The providers', schema: z.object({ providers: z.array(providerResponse) }) } },
+  }).handle(async (_input, { providers }) => {
+    const list = providers.list().map(({ descriptor, mode }) => ({
+      id: descriptor.id,
+      name: descriptor.displayName,
+      description: descriptor.description,
+      icon: descriptor.icon,
+      scopes: [...descriptor.scopes],
+      capabilities: descriptor.capabilities,
+      mode,
+    }));
+    return { status: 200, body: { providers: list } };
+  }),
 ];
-
-export function providersRouter({ providers }: ApiDependencies): Router {
-  const router = Router();
-  router.get('/v1/providers', (request, response) => {
-    parseInput(noQuery, request.query, 'query');
-    response.json({
-      providers: providers.list().map(({ descriptor, mode }) => ({
-        id: descriptor.id,
-        name: descriptor.displayName,
-        description: descriptor.description,
-        icon: descriptor.icon,
-        scopes: descriptor.scopes,
-        capabilities: descriptor.capabilities,
-        mode,
-      })),
-    });
-  });
-  return router;
-}

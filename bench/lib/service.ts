@@ -13,14 +13,14 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { createApp } from '../../api/app';
 import { publicPart, SIGNING_ALGORITHM } from '../../api/auth/development-key';
 import { signApiToken } from '../../api/auth/signer';
-import { loadApiConfig } from '../../api/config';
 import { loadConfig } from '../../config';
 import { createLogger } from '../../config/logger';
 import { startGoogleFake, type GoogleFake } from '../../fakes/google/server';
 import { startMicrosoftFake, type MicrosoftFake } from '../../fakes/microsoft/server';
-import { providerRegistryFromEnv } from '../../providers/catalog';
+import { providerRegistry } from '../../providers/catalog';
 import { freePort } from '../../scripts/lib/free-port';
-import { ConnectionService } from '../../services/connections';
+import { ConnectionWorkflowClient } from '../../clients/connection-workflow';
+import { ConnectionService } from '../../services/oauth/connecting';
 import { createServiceDependencies, type ServiceDependencies } from '../../services/dependencies';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database';
 import { Keyring } from '../../vault/keyring';
@@ -127,8 +127,10 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
     };
 
     const config = loadConfig(env);
+    const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
+    const privateJwk = { ...(await exportJWK(privateKey)), alg: SIGNING_ALGORITHM, kid: `bench-${randomUUID()}` };
     // Same registry construction as the worker process, so both sides use identical adapters.
-    const providers = providerRegistryFromEnv(env, dataDir);
+    const providers = providerRegistry(config);
     const keyring = Keyring.fromKeys({ [keyId]: key }, keyId);
     const dependenciesFor = (db: TestDatabase['db']) =>
       createServiceDependencies(config, { db, logger: createLogger({ level: 'silent' }), keyring, providers });
@@ -138,11 +140,12 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
     cleanups.push(() => clientConnection.close());
     const temporal = new Client({ connection: clientConnection });
 
-    const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
-    const privateJwk = { ...(await exportJWK(privateKey)), alg: SIGNING_ALGORITHM, kid: `bench-${randomUUID()}` };
     // The per-caller rate limit (600/min by default) would turn a load test into a 429 test: lift it.
-    const apiConfig = loadApiConfig({ JWT_PUBLIC_KEY: JSON.stringify(publicPart(privateJwk)), API_RATE_LIMIT_PER_MINUTE: '1000000' });
-    const app = await createApp({ ...deps, temporal }, { apiConfig });
+    const app = await createApp({
+      ...deps,
+      config: { ...config, JWT_PUBLIC_KEY: JSON.stringify(publicPart(privateJwk)), API_RATE_LIMIT_PER_MINUTE: 1_000_000 },
+      temporal,
+    });
     const server = http.createServer(app);
     server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -156,7 +159,7 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
       worker = await startWorkerProcess(env);
       cleanups.push(() => worker!.stop());
     }
-    const connections = new ConnectionService({ ...deps, temporal });
+    const connections = new ConnectionService({ ...deps, workflows: new ConnectionWorkflowClient(temporal, config.TEMPORAL_TASK_QUEUE) });
 
     return {
       deps,

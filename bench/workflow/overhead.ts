@@ -2,10 +2,10 @@
 // workflow on the worker process, from the moment connecting starts until every row is in the database and
 // the workflow reports lastSync ok, and (b) by calling the syncConnection activity function directly in this
 // process (fresh database of the same kind, same adapters), from the moment connecting starts too.
-import type { Client } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import { ConnectionService } from '../../services/connections';
+import type { ConnectionWorkflowClient } from '../../clients/connection-workflow';
+import { ConnectionService } from '../../services/oauth/connecting';
 import { millisSince, now, pollUntil } from '../lib/measure';
 import { seedSingleEvents } from '../lib/sandbox-calendar';
 import type { BenchService } from '../lib/service';
@@ -43,8 +43,8 @@ async function viaWorkflow(service: BenchService, email: string, timeoutMs: numb
 
 /** The same connect code path without starting a workflow, then the activity function itself. */
 async function direct(service: BenchService, deps: ReturnType<BenchService['dependenciesFor']>, email: string) {
-  const noWorkflows = { workflow: { start: async () => undefined } } as unknown as Client;
-  const connections = new ConnectionService({ ...deps, temporal: noWorkflows });
+  const noWorkflows = { connected: async () => undefined } as unknown as ConnectionWorkflowClient;
+  const connections = new ConnectionService({ ...deps, workflows: noWorkflows });
   const activities = createActivities(deps);
   const start = now();
   const { authorizationUrl } = await connections.startConnecting({

@@ -1,7 +1,7 @@
 // The version of an event that two-way sync compares and merges: only the fields a person edits on either
 // side (attendee responses and organizer are the provider's business). Built from a provider event or from
 // a stored row, so the base (last synced row), the CRM's edit and the provider's copy are comparable. Pure.
-import type { EventPatch, EventTime, ProviderEvent } from '../../providers/types';
+import type { EventPatch, EventTime, ProviderEvent } from '../../domain/events';
 import type { EventRecordFields } from '../event-record';
 
 export interface EventVersion {

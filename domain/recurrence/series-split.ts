@@ -3,7 +3,7 @@
 // continues from it. COUNT is shared out between the two; EXDATE/RDATE values go to the side they fall
 // on. The end of the first part is expressed as UNTIL at the end of the day of its last occurrence (in
 // the series zone), which Graph's date-only `endDate` range can carry without losing or adding one. Pure.
-import type { EventTime } from '../../providers/types';
+import type { EventTime } from '../../domain/events';
 import { instantOf as instantDate } from '../event-record';
 import { wallTimeOf, zonedWallToUtc } from '../time/zoned-time';
 import { occurrenceStarts, parseDateValue } from './occurrences';

@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 
-import type { EventTime } from '../../providers/types';
+import type { EventTime } from '../../domain/events';
 import type { FakeEventSeed } from '../types';
 import type { EventsApi } from './events-api';
 import { applySeedFields, fromGoogleTime, seedToResources } from './seed';

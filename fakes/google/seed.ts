@@ -1,6 +1,6 @@
 // Conversions between the provider-neutral seeds tests use and Google event resources.
 
-import type { EventTime } from '../../providers/types';
+import type { EventTime } from '../../domain/events';
 import type { FakeEventSeed } from '../types';
 import { newEventId, type GoogleEventResource, type GoogleTime } from './resource';
 import { compactInstanceTime, formatInZone } from './time';

@@ -1,6 +1,7 @@
 // startGoogleFake: one plain Node http server speaking Google OAuth 2.0 and Calendar v3 on loopback,
 // plus the FakeProviderControl methods and their `/__fake/...` HTTP mirror.
 
+import { GOOGLE_SANDBOX_CLIENT } from '../../config/sandbox';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -33,7 +34,8 @@ export interface GoogleFake extends FakeProviderControl {
 }
 
 /** OAuth client registered at start-up, so `npm start` works with no configuration. */
-export const GOOGLE_SANDBOX_CLIENT = { clientId: 'sandbox-client.apps.googleusercontent.com', clientSecret: 'sandbox-client-secret' };
+// The sandbox client is the service's configuration (config/sandbox.ts): the fake accepts exactly that client.
+export { GOOGLE_SANDBOX_CLIENT };
 
 const READ_SCOPES = [
   'https://www.googleapis.com/auth/calendar',

@@ -2,7 +2,7 @@
 // zones are written with Windows names ("Pacific Standard Time") wherever one exists.
 import { rruleToRecurrence } from '../../providers/microsoft/recurrence';
 import { epochToWallTime, ianaToWindows, wallTimeToEpoch, windowsToIana } from '../../providers/microsoft/time-zones';
-import type { EventTime } from '../../providers/types';
+import type { EventTime } from '../../domain/events';
 import type { FakeEventSeed } from '../types';
 import type { EventWrite } from './event-json';
 import type { GraphResponse, StoredTime } from './model';

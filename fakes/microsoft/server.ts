@@ -1,12 +1,13 @@
 // Starts the Microsoft fake: identity platform v2 + Graph v1.0 over HTTPS (the Graph client only sends the
 // bearer token to https hosts), a control API under /__fake for other processes, and the in-process
 // FakeProviderControl used by tests.
+import { SANDBOX_MICROSOFT_CLIENT } from '../../config/sandbox';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { MicrosoftEndpoints } from '../../providers/microsoft/endpoints';
 import { epochToDate } from '../../providers/microsoft/time-zones';
-import type { EventTime } from '../../providers/types';
+import type { EventTime } from '../../domain/events';
 import { createTestCertificateAuthority, type TestCertificateAuthority } from '../tls/certificate-authority';
 import type { FakeEventSeed, FakeProviderControl, FaultSpec } from '../types';
 import { controlRouter } from './control-routes';
@@ -23,7 +24,8 @@ import { MicrosoftStore } from './store';
 import { SubscriptionManager } from './subscriptions';
 
 /** The OAuth client the sandbox registers at start (no real Microsoft app involved). */
-export const SANDBOX_MICROSOFT_CLIENT = { clientId: 'sandbox-microsoft-client', clientSecret: 'sandbox-microsoft-secret' } as const;
+// The sandbox client is the service's configuration (config/sandbox.ts): the fake accepts exactly that client.
+export { SANDBOX_MICROSOFT_CLIENT };
 
 export interface MicrosoftFakeOptions {
   port?: number;

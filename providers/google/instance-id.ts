@@ -3,7 +3,7 @@
 // all-day one. Google answers GET/PATCH on that id whether or not the occurrence was ever edited.
 
 import { ProviderError } from '../errors';
-import type { EventTime } from '../types';
+import type { EventTime } from '../../domain/events';
 
 export function instanceIdFor(seriesMasterId: string, originalStart: EventTime): string {
   if (originalStart.kind === 'date') return `${seriesMasterId}_${originalStart.date.replace(/-/g, '')}`;

@@ -1,7 +1,7 @@
 // Google event resources <-> provider-neutral events. With singleEvents=false Google lists series masters
 // (with `recurrence`) and exceptions (with `recurringEventId` + `originalStartTime`), never plain occurrences.
 
-import type { Attendee, EventChange, EventInput, EventPatch, EventTime, ProviderEvent } from '../types';
+import type { Attendee, EventChange, EventInput, EventPatch, EventTime, ProviderEvent } from '../../domain/events';
 import { malformed } from './errors';
 import type { GoogleEvent } from './schemas';
 

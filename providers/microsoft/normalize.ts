@@ -2,7 +2,7 @@
 // may be a Windows name; ProviderEvent wants UTC instants plus the IANA zone the event was written in.
 import { createHash } from 'node:crypto';
 import { ProviderError } from '../errors';
-import type { Attendee, AttendeeResponse, EventInput, EventKind, EventPatch, EventTime, ProviderEvent } from '../types';
+import type { Attendee, AttendeeResponse, EventInput, EventKind, EventPatch, EventTime, ProviderEvent } from '../../domain/events';
 import { RecurrenceMappingError, recurrenceToRrule, rruleToRecurrence, type PatternedRecurrence } from './recurrence';
 import type { GraphEvent } from './schemas';
 import { epochToDate, epochToWallTime, ianaToWindows, wallTimeToEpoch, windowsToIana } from './time-zones';

@@ -5,17 +5,8 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import tls from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import { ProviderError, isProviderError } from '../errors';
-import type {
-  BusyBlock,
-  CalendarInfo,
-  CalendarProvider,
-  CallAuth,
-  ChangePage,
-  EventChange,
-  EventTime,
-  FreeBusyResult,
-  ProviderEvent,
-} from '../types';
+import type { BusyBlock, CalendarInfo, CalendarProvider, CallAuth, ChangePage, FreeBusyResult } from '../types';
+import type { EventChange, EventTime, ProviderEvent } from '../../domain/events';
 import type { MicrosoftEndpoints } from './endpoints';
 import { toProviderError } from './errors';
 import { createGraphClient } from './graph-client';

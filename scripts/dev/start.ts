@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   mkdirSync(path.join(config.DATA_DIR, 'logs'), { recursive: true });
 
-  const keyring = loadStartupKeyring({ dataDir: config.DATA_DIR });
+  const keyring = loadStartupKeyring({ dataDir: config.DATA_DIR, env: config });
   if (keyring.created) say(`created a development vault keyring at ${path.relative(PROJECT_ROOT, keyring.path!)}`);
   const signingKey = await ensureDevelopmentSigningKey(config.DATA_DIR);
   if (signingKey.created) say(`created a development API signing key at ${path.relative(PROJECT_ROOT, signingKey.path)}`);

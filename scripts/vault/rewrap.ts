@@ -19,7 +19,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const config = loadConfig();
-  const { keyring, source } = loadStartupKeyring({ dataDir: config.DATA_DIR });
+  const { keyring, source } = loadStartupKeyring({ dataDir: config.DATA_DIR, env: config });
   console.log(
     `keyring (${source === 'environment' ? 'configured' : 'development file'}): ` +
       `current key id ${keyring.currentKeyId}; key ids ${keyring.keyIds().join(', ')}`,

@@ -2,7 +2,7 @@
 // provider, the owner picks which ones sync and which receives meetings, and the change takes effect
 // without a new connection: syncing starts/stops, push channels follow, free/busy and feeds use only the
 // selected calendars. Uses the Google fake's addCalendar (secondary and read-only calendars).
-import { createPushActivities } from '../../activities/connection/push';
+import { ensurePushChannels } from '../../services/connection/push-channels';
 import { PERMISSIONS } from '../../api/auth/permissions';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { call, connectThroughApi, eventually, tokenFor } from './api-client';
@@ -53,7 +53,7 @@ describe('API: calendar selection', () => {
   const lastSyncAt = async () =>
     (await call(stack, 'GET', `/v1/connections/${connectionId}`, { token })).body.lastSync?.at as string | undefined;
   /** Runs the workflow's push renewal step (ensurePushChannels) as the workflow does when it is due. */
-  const renewPush = () => createPushActivities({ ...stack.deps, publicUrl: stack.deps.config.publicUrl }).ensurePushChannels(connectionId);
+  const renewPush = () => ensurePushChannels(stack.deps, connectionId);
   const busyAt = async (hours: number) => {
     const answer = await call(stack, 'POST', '/v1/freebusy', {
       token,

@@ -297,10 +297,11 @@ describe('API: meetings, events, free/busy, settings', () => {
 
   it('rate limits per token with 429 and Retry-After', async () => {
     // An app of its own with a tiny limit (same database, Temporal and signing key as the stack).
-    const app = await createApp(
-      { ...stack.deps, temporal: stack.temporal },
-      { apiConfig: { ...stack.apiConfig, API_RATE_LIMIT_PER_MINUTE: 3 } },
-    );
+    const app = await createApp({
+      ...stack.deps,
+      config: { ...stack.deps.config, API_RATE_LIMIT_PER_MINUTE: 3 },
+      temporal: stack.temporal,
+    });
     const server = http.createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

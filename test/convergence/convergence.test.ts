@@ -11,7 +11,7 @@
 // a failure prints its seed and path, which CONVERGENCE_SEED + CONVERGENCE_PATH replay (timing still varies:
 // syncs, push and retries interleave for real); CONVERGENCE_DEBUG=1 prints both sides and the sync log per run.
 import fc from 'fast-check';
-import type { EventTime } from '../../providers/types';
+import type { EventTime } from '../../domain/events';
 import { connectionWorkflowId, statusQuery, syncNowSignal } from '../../workflows/connection/messages';
 import { call, connectThroughApi, tokenFor } from '../api/api-client';
 import { stopCalendarPush } from '../helpers/push';

@@ -1,6 +1,5 @@
 // Connects a sandbox calendar account end to end, as a user would: start connecting, consent at the fake's
 // authorize endpoint, then the OAuth callback (ConnectionService, which the API's callback route calls).
-import { ConnectionService } from '../../services/connections';
 import { connectionWorkflowId } from '../../workflows/connection/messages';
 import type { TestStack } from './stack';
 
@@ -8,7 +7,7 @@ export async function connectSandboxAccount(
   stack: TestStack,
   input: { provider: 'google' | 'microsoft'; email: string; organizationId?: string; userId?: string },
 ): Promise<{ connectionId: string; workflowId: string }> {
-  const service = new ConnectionService({ ...stack.deps, temporal: stack.temporal });
+  const service = stack.connecting;
   const organizationId = input.organizationId ?? 'acme';
   const userId = input.userId ?? 'alice';
   const { authorizationUrl } = await service.startConnecting({ organizationId, userId, provider: input.provider, loginHint: input.email });

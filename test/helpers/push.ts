@@ -1,7 +1,7 @@
 // Tests that need a calendar-side change to stay unsynced until they ask (to make a conflict
 // deterministic) stop the connection's push channels. The workflow creates them after its first sync, so
 // this waits until they exist first; stopping earlier races their creation.
-import { createConnectionActivities } from '../../activities/connection';
+import { stopPushChannels } from '../../services/connection/push-channels';
 import { connectionWorkflowId, statusQuery, syncNowSignal } from '../../workflows/connection/messages';
 import { connectThroughApi } from '../api/api-client';
 import type { TestStack } from './stack';
@@ -14,7 +14,7 @@ export async function stopCalendarPush(stack: TestStack, connectionId: string): 
     (status) => !!status.pushChannelExpiresAt,
     { what: 'push channels created' },
   );
-  await createConnectionActivities({ ...stack.deps, publicUrl: stack.deps.config.publicUrl }).stopPushChannels(connectionId);
+  await stopPushChannels(stack.deps, connectionId);
 }
 
 /**

@@ -11,7 +11,6 @@ import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporal
 import { createApp } from '../../api/app';
 import { publicPart, SIGNING_ALGORITHM } from '../../api/auth/development-key';
 import { signApiToken } from '../../api/auth/signer';
-import { loadApiConfig, type ApiConfig } from '../../api/config';
 import { exportJWK, generateKeyPair } from 'jose';
 import { loadConfig } from '../../config';
 import { createLogger } from '../../config/logger';
@@ -20,7 +19,9 @@ import { startMicrosoftFake, SANDBOX_MICROSOFT_CLIENT, type MicrosoftFake, type 
 import { googleRuntime, microsoftRuntime } from '../../providers/catalog';
 import { ProviderRegistry } from '../../providers/registry';
 import { freePort } from '../../scripts/lib/free-port';
+import { ConnectionWorkflowClient } from '../../clients/connection-workflow';
 import { createServiceDependencies, type ServiceDependencies } from '../../services/dependencies';
+import { ConnectionService } from '../../services/oauth/connecting';
 import { TEST_KEYRING } from './test-keyring';
 import { createWorker } from '../../worker/create-worker';
 import { createTestDatabase } from './database';
@@ -43,8 +44,9 @@ export interface TestStack {
   close(): Promise<void>;
   /** A valid API token for this stack's API (its own signing key); `ttlSeconds` may be negative (expired). */
   signToken(claims: { org: string; user: string; permissions: string[]; ttlSeconds?: number }): Promise<string>;
-  /** The API settings the stack's app runs with (its JWT key), to build another app with other limits. */
-  apiConfig: ApiConfig;
+  /** The connection workflows' client and the OAuth flow, as the API uses them. */
+  workflows: ConnectionWorkflowClient;
+  connecting: ConnectionService;
 }
 
 export interface TestStackOptions {
@@ -70,6 +72,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
   const taskQueue = `test-${randomUUID()}`;
+  // API tokens: a signing key of this stack's own, handed to the API as JWT_PUBLIC_KEY.
+  const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
+  const privateJwk = { ...(await exportJWK(privateKey)), alg: SIGNING_ALGORITHM, kid: `test-${randomUUID()}` };
   const config = loadConfig({
     ...process.env,
     HOST: '127.0.0.1',
@@ -79,6 +84,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     TEMPORAL_ADDRESS: address,
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: 'debug',
+    JWT_PUBLIC_KEY: JSON.stringify(publicPart(privateJwk)),
     ...options.env,
   });
 
@@ -109,11 +115,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
   const clientConnection = await Connection.connect({ address });
   const temporal = new Client({ connection: clientConnection, dataConverter: deps.dataConverter });
-  // API tokens: a signing key of this stack's own, handed to the API as JWT_PUBLIC_KEY.
-  const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
-  const privateJwk = { ...(await exportJWK(privateKey)), alg: SIGNING_ALGORITHM, kid: `test-${randomUUID()}` };
-  const apiConfig = loadApiConfig({ ...process.env, ...options.env, JWT_PUBLIC_KEY: JSON.stringify(publicPart(privateJwk)) });
-  const app = await createApp({ ...deps, temporal }, { apiConfig });
+  const app = await createApp({ ...deps, temporal });
+  const workflows = new ConnectionWorkflowClient(temporal, taskQueue);
+  const connecting = new ConnectionService({ ...deps, workflows });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 
@@ -151,7 +155,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     logs,
     startWorker,
     stopWorker,
-    apiConfig,
+    workflows,
+    connecting,
     signToken: (claims) =>
       signApiToken(privateJwk, {
         organizationId: claims.org,

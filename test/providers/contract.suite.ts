@@ -9,16 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { wallTimeOf, zonedWallToUtc } from '../../domain/time/zoned-time';
 import type { FakeEventSeed, FakeProviderControl } from '../../fakes/types';
 import { isProviderError, type ProviderErrorKind } from '../../providers/errors';
-import type {
-  CalendarProvider,
-  CallAuth,
-  EventChange,
-  EventTime,
-  OAuthClientCredentials,
-  PushMessage,
-  SyncPosition,
-  TokenSet,
-} from '../../providers/types';
+import type { CalendarProvider, CallAuth, OAuthClientCredentials, PushMessage, SyncPosition, TokenSet } from '../../providers/types';
+import type { EventChange, EventTime } from '../../domain/events';
 
 export interface ProviderContractContext {
   provider: CalendarProvider;

@@ -13,7 +13,8 @@ import { loadOrCreateSandboxCa } from '../../fakes/tls/certificate-authority';
 import { createTrustingDispatcher } from '../../fakes/tls/trusting-dispatcher';
 import { isProviderError } from '../../providers/errors';
 import { createMicrosoftProvider } from '../../providers/microsoft';
-import type { CalendarProvider, CallAuth, EventChange, PushMessage, TokenSet } from '../../providers/types';
+import type { CalendarProvider, CallAuth, PushMessage, TokenSet } from '../../providers/types';
+import type { EventChange } from '../../domain/events';
 
 const DAY_MS = 86_400_000;
 const client = { clientId: 'ms-specific-test-client', clientSecret: 'ms-specific-test-secret' };

@@ -4,7 +4,7 @@
 // production adapter (what Google / Graph now hold), the rows, and that the next sync changes nothing.
 import { occurrenceStarts } from '../../domain/recurrence/occurrences';
 import { isProviderError } from '../../providers/errors';
-import type { EventTime, ProviderEvent } from '../../providers/types';
+import type { EventTime, ProviderEvent } from '../../domain/events';
 import { call, tokenFor } from '../api/api-client';
 import { recordHistoriesIfAsked } from '../helpers/histories';
 import { connectWithPushStopped } from '../helpers/push';

@@ -4,7 +4,7 @@
 // the first sync so a calendar-side change stays unsynced until the test asks for a sync: that is what
 // makes a conflict (both sides changed since the last synced version) deterministic here.
 import { PERMISSIONS } from '../../api/auth/permissions';
-import type { EventTime } from '../../providers/types';
+import type { EventTime } from '../../domain/events';
 import { call, tokenFor } from '../api/api-client';
 import { recordHistoriesIfAsked } from '../helpers/histories';
 import { connectWithPushStopped } from '../helpers/push';

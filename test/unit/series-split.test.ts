@@ -1,6 +1,6 @@
 import { isOccurrenceOf, splitSeries } from '../../domain/recurrence/series-split';
 import { occurrenceStarts } from '../../domain/recurrence/occurrences';
-import type { EventTime } from '../../providers/types';
+import type { EventTime } from '../../domain/events';
 
 const berlin = (iso: string): EventTime => ({ kind: 'dateTime', dateTime: new Date(iso).toISOString(), timeZone: 'Europe/Berlin' });
 const day = (date: string): EventTime => ({ kind: 'date', date });

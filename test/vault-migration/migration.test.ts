@@ -3,7 +3,7 @@
 // started, a failing row reported (and its token kept), idempotent re-runs, and running connection
 // workflows that keep syncing through the switch from the legacy columns to the vault.
 import { insertLegacyConnections, revertToLegacy } from '../../scripts/legacy/legacy-rows';
-import { readVaultMigration, startVaultMigration } from '../../services/vault-migration';
+import { readVaultMigration, startVaultMigration } from '../../clients/vault-migration';
 import { statusQuery, syncNowSignal } from '../../workflows/connection/messages';
 import { progressQuery, vaultMigrationWorkflowId, type VaultMigrationProgress } from '../../workflows/vault-migration/messages';
 import { connectSandboxAccount } from '../helpers/connect';

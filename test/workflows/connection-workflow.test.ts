@@ -12,7 +12,6 @@ import {
   syncNowSignal,
   type ConnectionStatus,
 } from '../../workflows/connection/messages';
-import { ConnectionService } from '../../services/connections';
 import { connectSandboxAccount } from '../helpers/connect';
 import { recordHistoriesIfAsked } from '../helpers/histories';
 import { startTestStack, type TestStack } from '../helpers/stack';
@@ -411,7 +410,7 @@ describe('connection workflow', () => {
   it('continues as new with signals and updates in flight, losing none', async () => {
     const email = 'long-running@example.com';
     stack.google.ensureAccount(email);
-    const service = new ConnectionService({ ...stack.deps, temporal: stack.temporal });
+    const service = stack.connecting;
     const { authorizationUrl } = await service.startConnecting({
       organizationId: 'can-org',
       userId: 'alice',

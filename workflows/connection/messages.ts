@@ -4,6 +4,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EventEdit, OccurrenceEdit, OccurrenceScope } from '../../domain/event-edit';
 import type { MeetingChangeInput, MeetingFieldsInput } from '../../domain/meeting';
 import type { ModuleSettings } from '../../domain/settings';
+import type { CalendarList, ConnectionBusy } from '../../activities/connection/types';
+import type { CalendarSelection } from '../../domain/calendar-selection';
+import type { ConnectionState } from './state';
 
 /** One workflow per connection; a repeated start with this id is rejected by Temporal, never duplicated. */
 export const connectionWorkflowId = (connectionId: string): string => `calendar-connection:${connectionId}`;
@@ -15,8 +18,8 @@ export interface ConnectionWorkflowInput {
   organizationId: string;
   userId: string;
   provider: 'google' | 'microsoft';
-  /** State carried across continue-as-new (absent on the first run). */
-  carried?: CarriedState;
+  /** State carried across continue-as-new (absent on the first run); older runs carried LegacyCarriedState. */
+  carried?: ConnectionState | LegacyCarriedState;
   /** Continue as new past this many history events (default HISTORY_EVENT_LIMIT); tests lower it. */
   historyEventLimit?: number;
 }
@@ -36,7 +39,8 @@ export interface SyncOutcome {
   fullResync: boolean;
 }
 
-export interface CarriedState {
+/** What runs continued before the whole state was carried handed to the next run. */
+export interface LegacyCarriedState {
   health: ConnectionHealth;
   lastSync?: SyncOutcome;
   lastError?: LastError;
@@ -168,3 +172,22 @@ export interface EditedOccurrence {
 }
 
 export const editOccurrenceUpdate = defineUpdate<EditedOccurrence, [EditOccurrenceInput]>('editOccurrence');
+
+// ----- reads of the account for the API: they run in the worker, like every provider call -------------
+
+/** The account's calendars, freshly listed (or as stored when the provider cannot be asked). */
+export const listCalendarsUpdate = defineUpdate<CalendarList, []>('listCalendars');
+
+export interface SelectCalendarsInput {
+  selection: CalendarSelection;
+}
+/** The owner's choice of calendars; newly selected ones sync at once. */
+export const selectCalendarsUpdate = defineUpdate<CalendarList, [SelectCalendarsInput]>('selectCalendars');
+
+export interface FreeBusyInput {
+  /** ISO-8601 instants; the window is at most 62 days (validated by the API and the update validator). */
+  timeMin: string;
+  timeMax: string;
+}
+/** Busy blocks of the connection's selected calendars, asked from the provider. */
+export const freeBusyUpdate = defineUpdate<ConnectionBusy, [FreeBusyInput]>('freeBusy');

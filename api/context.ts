@@ -1,0 +1,22 @@
+// What the API's routes receive: the service's shared dependencies, a Temporal client, and the typed
+// clients and services built on them. Tests pass real ones (dev server, test database, provider fakes).
+import type { Client } from '@temporalio/client';
+import { ConnectionWorkflowClient } from '../clients/connection-workflow';
+import type { ServiceDependencies } from '../services/dependencies';
+import { ConnectionService } from '../services/oauth/connecting';
+
+export interface ApiDependencies extends ServiceDependencies {
+  temporal: Client;
+}
+
+export interface ApiContext extends ApiDependencies {
+  /** Every call to a connection's workflow goes through this client. */
+  workflows: ConnectionWorkflowClient;
+  /** The OAuth flow: start connecting, complete at the callback. */
+  connecting: ConnectionService;
+}
+
+export function apiContext(deps: ApiDependencies): ApiContext {
+  const workflows = new ConnectionWorkflowClient(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE);
+  return { ...deps, workflows, connecting: new ConnectionService({ ...deps, workflows }) };
+}

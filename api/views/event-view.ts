@@ -1,0 +1,80 @@
+// Synced events as the API shows them, and cursor pagination over them. The cursor is opaque to clients:
+// the last row's start and id, base64url-encoded (data/event-listing.ts orders by the same pair).
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { eventPage, type EventFilter, type ListedEventRow } from '../../data/event-listing';
+import { ApiError } from '../routing/errors';
+import type { eventResponse } from '../schemas';
+
+const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
+
+export function encodeCursor(row: { startAt: Date; id: string }): string {
+  return Buffer.from(JSON.stringify([row.startAt.toISOString(), row.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { startAt: Date; id: string } {
+  try {
+    const [startAt, id] = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return { startAt: new Date(startAt), id };
+  } catch {
+    throw ApiError.invalid('query.cursor', 'not a cursor this API issued');
+  }
+}
+
+export async function listEvents(db: Db, filter: EventFilter & { limit: number; cursor?: string }, viewerUserId: string) {
+  const rows = await eventPage(db, filter, { limit: filter.limit, ...(filter.cursor ? { after: decodeCursor(filter.cursor) } : {}) });
+  const page = rows.slice(0, filter.limit);
+  return {
+    events: page.map((row) => eventView(row, viewerUserId)),
+    nextCursor: rows.length > filter.limit ? encodeCursor(page[page.length - 1]!) : null,
+  };
+}
+
+type Attendees = NonNullable<z.infer<typeof eventResponse>['attendees']>;
+
+/** Stored attendees as the API shows them: a name only when the calendar gave one. */
+function parseAttendees(json: string | null): Attendees {
+  if (!json) return [];
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (!Array.isArray(parsed)) return [];
+    return (parsed as Array<{ email: string; name?: string | null; response?: string; optional?: boolean }>).map(
+      ({ email, name, response, optional }) => ({
+        email,
+        ...(name ? { name } : {}),
+        ...(response ? { response } : {}),
+        ...(optional !== undefined ? { optional } : {}),
+      }),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** Attendee and organizer emails are the owner's data: other viewers (view-all) get them withheld. */
+export function eventView(row: ListedEventRow, viewerUserId: string): z.infer<typeof eventResponse> {
+  const isOwner = row.connection.userId === viewerUserId;
+  return {
+    id: row.id,
+    connectionId: row.connectionId,
+    userId: row.connection.userId,
+    provider: row.connection.provider as 'google' | 'microsoft',
+    calendarId: row.externalCalendarId,
+    externalEventId: row.externalEventId,
+    direction: row.syncDirection as 'inbound' | 'outbound',
+    status: row.status,
+    title: row.title,
+    description: row.description,
+    location: row.location,
+    start: { at: row.startAt.toISOString(), date: row.startDate },
+    end: { at: row.endAt.toISOString(), date: row.endDate },
+    allDay: row.allDay,
+    timeZone: row.timeZone,
+    kind: row.eventKind,
+    seriesMasterExternalId: row.seriesMasterExternalId,
+    activityId: row.activityId,
+    organizer: row.organizerEmail || row.organizerName ? { email: isOwner ? row.organizerEmail : null, name: row.organizerName } : null,
+    attendees: isOwner ? parseAttendees(row.attendees) : null,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

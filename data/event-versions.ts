@@ -1,0 +1,105 @@
+// Writing a provider's version of an event into ce_calendar_events, and the change history
+// (ce_calendar_event_changes) that goes with every applied change. Shared by inbound sync and the
+// write-through of CRM edits so both record the same way.
+import type { Db, Prisma } from '../db/client';
+import { contentHash, eventRecordFromProvider } from '../domain/event-record';
+import { changedFields, pickFields, versionFromRow, type EventVersion } from '../domain/merge/event-version';
+import type { ProviderEvent } from '../domain/events';
+import type { EventRowModel } from './events';
+
+export type Tx = Prisma.TransactionClient | Db;
+
+export type ChangeDirection = 'inbound' | 'outbound';
+export type ChangeSource = 'provider' | 'api' | 'workflow' | 'conflict_resolution';
+
+export interface ChangeMeta {
+  direction: ChangeDirection;
+  source: ChangeSource;
+  /** A user id, or `provider`. */
+  actor: string | null;
+}
+
+/** Every change a sync applies came from the provider. */
+export const INBOUND: ChangeMeta = { direction: 'inbound', source: 'provider', actor: 'provider' };
+
+/** Records one applied change: only the fields that changed, before and after (null before: created). */
+export async function recordChange(
+  tx: Tx,
+  eventId: string,
+  meta: ChangeMeta,
+  before: EventVersion | null,
+  after: EventVersion,
+  extra: Record<string, unknown> = {},
+) {
+  const fields = before ? changedFields(before, after) : [];
+  const fieldsBefore = before ? { ...pickFields(before, fields), ...extraBefore(extra) } : null;
+  const fieldsAfter = before ? { ...pickFields(after, fields), ...extra } : { ...after, ...extra };
+  if (before && fields.length === 0 && Object.keys(extra).length === 0) return;
+  await tx.eventChange.create({
+    data: {
+      eventId,
+      direction: meta.direction,
+      source: meta.source,
+      actor: meta.actor,
+      fieldsBefore: fieldsBefore ? JSON.stringify(fieldsBefore) : null,
+      fieldsAfter: JSON.stringify(fieldsAfter),
+    },
+  });
+}
+
+/** Attendee changes are noted, not copied (addresses stay out of the history). */
+function extraBefore(extra: Record<string, unknown>): Record<string, unknown> {
+  return 'attendees' in extra ? { attendees: 'previous' } : {};
+}
+
+/** Row columns for a provider version (content, version tag, hash). */
+export function rowDataFromProvider(event: ProviderEvent, now = new Date()) {
+  const fields = eventRecordFromProvider(event);
+  return {
+    ...fields,
+    etag: event.version,
+    contentHash: contentHash(fields),
+    externalUpdatedAt: new Date(event.updatedAt),
+    lastSyncedAt: now,
+  };
+}
+
+/**
+ * Stores the provider's version of an existing row (and its CRM activity), recording the change.
+ * Returns the updated row; a version with the same content only refreshes the version tag.
+ */
+export async function applyProviderVersion(
+  tx: Tx,
+  existing: EventRowModel,
+  event: ProviderEvent,
+  meta: ChangeMeta,
+  now = new Date(),
+): Promise<EventRowModel> {
+  const data = rowDataFromProvider(event, now);
+  if (data.contentHash === existing.contentHash) {
+    return tx.calendarEvent.update({ where: { id: existing.id }, data: { etag: event.version, lastSyncedAt: now } });
+  }
+  const saved = await tx.calendarEvent.update({ where: { id: existing.id }, data });
+  const extra = existing.attendees !== data.attendees ? { attendees: 'changed' } : {};
+  await recordChange(tx, existing.id, meta, versionFromRow(existing), versionFromRow(saved), extra);
+  if (existing.activityId) {
+    await tx.crmActivity.update({
+      where: { id: existing.activityId },
+      data: {
+        subject: data.title ?? undefined,
+        startAt: data.startAt,
+        endAt: data.endAt,
+        status: data.status === 'cancelled' ? 'cancelled' : 'scheduled',
+      },
+    });
+  }
+  return saved;
+}
+
+/** Marks a row cancelled (deleted on either side), with its activity, recording the change. */
+export async function markCancelled(tx: Tx, existing: EventRowModel, meta: ChangeMeta, now = new Date()): Promise<void> {
+  if (existing.status === 'cancelled') return;
+  const saved = await tx.calendarEvent.update({ where: { id: existing.id }, data: { status: 'cancelled', lastSyncedAt: now } });
+  await recordChange(tx, existing.id, meta, versionFromRow(existing), versionFromRow(saved));
+  if (existing.activityId) await tx.crmActivity.update({ where: { id: existing.activityId }, data: { status: 'cancelled' } });
+}

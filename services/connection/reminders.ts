@@ -1,0 +1,30 @@
+// Pre-meeting reminders become notifications, exactly once per meeting start (data/notifications.ts). A
+// reminder whose meeting moved or was cancelled meanwhile is stale and delivers nothing.
+import { deliverNotification } from '../../data/notifications';
+import { stillStartsAt } from '../../data/upcoming-meetings';
+import { reminderDedupeKey } from '../../domain/reminders';
+import type { ServiceDependencies } from '../dependencies';
+
+export async function deliverReminder(
+  { db }: Pick<ServiceDependencies, 'db'>,
+  input: { connectionId: string; eventId: string; startAt: string; leadMinutes: number },
+): Promise<'delivered' | 'duplicate' | 'stale'> {
+  const event = await db.calendarEvent.findFirst({
+    where: { id: input.eventId, connectionId: input.connectionId },
+    include: { connection: { select: { userId: true, status: true } } },
+  });
+  const startAt = new Date(input.startAt);
+  if (!event || event.status === 'cancelled' || event.connection.status === 'disconnected' || !(await stillStartsAt(db, event, startAt))) {
+    return 'stale';
+  }
+  return deliverNotification(db, {
+    organizationId: event.organizationId,
+    userId: event.connection.userId,
+    type: 'calendar.pre_meeting',
+    dedupeKey: reminderDedupeKey(event.id, input.startAt),
+    eventId: event.id,
+    title: `Starting in ${input.leadMinutes} min: ${event.title ?? 'Meeting'}`,
+    body: event.location ? `Location: ${event.location}` : null,
+    scheduledFor: new Date(startAt.getTime() - input.leadMinutes * 60_000),
+  });
+}

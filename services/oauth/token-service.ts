@@ -1,0 +1,159 @@
+// Access tokens for provider calls. `getFreshAccessToken` resolves vault-first, falls back to the legacy
+// plaintext columns only for rows the vault migration has not reached, refreshes near expiry (storing a
+// rotated refresh token), and records a failed refresh on the connection so the workflow and the API show
+// "reconnect needed". Refreshes of one connection are serialised so none uses a rotated-away refresh token.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Db } from '../../db/client';
+import { loadActiveConnection, recordReconnectNeeded, type ConnectionRow } from '../../data/connections';
+import { ProviderError, isProviderError } from '../../providers/errors';
+import type { ProviderRegistry } from '../../providers/registry';
+import type { CallAuth, TokenSet } from '../../providers/types';
+import type { Vault } from '../../vault/vault';
+import type { OAuthClientResolver } from './oauth-clients';
+
+/** Refresh when the access token has less than this left. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export interface FreshToken {
+  accessToken: string;
+  expiresAt: Date;
+}
+
+export class TokenService {
+  /** In-flight refresh per connection: concurrent callers share it instead of refreshing twice. */
+  readonly #refreshing = new Map<string, Promise<FreshToken>>();
+
+  constructor(
+    private readonly deps: { db: Db; vault: Vault; providers: ProviderRegistry; oauthClients: OAuthClientResolver; logger: Logger },
+  ) {}
+
+  async getFreshAccessToken(connectionId: string, options: { forceRefresh?: boolean } = {}): Promise<FreshToken> {
+    const connection = await this.#load(connectionId);
+    if (!options.forceRefresh && connection.tokenExpiresAt && connection.tokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS) {
+      const accessToken = await this.#accessTokenOf(connection);
+      if (accessToken) return { accessToken, expiresAt: connection.tokenExpiresAt };
+    }
+    return this.refresh(connectionId, connection.tokenExpiresAt);
+  }
+
+  /**
+   * Refreshes the connection's tokens. `seenExpiresAt` is the expiry the caller found stale: if another
+   * caller has refreshed since, its result is used instead of refreshing again.
+   */
+  refresh(connectionId: string, seenExpiresAt: Date | null = null): Promise<FreshToken> {
+    const inFlight = this.#refreshing.get(connectionId);
+    if (inFlight) return inFlight;
+    const refresh = this.#refresh(connectionId, seenExpiresAt).finally(() => this.#refreshing.delete(connectionId));
+    this.#refreshing.set(connectionId, refresh);
+    return refresh;
+  }
+
+  /** Calls the provider with a fresh token; a 401 refreshes once and retries (the token may be revoked early). */
+  async withAccessToken<T>(connectionId: string, call: (auth: CallAuth) => Promise<T>): Promise<T> {
+    const token = await this.getFreshAccessToken(connectionId);
+    try {
+      return await call({ accessToken: token.accessToken });
+    } catch (error) {
+      if (!isProviderError(error, 'unauthorized')) throw error;
+      const refreshed = await this.refresh(connectionId, token.expiresAt);
+      return call({ accessToken: refreshed.accessToken });
+    }
+  }
+
+  /** Stores a token set from a code exchange or refresh in the vault and links it to the connection. */
+  async storeTokens(connectionId: string, tokens: TokenSet): Promise<void> {
+    const { db, vault } = this.deps;
+    await db.$transaction(async (tx) => {
+      const connection = await tx.calendarConnection.findUniqueOrThrow({ where: { id: connectionId } });
+      const txVault = vault.using(tx);
+      const accessTokenCredentialId = await upsertCredential(txVault, connection.accessTokenCredentialId, {
+        kind: 'access_token',
+        organizationId: connection.organizationId,
+        secret: tokens.accessToken,
+      });
+      const refreshTokenCredentialId = tokens.refreshToken
+        ? await upsertCredential(txVault, connection.refreshTokenCredentialId, {
+            kind: 'refresh_token',
+            organizationId: connection.organizationId,
+            secret: tokens.refreshToken,
+          })
+        : connection.refreshTokenCredentialId;
+      await tx.calendarConnection.update({
+        where: { id: connectionId },
+        data: {
+          accessTokenCredentialId,
+          refreshTokenCredentialId,
+          tokenExpiresAt: tokens.expiresAt,
+          ...(tokens.scope ? { scopes: tokens.scope } : {}),
+          // A token now in the vault supersedes its legacy plaintext copy, which must not linger.
+          accessTokenEncrypted: null,
+          ...(tokens.refreshToken ? { refreshTokenEncrypted: null } : {}),
+        },
+      });
+    });
+  }
+
+  async #refresh(connectionId: string, seenExpiresAt: Date | null): Promise<FreshToken> {
+    const correlationId = randomUUID();
+    const log = this.deps.logger.child({ correlationId, connectionId });
+    const connection = await this.#load(connectionId);
+    // Someone refreshed after our caller looked: use that token.
+    if (connection.tokenExpiresAt && seenExpiresAt && connection.tokenExpiresAt > seenExpiresAt) {
+      const accessToken = await this.#accessTokenOf(connection);
+      if (accessToken) return { accessToken, expiresAt: connection.tokenExpiresAt };
+    }
+    const refreshToken = await this.#refreshTokenOf(connection);
+    if (!refreshToken) {
+      await this.#recordFailure(connectionId, 'no_refresh_token');
+      log.warn({ error_code: 'no_refresh_token' }, 'token refresh impossible');
+      throw new ProviderError('access_revoked', connection.provider, 'No refresh token stored: reconnect needed', {
+        code: 'no_refresh_token',
+      });
+    }
+    const runtime = this.deps.providers.get(connection.provider);
+    const client = await this.deps.oauthClients.forConnection(connection);
+    let tokens: TokenSet;
+    try {
+      tokens = await runtime.adapter.refresh(client.credentials, refreshToken);
+    } catch (error) {
+      const code = isProviderError(error) ? (error.details.code ?? error.kind) : 'refresh_failed';
+      log.warn({ error_code: code, kind: isProviderError(error) ? error.kind : undefined }, 'token refresh failed');
+      if (isProviderError(error, 'access_revoked')) await this.#recordFailure(connectionId, 'invalid_grant');
+      throw error;
+    }
+    await this.storeTokens(connectionId, tokens);
+    log.info({ rotated: Boolean(tokens.refreshToken), expiresAt: tokens.expiresAt.toISOString() }, 'token refreshed');
+    return { accessToken: tokens.accessToken, expiresAt: tokens.expiresAt };
+  }
+
+  #load(connectionId: string): Promise<ConnectionRow> {
+    return loadActiveConnection(this.deps.db, connectionId);
+  }
+
+  async #accessTokenOf(connection: ConnectionRow): Promise<string | null> {
+    if (connection.accessTokenCredentialId) return this.deps.vault.get(connection.accessTokenCredentialId);
+    return connection.migrationRequired ? connection.accessTokenEncrypted : null;
+  }
+
+  async #refreshTokenOf(connection: ConnectionRow): Promise<string | null> {
+    if (connection.refreshTokenCredentialId) return this.deps.vault.get(connection.refreshTokenCredentialId);
+    return connection.migrationRequired ? connection.refreshTokenEncrypted : null;
+  }
+
+  #recordFailure(connectionId: string, errorCode: string): Promise<void> {
+    return recordReconnectNeeded(this.deps.db, connectionId, errorCode);
+  }
+}
+
+async function upsertCredential(
+  vault: Vault,
+  existingId: string | null,
+  input: { kind: 'access_token' | 'refresh_token'; organizationId: string; secret: string },
+): Promise<string> {
+  if (existingId) {
+    await vault.replace(existingId, input.secret);
+    return existingId;
+  }
+  return vault.put(input);
+}

@@ -1,0 +1,359 @@
+// One run of the connection workflow: its state (state.ts), the work each message and each loop step
+// does through activities, and the lock CRM-side writes and syncs take turns on. workflow.ts registers the
+// handlers (one line each) and drives the loop; everything here is deterministic (the workflow clock, no I/O
+// but activities).
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  patched,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CalendarList, ConnectionBusy, ConnectionContext } from '../../activities/connection/types';
+import { eventEditSchema } from '../../domain/event-edit';
+import { meetingChangeSchema, meetingFieldsSchema, resolveMeeting } from '../../domain/meeting';
+import { ConnectionHealth as ConnectionHealthKey } from '../search-attributes';
+import { interactive, local, provider, sync } from './activities';
+import { WriteLock } from './write-lock';
+import type {
+  CancelMeetingInput,
+  ConnectionHealth,
+  ConnectionStatus,
+  ConnectionWorkflowInput,
+  EditEventInput,
+  EditOccurrenceInput,
+  FreeBusyInput,
+  RescheduleMeetingInput,
+  ResolveConflictInput,
+  ScheduleMeetingInput,
+  SelectCalendarsInput,
+} from './messages';
+import {
+  afterPushFailed,
+  afterPushRenewed,
+  afterSyncFailed,
+  afterSyncSucceeded,
+  afterTokenRefreshed,
+  afterTokenRefreshFailed,
+  carriedState,
+  initialState,
+  nextWakeAt,
+  pollIntervalMs,
+  reminderHorizonMinutes,
+  statusOf,
+  takeDueReminder,
+  tokenRefreshDue,
+  withContext,
+  withHealth,
+  withNextSync,
+  withoutRequest,
+  withoutUpcoming,
+  withRequest,
+  withUpcoming,
+  type ConnectionState,
+  type PendingRequests,
+} from './state';
+
+/** Continue as new past this many history events even if the server has not suggested it yet. */
+export const HISTORY_EVENT_LIMIT = 2_000;
+
+/** Reschedule and cancel take the write lock only in runs past this patch (older histories never waited). */
+const SERIALISE_MEETING_WRITES = 'serialise-meeting-writes-with-sync';
+/** A changed calendar selection also renews push channels at once (for the newly selected calendars). */
+const PUSH_ON_SELECTION_CHANGE = 'push-channels-on-selection-change';
+
+export class ConnectionRun {
+  state: ConnectionState;
+  readonly connectionId: string;
+  /**
+   * CRM-side writes of existing events and syncs take turns, so a sync never applies a page read before an
+   * edit over that edit, and an edit always starts from the version the last sync stored. Scheduling a new
+   * meeting does not take it: no stored version of that event exists for a sync to overwrite, and a sync
+   * that lists the new event first is adopted by the schedule activity (data/meetings.ts).
+   */
+  readonly writes = new WriteLock();
+
+  constructor(readonly input: ConnectionWorkflowInput) {
+    this.connectionId = input.connectionId;
+    this.state = initialState(input.carried, Date.now());
+  }
+
+  status(): ConnectionStatus {
+    return statusOf(this.state, this.connectionId, workflowInfo().historyLength);
+  }
+
+  // ----- signals: requests the loop acts on ---------------------------------------------------------------
+
+  /** Many notifications during one sync coalesce into one pending request. */
+  requestSync(request?: { reason: 'push' | 'manual' | 'settings' }): void {
+    this.state = withRequest(this.state, 'sync');
+    // A changed calendar selection also needs push channels for the newly selected calendars now, not at
+    // the next renewal. Patched: a behaviour change for running workflows (see README, Workflows).
+    if (request?.reason === 'settings' && patched(PUSH_ON_SELECTION_CHANGE)) this.state = { ...this.state, pushRetryAt: Date.now() };
+  }
+
+  request(kind: Exclude<keyof PendingRequests, 'sync'>): void {
+    this.state = withRequest(this.state, kind);
+  }
+
+  // ----- updates: CRM-side writes ---------------------------------------------------------------------------
+
+  async scheduleMeeting({ requestId, ...fields }: ScheduleMeetingInput) {
+    const parsed = meetingFieldsSchema.parse(fields);
+    const meeting = resolveMeeting(parsed, (await this.loadedContext()).settings.defaultMeetingDurationMinutes);
+    const scheduled = await this.callProvider(() => provider.scheduleMeeting({ connectionId: this.connectionId, requestId, meeting }));
+    this.state = withUpcoming(this.state, { eventId: scheduled.eventId, startAt: scheduled.start }, Date.now());
+    return scheduled;
+  }
+
+  async rescheduleMeeting({ eventId, change }: RescheduleMeetingInput) {
+    const { settings } = await this.loadedContext();
+    const reschedule = () =>
+      this.callProvider(() =>
+        provider.rescheduleMeeting({
+          connectionId: this.connectionId,
+          eventId,
+          change: meetingChangeSchema.parse(change),
+          defaultDurationMinutes: settings.defaultMeetingDurationMinutes,
+        }),
+      );
+    const scheduled = patched(SERIALISE_MEETING_WRITES) ? await this.writes.run(reschedule) : await reschedule();
+    this.state = withUpcoming(this.state, { eventId, startAt: scheduled.start }, Date.now());
+    return scheduled;
+  }
+
+  async cancelMeeting({ eventId }: CancelMeetingInput) {
+    const cancel = () => this.callProvider(() => provider.cancelMeeting({ connectionId: this.connectionId, eventId }));
+    if (patched(SERIALISE_MEETING_WRITES)) await this.writes.run(cancel);
+    else await cancel();
+    this.state = withoutUpcoming(this.state, eventId, Date.now());
+    return { eventId, cancelled: true as const };
+  }
+
+  /** Reminders follow from the next scheduled sync (a sync right now would race calendar-side edits). */
+  async editEvent({ eventId, edit, actor, requestedAt }: EditEventInput) {
+    await this.loadedContext();
+    const parsed = eventEditSchema.parse(edit);
+    const input = { connectionId: this.connectionId, eventId, edit: parsed, actor, ...(requestedAt ? { requestedAt } : {}) };
+    return this.writes.run(() => this.callProvider(() => provider.editEvent(input)));
+  }
+
+  /** Planned once, from the series as stored now; the write (and its retries) carries out that plan. */
+  async editOccurrence({ requestId, eventId, originalStart, scope, change, actor, requestedAt }: EditOccurrenceInput) {
+    await this.loadedContext();
+    const connectionId = this.connectionId;
+    const request = { connectionId, requestId, eventId, originalStart, scope, change, actor, ...(requestedAt ? { requestedAt } : {}) };
+    return this.writes.run(() =>
+      this.callProvider(async () => provider.applyOccurrenceEdit({ ...request, plan: await provider.planOccurrenceEdit(request) })),
+    );
+  }
+
+  async resolveConflict({ conflictId, choice, merged, actor }: ResolveConflictInput) {
+    await this.loadedContext();
+    const input = {
+      connectionId: this.connectionId,
+      conflictId,
+      choice,
+      actor,
+      ...(merged ? { merged: eventEditSchema.parse(merged) } : {}),
+    };
+    return this.writes.run(() => this.callProvider(() => provider.resolveConflict(input)));
+  }
+
+  // ----- updates: reads of the account for the API ----------------------------------------------------------
+
+  /** While reconnect is needed the provider is not asked: the stored list is the answer. */
+  listCalendars(): Promise<CalendarList> {
+    return interactive.listCalendars({ connectionId: this.connectionId, askProvider: this.state.health !== 'needs_reconnect' });
+  }
+
+  /** Newly selected calendars get their first (full) pass now instead of at the next poll. */
+  async selectCalendars({ selection }: SelectCalendarsInput): Promise<CalendarList> {
+    const calendars = await this.callProvider(() => interactive.selectCalendars({ connectionId: this.connectionId, selection }));
+    if (selection.sync) this.requestSync({ reason: 'settings' });
+    return calendars;
+  }
+
+  freeBusy(window: FreeBusyInput): Promise<ConnectionBusy> {
+    return interactive.freeBusyOfConnection({ connectionId: this.connectionId, ...window });
+  }
+
+  // ----- the loop ---------------------------------------------------------------------------------------
+
+  async run(): Promise<void> {
+    const context = await this.loadedContext();
+    if (context.storedHealth === 'needs_reconnect' && this.state.health === 'active' && !this.state.pending.reconnect) {
+      await this.setHealth('needs_reconnect', { code: 'invalid_grant' });
+    }
+    for (;;) {
+      if (this.state.pending.disconnect) {
+        await condition(allHandlersFinished);
+        await this.disconnect();
+        return;
+      }
+      if (this.state.pending.reconnect) await this.reconnect();
+      if (this.state.pending.migrate) {
+        this.state = withoutRequest(this.state, 'migrate');
+        await local.migrateConnectionTokens(this.connectionId);
+      }
+      if (this.state.pending.settings) await this.loadedContext();
+
+      // Each step may move the connection to needs_reconnect, which stops all provider calls until reconnect.
+      if (this.canCallProvider() && tokenRefreshDue(this.state, Date.now())) await this.refreshToken();
+      if (this.canCallProvider() && (this.state.pending.sync || Date.now() >= this.state.nextSyncAt)) {
+        // The lock is free unless a CRM-side write is running; then the sync waits for it.
+        await this.writes.takeTurn(() => this.runSync());
+      }
+      if (this.canCallProvider() && Date.now() >= this.state.pushRetryAt) await this.renewPushChannels();
+      await this.deliverDueReminders();
+
+      if (this.shouldContinueAsNew()) {
+        await condition(allHandlersFinished);
+        // The whole state goes to the next run; signals that arrived while this one was ending are in it.
+        await continueAsNew<(input: ConnectionWorkflowInput) => Promise<void>>({
+          ...this.input,
+          carried: carriedState(this.state, Date.now()),
+        });
+      }
+
+      // While reconnect is needed a sync request waits (it runs after the reconnect); waking for it would spin.
+      const wake = () => {
+        const { pending } = this.state;
+        return (pending.sync && this.canCallProvider()) || pending.disconnect || pending.reconnect || pending.migrate || pending.settings;
+      };
+      const sleepMs = nextWakeAt(this.state) - Date.now();
+      if (sleepMs === Infinity) await condition(wake);
+      else await condition(wake, Math.max(1, sleepMs));
+    }
+  }
+
+  private canCallProvider(): boolean {
+    return this.state.health !== 'needs_reconnect';
+  }
+
+  private shouldContinueAsNew(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= (this.input.historyEventLimit ?? HISTORY_EVENT_LIMIT);
+  }
+
+  /** The context, loaded on first use and again after the organization's settings changed. */
+  private async loadedContext(): Promise<ConnectionContext> {
+    if (!this.state.context || this.state.pending.settings) {
+      // Cleared before the load: a change signalled while it runs is loaded next time.
+      this.state = withoutRequest(this.state, 'settings');
+      const context = await local.loadConnectionContext(this.connectionId);
+      this.state = withContext(this.state, context, Date.now());
+    }
+    return this.state.context!;
+  }
+
+  /** A new health (stored and shown in the search attribute); with an error code, also a new last error. */
+  private async setHealth(next: ConnectionHealth, error?: { code: string; message?: string }): Promise<void> {
+    const { state, changed } = withHealth(this.state, next, Date.now(), error);
+    this.state = state;
+    if (!changed && !error) return;
+    upsertSearchAttributes([{ key: ConnectionHealthKey, value: next }]);
+    await local.recordConnectionHealth({ connectionId: this.connectionId, health: next, ...(error ? { errorCode: error.code } : {}) });
+  }
+
+  /** Runs a provider-calling activity; a revoked grant moves the connection to needs_reconnect. */
+  private async callProvider<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (failureType(error) === 'access_revoked') {
+        await this.setHealth('needs_reconnect', { code: 'invalid_grant', message: 'The calendar account revoked access; reconnect it' });
+      }
+      throw error;
+    }
+  }
+
+  private async runSync(): Promise<void> {
+    this.state = withoutRequest(this.state, 'sync');
+    await this.loadedContext();
+    const pollMs = pollIntervalMs(this.state);
+    const reminderHorizon = reminderHorizonMinutes(this.state);
+    try {
+      const result = await this.callProvider(() =>
+        sync.syncConnection({ connectionId: this.connectionId, reminderHorizonMinutes: reminderHorizon }),
+      );
+      this.state = afterSyncSucceeded(this.state, result, Date.now());
+      if (this.state.health === 'error') await this.setHealth('active');
+    } catch (error) {
+      const type = failureType(error) ?? 'sync_failed';
+      this.state = afterSyncFailed(this.state, Date.now());
+      if (type !== 'access_revoked') {
+        log.warn('sync failed', { connectionId: this.connectionId, type });
+        await this.setHealth('error', { code: type, message: failureMessage(error) });
+      }
+    }
+    this.state = withNextSync(this.state, pollMs, Date.now());
+  }
+
+  private async refreshToken(): Promise<void> {
+    try {
+      const { tokenExpiresAt } = await this.callProvider(() => provider.refreshConnectionToken(this.connectionId));
+      this.state = afterTokenRefreshed(this.state, tokenExpiresAt);
+    } catch (error) {
+      if (failureType(error) !== 'access_revoked') {
+        this.state = afterTokenRefreshFailed(this.state, Date.now());
+        await this.setHealth('error', { code: failureType(error) ?? 'refresh_failed', message: failureMessage(error) });
+      }
+    }
+  }
+
+  private async renewPushChannels(): Promise<void> {
+    try {
+      const { expiresAt } = await this.callProvider(() => provider.ensurePushChannels(this.connectionId));
+      this.state = afterPushRenewed(this.state, expiresAt, Date.now());
+    } catch (error) {
+      log.warn('push channel setup failed', { connectionId: this.connectionId, type: failureType(error) });
+      this.state = afterPushFailed(this.state, Date.now());
+    }
+  }
+
+  private async deliverDueReminders(): Promise<void> {
+    const lead = this.state.context?.settings.preMeetingNotificationMinutes;
+    if (lead === undefined) return;
+    for (let due = takeDueReminder(this.state, Date.now()); due; due = takeDueReminder(this.state, Date.now())) {
+      this.state = due.state;
+      const { eventId, startAt } = due.reminder;
+      await local.deliverReminder({ connectionId: this.connectionId, eventId, startAt, leadMinutes: lead });
+    }
+  }
+
+  /** New tokens were stored by the OAuth callback: reload expiry and health, then sync and renew push at once. */
+  private async reconnect(): Promise<void> {
+    this.state = withoutRequest(this.state, 'reconnect');
+    const { context: _stale, ...withoutContext } = this.state;
+    this.state = withoutContext;
+    await this.loadedContext();
+    const { lastError: _cleared, ...withoutError } = this.state;
+    this.state = withoutError;
+    await this.setHealth('active');
+    this.state = { ...withRequest(this.state, 'sync'), pushRetryAt: Date.now() };
+  }
+
+  /** Best effort at the provider (it may already have revoked us); our own records always end clean. */
+  private async disconnect(): Promise<void> {
+    await provider.stopPushChannels(this.connectionId).catch(() => undefined);
+    await provider.revokeConnectionTokens(this.connectionId).catch(() => undefined);
+    await local.markDisconnected(this.connectionId);
+    this.state = { ...this.state, health: 'disconnected' };
+    upsertSearchAttributes([{ key: ConnectionHealthKey, value: 'disconnected' }]);
+  }
+}
+
+function failureType(error: unknown): string | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+function failureMessage(error: unknown): string {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof Error ? cause.message : 'unknown failure';
+}
