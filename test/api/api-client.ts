@@ -1,6 +1,7 @@
 // A small HTTP client for the API tests: JSON in, JSON (or text) out, the status and headers kept, and a
 // helper that connects a sandbox account through the real endpoints (start, consent at the fake, callback).
 import { ALL_PERMISSIONS } from '../../api/auth/permissions';
+import { checkAgainstDocument } from '../helpers/openapi-check';
 import type { TestStack } from '../helpers/stack';
 
 export interface ApiResponse<T = any> {
@@ -32,6 +33,12 @@ export async function call<T = any>(
   } catch {
     parsed = undefined;
   }
+  // Every answer must be what the API's OpenAPI document promises (status documented, body matching).
+  await checkAgainstDocument(
+    stack.apiUrl,
+    { method, path },
+    { status: response.status, contentType: response.headers.get('content-type'), body: parsed },
+  );
   return { status: response.status, body: parsed as T, text, headers: response.headers };
 }
 

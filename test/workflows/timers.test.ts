@@ -1,0 +1,184 @@
+// The connection workflow's timer paths with mocked activities, on the shared Temporal dev server: token
+// refresh before expiry, push renewal before expiry, reminders at their due time, and continue-as-new
+// carrying the whole state (a reminder due right after the new run starts is delivered, once). The mocked
+// activities report expiries and meetings a few seconds ahead, so each path runs in seconds of real time.
+// (Temporal's time-skipping test server is a separate binary that cannot be downloaded here.)
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import type { ConnectionActivities, ConnectionContext, SyncResult } from '../../activities/connection/types';
+import { connectionWorkflowId, statusQuery, type ConnectionWorkflowInput } from '../../workflows/connection/messages';
+import type { connectionWorkflow } from '../../workflows/connection/workflow';
+import { waitFor } from '../helpers/wait';
+
+const MINUTE = 60_000;
+const LEAD_MINUTES = 5;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface Recorded {
+  name: keyof ConnectionActivities;
+  at: number;
+  input: unknown;
+}
+
+/** Activities that answer what the test says and record every call. */
+function mockActivities(answers: {
+  context: () => Partial<ConnectionContext>;
+  sync?: () => Partial<SyncResult>;
+  push?: () => { expiresAt?: string };
+}) {
+  const calls: Recorded[] = [];
+  const record = (name: keyof ConnectionActivities, input: unknown) => calls.push({ name, at: Date.now(), input });
+  const activities: Partial<ConnectionActivities> = {
+    async loadConnectionContext(connectionId) {
+      record('loadConnectionContext', connectionId);
+      return {
+        settings: { defaultMeetingDurationMinutes: 30, syncPollIntervalMinutes: 15, preMeetingNotificationMinutes: LEAD_MINUTES },
+        storedHealth: 'active',
+        syncedEvents: 0,
+        migrationRequired: false,
+        ...answers.context(),
+      };
+    },
+    async syncConnection(input) {
+      record('syncConnection', input);
+      return { upserted: 0, deleted: 0, unchanged: 0, fullResync: false, syncedEvents: 0, upcoming: [], ...answers.sync?.() };
+    },
+    async ensurePushChannels(connectionId) {
+      record('ensurePushChannels', connectionId);
+      return answers.push?.() ?? {};
+    },
+    async refreshConnectionToken(connectionId) {
+      record('refreshConnectionToken', connectionId);
+      return { tokenExpiresAt: iso(Date.now() + 60 * MINUTE) };
+    },
+    async deliverReminder(input) {
+      record('deliverReminder', input);
+      return 'delivered';
+    },
+    async recordConnectionHealth(input) {
+      record('recordConnectionHealth', input);
+    },
+  };
+  return { activities, calls, named: (name: keyof ConnectionActivities) => calls.filter((call) => call.name === name) };
+}
+
+describe('connection workflow timers (mocked activities)', () => {
+  let client: Client;
+  let clientConnection: Connection;
+  let workerConnection: NativeConnection;
+
+  beforeAll(async () => {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    clientConnection = await Connection.connect({ address: process.env.TEMPORAL_TEST_ADDRESS! });
+    client = new Client({ connection: clientConnection });
+    workerConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_TEST_ADDRESS! });
+  });
+  afterAll(async () => {
+    await workerConnection?.close();
+    await clientConnection?.close();
+  });
+
+  /** Runs the workflow on a worker of its own until `until` resolves, then terminates it. */
+  async function withWorkflow(
+    mocks: ReturnType<typeof mockActivities>,
+    input: Partial<ConnectionWorkflowInput>,
+    until: (workflowId: string) => Promise<void>,
+  ): Promise<void> {
+    const taskQueue = `timers-${randomUUID()}`;
+    const connectionId = randomUUID();
+    const workflowId = connectionWorkflowId(connectionId);
+    const worker = await Worker.create({
+      connection: workerConnection,
+      taskQueue,
+      workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE! },
+      activities: mocks.activities,
+    });
+    await worker.runUntil(async () => {
+      await client.workflow.start<typeof connectionWorkflow>('connectionWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [{ connectionId, organizationId: 'timers', userId: 'u', provider: 'google', ...input }],
+      });
+      try {
+        await until(workflowId);
+      } finally {
+        await client.workflow.getHandle(workflowId).terminate('test done');
+      }
+    });
+  }
+
+  it('refreshes the access token before it expires', async () => {
+    const started = Date.now();
+    const mocks = mockActivities({ context: () => ({ tokenExpiresAt: iso(started + 5 * MINUTE + 2_000) }) });
+    await withWorkflow(mocks, {}, async (workflowId) => {
+      await waitFor(
+        async () => mocks.named('refreshConnectionToken').length,
+        (count) => count === 1,
+        { what: 'token refresh' },
+      );
+      const status = await waitFor(
+        () => client.workflow.getHandle(workflowId).query(statusQuery),
+        (s) => Date.parse(s.tokenExpiresAt ?? '') > started + 30 * MINUTE,
+        { what: 'new expiry in status' },
+      );
+      expect(status.health).toBe('active');
+    });
+    // Refreshed in the 5-minute margin, not before the workflow could know of the expiry.
+    expect(mocks.named('refreshConnectionToken')[0]!.at).toBeGreaterThanOrEqual(started + 2_000);
+  });
+
+  it('renews push channels before they expire', async () => {
+    const started = Date.now();
+    let answers = 0;
+    const mocks = mockActivities({
+      context: () => ({}),
+      // First channel: expires in one hour and two seconds (renewal margin: one hour); then a week.
+      push: () => ({ expiresAt: iso(answers++ === 0 ? started + 60 * MINUTE + 2_000 : Date.now() + 7 * 24 * 60 * MINUTE) }),
+    });
+    await withWorkflow(mocks, {}, async () => {
+      await waitFor(
+        async () => mocks.named('ensurePushChannels').length,
+        (count) => count === 2,
+        { what: 'push renewal' },
+      );
+    });
+    expect(mocks.named('ensurePushChannels')[1]!.at).toBeGreaterThanOrEqual(started + 2_000);
+  });
+
+  it('delivers a reminder when it is due, once', async () => {
+    const startAt = Date.now() + LEAD_MINUTES * MINUTE + 2_000;
+    const mocks = mockActivities({ context: () => ({}), sync: () => ({ upcoming: [{ eventId: 'meeting-1', startAt: iso(startAt) }] }) });
+    await withWorkflow(mocks, {}, async (workflowId) => {
+      await waitFor(
+        async () => mocks.named('deliverReminder').length,
+        (count) => count === 1,
+        { what: 'reminder' },
+      );
+      const status = await client.workflow.getHandle(workflowId).query(statusQuery);
+      expect(status.pendingReminders).toBe(0);
+    });
+    const [reminder] = mocks.named('deliverReminder');
+    expect(reminder!.input).toMatchObject({ eventId: 'meeting-1', startAt: iso(startAt), leadMinutes: LEAD_MINUTES });
+    expect(reminder!.at).toBeGreaterThanOrEqual(startAt - LEAD_MINUTES * MINUTE);
+  });
+
+  it('carries a reminder across continue-as-new and delivers it once in the new run', async () => {
+    const startAt = Date.now() + LEAD_MINUTES * MINUTE + 4_000;
+    const mocks = mockActivities({ context: () => ({}), sync: () => ({ upcoming: [{ eventId: 'meeting-2', startAt: iso(startAt) }] }) });
+    // The first run continues as new right after its first sync and push renewal, before the reminder is due.
+    await withWorkflow(mocks, { historyEventLimit: 20 }, async (workflowId) => {
+      await waitFor(
+        async () => mocks.named('deliverReminder').length,
+        (count) => count === 1,
+        { what: 'reminder after continue-as-new' },
+      );
+      const status = await client.workflow.getHandle(workflowId).query(statusQuery);
+      expect(status.generation).toBeGreaterThanOrEqual(1);
+    });
+    // One sync (the new run had nothing due), one reminder.
+    expect(mocks.named('syncConnection')).toHaveLength(1);
+    expect(mocks.named('deliverReminder')).toHaveLength(1);
+    expect(mocks.named('deliverReminder')[0]!.input).toMatchObject({ eventId: 'meeting-2' });
+  });
+});
