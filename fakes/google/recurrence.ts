@@ -3,7 +3,8 @@
 // wall-clock time of the series' zone, as Google does. Anything fancier (BYSETPOS, BYMONTHDAY lists...)
 // expands to the first occurrence only; the fake never invents occurrences it cannot compute.
 
-import { addDays, dateStartInZone, wallTimeOf, zonedWallToUtc, type WallTime } from './time';
+import { instantOfWall, wallClockAt, type WallClock } from '../time/zone-clock';
+import { dateStartInZone } from './time';
 
 export interface SeriesStart {
   /** Instant of the first occurrence (ms); for all-day series midnight of the date in `timeZone`. */
@@ -28,9 +29,9 @@ function parseIcsTime(value: string, timeZone: string): number | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(value.trim());
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, z] = match;
-  const wall: WallTime = { year: +y!, month: +mo!, day: +d!, hour: +(h ?? 0), minute: +(mi ?? 0), second: +(s ?? 0) };
+  const wall: WallClock = { year: +y!, month: +mo!, day: +d!, hour: +(h ?? 0), minute: +(mi ?? 0), second: +(s ?? 0) };
   if (z) return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-  return zonedWallToUtc(wall, timeZone);
+  return instantOfWall(wall, timeZone);
 }
 
 /** Values of `EXDATE;TZID=...:a,b` / `RDATE:...` lines as instants. */
@@ -49,7 +50,7 @@ function listTimes(lines: string[], prefix: string, fallbackZone: string): numbe
   return times;
 }
 
-function shiftWall(wall: WallTime, unit: 'day' | 'month' | 'year', amount: number): WallTime {
+function shiftWall(wall: WallClock, unit: 'day' | 'month' | 'year', amount: number): WallClock {
   const base = new Date(Date.UTC(wall.year, wall.month - 1, wall.day));
   if (unit === 'day') base.setUTCDate(base.getUTCDate() + amount);
   if (unit === 'month') base.setUTCMonth(base.getUTCMonth() + amount);
@@ -60,20 +61,20 @@ function shiftWall(wall: WallTime, unit: 'day' | 'month' | 'year', amount: numbe
 /** Occurrence start instants (ms) of the series that begin before `untilMs`, in order. */
 export function expandSeries(series: SeriesStart, recurrence: string[], untilMs: number): number[] {
   const zone = series.timeZone;
-  const toInstant = (wall: WallTime): number =>
+  const toInstant = (wall: WallClock): number =>
     series.allDayDate !== undefined
       ? dateStartInZone(
           `${String(wall.year).padStart(4, '0')}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`,
           zone,
         )
-      : zonedWallToUtc(wall, zone);
+      : instantOfWall(wall, zone);
   const first =
     series.allDayDate !== undefined
       ? (() => {
           const [y, m, d] = series.allDayDate.split('-').map(Number);
           return { year: y ?? 1970, month: m ?? 1, day: d ?? 1, hour: 0, minute: 0, second: 0 };
         })()
-      : wallTimeOf(series.startMs, zone);
+      : wallClockAt(series.startMs, zone);
 
   const occurrences = new Set<number>([series.startMs]);
   for (const line of recurrence) {
@@ -92,7 +93,7 @@ export function expandSeries(series: SeriesStart, recurrence: string[], untilMs:
       .filter((d) => d >= 0);
 
     let produced = 0;
-    const emit = (wall: WallTime): boolean => {
+    const emit = (wall: WallClock): boolean => {
       const ms = toInstant(wall);
       if (ms < series.startMs) return true;
       if (ms >= limit || (count !== undefined && produced >= count) || produced >= MAX_OCCURRENCES) return false;
@@ -129,4 +130,3 @@ export function expandSeries(series: SeriesStart, recurrence: string[], untilMs:
   return [...occurrences].filter((ms) => !excluded.has(ms) && ms < untilMs).sort((a, b) => a - b);
 }
 
-export { addDays };

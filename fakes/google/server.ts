@@ -4,7 +4,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { GoogleEndpoints } from '../../providers/google/endpoints';
 import { BodyError, readJson, sendEmpty, sendJson } from '../http/body';
 import { FaultInjector } from '../http/faults';
 import type { FakeEventSeed, FakeProviderControl } from '../types';
@@ -17,6 +16,16 @@ import { GoogleOAuth } from './oauth';
 import { PushChannels } from './push';
 import { GoogleStore } from './store';
 
+/** Where a Google client must send its requests to reach this fake (the shape the Google adapter takes). */
+export interface GoogleFakeEndpoints {
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl: string;
+  userinfoUrl: string;
+  /** Root of the Calendar API (the client appends `/calendar/v3/...`). */
+  apiRootUrl: string;
+}
+
 export interface GoogleFakeOptions {
   port?: number;
   host?: string;
@@ -26,7 +35,7 @@ export interface GoogleFakeOptions {
 
 export interface GoogleFake extends FakeProviderControl {
   readonly provider: 'google';
-  readonly endpoints: GoogleEndpoints;
+  readonly endpoints: GoogleFakeEndpoints;
   injectFault(fault: GoogleFaultSpec): void;
   /** Adds a secondary calendar to the account (as "create calendar" in Google would); returns its id. */
   addCalendar(email: string, input: { name: string; timeZone?: string; readOnly?: boolean }): string;
