@@ -39,7 +39,7 @@ export class DeltaEngine {
   /** Initial request: a full listing of the window. */
   startRound(account: Account, calendarId: string | undefined, startMs: number, endMs: number): string {
     const items = this.store.viewItems(account, calendarId, startMs, endMs);
-    const delivered = new Map(items.map((e) => [e.id, e.changeKey]));
+    const delivered = new Map(items.map((e) => [e.json.id, e.json.changeKey]));
     return this.saveRound({
       state: { email: account.email, calendarId, startMs, endMs, generation: account.syncGeneration, delivered },
       items: items.map((event) => ({ kind: 'upsert', event })),
@@ -63,10 +63,10 @@ export class DeltaEngine {
       });
     }
     const current = this.store.viewItems(account, state.calendarId, state.startMs, state.endMs);
-    const delivered = new Map(current.map((e) => [e.id, e.changeKey]));
+    const delivered = new Map(current.map((e) => [e.json.id, e.json.changeKey]));
     const items: DeltaItem[] = [];
     for (const event of current) {
-      if (state.delivered.get(event.id) !== event.changeKey) items.push({ kind: 'upsert', event });
+      if (state.delivered.get(event.json.id) !== event.json.changeKey) items.push({ kind: 'upsert', event });
     }
     for (const id of state.delivered.keys()) if (!delivered.has(id)) items.push({ kind: 'removed', id });
     return this.saveRound({ state: { ...state, delivered }, items, createdAt: Date.now() });

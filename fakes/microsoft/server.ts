@@ -4,26 +4,33 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { MicrosoftEndpoints } from '../../providers/microsoft/endpoints';
-import { epochToDate } from '../../providers/microsoft/time-zones';
-import type { EventTime } from '../../providers/types';
 import { createTestCertificateAuthority, type TestCertificateAuthority } from '../tls/certificate-authority';
-import type { FakeEventSeed, FakeProviderControl, FaultSpec } from '../types';
+import type { FakeEventSeed, FakeProviderControl, FaultSpec, SeedTime } from '../types';
 import { controlRouter } from './control-routes';
 import { DeltaEngine } from './delta';
 import { createFaultInjector, faultMiddleware } from './faults';
 import { graphErrorBody } from './graph-errors';
+import { dateIn, requireZone } from './graph-time';
 import { graphRouter } from './graph-routes';
 import { IdentityProvider } from './identity';
 import { completeAuthorization, identityRouter, type AuthorizeParams } from './identity-routes';
 import { newGuid, occurrenceId } from './ids';
-import type { StoredEvent, StoredTime } from './model';
-import { seedToWrite, storedTime } from './seed';
+import type { StoredEvent } from './model';
+import { seriesZone } from './occurrences';
+import { seedToWrite } from './seed';
 import { MicrosoftStore } from './store';
 import { SubscriptionManager } from './subscriptions';
 
 /** The OAuth client the sandbox registers at start (no real Microsoft app involved). */
 export const SANDBOX_MICROSOFT_CLIENT = { clientId: 'sandbox-microsoft-client', clientSecret: 'sandbox-microsoft-secret' } as const;
+
+/** Where a Microsoft client must send its requests to reach this fake (the shape the Microsoft adapter takes). */
+export interface MicrosoftFakeEndpoints {
+  /** Identity platform authority including the tenant. */
+  authorityUrl: string;
+  /** Graph root without version. */
+  graphBaseUrl: string;
+}
 
 export interface MicrosoftFakeOptions {
   port?: number;
@@ -36,7 +43,7 @@ export interface MicrosoftFakeOptions {
 
 export interface MicrosoftFake extends FakeProviderControl {
   readonly provider: 'microsoft';
-  readonly endpoints: MicrosoftEndpoints;
+  readonly endpoints: MicrosoftFakeEndpoints;
   /** PEM of the CA that signed the server certificate: what clients must trust. */
   readonly caCertificate: string;
   readonly tenantId: string;
@@ -44,10 +51,18 @@ export interface MicrosoftFake extends FakeProviderControl {
   sendLifecycleNotification(subscriptionId: string, event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'): boolean;
 }
 
-function toEventTime(t: StoredTime, isAllDay: boolean): EventTime {
-  return isAllDay
-    ? { kind: 'date', date: t.wall.slice(0, 10) }
-    : { kind: 'dateTime', dateTime: new Date(t.ms).toISOString(), timeZone: t.iana };
+/** A stored start or end as a seed time (the control API speaks seeds). */
+function toSeedTime(event: StoredEvent, which: 'start' | 'end'): SeedTime {
+  const time = event.json[which];
+  if (event.json.isAllDay) return { kind: 'date', date: time.dateTime.slice(0, 10) };
+  const ms = which === 'start' ? event.startMs : event.endMs;
+  return { kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: requireZone(time.timeZone) };
+}
+
+/** The date an occurrence has in its series, from a seed's original start. */
+function occurrenceDate(master: StoredEvent, originalStart: SeedTime): string {
+  if (originalStart.kind === 'date') return originalStart.date;
+  return dateIn(Date.parse(originalStart.dateTime), seriesZone(master));
 }
 
 export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Promise<MicrosoftFake> {
@@ -77,16 +92,12 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     const calendar = store.calendar(account, calendarId);
     const { event } = store.createEvent(account, calendar, seedToWrite(seed));
     for (const ex of seed.exceptions ?? []) {
-      const original = storedTime(ex.originalStart);
-      const occId = occurrenceId(
-        event.id,
-        ex.originalStart.kind === 'date' ? ex.originalStart.date : epochToDate(original.ms, event.start.iana),
-      );
+      const occId = occurrenceId(event.json.id, occurrenceDate(event, ex.originalStart));
       if (ex.cancelled) store.deleteEvent(account, occId);
       else store.updateEvent(account, occId, seedToWrite(ex.patch ?? {}));
     }
-    if (seed.status === 'cancelled') store.deleteEvent(account, event.id);
-    return event.id;
+    if (seed.status === 'cancelled') store.deleteEvent(account, event.json.id);
+    return event.json.id;
   };
 
   const fake: MicrosoftFake = {
@@ -107,19 +118,22 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
       const calendar = store.calendar(account, calendarId);
       const all: StoredEvent[] = [...calendar.events.values(), ...calendar.exceptions.values()];
       return all.map((e) => ({
-        id: e.id,
-        title: e.subject,
-        status: e.isCancelled ? 'cancelled' : e.showAs === 'tentative' ? 'tentative' : 'confirmed',
-        start: toEventTime(e.start, e.isAllDay),
-        end: toEventTime(e.end, e.isAllDay),
+        id: e.json.id,
+        title: e.json.subject,
+        status: e.json.isCancelled ? 'cancelled' : e.json.showAs === 'tentative' ? 'tentative' : 'confirmed',
+        start: toSeedTime(e, 'start'),
+        end: toSeedTime(e, 'end'),
       }));
     },
     seedEvent: seedOne,
     seedEvents: (email, seeds, calendarId) => seeds.map((s) => seedOne(email, s, calendarId)),
     updateEventAsProvider(email, eventId, patch, calendarId) {
       const account = store.ensureAccount(email);
-      if (patch.status === 'cancelled') store.deleteEvent(account, eventId, { calendarId });
-      else store.updateEvent(account, eventId, seedToWrite(patch), { calendarId });
+      if (patch.status === 'cancelled') return store.deleteEvent(account, eventId, { calendarId });
+      // A new rule is written with the event's start, which it needs for its range.
+      const current = patch.recurrence && !patch.start ? store.findEvent(account, eventId, calendarId)?.event : undefined;
+      const start = current ? toSeedTime(current, 'start') : patch.start;
+      store.updateEvent(account, eventId, seedToWrite({ ...patch, ...(start ? { start } : {}) }), { calendarId });
     },
     deleteEventAsProvider(email, eventId, calendarId) {
       store.deleteEvent(store.ensureAccount(email), eventId, { calendarId });
