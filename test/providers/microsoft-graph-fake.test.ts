@@ -166,6 +166,52 @@ describe('Windows time zones on the wire', () => {
   });
 });
 
+describe('all-day series written east of UTC', () => {
+  it('reads each occurrence on its own date, though Graph gives originalStart as the UTC evening before', async () => {
+    const email = 'allday-east@example.com';
+    const { auth, calendarId } = await connect(email);
+    const day = (n: number) => new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + n * DAY_MS).toISOString().slice(0, 10);
+    const berlin = 'W. Europe Standard Time';
+    // What Outlook writes for a Berlin user's all-day series.
+    const created = await graphFetch(auth, '/me/events', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: 'Berlin focus day',
+        isAllDay: true,
+        start: { dateTime: `${day(3)}T00:00:00`, timeZone: berlin },
+        end: { dateTime: `${day(4)}T00:00:00`, timeZone: berlin },
+        recurrence: {
+          pattern: { type: 'daily', interval: 1 },
+          range: { type: 'numbered', startDate: day(3), numberOfOccurrences: 3, recurrenceTimeZone: berlin },
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const masterId = created.body.id as string;
+    const listed = await graphFetch(
+      auth,
+      `/me/events/${encodeURIComponent(masterId)}/instances?startDateTime=${day(1)}T00:00:00&endDateTime=${day(8)}T00:00:00`,
+    );
+    expect((listed.body.value as Array<{ originalStart: string }>).map((e) => e.originalStart.slice(0, 10))).toEqual([
+      day(2),
+      day(3),
+      day(4),
+    ]);
+
+    const occurrences = (await syncAll(auth, calendarId, null)).changes.flatMap((c) =>
+      c.type === 'upsert' && c.event.kind === 'occurrence' ? [c.event] : [],
+    );
+    expect(occurrences.map((e) => [e.start, e.originalStart])).toEqual(
+      [3, 4, 5].map((n) => [
+        { kind: 'date', date: day(n) },
+        { kind: 'date', date: day(n) },
+      ]),
+    );
+    const second = await provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart: { kind: 'date', date: day(4) } });
+    expect(second.start).toEqual({ kind: 'date', date: day(4) });
+  });
+});
+
 describe('series instances', () => {
   it('lists the occurrences and exceptions of a series master in a window, paged, without cancelled ones', async () => {
     const email = 'instances@example.com';
