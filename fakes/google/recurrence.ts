@@ -129,4 +129,3 @@ export function expandSeries(series: SeriesStart, recurrence: string[], untilMs:
   const excluded = new Set(listTimes(recurrence, 'EXDATE', zone));
   return [...occurrences].filter((ms) => !excluded.has(ms) && ms < untilMs).sort((a, b) => a - b);
 }
-

@@ -7,7 +7,7 @@ import type { FakeEventSeed, SeedAttendee, SeedTime } from '../types';
 import type { Attendee, ResponseType } from './event-resource';
 import { NO_RESPONSE_TIME } from './event-resource';
 import type { EventWrite } from './event-writes';
-import { dateIn, graphDateTimeOf, type DateTimeTimeZone } from './graph-time';
+import { graphDateTimeOf, type DateTimeTimeZone } from './graph-time';
 import { rruleToPattern } from './rrule-to-pattern';
 import { windowsNameForIana } from './windows-zones';
 
@@ -54,8 +54,8 @@ export function seedToWrite(seed: Partial<FakeEventSeed>): EventWrite {
   if (seed.status === 'confirmed') write.showAs = 'busy';
   if (seed.attendees) write.attendees = seed.attendees.map(attendee);
   if (seed.recurrence && start) {
-    const startDate = seed.start?.kind === 'date' ? seed.start.date : dateIn(Date.parse((seed.start as { dateTime: string }).dateTime), start.iana);
-    write.recurrence = rruleToPattern(seed.recurrence, startDate, start.iana, start.timeZone);
+    // The wall time's date is the series' first date in its zone.
+    write.recurrence = rruleToPattern(seed.recurrence, start.dateTime.slice(0, 10), start.iana, start.timeZone);
   }
   return write;
 }

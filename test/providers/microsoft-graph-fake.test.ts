@@ -207,7 +207,11 @@ describe('all-day series written east of UTC', () => {
         { kind: 'date', date: day(n) },
       ]),
     );
-    const second = await provider.getOccurrence(auth, { calendarId, seriesMasterId: masterId, originalStart: { kind: 'date', date: day(4) } });
+    const second = await provider.getOccurrence(auth, {
+      calendarId,
+      seriesMasterId: masterId,
+      originalStart: { kind: 'date', date: day(4) },
+    });
     expect(second.start).toEqual({ kind: 'date', date: day(4) });
   });
 });
