@@ -4,22 +4,23 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { StateFile } from '../persistence/state-file';
 import { createTestCertificateAuthority, type TestCertificateAuthority } from '../tls/certificate-authority';
 import type { FakeEventSeed, FakeProviderControl, FaultSpec, SeedTime } from '../types';
 import { controlRouter } from './control-routes';
-import { DeltaEngine } from './delta';
+import { DeltaEngine, type DeltaEngineState } from './delta';
 import { createFaultInjector, faultMiddleware } from './faults';
 import { graphErrorBody } from './graph-errors';
 import { dateIn, requireZone } from './graph-time';
 import { graphRouter } from './graph-routes';
-import { IdentityProvider } from './identity';
+import { IdentityProvider, type IdentityState } from './identity';
 import { completeAuthorization, identityRouter, type AuthorizeParams } from './identity-routes';
 import { newGuid, occurrenceId } from './ids';
 import type { StoredEvent } from './model';
 import { seriesZone } from './occurrences';
 import { seedToWrite } from './seed';
-import { MicrosoftStore } from './store';
-import { SubscriptionManager } from './subscriptions';
+import { MicrosoftStore, type MicrosoftStoreState } from './store';
+import { SubscriptionManager, type SubscriptionsState } from './subscriptions';
 
 /** The OAuth client the sandbox registers at start (no real Microsoft app involved). */
 export const SANDBOX_MICROSOFT_CLIENT = { clientId: 'sandbox-microsoft-client', clientSecret: 'sandbox-microsoft-secret' } as const;
@@ -39,6 +40,21 @@ export interface MicrosoftFakeOptions {
   tls?: TestCertificateAuthority;
   accessTokenTtlSeconds?: number;
   clients?: Array<{ clientId: string; clientSecret: string }>;
+  /**
+   * Keep mailboxes, grants and tokens, calendars, events, delta links and subscriptions in this file across
+   * restarts (the sandbox). Without it the fake lives in memory only (tests).
+   */
+  stateFile?: string;
+}
+
+/** What the state file holds; the tenant and application ids stay the same across restarts too. */
+interface MicrosoftFakeState {
+  tenantId: string;
+  applicationId: string;
+  store: MicrosoftStoreState;
+  identity: IdentityState;
+  delta: DeltaEngineState;
+  subscriptions: SubscriptionsState;
 }
 
 export interface MicrosoftFake extends FakeProviderControl {
@@ -47,6 +63,8 @@ export interface MicrosoftFake extends FakeProviderControl {
   /** PEM of the CA that signed the server certificate: what clients must trust. */
   readonly caCertificate: string;
   readonly tenantId: string;
+  /** The state file in use (undefined: in memory only). */
+  readonly stateFile: string | undefined;
   /** Sends a lifecycle notification for a subscription (Graph does this on its own schedule). */
   sendLifecycleNotification(subscriptionId: string, event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'): boolean;
 }
@@ -68,21 +86,50 @@ function occurrenceDate(master: StoredEvent, originalStart: SeedTime): string {
 export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Promise<MicrosoftFake> {
   const host = options.host ?? '127.0.0.1';
   const tls = options.tls ?? (await createTestCertificateAuthority());
-  const tenantId = newGuid();
+  const persistence = options.stateFile ? new StateFile<MicrosoftFakeState>(options.stateFile, { provider: 'microsoft' }) : undefined;
+  const saved = persistence?.read();
+  const tenantId = saved?.tenantId ?? newGuid();
+  const applicationId = saved?.applicationId ?? newGuid();
   const store = new MicrosoftStore();
   const identity = new IdentityProvider(options.accessTokenTtlSeconds ?? 3600, tenantId);
   const delta = new DeltaEngine(store);
-  const subscriptions = new SubscriptionManager(newGuid());
+  const subscriptions = new SubscriptionManager(applicationId);
+  if (saved) {
+    store.importState(saved.store);
+    identity.importState(saved.identity);
+    delta.importState(saved.delta);
+    subscriptions.importState(saved.subscriptions);
+  }
+  persistence?.track(() => ({
+    tenantId,
+    applicationId,
+    store: store.exportState(),
+    identity: identity.exportState(),
+    delta: delta.exportState(),
+    subscriptions: subscriptions.exportState(),
+  }));
+  /** The state changed: saved a little later when there is a state file. */
+  const saveSoon = (): void => persistence?.changed();
+  /** Passes a control method's result through, saving soon. */
+  const saving = <T>(result: T): T => {
+    saveSoon();
+    return result;
+  };
   const faults = createFaultInjector();
   const log: Array<{ method: string; path: string; status: number }> = [];
   for (const c of options.clients ?? [SANDBOX_MICROSOFT_CLIENT]) identity.registerClient(c.clientId, c.clientSecret);
-  store.onChange((account, calendarId, eventId, changeType) => subscriptions.notifyChange(account, calendarId, eventId, changeType));
+  store.onChange((account, calendarId, eventId, changeType) => {
+    subscriptions.notifyChange(account, calendarId, eventId, changeType);
+    saveSoon();
+  });
 
   let baseUrl = '';
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
     if (!req.path.startsWith('/__fake')) res.on('finish', () => log.push({ method: req.method, path: req.path, status: res.statusCode }));
+    // Any request may change state (codes, tokens, delta links, subscriptions): one throttled save covers them.
+    res.on('finish', saveSoon);
     next();
   });
   app.use(faultMiddleware(faults));
@@ -110,8 +157,11 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     },
     caCertificate: tls.caCertificate,
     tenantId,
-    registerClient: (clientId, clientSecret) => identity.registerClient(clientId, clientSecret),
-    ensureAccount: (email) => store.ensureAccount(email).defaultCalendarId,
+    get stateFile() {
+      return persistence?.file;
+    },
+    registerClient: (clientId, clientSecret) => saving(identity.registerClient(clientId, clientSecret)),
+    ensureAccount: (email) => saving(store.ensureAccount(email).defaultCalendarId),
     listEvents(email, calendarId) {
       const account = store.getAccount(email);
       if (!account) return [];
@@ -142,7 +192,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
       const url = new URL(authorizationUrl);
       if (!url.pathname.endsWith('/oauth2/v2.0/authorize')) throw new Error('not a Microsoft authorize URL');
       const params = Object.fromEntries(url.searchParams) as AuthorizeParams;
-      const outcome = completeAuthorization(identity, store, params, email);
+      const outcome = saving(completeAuthorization(identity, store, params, email));
       if ('error' in outcome) throw new Error(outcome.error);
       const redirect = new URL(outcome.redirect);
       const code = redirect.searchParams.get('code');
@@ -152,10 +202,12 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     revokeGrants(email) {
       identity.revokeGrants(email);
       subscriptions.removeAll(email);
+      saveSoon();
     },
-    expireAccessTokens: (email) => identity.expireAccessTokens(email),
+    expireAccessTokens: (email) => saving(identity.expireAccessTokens(email)),
     expireSyncCursors(email) {
       for (const a of store.allAccounts()) if (!email || a.email === email.toLowerCase()) a.syncGeneration += 1;
+      saveSoon();
     },
     injectFault: (fault: FaultSpec) => faults.add(fault),
     clearFaults: () => faults.clear(),
@@ -166,11 +218,12 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     clearRequests: () => {
       log.length = 0;
     },
-    sendLifecycleNotification: (id, event) => subscriptions.notifyLifecycle(id, event),
+    sendLifecycleNotification: (id, event) => saving(subscriptions.notifyLifecycle(id, event)),
     async close() {
       await subscriptions.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      persistence?.close();
     },
   };
 

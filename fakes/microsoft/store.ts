@@ -1,6 +1,7 @@
 // Mailboxes, calendars and events of the Graph fake, with the rules Exchange applies on writes: a new changeKey
 // on every edit, occurrences becoming exceptions when edited, deleted occurrences gone from every view,
 // transactionId de-duplication. Every write is reported to the change listeners (subscriptions, persistence).
+import type { GraphEvent } from './event-resource';
 import type { EventWrite } from './event-writes';
 import { GraphHttpError, badRequest, notFound } from './graph-errors';
 import { newCalendarId, newGuid, parseOccurrenceId } from './ids';
@@ -10,6 +11,22 @@ import { applyWrite, newEventJson, stored, validate } from './stored-events';
 
 export type ChangeType = 'created' | 'updated' | 'deleted';
 export type ChangeListener = (account: Account, calendarId: string, eventId: string, changeType: ChangeType) => void;
+
+/** The mailboxes as plain JSON (events as their Graph JSON), for the sandbox state file. */
+export type MicrosoftStoreState = Array<
+  Omit<Account, 'calendars'> & {
+    calendars: Array<{
+      id: string;
+      name: string;
+      isDefault: boolean;
+      canEdit: boolean;
+      events: GraphEvent[];
+      exceptions: GraphEvent[];
+      deletedOccurrences: string[];
+      byTransactionId: Array<[transactionId: string, eventId: string]>;
+    }>;
+  }
+>;
 
 export function newCalendar(input: { id?: string; name: string; isDefault: boolean; canEdit: boolean }): StoredCalendar {
   return {
@@ -55,9 +72,37 @@ export class MicrosoftStore {
     return account;
   }
 
-  /** Puts back an account read from a state file. */
-  restoreAccount(account: Account): void {
-    this.accounts.set(account.email, account);
+  exportState(): MicrosoftStoreState {
+    return this.allAccounts().map(({ calendars, ...account }) => ({
+      ...account,
+      calendars: [...calendars.values()].map((c) => ({
+        id: c.id,
+        name: c.name,
+        isDefault: c.isDefault,
+        canEdit: c.canEdit,
+        events: [...c.events.values()].map((e) => e.json),
+        exceptions: [...c.exceptions.values()].map((e) => e.json),
+        deletedOccurrences: [...c.deletedOccurrences],
+        byTransactionId: [...c.byTransactionId],
+      })),
+    }));
+  }
+
+  /** Replaces every mailbox with a saved state; instants are derived from the JSON again. */
+  importState(state: MicrosoftStoreState): void {
+    this.accounts.clear();
+    for (const { calendars, ...fields } of state) {
+      const account: Account = { ...fields, calendars: new Map() };
+      for (const saved of calendars) {
+        const calendar = newCalendar(saved);
+        for (const json of saved.events) calendar.events.set(json.id, stored(json, calendar.id));
+        for (const json of saved.exceptions) calendar.exceptions.set(json.id, stored(json, calendar.id));
+        for (const id of saved.deletedOccurrences) calendar.deletedOccurrences.add(id);
+        for (const [transactionId, eventId] of saved.byTransactionId) calendar.byTransactionId.set(transactionId, eventId);
+        account.calendars.set(calendar.id, calendar);
+      }
+      this.accounts.set(account.email, account);
+    }
   }
 
   getAccount(email: string): Account | undefined {
