@@ -266,6 +266,57 @@ describe('series instances', () => {
   });
 });
 
+describe('patternedRecurrence expansion', () => {
+  it('expands relative and absolute monthly patterns in the series zone, and refuses an unknown zone', async () => {
+    const { auth } = await connect('patterns@example.com');
+    const series = async (pattern: Record<string, unknown>, startDate: string, count: number) => {
+      const created = await graphFetch(auth, '/me/events', {
+        method: 'POST',
+        body: JSON.stringify({
+          subject: 'Monthly',
+          start: { dateTime: `${startDate}T09:00:00`, timeZone: 'Pacific Standard Time' },
+          end: { dateTime: `${startDate}T10:00:00`, timeZone: 'Pacific Standard Time' },
+          recurrence: {
+            pattern,
+            range: { type: 'numbered', startDate, numberOfOccurrences: count, recurrenceTimeZone: 'Pacific Standard Time' },
+          },
+        }),
+      });
+      expect(created.status).toBe(201);
+      const window = 'startDateTime=2030-01-01T00:00:00&endDateTime=2031-01-01T00:00:00';
+      const listed = await graphFetch(auth, `/me/events/${encodeURIComponent(created.body.id as string)}/instances?${window}`, {
+        headers: { prefer: 'outlook.timezone="Pacific Standard Time"' },
+      });
+      return (listed.body.value as Array<{ start: { dateTime: string } }>).map((e) => e.start.dateTime);
+    };
+    // The first weekday of each month ("index" counts among all the listed days).
+    expect(
+      await series(
+        { type: 'relativeMonthly', interval: 1, daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], index: 'first' },
+        '2030-06-03',
+        3,
+      ),
+    ).toEqual(['2030-06-03T09:00:00.0000000', '2030-07-01T09:00:00.0000000', '2030-08-01T09:00:00.0000000']);
+    // Day 31 falls on the last day of shorter months, as Outlook schedules it.
+    expect(await series({ type: 'absoluteMonthly', interval: 1, dayOfMonth: 31 }, '2030-01-31', 3)).toEqual([
+      '2030-01-31T09:00:00.0000000',
+      '2030-02-28T09:00:00.0000000',
+      '2030-03-31T09:00:00.0000000',
+    ]);
+
+    const unknownZone = await graphFetch(auth, '/me/events', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: 'Somewhere',
+        start: { dateTime: '2030-01-07T09:00:00', timeZone: 'Greenwich Mean Time' },
+        end: { dateTime: '2030-01-07T10:00:00', timeZone: 'Greenwich Mean Time' },
+      }),
+    });
+    expect(unknownZone.status).toBe(400);
+    expect((unknownZone.body.error as { code: string }).code).toBe('TimeZoneNotSupportedException');
+  });
+});
+
 describe('transactionId idempotency', () => {
   it('returns the existing event for a duplicate POST with the same transactionId', async () => {
     const email = 'txn@example.com';
