@@ -304,6 +304,24 @@ describe('Google fake: events', () => {
     ]);
   });
 
+  it('lists the instances of an all-day series in a calendar east of UTC by their own dates', async () => {
+    const email = 'wire-allday-east@example.com';
+    const token = (await tokenFor(email)).access_token;
+    const calendarId = fake.addCalendar(email, { name: 'Berlin', timeZone: 'Europe/Berlin' });
+    const path = `/calendar/v3/calendars/${encodeURIComponent(calendarId)}/events`;
+    const created = await api(token, 'POST', path, {
+      summary: 'Focus day',
+      start: { date: '2030-03-04' },
+      end: { date: '2030-03-05' },
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'],
+    });
+    expect(created.status).toBe(200);
+    const listed = await api(token, 'GET', `${path}/${created.body!.id}/instances`);
+    expect(listed.body!.items.map((item: { id: string; start: { date: string } }) => [item.id, item.start.date])).toEqual(
+      ['2030-03-04', '2030-03-11', '2030-03-18'].map((date) => [`${created.body!.id}_${date.replace(/-/g, '')}`, date]),
+    );
+  });
+
   it('patches a never-materialised instance with If-Match on the etag GET gave, and syncs it as that instance id', async () => {
     const instEmail = 'wire-instance@example.com';
     const instToken = (await tokenFor(instEmail)).access_token;
