@@ -166,6 +166,42 @@ describe('Windows time zones on the wire', () => {
   });
 });
 
+describe('Windows zones whose IANA zone changed', () => {
+  // Chihuahua left Mountain time for Central time in 2022: Windows' "Mountain Standard Time (Mexico)" is
+  // Mazatlan's UTC-7, while America/Chihuahua is UTC-6.
+  const mexico = (title: string, zone: string) => ({
+    title,
+    start: { kind: 'dateTime' as const, dateTime: at(5), timeZone: zone },
+    end: { kind: 'dateTime' as const, dateTime: at(5, 11), timeZone: zone },
+  });
+
+  it('reads "Mountain Standard Time (Mexico)" as Mazatlan and writes an event back without moving it', async () => {
+    const email = 'mazatlan@example.com';
+    const { auth, calendarId } = await connect(email);
+    const id = fake.seedEvent(email, mexico('Mazatlan call', 'America/Mazatlan'));
+    expect((await graphFetch(auth, `/me/events/${encodeURIComponent(id)}`)).body.originalStartTimeZone).toBe(
+      'Mountain Standard Time (Mexico)',
+    );
+    const event = await provider.getEvent(auth, { calendarId, eventId: id });
+    expect(event.start).toEqual({ kind: 'dateTime', dateTime: new Date(at(5)).toISOString(), timeZone: 'America/Mazatlan' });
+    await provider.updateEvent(auth, { calendarId, eventId: id, patch: { start: event.start, end: event.end } });
+    expect(fake.listEvents(email).find((e) => e.id === id)?.start).toMatchObject({ dateTime: new Date(at(5)).toISOString() });
+  });
+
+  it('creates an event in America/Chihuahua at the instant asked for', async () => {
+    const email = 'chihuahua@example.com';
+    const { auth, calendarId } = await connect(email);
+    const created = await provider.createEvent(auth, {
+      calendarId,
+      idempotencyKey: 'chihuahua-1',
+      event: mexico('Chihuahua call', 'America/Chihuahua'),
+    });
+    expect(fake.listEvents(email).find((e) => e.id === created.externalId)?.start).toMatchObject({
+      dateTime: new Date(at(5)).toISOString(),
+    });
+  });
+});
+
 describe('all-day series written east of UTC', () => {
   it('reads each occurrence on its own date, though Graph gives originalStart as the UTC evening before', async () => {
     const email = 'allday-east@example.com';
