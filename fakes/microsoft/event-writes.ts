@@ -4,7 +4,7 @@
 import type { Attendee, PatternedRecurrence, RecurrencePattern, ResponseType, ShowAs } from './event-resource';
 import { NO_RESPONSE_TIME } from './event-resource';
 import { badRequest } from './graph-errors';
-import { graphDateTimeOf, instantOfGraphDateTime, requireZone, type DateTimeTimeZone } from './graph-time';
+import { normalizeGraphDateTime, requireZone, type DateTimeTimeZone } from './graph-time';
 import { DAYS } from './recurrence-expansion';
 
 export interface EventWrite {
@@ -28,11 +28,11 @@ function parseTime(value: unknown, field: string): DateTimeTimeZone {
   if (!isObject(value) || typeof value.dateTime !== 'string') throw badRequest(`${field}.dateTime is required.`);
   const timeZone = typeof value.timeZone === 'string' && value.timeZone.trim() !== '' ? value.timeZone : 'UTC';
   const iana = requireZone(timeZone);
-  const ms = instantOfGraphDateTime(value.dateTime, iana);
-  if (ms === undefined) {
+  const dateTime = normalizeGraphDateTime(value.dateTime, iana);
+  if (dateTime === undefined) {
     throw badRequest(`Cannot convert the literal '${value.dateTime}' to the expected type 'Edm.DateTimeOffset'.`, 'BadRequest');
   }
-  return { dateTime: graphDateTimeOf(ms, iana), timeZone };
+  return { dateTime, timeZone };
 }
 
 const SHOW_AS: ShowAs[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];

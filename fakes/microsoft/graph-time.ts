@@ -47,6 +47,21 @@ export function instantOfGraphDateTime(dateTime: string, iana: string): number |
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+/**
+ * A client's date-time as Graph stores it: the wall time as written, seven fractional digits (so an all-day
+ * midnight stays midnight even on a day whose midnight a DST change skips); one with an offset becomes the wall
+ * time of that instant in `iana`. Undefined when unreadable.
+ */
+export function normalizeGraphDateTime(dateTime: string, iana: string): string | undefined {
+  const ms = instantOfGraphDateTime(dateTime, iana);
+  if (ms === undefined) return undefined;
+  const m = WALL.exec(dateTime.trim())!;
+  if (m[7]) return graphDateTimeOf(ms, iana);
+  const [, y, mo, d, h = '00', mi = '00', s = '00'] = m;
+  const fraction = /\.(\d{1,7})/.exec(dateTime)?.[1] ?? '';
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}.${fraction.padEnd(7, '0')}`;
+}
+
 /** An instant as Graph writes it: the wall clock of `iana` with seven fractional digits and no offset. */
 export function graphDateTimeOf(ms: number, iana: string): string {
   const w = wallClockAt(ms, iana);

@@ -166,6 +166,23 @@ describe('Windows time zones on the wire', () => {
   });
 });
 
+describe('all-day events on a day without a midnight', () => {
+  it('keeps an all-day event at midnight when a DST change skips that midnight (Chile, 2030-09-08)', async () => {
+    const { auth } = await connect('santiago@example.com');
+    const created = await graphFetch(auth, '/me/events', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: 'Fiestas prep',
+        isAllDay: true,
+        start: { dateTime: '2030-09-08T00:00:00', timeZone: 'Pacific SA Standard Time' },
+        end: { dateTime: '2030-09-09T00:00:00', timeZone: 'Pacific SA Standard Time' },
+      }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.start).toEqual({ dateTime: '2030-09-08T00:00:00.0000000', timeZone: 'UTC' });
+  });
+});
+
 describe('Windows zones whose IANA zone changed', () => {
   // Chihuahua left Mountain time for Central time in 2022: Windows' "Mountain Standard Time (Mexico)" is
   // Mazatlan's UTC-7, while America/Chihuahua is UTC-6.
