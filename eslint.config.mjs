@@ -36,6 +36,29 @@ export default tseslint.config(
   // The API docs page's script runs in the browser next to swagger-ui's bundle.
   { files: ['api/static/**/*.js'], languageOptions: { globals: { window: 'readonly', SwaggerUIBundle: 'readonly' } } },
   {
+    // The provider fakes are independent witnesses of the adapters: code shared with the product would make a
+    // mapping mistake twice and hide it. Only Node built-ins and npm packages, not even types.
+    files: ['fakes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(providers|domain|services|activities|workflows|api|db|vault|data|clients)(/|$)',
+              message: 'fakes/ must not import product code: give the fake its own implementation (see fakes/README.md).',
+            },
+            {
+              // The one exception: the sandbox OAuth clients are the service's configuration, which the fakes accept.
+              regex: '^(\\.\\./)+config/(?!sandbox$)',
+              message: 'fakes/ may import only config/sandbox from the product (the sandbox OAuth clients).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       // Test doubles and JSON bodies are typed loosely on purpose.

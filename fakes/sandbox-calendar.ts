@@ -2,9 +2,8 @@
 // moved occurrences, all-day and multi-day events, several IANA zones, attendees with responses.
 // Provider-neutral (FakeEventSeed), so both fakes can be seeded with it.
 
-import type { Attendee, EventTime } from '../domain/events';
-import { zonedWallToUtc } from './google/time';
-import type { FakeEventSeed } from './types';
+import { instantOfWall } from './time/zone-clock';
+import type { FakeEventSeed, SeedAttendee, SeedTime } from './types';
 
 const DAY_MS = 86_400_000;
 const ZONES = ['America/New_York', 'Europe/Berlin', 'Asia/Tokyo', 'America/Los_Angeles', 'Europe/London', 'UTC'];
@@ -21,7 +20,7 @@ const TOPICS = [
   'Design review',
   'Renewal check-in',
 ];
-const RESPONSES: Attendee['response'][] = ['accepted', 'accepted', 'tentative', 'declined', 'needsAction'];
+const RESPONSES: SeedAttendee['response'][] = ['accepted', 'accepted', 'tentative', 'declined', 'needsAction'];
 
 /** mulberry32: a tiny seeded PRNG, enough for reproducible fixtures. */
 function prng(seed: number): () => number {
@@ -52,14 +51,14 @@ export function generateSandboxCalendar(options: SandboxCalendarOptions): FakeEv
   /** The instant at `hour:minute` wall time in `zone` on the UTC calendar day `dayOffset` from today. */
   const at = (dayOffset: number, hour: number, minute: number, zone: string): number => {
     const day = new Date(today + dayOffset * DAY_MS);
-    return zonedWallToUtc(
+    return instantOfWall(
       { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour, minute, second: 0 },
       zone,
     );
   };
-  const timed = (ms: number, zone: string): EventTime => ({ kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: zone });
-  const date = (dayOffset: number): EventTime => ({ kind: 'date', date: new Date(today + dayOffset * DAY_MS).toISOString().slice(0, 10) });
-  const attendees = (): Attendee[] => {
+  const timed = (ms: number, zone: string): SeedTime => ({ kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: zone });
+  const date = (dayOffset: number): SeedTime => ({ kind: 'date', date: new Date(today + dayOffset * DAY_MS).toISOString().slice(0, 10) });
+  const attendees = (): SeedAttendee[] => {
     const chosen = new Set<string>();
     const n = int(0, 4);
     while (chosen.size < n) chosen.add(pick(PEOPLE));

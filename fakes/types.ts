@@ -2,7 +2,18 @@
 // serves. Tests drive the fakes through this interface only, so the provider contract suite
 // (test/providers/contract.suite.ts) runs unchanged against Google and Microsoft.
 
-import type { Attendee, EventTime } from '../domain/events';
+// The fakes define their own seed types (shaped like the product's EventTime and Attendee, so tests can pass
+// either) rather than import the product's: the fakes must not depend on the code they check.
+
+/** A timed instant (UTC ISO-8601 plus the IANA zone it is written in) or an all-day date. */
+export type SeedTime = { kind: 'dateTime'; dateTime: string; timeZone: string } | { kind: 'date'; date: string /* yyyy-mm-dd */ };
+
+export interface SeedAttendee {
+  email: string;
+  name?: string;
+  response: 'needsAction' | 'accepted' | 'declined' | 'tentative';
+  optional?: boolean;
+}
 
 /** A provider-neutral event as a test seeds or edits it "from the provider side". */
 export interface FakeEventSeed {
@@ -11,15 +22,15 @@ export interface FakeEventSeed {
   title: string;
   description?: string;
   location?: string;
-  start: EventTime;
-  end: EventTime;
+  start: SeedTime;
+  end: SeedTime;
   /** RFC 5545 lines, e.g. ['RRULE:FREQ=WEEKLY;COUNT=10']. */
   recurrence?: string[];
-  attendees?: Attendee[];
+  attendees?: SeedAttendee[];
   status?: 'confirmed' | 'tentative' | 'cancelled';
   /** For a series: occurrences that were cancelled or changed (moved / retitled). */
   exceptions?: Array<{
-    originalStart: EventTime;
+    originalStart: SeedTime;
     cancelled?: boolean;
     patch?: Partial<Pick<FakeEventSeed, 'title' | 'start' | 'end' | 'location'>>;
   }>;
@@ -55,7 +66,7 @@ export interface FakeProviderControl {
   /** Creates the account (and its primary calendar) if missing; returns its primary calendar id. */
   ensureAccount(email: string): string;
   /** Events as the provider holds them right now (series masters and exceptions, no expanded occurrences). */
-  listEvents(email: string, calendarId?: string): Array<{ id: string; title?: string; status: string; start: EventTime; end: EventTime }>;
+  listEvents(email: string, calendarId?: string): Array<{ id: string; title?: string; status: string; start: SeedTime; end: SeedTime }>;
   seedEvent(email: string, event: FakeEventSeed, calendarId?: string): string;
   seedEvents(email: string, events: FakeEventSeed[], calendarId?: string): string[];
   updateEventAsProvider(email: string, eventId: string, patch: Partial<FakeEventSeed>, calendarId?: string): void;

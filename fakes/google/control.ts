@@ -3,8 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 
-import type { EventTime } from '../../domain/events';
-import type { FakeEventSeed } from '../types';
+import type { FakeEventSeed, SeedTime } from '../types';
 import type { EventsApi } from './events-api';
 import { applySeedFields, fromGoogleTime, seedToResources } from './seed';
 import type { Calendar, GoogleStore } from './store';
@@ -42,7 +41,7 @@ export class GoogleControl {
     return id;
   }
 
-  listEvents(email: string, calendarId?: string): Array<{ id: string; title?: string; status: string; start: EventTime; end: EventTime }> {
+  listEvents(email: string, calendarId?: string): Array<{ id: string; title?: string; status: string; start: SeedTime; end: SeedTime }> {
     const calendar = this.calendar(email, calendarId);
     return [...calendar.events.values()].map(({ resource }) => ({
       id: resource.id,

@@ -333,7 +333,8 @@ export class EventsApi {
     const items: Array<Record<string, unknown>> = [];
     for (const ms of expandSeries({ startMs: seriesStart, allDayDate: m.start.date, timeZone: zone }, m.recurrence ?? [], timeMax)) {
       if (ms < timeMin) continue;
-      const originalStart = m.start.date ? { date: new Date(ms).toISOString().slice(0, 10) } : { dateTime: new Date(ms).toISOString() };
+      // An all-day instance is named by its date in the series' zone (east of UTC its midnight is the UTC day before).
+      const originalStart = m.start.date ? { date: formatInZone(ms, zone).slice(0, 10) } : { dateTime: new Date(ms).toISOString() };
       const instanceId = `${m.id}_${compactInstanceTime(originalStart)}`;
       const found = this.resolve(calendar, instanceId);
       if (!found) continue;

@@ -35,6 +35,16 @@ export interface AccessContext {
 
 const CODE_TTL_MS = 10 * 60_000;
 
+/** Clients, grants and every code and token issued, as plain JSON for the sandbox state file. */
+export interface GoogleOAuthState {
+  clients: Array<[clientId: string, clientSecret: string]>;
+  grants: Grant[];
+  codes: Array<[code: string, value: Omit<AuthCode, 'grant'> & { grantId: string }]>;
+  accessTokens: Array<[token: string, grantId: string, expiresAt: number]>;
+  refreshTokens: Array<[token: string, grantId: string]>;
+  issued: string[];
+}
+
 export class GoogleOAuth {
   private readonly clients = new Map<string, string>();
   private readonly codes = new Map<string, AuthCode>();
@@ -53,6 +63,40 @@ export class GoogleOAuth {
 
   issuedSecrets(): string[] {
     return [...this.issued];
+  }
+
+  exportState(): GoogleOAuthState {
+    const grants = new Map<string, Grant>();
+    for (const grant of this.refreshTokens.values()) grants.set(grant.id, grant);
+    for (const { grant } of this.accessTokens.values()) grants.set(grant.id, grant);
+    for (const { grant } of this.codes.values()) grants.set(grant.id, grant);
+    return {
+      clients: [...this.clients],
+      grants: [...grants.values()],
+      codes: [...this.codes].map(([code, { grant, ...rest }]) => [code, { ...rest, grantId: grant.id }]),
+      accessTokens: [...this.accessTokens].map(([token, { grant, expiresAt }]) => [token, grant.id, expiresAt]),
+      refreshTokens: [...this.refreshTokens].map(([token, grant]) => [token, grant.id]),
+      issued: [...this.issued],
+    };
+  }
+
+  /** Replaces everything with a saved state; tokens sharing a grant share it again (revoking one revokes all). */
+  importState(state: GoogleOAuthState): void {
+    const grants = new Map(state.grants.map((grant) => [grant.id, grant]));
+    const grant = (id: string): Grant => {
+      const found = grants.get(id);
+      if (!found) throw new Error(`sandbox state names an unknown grant ${id}`);
+      return found;
+    };
+    this.clients.clear();
+    for (const [id, secret] of state.clients) this.clients.set(id, secret);
+    this.codes.clear();
+    for (const [code, { grantId, ...rest }] of state.codes) this.codes.set(code, { ...rest, grant: grant(grantId) });
+    this.accessTokens.clear();
+    for (const [token, grantId, expiresAt] of state.accessTokens) this.accessTokens.set(token, { grant: grant(grantId), expiresAt });
+    this.refreshTokens.clear();
+    for (const [token, grantId] of state.refreshTokens) this.refreshTokens.set(token, grant(grantId));
+    this.issued.splice(0, this.issued.length, ...state.issued);
   }
 
   revokeGrants(email: string): void {

@@ -21,6 +21,9 @@ export interface Channel {
   pending: boolean;
 }
 
+/** Watch channels as plain JSON, for the sandbox state file. */
+export type PushChannelsState = Array<Omit<Channel, 'pending'>>;
+
 const DEFAULT_TTL_SECONDS = 604_800;
 const MAX_TTL_MS = 30 * 86_400_000;
 const RETRY_DELAYS_MS = [200, 1000, 3000];
@@ -32,6 +35,15 @@ export class PushChannels {
   private closed = false;
 
   constructor(private readonly baseUrl: () => string) {}
+
+  exportState(): PushChannelsState {
+    return [...this.channels.values()].map(({ pending: _pending, ...channel }) => channel);
+  }
+
+  importState(state: PushChannelsState): void {
+    this.channels.clear();
+    for (const channel of state) this.channels.set(channel.id, { ...channel, pending: false });
+  }
 
   list(email: string): Channel[] {
     const now = Date.now();

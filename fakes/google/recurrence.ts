@@ -1,9 +1,13 @@
-// A small RFC 5545 expander for the Google fake's free/busy and instances: FREQ DAILY/WEEKLY/MONTHLY/
-// YEARLY with INTERVAL, COUNT, UNTIL and BYDAY (weekly), plus EXDATE/RDATE lines. Occurrences repeat in
-// wall-clock time of the series' zone, as Google does. Anything fancier (BYSETPOS, BYMONTHDAY lists...)
-// expands to the first occurrence only; the fake never invents occurrences it cannot compute.
+// The Google fake's own RFC 5545 expander, for free/busy, events.instances and instance ids: FREQ
+// DAILY/WEEKLY/MONTHLY/YEARLY with INTERVAL, COUNT, UNTIL, BYDAY (ordinals such as 2TU or -1FR within a month),
+// BYMONTHDAY (negative counts from the month's end), BYMONTH, BYSETPOS and WKST, plus RDATE and EXDATE lines.
+// Occurrences repeat in wall-clock time of the series' zone, as Google does; dates a month lacks (the 31st,
+// February 29th) are skipped, as RFC 5545 says. A rule with parts beyond these (BYHOUR, BYWEEKNO, FREQ=HOURLY...)
+// adds nothing but the first occurrence: the fake never invents occurrences it cannot compute.
 
-import { addDays, dateStartInZone, wallTimeOf, zonedWallToUtc, type WallTime } from './time';
+import { addDays, addMonths, daysInMonth, formatDate, parseDate, weekdayOf } from '../time/calendar-dates';
+import { instantOfWall, wallClockAt, type WallClock } from '../time/zone-clock';
+import { dateStartInZone } from './time';
 
 export interface SeriesStart {
   /** Instant of the first occurrence (ms); for all-day series midnight of the date in `timeZone`. */
@@ -13,24 +17,129 @@ export interface SeriesStart {
 }
 
 const WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+const SUPPORTED = new Set(['FREQ', 'INTERVAL', 'COUNT', 'UNTIL', 'BYDAY', 'BYMONTHDAY', 'BYMONTH', 'BYSETPOS', 'WKST']);
 const MAX_OCCURRENCES = 5000;
+const MAX_PERIODS = 50_000;
 
-function parseRule(line: string): Map<string, string> {
-  const rule = new Map<string, string>();
-  for (const part of line.replace(/^RRULE:/, '').split(';')) {
+interface Rule {
+  freq: 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY';
+  interval: number;
+  count?: number;
+  until?: string;
+  byDay: Array<{ ordinal?: number; weekday: number }>;
+  byMonthDay: number[];
+  byMonth: number[];
+  bySetPos: number[];
+  weekStart: number;
+}
+
+const numbers = (value: string | undefined): number[] => (value ? value.split(',').map(Number) : []);
+
+/** The rule, or undefined when it uses anything this expander does not compute. */
+function parseRule(line: string): Rule | undefined {
+  const parts = new Map<string, string>();
+  for (const part of line.replace(/^RRULE:/i, '').split(';')) {
     const [key, value] = part.split('=');
-    if (key && value !== undefined) rule.set(key.toUpperCase(), value.toUpperCase());
+    if (key && value !== undefined) parts.set(key.toUpperCase(), value.toUpperCase());
   }
-  return rule;
+  const freq = parts.get('FREQ');
+  if (freq !== 'DAILY' && freq !== 'WEEKLY' && freq !== 'MONTHLY' && freq !== 'YEARLY') return undefined;
+  if ([...parts.keys()].some((key) => !SUPPORTED.has(key))) return undefined;
+  const byDay = (parts.get('BYDAY') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^([+-]?\d{1,2})?([A-Z]{2})$/.exec(entry);
+      return { ordinal: m?.[1] ? Number(m[1]) : undefined, weekday: WEEKDAYS.indexOf(m?.[2] ?? '') };
+    });
+  if (byDay.some((d) => d.weekday < 0)) return undefined;
+  // Ordinals in BYDAY mean "n-th in the month" only for MONTHLY, or YEARLY with BYMONTH; the rest is not computed.
+  if (byDay.some((d) => d.ordinal !== undefined) && !(freq === 'MONTHLY' || (freq === 'YEARLY' && parts.has('BYMONTH')))) {
+    return undefined;
+  }
+  if (freq === 'YEARLY' && byDay.length > 0 && !parts.has('BYMONTH')) return undefined;
+  const count = parts.has('COUNT') ? Number(parts.get('COUNT')) : undefined;
+  return {
+    freq,
+    interval: Math.max(1, Number(parts.get('INTERVAL') ?? 1) || 1),
+    ...(count !== undefined ? { count } : {}),
+    ...(parts.has('UNTIL') ? { until: parts.get('UNTIL') } : {}),
+    byDay,
+    byMonthDay: numbers(parts.get('BYMONTHDAY')),
+    byMonth: numbers(parts.get('BYMONTH')),
+    bySetPos: numbers(parts.get('BYSETPOS')),
+    weekStart: WEEKDAYS.indexOf(parts.get('WKST') ?? 'MO'),
+  };
+}
+
+/** Days of one month the rule selects (BYMONTHDAY and/or BYDAY; neither: the start's day of the month). */
+function monthDays(rule: Rule, year: number, month: number, startDay: number): string[] {
+  const length = daysInMonth(year, month);
+  const all = Array.from({ length }, (_, i) => formatDate(year, month, i + 1));
+  let days = all;
+  if (rule.byMonthDay.length > 0) {
+    const wanted = new Set(rule.byMonthDay.map((d) => (d < 0 ? length + d + 1 : d)));
+    days = days.filter((_, i) => wanted.has(i + 1));
+  }
+  if (rule.byDay.length > 0) {
+    days = days.filter((date) =>
+      rule.byDay.some(({ ordinal, weekday }) => {
+        if (weekdayOf(date) !== weekday) return false;
+        if (ordinal === undefined) return true;
+        const sameWeekday = all.filter((d) => weekdayOf(d) === weekday);
+        return sameWeekday.at(ordinal > 0 ? ordinal - 1 : ordinal) === date;
+      }),
+    );
+  }
+  if (rule.byMonthDay.length === 0 && rule.byDay.length === 0) days = startDay <= length ? [formatDate(year, month, startDay)] : [];
+  return days;
+}
+
+/** The candidate dates of the `period`-th period of the rule, BYSETPOS applied. */
+function periodDates(rule: Rule, startDate: string, period: number): string[] {
+  const start = parseDate(startDate);
+  const inMonths = (date: string) => rule.byMonth.length === 0 || rule.byMonth.includes(parseDate(date).month);
+  let dates: string[];
+  switch (rule.freq) {
+    case 'DAILY': {
+      const date = addDays(startDate, period * rule.interval);
+      const { day } = parseDate(date);
+      const keep =
+        inMonths(date) &&
+        (rule.byDay.length === 0 || rule.byDay.some((d) => d.weekday === weekdayOf(date))) &&
+        (rule.byMonthDay.length === 0 || rule.byMonthDay.includes(day));
+      dates = keep ? [date] : [];
+      break;
+    }
+    case 'WEEKLY': {
+      const weekStart = addDays(startDate, -((weekdayOf(startDate) - rule.weekStart + 7) % 7) + period * 7 * rule.interval);
+      const weekdays = rule.byDay.length > 0 ? rule.byDay.map((d) => d.weekday) : [weekdayOf(startDate)];
+      dates = [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(weekStart, i)).filter((d) => weekdays.includes(weekdayOf(d)) && inMonths(d));
+      break;
+    }
+    case 'MONTHLY': {
+      const { year, month } = addMonths(start.year, start.month, period * rule.interval);
+      dates = inMonths(formatDate(year, month, 1)) ? monthDays(rule, year, month, start.day) : [];
+      break;
+    }
+    case 'YEARLY': {
+      const year = start.year + period * rule.interval;
+      const months = rule.byMonth.length > 0 ? [...rule.byMonth].sort((a, b) => a - b) : [start.month];
+      dates = months.flatMap((month) => monthDays(rule, year, month, start.day));
+      break;
+    }
+  }
+  if (rule.bySetPos.length === 0) return dates;
+  return rule.bySetPos.flatMap((pos) => dates.at(pos > 0 ? pos - 1 : pos) ?? []).sort();
 }
 
 function parseIcsTime(value: string, timeZone: string): number | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(value.trim());
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s, z] = match;
-  const wall: WallTime = { year: +y!, month: +mo!, day: +d!, hour: +(h ?? 0), minute: +(mi ?? 0), second: +(s ?? 0) };
+  const wall: WallClock = { year: +y!, month: +mo!, day: +d!, hour: +(h ?? 0), minute: +(mi ?? 0), second: +(s ?? 0) };
   if (z) return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-  return zonedWallToUtc(wall, timeZone);
+  return instantOfWall(wall, timeZone);
 }
 
 /** Values of `EXDATE;TZID=...:a,b` / `RDATE:...` lines as instants. */
@@ -49,84 +158,38 @@ function listTimes(lines: string[], prefix: string, fallbackZone: string): numbe
   return times;
 }
 
-function shiftWall(wall: WallTime, unit: 'day' | 'month' | 'year', amount: number): WallTime {
-  const base = new Date(Date.UTC(wall.year, wall.month - 1, wall.day));
-  if (unit === 'day') base.setUTCDate(base.getUTCDate() + amount);
-  if (unit === 'month') base.setUTCMonth(base.getUTCMonth() + amount);
-  if (unit === 'year') base.setUTCFullYear(base.getUTCFullYear() + amount);
-  return { ...wall, year: base.getUTCFullYear(), month: base.getUTCMonth() + 1, day: base.getUTCDate() };
+/** Occurrence start instants (ms) of one rule that begin before `untilMs`, the first occurrence included. */
+function expandRule(series: SeriesStart, rule: Rule, untilMs: number): number[] {
+  const zone = series.timeZone;
+  const time = wallClockAt(series.startMs, zone);
+  const first = series.allDayDate ?? formatDate(time.year, time.month, time.day);
+  const instantOf = (date: string): number =>
+    series.allDayDate !== undefined
+      ? dateStartInZone(date, zone)
+      : instantOfWall({ ...parseDate(date), hour: time.hour, minute: time.minute, second: time.second }, zone);
+  const until = rule.until !== undefined ? parseIcsTime(rule.until, zone) : undefined;
+  const out: number[] = [];
+  for (let period = 0; period < MAX_PERIODS; period++) {
+    for (const date of periodDates(rule, first, period)) {
+      if (date < first) continue;
+      const ms = instantOf(date);
+      const full = (rule.count !== undefined && out.length >= rule.count) || out.length >= MAX_OCCURRENCES;
+      if (ms >= untilMs || (until !== undefined && ms > until) || full) return out;
+      out.push(ms);
+    }
+  }
+  return out;
 }
 
 /** Occurrence start instants (ms) of the series that begin before `untilMs`, in order. */
 export function expandSeries(series: SeriesStart, recurrence: string[], untilMs: number): number[] {
-  const zone = series.timeZone;
-  const toInstant = (wall: WallTime): number =>
-    series.allDayDate !== undefined
-      ? dateStartInZone(
-          `${String(wall.year).padStart(4, '0')}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`,
-          zone,
-        )
-      : zonedWallToUtc(wall, zone);
-  const first =
-    series.allDayDate !== undefined
-      ? (() => {
-          const [y, m, d] = series.allDayDate.split('-').map(Number);
-          return { year: y ?? 1970, month: m ?? 1, day: d ?? 1, hour: 0, minute: 0, second: 0 };
-        })()
-      : wallTimeOf(series.startMs, zone);
-
   const occurrences = new Set<number>([series.startMs]);
   for (const line of recurrence) {
-    if (!line.toUpperCase().startsWith('RRULE:')) continue;
+    if (!/^RRULE:/i.test(line)) continue;
     const rule = parseRule(line);
-    const freq = rule.get('FREQ');
-    const interval = Math.max(1, Number(rule.get('INTERVAL') ?? 1) || 1);
-    const count = rule.has('COUNT') ? Number(rule.get('COUNT')) : undefined;
-    const untilValue = rule.get('UNTIL');
-    const until = untilValue ? parseIcsTime(untilValue, zone) : undefined;
-    const limit = Math.min(untilMs, until !== undefined ? until + 1 : Infinity);
-    const byDay = rule
-      .get('BYDAY')
-      ?.split(',')
-      .map((d) => WEEKDAYS.indexOf(d.slice(-2)))
-      .filter((d) => d >= 0);
-
-    let produced = 0;
-    const emit = (wall: WallTime): boolean => {
-      const ms = toInstant(wall);
-      if (ms < series.startMs) return true;
-      if (ms >= limit || (count !== undefined && produced >= count) || produced >= MAX_OCCURRENCES) return false;
-      occurrences.add(ms);
-      produced += 1;
-      return true;
-    };
-
-    if (freq === 'WEEKLY') {
-      const firstWeekday = new Date(Date.UTC(first.year, first.month - 1, first.day)).getUTCDay();
-      const days = byDay && byDay.length > 0 ? [...byDay].sort((a, b) => a - b) : [firstWeekday];
-      // Weeks start on Sunday here (RFC default WKST=MO only matters for INTERVAL>1 with BYDAY spanning it).
-      let weekStart = shiftWall(first, 'day', -firstWeekday);
-      for (let guard = 0; guard < MAX_OCCURRENCES; guard += 1) {
-        let keepGoing = true;
-        for (const day of days) {
-          if (!emit(shiftWall(weekStart, 'day', day))) {
-            keepGoing = toInstant(shiftWall(weekStart, 'day', day)) < series.startMs;
-            if (!keepGoing) break;
-          }
-        }
-        if (!keepGoing) break;
-        weekStart = shiftWall(weekStart, 'day', 7 * interval);
-      }
-    } else if (freq === 'DAILY' || freq === 'MONTHLY' || freq === 'YEARLY') {
-      const unit = freq === 'DAILY' ? 'day' : freq === 'MONTHLY' ? 'month' : 'year';
-      for (let i = 0; i < MAX_OCCURRENCES; i += 1) {
-        if (!emit(shiftWall(first, unit, i * interval))) break;
-      }
-    }
+    if (rule) for (const ms of expandRule(series, rule, untilMs)) occurrences.add(ms);
   }
-  for (const ms of listTimes(recurrence, 'RDATE', zone)) if (ms < untilMs) occurrences.add(ms);
-  const excluded = new Set(listTimes(recurrence, 'EXDATE', zone));
+  for (const ms of listTimes(recurrence, 'RDATE', series.timeZone)) if (ms < untilMs) occurrences.add(ms);
+  const excluded = new Set(listTimes(recurrence, 'EXDATE', series.timeZone));
   return [...occurrences].filter((ms) => !excluded.has(ms) && ms < untilMs).sort((a, b) => a - b);
 }
-
-export { addDays };

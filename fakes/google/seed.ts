@@ -1,16 +1,15 @@
 // Conversions between the provider-neutral seeds tests use and Google event resources.
 
-import type { EventTime } from '../../domain/events';
-import type { FakeEventSeed } from '../types';
+import type { FakeEventSeed, SeedTime } from '../types';
 import { newEventId, type GoogleEventResource, type GoogleTime } from './resource';
 import { compactInstanceTime, formatInZone } from './time';
 
-export function toGoogleTime(time: EventTime): GoogleTime {
+export function toGoogleTime(time: SeedTime): GoogleTime {
   if (time.kind === 'date') return { date: time.date };
   return { dateTime: formatInZone(Date.parse(time.dateTime), time.timeZone), timeZone: time.timeZone };
 }
 
-export function fromGoogleTime(time: GoogleTime, fallbackZone: string): EventTime {
+export function fromGoogleTime(time: GoogleTime, fallbackZone: string): SeedTime {
   if (time.date) return { kind: 'date', date: time.date };
   return { kind: 'dateTime', dateTime: new Date(time.dateTime ?? 0).toISOString(), timeZone: time.timeZone ?? fallbackZone };
 }

@@ -5,32 +5,56 @@ import { GOOGLE_SANDBOX_CLIENT } from '../../config/sandbox';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { GoogleEndpoints } from '../../providers/google/endpoints';
 import { BodyError, readJson, sendEmpty, sendJson } from '../http/body';
 import { FaultInjector } from '../http/faults';
+import { StateFile } from '../persistence/state-file';
 import type { FakeEventSeed, FakeProviderControl } from '../types';
 import { ControlError, GoogleControl } from './control';
 import { sendGoogleError } from './errors';
 import { EventsApi, type ApiRequest } from './events-api';
 import { renderGoogleFault, type GoogleFaultSpec } from './faults';
 import { freeBusy } from './freebusy';
-import { GoogleOAuth } from './oauth';
-import { PushChannels } from './push';
-import { GoogleStore } from './store';
+import { GoogleOAuth, type GoogleOAuthState } from './oauth';
+import { PushChannels, type PushChannelsState } from './push';
+import { GoogleStore, type GoogleStoreState } from './store';
+
+/** Where a Google client must send its requests to reach this fake (the shape the Google adapter takes). */
+export interface GoogleFakeEndpoints {
+  authorizeUrl: string;
+  tokenUrl: string;
+  revokeUrl: string;
+  userinfoUrl: string;
+  /** Root of the Calendar API (the client appends `/calendar/v3/...`). */
+  apiRootUrl: string;
+}
 
 export interface GoogleFakeOptions {
   port?: number;
   host?: string;
   /** Lifetime of issued access tokens (Google: 3600; the client library refreshes 300 s before expiry). */
   accessTokenTtlSeconds?: number;
+  /**
+   * Keep accounts, grants and tokens, calendars, events, sync positions and watch channels in this file across
+   * restarts (the sandbox). Without it the fake lives in memory only (tests).
+   */
+  stateFile?: string;
+}
+
+/** What the state file holds. */
+interface GoogleFakeState {
+  store: GoogleStoreState;
+  oauth: GoogleOAuthState;
+  channels: PushChannelsState;
 }
 
 export interface GoogleFake extends FakeProviderControl {
   readonly provider: 'google';
-  readonly endpoints: GoogleEndpoints;
+  readonly endpoints: GoogleFakeEndpoints;
   injectFault(fault: GoogleFaultSpec): void;
   /** Adds a secondary calendar to the account (as "create calendar" in Google would); returns its id. */
   addCalendar(email: string, input: { name: string; timeZone?: string; readOnly?: boolean }): string;
+  /** The state file in use (undefined: in memory only). */
+  readonly stateFile: string | undefined;
 }
 
 /** OAuth client registered at start-up, so `npm start` works with no configuration. */
@@ -57,13 +81,33 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
   const control = new GoogleControl(store, events);
   const faults = new FaultInjector((path) => !path.startsWith('/__fake') && !path.startsWith('/o/oauth2'));
   let requestLog: Array<{ method: string; path: string; status: number }> = [];
+  const persistence = options.stateFile ? new StateFile<GoogleFakeState>(options.stateFile, { provider: 'google' }) : undefined;
+  const saved = persistence?.read();
+  if (saved) {
+    store.importState(saved.store);
+    oauth.importState(saved.oauth);
+    push.importState(saved.channels);
+  }
+  persistence?.track(() => ({ store: store.exportState(), oauth: oauth.exportState(), channels: push.exportState() }));
+  /** The state changed: saved a little later when there is a state file. */
+  const saveSoon = (): void => persistence?.changed();
+  /** Passes a control method's result through, saving soon. */
+  const saving = <T>(result: T): T => {
+    saveSoon();
+    return result;
+  };
   oauth.registerClient(GOOGLE_SANDBOX_CLIENT.clientId, GOOGLE_SANDBOX_CLIENT.clientSecret);
-  store.onChange((calendar) => push.notifyChange(calendar));
+  store.onChange((calendar) => {
+    push.notifyChange(calendar);
+    saveSoon();
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl);
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
+    // Any request may change state (codes, tokens, channels, events): one throttled save covers them all.
+    res.on('finish', saveSoon);
     if (!path.startsWith('/__fake')) {
       res.on('finish', () => {
         requestLog.push({ method, path, status: res.statusCode });
@@ -221,9 +265,9 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       userinfoUrl: `${baseUrl}/oauth2/v3/userinfo`,
       apiRootUrl: `${baseUrl}/`,
     },
-    registerClient: (clientId, clientSecret) => oauth.registerClient(clientId, clientSecret),
-    ensureAccount: (email) => control.ensureAccount(email),
-    addCalendar: (email, input) => control.addCalendar(email, input),
+    registerClient: (clientId, clientSecret) => saving(oauth.registerClient(clientId, clientSecret)),
+    ensureAccount: (email) => saving(control.ensureAccount(email)),
+    addCalendar: (email, input) => saving(control.addCalendar(email, input)),
     listEvents: (email, calendarId) => control.listEvents(email, calendarId),
     seedEvent: (email, event, calendarId) => control.seedEvents(email, [event], calendarId)[0]!,
     seedEvents: (email, seeds, calendarId) => control.seedEvents(email, seeds, calendarId),
@@ -242,9 +286,9 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       if (!code) throw new Error(`authorize redirected with error ${redirect.searchParams.get('error') ?? 'unknown'}`);
       return { code, state: redirect.searchParams.get('state') ?? '', redirectUri: `${redirect.origin}${redirect.pathname}` };
     },
-    revokeGrants: (email) => oauth.revokeGrants(email),
-    expireAccessTokens: (email) => oauth.expireAccessTokens(email),
-    expireSyncCursors: (email) => control.expireSyncCursors(email),
+    revokeGrants: (email) => saving(oauth.revokeGrants(email)),
+    expireAccessTokens: (email) => saving(oauth.expireAccessTokens(email)),
+    expireSyncCursors: (email) => saving(control.expireSyncCursors(email)),
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     listPushChannels: (email) =>
@@ -258,6 +302,10 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       await push.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      persistence?.close();
+    },
+    get stateFile() {
+      return persistence?.file;
     },
   };
   return fake;

@@ -31,6 +31,16 @@ export interface Account {
 
 export type ChangeListener = (calendar: Calendar, event: StoredEvent) => void;
 
+/** The store as plain JSON, for the sandbox state file. */
+export interface GoogleStoreState {
+  seq: number;
+  accounts: Array<{
+    email: string;
+    cursorEpoch: number;
+    calendars: Array<Omit<Calendar, 'events'> & { events: StoredEvent[] }>;
+  }>;
+}
+
 export interface LogPage {
   events: StoredEvent[];
   /** Seq of the last log entry examined (the resume point), or undefined when the log was exhausted. */
@@ -49,6 +59,33 @@ export class GoogleStore {
 
   currentSeq(): number {
     return this.seq;
+  }
+
+  exportState(): GoogleStoreState {
+    return {
+      seq: this.seq,
+      accounts: [...this.accounts.values()].map((account) => ({
+        email: account.email,
+        cursorEpoch: account.cursorEpoch,
+        calendars: [...account.calendars.values()].map((calendar) => ({ ...calendar, events: [...calendar.events.values()] })),
+      })),
+    };
+  }
+
+  /** Replaces everything with a saved state (sequence numbers go on where they stopped, so sync tokens stay valid). */
+  importState(state: GoogleStoreState): void {
+    this.accounts.clear();
+    this.calendarsById.clear();
+    this.seq = state.seq;
+    for (const saved of state.accounts) {
+      const account: Account = { email: saved.email, calendars: new Map(), cursorEpoch: saved.cursorEpoch };
+      for (const { events, ...fields } of saved.calendars) {
+        const calendar: Calendar = { ...fields, events: new Map(events.map((event) => [event.resource.id, event])) };
+        account.calendars.set(calendar.id, calendar);
+        this.calendarsById.set(calendar.id, calendar);
+      }
+      this.accounts.set(account.email, account);
+    }
   }
 
   ensureAccount(email: string): Account {

@@ -1,18 +1,11 @@
 // Time formatting for the Google fake: Google writes `dateTime` with the UTC offset of the event's zone, and
-// recurring series repeat in wall-clock time of that zone (the arithmetic is domain/time/zoned-time.ts).
+// recurring series repeat in wall-clock time of that zone (the fakes' own zone arithmetic, fakes/time).
 
-import { offsetMinutes, wallTimeOf } from '../../domain/time/zoned-time';
+import { parseDate } from '../time/calendar-dates';
+import { instantOfWall, wallClockAt, zoneOffsetMs } from '../time/zone-clock';
 
-export {
-  addDays,
-  dateStartInZone,
-  isDateString,
-  isValidTimeZone,
-  offsetMinutes,
-  wallTimeOf,
-  zonedWallToUtc,
-  type WallTime,
-} from '../../domain/time/zoned-time';
+export { isDateString } from '../time/calendar-dates';
+export { isKnownZone as isValidTimeZone } from '../time/zone-clock';
 
 function pad(value: number, width = 2): string {
   return String(Math.abs(value)).padStart(width, '0');
@@ -20,11 +13,16 @@ function pad(value: number, width = 2): string {
 
 /** RFC 3339 with the zone's offset, as Google writes `dateTime` (e.g. `2024-03-01T10:00:00+01:00`). */
 export function formatInZone(ms: number, timeZone: string): string {
-  const wall = wallTimeOf(ms, timeZone);
-  const offset = offsetMinutes(ms, timeZone);
+  const wall = wallClockAt(ms, timeZone);
+  const offset = Math.round(zoneOffsetMs(ms, timeZone) / 60_000);
   const sign = offset < 0 ? '-' : '+';
   const suffix = offset === 0 ? 'Z' : `${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
   return `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}T${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}${suffix}`;
+}
+
+/** `yyyy-mm-dd` -> the instant its day starts in `timeZone`. */
+export function dateStartInZone(date: string, timeZone: string): number {
+  return instantOfWall({ ...parseDate(date), hour: 0, minute: 0, second: 0 }, timeZone);
 }
 
 /** Google's compact instance-id suffix: `20240301T090000Z` (timed, UTC) or `20240301` (all-day). */

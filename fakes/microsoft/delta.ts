@@ -6,8 +6,10 @@
 // does. Graph's state tokens are opaque and encode the window; here they are keys to server-side state.
 import { randomBytes } from 'node:crypto';
 import { GraphHttpError } from './graph-errors';
+import type { GraphEvent } from './event-resource';
 import type { Account, StoredEvent } from './model';
 import type { MicrosoftStore } from './store';
+import { stored } from './stored-events';
 
 interface DeltaState {
   email: string;
@@ -26,6 +28,22 @@ interface Round {
   createdAt: number;
 }
 
+type SavedState = Omit<DeltaState, 'delivered'> & { delivered: Array<[id: string, changeKey: string]> };
+
+/** Delta tokens and unfinished rounds as plain JSON, for the sandbox state file. */
+export interface DeltaEngineState {
+  tokens: Array<[token: string, state: SavedState]>;
+  rounds: Array<{
+    id: string;
+    state: SavedState;
+    createdAt: number;
+    items: Array<{ kind: 'upsert'; json: GraphEvent; calendarId: string } | { kind: 'removed'; id: string }>;
+  }>;
+}
+
+const save = (s: DeltaState): SavedState => ({ ...s, delivered: [...s.delivered] });
+const load = (s: SavedState): DeltaState => ({ ...s, delivered: new Map(s.delivered) });
+
 const MAX_TOKENS_PER_ACCOUNT = 200;
 const MAX_ROUNDS = 500;
 const newToken = () => randomBytes(18).toString('base64url');
@@ -36,10 +54,38 @@ export class DeltaEngine {
 
   constructor(private readonly store: MicrosoftStore) {}
 
+  exportState(): DeltaEngineState {
+    return {
+      tokens: [...this.tokens].map(([token, state]) => [token, save(state)]),
+      rounds: [...this.rounds].map(([id, round]) => ({
+        id,
+        state: save(round.state),
+        createdAt: round.createdAt,
+        items: round.items.map((item) =>
+          item.kind === 'upsert' ? { kind: 'upsert', json: item.event.json, calendarId: item.event.calendarId } : item,
+        ),
+      })),
+    };
+  }
+
+  /** Replaces every token and round with a saved state: delta and next links issued before a restart still work. */
+  importState(state: DeltaEngineState): void {
+    this.tokens.clear();
+    for (const [token, saved] of state.tokens) this.tokens.set(token, load(saved));
+    this.rounds.clear();
+    for (const round of state.rounds) {
+      this.rounds.set(round.id, {
+        state: load(round.state),
+        createdAt: round.createdAt,
+        items: round.items.map((item) => (item.kind === 'upsert' ? { kind: 'upsert', event: stored(item.json, item.calendarId) } : item)),
+      });
+    }
+  }
+
   /** Initial request: a full listing of the window. */
   startRound(account: Account, calendarId: string | undefined, startMs: number, endMs: number): string {
     const items = this.store.viewItems(account, calendarId, startMs, endMs);
-    const delivered = new Map(items.map((e) => [e.id, e.changeKey]));
+    const delivered = new Map(items.map((e) => [e.json.id, e.json.changeKey]));
     return this.saveRound({
       state: { email: account.email, calendarId, startMs, endMs, generation: account.syncGeneration, delivered },
       items: items.map((event) => ({ kind: 'upsert', event })),
@@ -63,10 +109,10 @@ export class DeltaEngine {
       });
     }
     const current = this.store.viewItems(account, state.calendarId, state.startMs, state.endMs);
-    const delivered = new Map(current.map((e) => [e.id, e.changeKey]));
+    const delivered = new Map(current.map((e) => [e.json.id, e.json.changeKey]));
     const items: DeltaItem[] = [];
     for (const event of current) {
-      if (state.delivered.get(event.id) !== event.changeKey) items.push({ kind: 'upsert', event });
+      if (state.delivered.get(event.json.id) !== event.json.changeKey) items.push({ kind: 'upsert', event });
     }
     for (const id of state.delivered.keys()) if (!delivered.has(id)) items.push({ kind: 'removed', id });
     return this.saveRound({ state: { ...state, delivered }, items, createdAt: Date.now() });

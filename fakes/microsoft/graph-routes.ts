@@ -2,10 +2,11 @@
 // subscriptions.
 // Every route needs a valid bearer token (401 InvalidAuthenticationToken otherwise).
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { wallTimeToEpoch } from '../../providers/microsoft/time-zones';
 import type { DeltaEngine } from './delta';
-import { eventToJson, parseEventWrite, preferredZone } from './event-json';
+import { eventView, responseZone } from './event-view';
+import { parseEventWrite } from './event-writes';
 import { GraphHttpError, badRequest, notFound, sendGraphError } from './graph-errors';
+import { instantOfGraphDateTime } from './graph-time';
 import type { IdentityProvider } from './identity';
 import type { Account } from './model';
 import { getSchedule } from './schedule';
@@ -41,11 +42,10 @@ function requiredWindow(q: Record<string, string>): { startMs: number; endMs: nu
       'ErrorInvalidParameter',
     );
   }
-  try {
-    return { startMs: wallTimeToEpoch(q.startdatetime, 'UTC'), endMs: wallTimeToEpoch(q.enddatetime, 'UTC') };
-  } catch {
-    throw badRequest('Invalid startDateTime or endDateTime.', 'ErrorInvalidParameter');
-  }
+  const startMs = instantOfGraphDateTime(q.startdatetime, 'UTC');
+  const endMs = instantOfGraphDateTime(q.enddatetime, 'UTC');
+  if (startMs === undefined || endMs === undefined) throw badRequest('Invalid startDateTime or endDateTime.', 'ErrorInvalidParameter');
+  return { startMs, endMs };
 }
 
 export function graphRouter(deps: GraphRouteDeps): express.Router {
@@ -75,7 +75,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
       else next(error);
     }
   };
-  const zoneOf = (req: Request) => preferredZone(req.get('prefer'));
+  const zoneOf = (req: Request) => responseZone(req.get('prefer'));
   const calendarParam = (req: Request) => (typeof req.params.calendarId === 'string' ? req.params.calendarId : undefined);
 
   router.get(
@@ -146,8 +146,8 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
         store.calendar(account, calendarParam(req));
         skipToken = delta.startRound(account, calendarParam(req), startMs, endMs);
       }
-      const page = delta.page(account, skipToken, pageSize);
       const zone = zoneOf(req);
+      const page = delta.page(account, skipToken, pageSize);
       res.setHeader('Preference-Applied', `odata.maxpagesize=${pageSize}`);
       res.json({
         '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(event)',
@@ -156,7 +156,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
         value: page.items.map((item) =>
           item.kind === 'removed'
             ? { '@odata.type': '#microsoft.graph.event', id: item.id, '@removed': { reason: 'deleted' } }
-            : eventToJson(item.event, zone),
+            : eventView(item.event, zone),
         ),
       });
     }),
@@ -172,7 +172,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
     route((req, res, account) => {
       const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
       if (!found) throw notFound();
-      res.json(eventToJson(found.event, zoneOf(req)));
+      res.json(eventView(found.event, zoneOf(req)));
     }),
   );
 
@@ -187,7 +187,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
       const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
       if (!found) throw notFound();
       // What Graph answers for a non-master is undocumented (unconfirmed); a 400 is the closest documented shape.
-      if (found.event.type !== 'seriesMaster')
+      if (found.event.json.type !== 'seriesMaster')
         throw badRequest('The event is not the master of a recurring series.', 'ErrorInvalidRequest');
       const top = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(q.$top) || DEFAULT_INSTANCES_PAGE_SIZE));
       const skip = Math.max(0, Number(q.$skip) || 0);
@@ -197,11 +197,11 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
       res.json({
         '@odata.context':
           `https://graph.microsoft.com/v1.0/$metadata#users('${account.id}')` +
-          `/events('${encodeURIComponent(found.event.id)}')/instances`,
+          `/events('${encodeURIComponent(found.event.json.id)}')/instances`,
         ...(skip + top < all.length
           ? { '@odata.nextLink': `${deps.baseUrl()}/v1.0${req.path}?${window}&$top=${top}&$skip=${skip + top}` }
           : {}),
-        value: all.slice(skip, skip + top).map((event) => eventToJson(event, zone)),
+        value: all.slice(skip, skip + top).map((event) => eventView(event, zone)),
       });
     }),
   );
@@ -210,20 +210,22 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
     collectionPaths,
     route((req, res, account) => {
       const calendar = store.calendar(account, calendarParam(req));
+      const zone = zoneOf(req);
       const { event } = store.createEvent(account, calendar, parseEventWrite(req.body));
-      res.status(201).setHeader('Location', `${deps.baseUrl()}/v1.0/Users('${account.id}')/Events('${event.id}')`);
-      res.json(eventToJson(event, zoneOf(req)));
+      res.status(201).setHeader('Location', `${deps.baseUrl()}/v1.0/Users('${account.id}')/Events('${event.json.id}')`);
+      res.json(eventView(event, zone));
     }),
   );
 
   router.patch(
     eventPaths,
     route((req, res, account) => {
+      const zone = zoneOf(req);
       const event = store.updateEvent(account, eventIdParam(req), parseEventWrite(req.body), {
         calendarId: calendarParam(req),
         ifMatch: req.get('if-match'),
       });
-      res.json(eventToJson(event, zoneOf(req)));
+      res.json(eventView(event, zone));
     }),
   );
 

@@ -66,6 +66,14 @@ export interface IssuedTokens {
 
 const CODE_TTL_MS = 10 * 60_000;
 
+/** Clients and every code and token issued, as plain JSON for the sandbox state file. */
+export interface IdentityState {
+  clients: Array<[clientId: string, clientSecret: string]>;
+  codes: Array<[code: string, grant: CodeGrant]>;
+  refreshTokens: Array<[token: string, grant: RefreshGrant]>;
+  accessTokens: Array<[token: string, grant: AccessGrant]>;
+}
+
 export class IdentityProvider {
   private readonly clients = new Map<string, string>();
   private readonly codes = new Map<string, CodeGrant>();
@@ -76,6 +84,26 @@ export class IdentityProvider {
     private readonly accessTokenTtlSeconds: number,
     private readonly tenantId: string,
   ) {}
+
+  exportState(): IdentityState {
+    return {
+      clients: [...this.clients],
+      codes: [...this.codes],
+      refreshTokens: [...this.refreshTokens],
+      accessTokens: [...this.accessTokens],
+    };
+  }
+
+  importState(state: IdentityState): void {
+    const refill = <V>(map: Map<string, V>, entries: Array<[string, V]>) => {
+      map.clear();
+      for (const [key, value] of entries) map.set(key, value);
+    };
+    refill(this.clients, state.clients);
+    refill(this.codes, state.codes);
+    refill(this.refreshTokens, state.refreshTokens);
+    refill(this.accessTokens, state.accessTokens);
+  }
 
   registerClient(clientId: string, clientSecret: string): void {
     this.clients.set(clientId, clientSecret);

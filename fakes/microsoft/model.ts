@@ -1,49 +1,13 @@
-// The fake's in-memory data model: what Exchange would hold for each mailbox.
-import type { PatternedRecurrence } from '../../providers/microsoft/recurrence';
-
-export type ShowAs = 'free' | 'tentative' | 'busy' | 'oof' | 'workingElsewhere' | 'unknown';
-export type GraphResponse = 'none' | 'organizer' | 'tentativelyAccepted' | 'accepted' | 'declined' | 'notResponded';
-
-export interface StoredTime {
-  /** Wall clock as written by the client, in `zone` (all-day: midnight). */
-  wall: string;
-  /** Zone name as written (Windows or IANA); Outlook-created events carry Windows names. */
-  zone: string;
-  iana: string;
-  ms: number;
-}
-
-export interface StoredAttendee {
-  address: string;
-  name?: string;
-  type: 'required' | 'optional' | 'resource';
-  response: GraphResponse;
-}
+// What the Graph fake holds for each mailbox: calendars of events kept in Graph's own JSON form.
+import type { GraphEvent } from './event-resource';
 
 export interface StoredEvent {
-  id: string;
+  /** The event exactly as Graph holds it (start/end in the event's own zone): the only source of truth. */
+  json: GraphEvent;
   calendarId: string;
-  iCalUId: string;
-  changeKey: string;
-  createdDateTime: string;
-  lastModifiedDateTime: string;
-  subject: string;
-  body: string;
-  location: string;
-  start: StoredTime;
-  end: StoredTime;
-  isAllDay: boolean;
-  showAs: ShowAs;
-  type: 'singleInstance' | 'seriesMaster' | 'occurrence' | 'exception';
-  recurrence: PatternedRecurrence | null;
-  seriesMasterId: string | null;
-  /** Occurrences and exceptions: the start the occurrence had in the series (epoch ms). */
-  originalStartMs: number | null;
-  /** An occurrence deleted from its series: kept as a hidden tombstone so it is not expanded again. */
-  isCancelled: boolean;
-  organizer: { address: string; name?: string };
-  attendees: StoredAttendee[];
-  transactionId: string | null;
+  /** The instants of json.start / json.end (epoch ms), recomputed from the JSON on every write and load. */
+  startMs: number;
+  endMs: number;
 }
 
 export interface StoredCalendar {
@@ -51,10 +15,12 @@ export interface StoredCalendar {
   name: string;
   isDefault: boolean;
   canEdit: boolean;
-  /** Single instances and series masters. */
+  /** Single instances and series masters, by id. */
   events: Map<string, StoredEvent>;
-  /** Exceptions and cancelled occurrences, by occurrence id. */
+  /** Edited occurrences of a series (type `exception`), by occurrence id. */
   exceptions: Map<string, StoredEvent>;
+  /** Ids of occurrences deleted from their series: Graph shows them nowhere, expansion must skip them. */
+  deletedOccurrences: Set<string>;
   byTransactionId: Map<string, string>;
 }
 

@@ -1,55 +1,61 @@
-// Provider-neutral seeds (fakes/types.ts) -> stored-event writes. Seeded events look Outlook-made: their
-// zones are written with Windows names ("Pacific Standard Time") wherever one exists.
-import { rruleToRecurrence } from '../../providers/microsoft/recurrence';
-import { epochToWallTime, ianaToWindows, wallTimeToEpoch, windowsToIana } from '../../providers/microsoft/time-zones';
-import type { EventTime } from '../../domain/events';
-import type { FakeEventSeed } from '../types';
-import type { EventWrite } from './event-json';
-import type { GraphResponse, StoredTime } from './model';
+// Provider-neutral seeds (fakes/types.ts) -> the writes Outlook would make. Seeded events look Outlook-made:
+// zones are written with Windows names ("Pacific Standard Time") wherever the fake's table has one, and a
+// series carries a patternedRecurrence (rrule-to-pattern.ts). The fake's mailboxes live in UTC, so all-day
+// events are written in UTC, as the mailbox zone would be.
+import { isKnownZone } from '../time/zone-clock';
+import type { FakeEventSeed, SeedAttendee, SeedTime } from '../types';
+import type { Attendee, ResponseType } from './event-resource';
+import { NO_RESPONSE_TIME } from './event-resource';
+import type { EventWrite } from './event-writes';
+import { graphDateTimeOf, type DateTimeTimeZone } from './graph-time';
+import { rruleToPattern } from './rrule-to-pattern';
+import { windowsNameForIana } from './windows-zones';
 
-const RESPONSE: Record<string, GraphResponse> = {
+const RESPONSE: Record<SeedAttendee['response'], ResponseType> = {
   needsAction: 'none',
   accepted: 'accepted',
   declined: 'declined',
   tentative: 'tentativelyAccepted',
 };
 
-export function storedTime(time: EventTime): StoredTime {
-  if (time.kind === 'date') {
-    const wall = `${time.date}T00:00:00.0000000`;
-    return { wall, zone: 'UTC', iana: 'UTC', ms: wallTimeToEpoch(wall, 'UTC') };
-  }
-  const iana = windowsToIana(time.timeZone) ?? 'UTC';
+export class SeedError extends Error {}
+
+/** A seed time as Outlook writes it, with the IANA zone it stands for. */
+export function seedTimeToGraph(time: SeedTime): DateTimeTimeZone & { iana: string } {
+  if (time.kind === 'date') return { dateTime: `${time.date}T00:00:00.0000000`, timeZone: 'UTC', iana: 'UTC' };
+  const iana = time.timeZone;
+  if (!isKnownZone(iana)) throw new SeedError(`unknown time zone ${iana}`);
   const ms = Date.parse(time.dateTime);
-  if (Number.isNaN(ms)) throw new RangeError('unreadable seed dateTime');
-  return { wall: epochToWallTime(ms, iana), zone: ianaToWindows(iana) ?? iana, iana, ms };
+  if (Number.isNaN(ms)) throw new SeedError('unreadable seed dateTime');
+  return { dateTime: graphDateTimeOf(ms, iana), timeZone: windowsNameForIana(iana) ?? iana, iana };
+}
+
+function attendee(a: SeedAttendee): Attendee {
+  return {
+    type: a.optional ? 'optional' : 'required',
+    status: { response: RESPONSE[a.response] ?? 'none', time: NO_RESPONSE_TIME },
+    emailAddress: { name: a.name ?? a.email, address: a.email },
+  };
 }
 
 export function seedToWrite(seed: Partial<FakeEventSeed>): EventWrite {
   const write: EventWrite = {};
   if (seed.title !== undefined) write.subject = seed.title;
-  if (seed.description !== undefined) write.body = seed.description;
+  if (seed.description !== undefined) write.body = { contentType: 'text', content: seed.description };
   if (seed.location !== undefined) write.location = seed.location;
-  if (seed.start) write.start = storedTime(seed.start);
-  if (seed.end) write.end = storedTime(seed.end);
+  const start = seed.start && seedTimeToGraph(seed.start);
+  if (start) write.start = { dateTime: start.dateTime, timeZone: start.timeZone };
+  if (seed.end) {
+    const end = seedTimeToGraph(seed.end);
+    write.end = { dateTime: end.dateTime, timeZone: end.timeZone };
+  }
   if (seed.start) write.isAllDay = seed.start.kind === 'date';
   if (seed.status === 'tentative') write.showAs = 'tentative';
   if (seed.status === 'confirmed') write.showAs = 'busy';
-  if (seed.attendees) {
-    write.attendees = seed.attendees.map((a) => ({
-      address: a.email,
-      name: a.name,
-      type: a.optional ? 'optional' : 'required',
-      response: RESPONSE[a.response] ?? 'none',
-    }));
-  }
-  if (seed.recurrence && write.start) {
-    write.recurrence = rruleToRecurrence(seed.recurrence, write.start.wall.slice(0, 10), {
-      timeZone: write.start.iana,
-      allDay: write.isAllDay === true,
-    });
-    // Graph writes the series zone with the event's own zone name.
-    write.recurrence.range.recurrenceTimeZone = write.start.zone;
+  if (seed.attendees) write.attendees = seed.attendees.map(attendee);
+  if (seed.recurrence && start) {
+    // The wall time's date is the series' first date in its zone.
+    write.recurrence = rruleToPattern(seed.recurrence, start.dateTime.slice(0, 10), start.iana, start.timeZone);
   }
   return write;
 }

@@ -5,27 +5,35 @@ import { SANDBOX_MICROSOFT_CLIENT } from '../../config/sandbox';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { MicrosoftEndpoints } from '../../providers/microsoft/endpoints';
-import { epochToDate } from '../../providers/microsoft/time-zones';
-import type { EventTime } from '../../domain/events';
+import { StateFile } from '../persistence/state-file';
 import { createTestCertificateAuthority, type TestCertificateAuthority } from '../tls/certificate-authority';
-import type { FakeEventSeed, FakeProviderControl, FaultSpec } from '../types';
+import type { FakeEventSeed, FakeProviderControl, FaultSpec, SeedTime } from '../types';
 import { controlRouter } from './control-routes';
-import { DeltaEngine } from './delta';
+import { DeltaEngine, type DeltaEngineState } from './delta';
 import { createFaultInjector, faultMiddleware } from './faults';
 import { graphErrorBody } from './graph-errors';
+import { dateIn, requireZone } from './graph-time';
 import { graphRouter } from './graph-routes';
-import { IdentityProvider } from './identity';
+import { IdentityProvider, type IdentityState } from './identity';
 import { completeAuthorization, identityRouter, type AuthorizeParams } from './identity-routes';
 import { newGuid, occurrenceId } from './ids';
-import type { StoredEvent, StoredTime } from './model';
-import { seedToWrite, storedTime } from './seed';
-import { MicrosoftStore } from './store';
-import { SubscriptionManager } from './subscriptions';
+import type { StoredEvent } from './model';
+import { seriesZone } from './occurrences';
+import { seedToWrite } from './seed';
+import { MicrosoftStore, type MicrosoftStoreState } from './store';
+import { SubscriptionManager, type SubscriptionsState } from './subscriptions';
 
 /** The OAuth client the sandbox registers at start (no real Microsoft app involved). */
 // The sandbox client is the service's configuration (config/sandbox.ts): the fake accepts exactly that client.
 export { SANDBOX_MICROSOFT_CLIENT };
+
+/** Where a Microsoft client must send its requests to reach this fake (the shape the Microsoft adapter takes). */
+export interface MicrosoftFakeEndpoints {
+  /** Identity platform authority including the tenant. */
+  authorityUrl: string;
+  /** Graph root without version. */
+  graphBaseUrl: string;
+}
 
 export interface MicrosoftFakeOptions {
   port?: number;
@@ -34,42 +42,96 @@ export interface MicrosoftFakeOptions {
   tls?: TestCertificateAuthority;
   accessTokenTtlSeconds?: number;
   clients?: Array<{ clientId: string; clientSecret: string }>;
+  /**
+   * Keep mailboxes, grants and tokens, calendars, events, delta links and subscriptions in this file across
+   * restarts (the sandbox). Without it the fake lives in memory only (tests).
+   */
+  stateFile?: string;
+}
+
+/** What the state file holds; the tenant and application ids stay the same across restarts too. */
+interface MicrosoftFakeState {
+  tenantId: string;
+  applicationId: string;
+  store: MicrosoftStoreState;
+  identity: IdentityState;
+  delta: DeltaEngineState;
+  subscriptions: SubscriptionsState;
 }
 
 export interface MicrosoftFake extends FakeProviderControl {
   readonly provider: 'microsoft';
-  readonly endpoints: MicrosoftEndpoints;
+  readonly endpoints: MicrosoftFakeEndpoints;
   /** PEM of the CA that signed the server certificate: what clients must trust. */
   readonly caCertificate: string;
   readonly tenantId: string;
+  /** The state file in use (undefined: in memory only). */
+  readonly stateFile: string | undefined;
   /** Sends a lifecycle notification for a subscription (Graph does this on its own schedule). */
   sendLifecycleNotification(subscriptionId: string, event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'): boolean;
 }
 
-function toEventTime(t: StoredTime, isAllDay: boolean): EventTime {
-  return isAllDay
-    ? { kind: 'date', date: t.wall.slice(0, 10) }
-    : { kind: 'dateTime', dateTime: new Date(t.ms).toISOString(), timeZone: t.iana };
+/** A stored start or end as a seed time (the control API speaks seeds). */
+function toSeedTime(event: StoredEvent, which: 'start' | 'end'): SeedTime {
+  const time = event.json[which];
+  if (event.json.isAllDay) return { kind: 'date', date: time.dateTime.slice(0, 10) };
+  const ms = which === 'start' ? event.startMs : event.endMs;
+  return { kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: requireZone(time.timeZone) };
+}
+
+/** The date an occurrence has in its series, from a seed's original start. */
+function occurrenceDate(master: StoredEvent, originalStart: SeedTime): string {
+  if (originalStart.kind === 'date') return originalStart.date;
+  return dateIn(Date.parse(originalStart.dateTime), seriesZone(master));
 }
 
 export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Promise<MicrosoftFake> {
   const host = options.host ?? '127.0.0.1';
   const tls = options.tls ?? (await createTestCertificateAuthority());
-  const tenantId = newGuid();
+  const persistence = options.stateFile ? new StateFile<MicrosoftFakeState>(options.stateFile, { provider: 'microsoft' }) : undefined;
+  const saved = persistence?.read();
+  const tenantId = saved?.tenantId ?? newGuid();
+  const applicationId = saved?.applicationId ?? newGuid();
   const store = new MicrosoftStore();
   const identity = new IdentityProvider(options.accessTokenTtlSeconds ?? 3600, tenantId);
   const delta = new DeltaEngine(store);
-  const subscriptions = new SubscriptionManager(newGuid());
+  const subscriptions = new SubscriptionManager(applicationId);
+  if (saved) {
+    store.importState(saved.store);
+    identity.importState(saved.identity);
+    delta.importState(saved.delta);
+    subscriptions.importState(saved.subscriptions);
+  }
+  persistence?.track(() => ({
+    tenantId,
+    applicationId,
+    store: store.exportState(),
+    identity: identity.exportState(),
+    delta: delta.exportState(),
+    subscriptions: subscriptions.exportState(),
+  }));
+  /** The state changed: saved a little later when there is a state file. */
+  const saveSoon = (): void => persistence?.changed();
+  /** Passes a control method's result through, saving soon. */
+  const saving = <T>(result: T): T => {
+    saveSoon();
+    return result;
+  };
   const faults = createFaultInjector();
   const log: Array<{ method: string; path: string; status: number }> = [];
   for (const c of options.clients ?? [SANDBOX_MICROSOFT_CLIENT]) identity.registerClient(c.clientId, c.clientSecret);
-  store.onChange((account, calendarId, eventId, changeType) => subscriptions.notifyChange(account, calendarId, eventId, changeType));
+  store.onChange((account, calendarId, eventId, changeType) => {
+    subscriptions.notifyChange(account, calendarId, eventId, changeType);
+    saveSoon();
+  });
 
   let baseUrl = '';
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
     if (!req.path.startsWith('/__fake')) res.on('finish', () => log.push({ method: req.method, path: req.path, status: res.statusCode }));
+    // Any request may change state (codes, tokens, delta links, subscriptions): one throttled save covers them.
+    res.on('finish', saveSoon);
     next();
   });
   app.use(faultMiddleware(faults));
@@ -79,16 +141,12 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     const calendar = store.calendar(account, calendarId);
     const { event } = store.createEvent(account, calendar, seedToWrite(seed));
     for (const ex of seed.exceptions ?? []) {
-      const original = storedTime(ex.originalStart);
-      const occId = occurrenceId(
-        event.id,
-        ex.originalStart.kind === 'date' ? ex.originalStart.date : epochToDate(original.ms, event.start.iana),
-      );
+      const occId = occurrenceId(event.json.id, occurrenceDate(event, ex.originalStart));
       if (ex.cancelled) store.deleteEvent(account, occId);
       else store.updateEvent(account, occId, seedToWrite(ex.patch ?? {}));
     }
-    if (seed.status === 'cancelled') store.deleteEvent(account, event.id);
-    return event.id;
+    if (seed.status === 'cancelled') store.deleteEvent(account, event.json.id);
+    return event.json.id;
   };
 
   const fake: MicrosoftFake = {
@@ -101,27 +159,33 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     },
     caCertificate: tls.caCertificate,
     tenantId,
-    registerClient: (clientId, clientSecret) => identity.registerClient(clientId, clientSecret),
-    ensureAccount: (email) => store.ensureAccount(email).defaultCalendarId,
+    get stateFile() {
+      return persistence?.file;
+    },
+    registerClient: (clientId, clientSecret) => saving(identity.registerClient(clientId, clientSecret)),
+    ensureAccount: (email) => saving(store.ensureAccount(email).defaultCalendarId),
     listEvents(email, calendarId) {
       const account = store.getAccount(email);
       if (!account) return [];
       const calendar = store.calendar(account, calendarId);
       const all: StoredEvent[] = [...calendar.events.values(), ...calendar.exceptions.values()];
       return all.map((e) => ({
-        id: e.id,
-        title: e.subject,
-        status: e.isCancelled ? 'cancelled' : e.showAs === 'tentative' ? 'tentative' : 'confirmed',
-        start: toEventTime(e.start, e.isAllDay),
-        end: toEventTime(e.end, e.isAllDay),
+        id: e.json.id,
+        title: e.json.subject,
+        status: e.json.isCancelled ? 'cancelled' : e.json.showAs === 'tentative' ? 'tentative' : 'confirmed',
+        start: toSeedTime(e, 'start'),
+        end: toSeedTime(e, 'end'),
       }));
     },
     seedEvent: seedOne,
     seedEvents: (email, seeds, calendarId) => seeds.map((s) => seedOne(email, s, calendarId)),
     updateEventAsProvider(email, eventId, patch, calendarId) {
       const account = store.ensureAccount(email);
-      if (patch.status === 'cancelled') store.deleteEvent(account, eventId, { calendarId });
-      else store.updateEvent(account, eventId, seedToWrite(patch), { calendarId });
+      if (patch.status === 'cancelled') return store.deleteEvent(account, eventId, { calendarId });
+      // A new rule is written with the event's start, which it needs for its range.
+      const current = patch.recurrence && !patch.start ? store.findEvent(account, eventId, calendarId)?.event : undefined;
+      const start = current ? toSeedTime(current, 'start') : patch.start;
+      store.updateEvent(account, eventId, seedToWrite({ ...patch, ...(start ? { start } : {}) }), { calendarId });
     },
     deleteEventAsProvider(email, eventId, calendarId) {
       store.deleteEvent(store.ensureAccount(email), eventId, { calendarId });
@@ -130,7 +194,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
       const url = new URL(authorizationUrl);
       if (!url.pathname.endsWith('/oauth2/v2.0/authorize')) throw new Error('not a Microsoft authorize URL');
       const params = Object.fromEntries(url.searchParams) as AuthorizeParams;
-      const outcome = completeAuthorization(identity, store, params, email);
+      const outcome = saving(completeAuthorization(identity, store, params, email));
       if ('error' in outcome) throw new Error(outcome.error);
       const redirect = new URL(outcome.redirect);
       const code = redirect.searchParams.get('code');
@@ -140,10 +204,12 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     revokeGrants(email) {
       identity.revokeGrants(email);
       subscriptions.removeAll(email);
+      saveSoon();
     },
-    expireAccessTokens: (email) => identity.expireAccessTokens(email),
+    expireAccessTokens: (email) => saving(identity.expireAccessTokens(email)),
     expireSyncCursors(email) {
       for (const a of store.allAccounts()) if (!email || a.email === email.toLowerCase()) a.syncGeneration += 1;
+      saveSoon();
     },
     injectFault: (fault: FaultSpec) => faults.add(fault),
     clearFaults: () => faults.clear(),
@@ -154,11 +220,12 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     clearRequests: () => {
       log.length = 0;
     },
-    sendLifecycleNotification: (id, event) => subscriptions.notifyLifecycle(id, event),
+    sendLifecycleNotification: (id, event) => saving(subscriptions.notifyLifecycle(id, event)),
     async close() {
       await subscriptions.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      persistence?.close();
     },
   };
 

@@ -1,17 +1,45 @@
-// Mailboxes, calendars and events of the Graph fake, with the rules Exchange applies on writes: new changeKey
-// on every edit, occurrences becoming exceptions when edited, deleted occurrences leaving a hidden tombstone,
-// transactionId de-duplication. Every write is reported to the change listeners (subscriptions).
-import type { EventWrite } from './event-json';
-import { expandOccurrences } from './expand-window';
+// Mailboxes, calendars and events of the Graph fake, with the rules Exchange applies on writes: a new changeKey
+// on every edit, occurrences becoming exceptions when edited, deleted occurrences gone from every view,
+// transactionId de-duplication. Every write is reported to the change listeners (subscriptions, persistence).
+import type { GraphEvent } from './event-resource';
+import type { EventWrite } from './event-writes';
 import { GraphHttpError, badRequest, notFound } from './graph-errors';
-import { newCalendarId, newChangeKey, newEventId, newGuid, newICalUid } from './ids';
-import { materializeOccurrence, occurrenceDateOf } from './expand';
+import { newCalendarId, newGuid, parseOccurrenceId } from './ids';
 import type { Account, StoredCalendar, StoredEvent } from './model';
+import { isOccurrenceDate, materializeOccurrence, occurrencesOverlapping } from './occurrences';
+import { applyWrite, newEventJson, stored, validate } from './stored-events';
 
 export type ChangeType = 'created' | 'updated' | 'deleted';
 export type ChangeListener = (account: Account, calendarId: string, eventId: string, changeType: ChangeType) => void;
 
-const nowIso = () => new Date().toISOString().replace('Z', '0000Z');
+/** The mailboxes as plain JSON (events as their Graph JSON), for the sandbox state file. */
+export type MicrosoftStoreState = Array<
+  Omit<Account, 'calendars'> & {
+    calendars: Array<{
+      id: string;
+      name: string;
+      isDefault: boolean;
+      canEdit: boolean;
+      events: GraphEvent[];
+      exceptions: GraphEvent[];
+      deletedOccurrences: string[];
+      byTransactionId: Array<[transactionId: string, eventId: string]>;
+    }>;
+  }
+>;
+
+export function newCalendar(input: { id?: string; name: string; isDefault: boolean; canEdit: boolean }): StoredCalendar {
+  return {
+    id: input.id ?? newCalendarId(),
+    name: input.name,
+    isDefault: input.isDefault,
+    canEdit: input.canEdit,
+    events: new Map(),
+    exceptions: new Map(),
+    deletedOccurrences: new Set(),
+    byTransactionId: new Map(),
+  };
+}
 
 export class MicrosoftStore {
   private readonly accounts = new Map<string, Account>();
@@ -29,15 +57,7 @@ export class MicrosoftStore {
     const key = email.toLowerCase();
     let account = this.accounts.get(key);
     if (!account) {
-      const calendar: StoredCalendar = {
-        id: newCalendarId(),
-        name: 'Calendar',
-        isDefault: true,
-        canEdit: true,
-        events: new Map(),
-        exceptions: new Map(),
-        byTransactionId: new Map(),
-      };
+      const calendar = newCalendar({ name: 'Calendar', isDefault: true, canEdit: true });
       const local = key.split('@')[0] ?? key;
       account = {
         id: newGuid(),
@@ -50,6 +70,39 @@ export class MicrosoftStore {
       this.accounts.set(key, account);
     }
     return account;
+  }
+
+  exportState(): MicrosoftStoreState {
+    return this.allAccounts().map(({ calendars, ...account }) => ({
+      ...account,
+      calendars: [...calendars.values()].map((c) => ({
+        id: c.id,
+        name: c.name,
+        isDefault: c.isDefault,
+        canEdit: c.canEdit,
+        events: [...c.events.values()].map((e) => e.json),
+        exceptions: [...c.exceptions.values()].map((e) => e.json),
+        deletedOccurrences: [...c.deletedOccurrences],
+        byTransactionId: [...c.byTransactionId],
+      })),
+    }));
+  }
+
+  /** Replaces every mailbox with a saved state; instants are derived from the JSON again. */
+  importState(state: MicrosoftStoreState): void {
+    this.accounts.clear();
+    for (const { calendars, ...fields } of state) {
+      const account: Account = { ...fields, calendars: new Map() };
+      for (const saved of calendars) {
+        const calendar = newCalendar(saved);
+        for (const json of saved.events) calendar.events.set(json.id, stored(json, calendar.id));
+        for (const json of saved.exceptions) calendar.exceptions.set(json.id, stored(json, calendar.id));
+        for (const id of saved.deletedOccurrences) calendar.deletedOccurrences.add(id);
+        for (const [transactionId, eventId] of saved.byTransactionId) calendar.byTransactionId.set(transactionId, eventId);
+        account.calendars.set(calendar.id, calendar);
+      }
+      this.accounts.set(account.email, account);
+    }
   }
 
   getAccount(email: string): Account | undefined {
@@ -72,16 +125,13 @@ export class MicrosoftStore {
   findEvent(account: Account, id: string, calendarId?: string): { calendar: StoredCalendar; event: StoredEvent } | undefined {
     const calendars = calendarId ? [this.calendar(account, calendarId)] : [...account.calendars.values()];
     for (const calendar of calendars) {
-      const direct = calendar.events.get(id);
+      const direct = calendar.events.get(id) ?? calendar.exceptions.get(id);
       if (direct) return { calendar, event: direct };
-      const exception = calendar.exceptions.get(id);
-      if (exception) return exception.isCancelled ? undefined : { calendar, event: exception };
-      const occ = occurrenceDateOf(id);
-      const master = occ && calendar.events.get(occ.masterId);
-      if (occ && master?.recurrence) {
-        const occurrence = materializeOccurrence(master, occ.date);
-        const valid = expandOccurrences(master, occurrence.start.ms, occurrence.start.ms + 1).some((o) => o.id === id);
-        if (valid) return { calendar, event: occurrence };
+      if (calendar.deletedOccurrences.has(id)) continue;
+      const ref = parseOccurrenceId(id);
+      const master = ref && calendar.events.get(ref.masterId);
+      if (ref && master?.json.recurrence && isOccurrenceDate(master, ref.date)) {
+        return { calendar, event: materializeOccurrence(master, ref.date) };
       }
     }
     return undefined;
@@ -92,23 +142,21 @@ export class MicrosoftStore {
     const calendar = this.calendar(account, calendarId);
     const out: StoredEvent[] = [];
     for (const event of calendar.events.values()) {
-      if (event.type === 'seriesMaster') out.push(...untouchedOccurrences(calendar, event, startMs, endMs));
+      if (event.json.type === 'seriesMaster') out.push(...untouchedOccurrences(calendar, event, startMs, endMs));
       else if (overlaps(event, startMs, endMs)) out.push(event);
     }
-    for (const exception of calendar.exceptions.values()) {
-      if (!exception.isCancelled && overlaps(exception, startMs, endMs)) out.push(exception);
-    }
+    for (const exception of calendar.exceptions.values()) if (overlaps(exception, startMs, endMs)) out.push(exception);
     return out.sort(byStart);
   }
 
   /**
    * What `GET .../events/{masterId}/instances` lists for [startMs, endMs): the series' occurrences and
-   * exceptions as a calendar view shows them (cancelled occurrences left out).
+   * exceptions as a calendar view shows them.
    */
   seriesInstances(calendar: StoredCalendar, master: StoredEvent, startMs: number, endMs: number): StoredEvent[] {
     const out = untouchedOccurrences(calendar, master, startMs, endMs);
     for (const exception of calendar.exceptions.values()) {
-      if (exception.seriesMasterId === master.id && !exception.isCancelled && overlaps(exception, startMs, endMs)) out.push(exception);
+      if (exception.json.seriesMasterId === master.json.id && overlaps(exception, startMs, endMs)) out.push(exception);
     }
     return out.sort(byStart);
   }
@@ -119,35 +167,13 @@ export class MicrosoftStore {
       const existing = existingId ? calendar.events.get(existingId) : undefined;
       if (existing) return { event: existing, duplicate: true };
     }
-    if (!write.start || !write.end) throw badRequest("Your request can't be completed. The event must have a start and an end.");
-    const now = nowIso();
-    const event: StoredEvent = {
-      id: newEventId(),
-      calendarId: calendar.id,
-      iCalUId: newICalUid(),
-      changeKey: newChangeKey(),
-      createdDateTime: now,
-      lastModifiedDateTime: now,
-      subject: write.subject ?? '',
-      body: write.body ?? '',
-      location: write.location ?? '',
-      start: write.start,
-      end: write.end,
-      isAllDay: write.isAllDay ?? false,
-      showAs: write.showAs ?? 'busy',
-      type: write.recurrence ? 'seriesMaster' : 'singleInstance',
-      recurrence: write.recurrence ?? null,
-      seriesMasterId: null,
-      originalStartMs: null,
-      isCancelled: false,
-      organizer: { address: account.email, name: account.displayName },
-      attendees: write.attendees ?? [],
-      transactionId: write.transactionId ?? null,
-    };
+    const json = newEventJson(account, write);
+    if (json.recurrence) json.type = 'seriesMaster';
+    const event = stored(json, calendar.id);
     validate(event);
-    calendar.events.set(event.id, event);
-    if (event.transactionId) calendar.byTransactionId.set(event.transactionId, event.id);
-    this.emit(account, calendar.id, event.id, 'created');
+    calendar.events.set(json.id, event);
+    if (json.transactionId) calendar.byTransactionId.set(json.transactionId, json.id);
+    this.emit(account, calendar.id, json.id, 'created');
     return { event, duplicate: false };
   }
 
@@ -156,28 +182,26 @@ export class MicrosoftStore {
     if (!found) throw notFound();
     const { calendar, event } = found;
     checkIfMatch(event, options.ifMatch);
-    if (event.type === 'occurrence' && write.recurrence) throw badRequest('An occurrence cannot get its own recurrence.');
-    const { transactionId: _ignored, ...changes } = write;
-    const updated: StoredEvent = {
-      ...event,
-      ...stripUndefined(changes),
-      type: event.type === 'occurrence' ? 'exception' : event.type,
-      changeKey: newChangeKey(),
-      lastModifiedDateTime: nowIso(),
-    };
-    if (event.type === 'singleInstance' && write.recurrence) updated.type = 'seriesMaster';
-    if (event.type === 'seriesMaster' && write.recurrence === null) updated.type = 'singleInstance';
-    validate(updated);
-    if (updated.type === 'exception') {
-      calendar.exceptions.set(updated.id, updated);
-    } else {
-      calendar.events.set(updated.id, updated);
-      // A new pattern or time for the whole series discards its exceptions, as Outlook does.
-      if (event.type === 'seriesMaster' && (write.recurrence !== undefined || write.start || write.end)) {
-        this.dropExceptions(calendar, event.id);
-      }
+    const type = event.json.type;
+    if ((type === 'occurrence' || type === 'exception') && write.recurrence) {
+      throw badRequest('An occurrence cannot get its own recurrence.');
     }
-    this.emit(account, calendar.id, updated.id, 'updated');
+    const { transactionId: _ignored, ...changes } = write;
+    const json = structuredClone(event.json);
+    applyWrite(json, changes);
+    if (type === 'occurrence') json.type = 'exception';
+    if (type === 'singleInstance' && json.recurrence) json.type = 'seriesMaster';
+    if (type === 'seriesMaster' && !json.recurrence) json.type = 'singleInstance';
+    const updated = stored(json, calendar.id);
+    validate(updated);
+    if (json.type === 'exception') {
+      calendar.exceptions.set(json.id, updated);
+    } else {
+      calendar.events.set(json.id, updated);
+      // A new pattern or time for the whole series discards its exceptions, as Outlook does.
+      if (type === 'seriesMaster' && (write.recurrence !== undefined || write.start || write.end)) this.dropInstances(calendar, json.id);
+    }
+    this.emit(account, calendar.id, json.id, 'updated');
     return updated;
   }
 
@@ -186,62 +210,45 @@ export class MicrosoftStore {
     if (!found) throw notFound();
     const { calendar, event } = found;
     checkIfMatch(event, options.ifMatch);
-    if (event.type === 'occurrence' || event.type === 'exception') {
-      calendar.exceptions.set(event.id, {
-        ...event,
-        type: 'exception',
-        isCancelled: true,
-        changeKey: newChangeKey(),
-        lastModifiedDateTime: nowIso(),
-      });
+    const { json } = event;
+    if (json.type === 'occurrence' || json.type === 'exception') {
+      calendar.exceptions.delete(json.id);
+      calendar.deletedOccurrences.add(json.id);
     } else {
-      calendar.events.delete(event.id);
-      if (event.transactionId) calendar.byTransactionId.delete(event.transactionId);
-      this.dropExceptions(calendar, event.id);
+      calendar.events.delete(json.id);
+      if (json.transactionId) calendar.byTransactionId.delete(json.transactionId);
+      this.dropInstances(calendar, json.id);
     }
-    this.emit(account, calendar.id, event.id, 'deleted');
+    this.emit(account, calendar.id, json.id, 'deleted');
   }
 
-  private dropExceptions(calendar: StoredCalendar, masterId: string): void {
-    for (const [id, e] of calendar.exceptions) if (e.seriesMasterId === masterId) calendar.exceptions.delete(id);
+  /** Forgets a series' exceptions and deleted occurrences. */
+  private dropInstances(calendar: StoredCalendar, masterId: string): void {
+    for (const [id, e] of calendar.exceptions) if (e.json.seriesMasterId === masterId) calendar.exceptions.delete(id);
+    for (const id of calendar.deletedOccurrences) if (parseOccurrenceId(id)?.masterId === masterId) calendar.deletedOccurrences.delete(id);
   }
 }
 
-const overlaps = (e: StoredEvent, startMs: number, endMs: number) => e.end.ms > startMs && e.start.ms < endMs;
-const byStart = (a: StoredEvent, b: StoredEvent) => a.start.ms - b.start.ms || a.id.localeCompare(b.id);
+const overlaps = (e: StoredEvent, startMs: number, endMs: number) => e.endMs > startMs && e.startMs < endMs;
+const byStart = (a: StoredEvent, b: StoredEvent) => a.startMs - b.startMs || a.json.id.localeCompare(b.json.id);
 
-/** Occurrences of a series overlapping the window that no exception (edited or cancelled) replaces. */
+/** Occurrences of a series overlapping the window that no exception or deletion replaces. */
 function untouchedOccurrences(calendar: StoredCalendar, master: StoredEvent, startMs: number, endMs: number): StoredEvent[] {
-  return expandOccurrences(master, startMs, endMs).filter((occ) => !calendar.exceptions.has(occ.id) && overlaps(occ, startMs, endMs));
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return occurrencesOverlapping(master, startMs, endMs).filter(
+    (occ) => !calendar.exceptions.has(occ.json.id) && !calendar.deletedOccurrences.has(occ.json.id),
+  );
 }
 
 /** If-Match takes the `@odata.etag` (W/"changeKey") or the bare changeKey. */
 function checkIfMatch(event: StoredEvent, ifMatch: string | undefined): void {
   if (!ifMatch || ifMatch === '*') return;
   const given = ifMatch.replace(/^W\//, '').replace(/^"|"$/g, '');
-  if (given !== event.changeKey) {
+  if (given !== event.json.changeKey) {
     throw new GraphHttpError(
       412,
       'ErrorIrresolvableConflict',
       'The send or update operation could not be performed because the change key passed in the request ' +
         'does not match the current change key for the item.',
     );
-  }
-}
-
-function validate(event: StoredEvent): void {
-  if (event.end.ms < event.start.ms) throw badRequest('The end time must be after the start time.', 'ErrorInvalidRequest');
-  if (event.isAllDay) {
-    const midnight = (w: string) => /T00:00:00(\.0+)?$/.test(w);
-    if (!midnight(event.start.wall) || !midnight(event.end.wall) || event.end.ms <= event.start.ms) {
-      throw badRequest(
-        'Start and End dates of an all-day event must be at midnight and span at least one day.',
-        'ErrorPropertyValidationFailure',
-      );
-    }
   }
 }

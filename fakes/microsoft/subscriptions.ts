@@ -25,6 +25,9 @@ export interface Subscription {
   applicationId: string;
 }
 
+/** Subscriptions as plain JSON, for the sandbox state file. */
+export type SubscriptionsState = Array<Omit<Subscription, 'expirationDateTime'> & { expirationDateTime: string }>;
+
 const MAX_MINUTES = 4230;
 const VALIDATION_TIMEOUT_MS = 10_000;
 const DELIVERY_TIMEOUT_MS = 3_000;
@@ -91,6 +94,15 @@ export class SubscriptionManager {
   private closed = false;
 
   constructor(private readonly applicationId: string) {}
+
+  exportState(): SubscriptionsState {
+    return [...this.subscriptions.values()].map((s) => ({ ...s, expirationDateTime: s.expirationDateTime.toISOString() }));
+  }
+
+  importState(state: SubscriptionsState): void {
+    this.subscriptions.clear();
+    for (const s of state) this.subscriptions.set(s.id, { ...s, expirationDateTime: new Date(s.expirationDateTime) });
+  }
 
   toJson(s: Subscription) {
     return {

@@ -46,6 +46,16 @@ function toEventTime(event: GraphEvent, which: 'start' | 'end'): EventTime {
   return { kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: eventZone(event, which) };
 }
 
+/**
+ * An all-day occurrence's original date. Graph gives `originalStart` as midnight in the series' zone expressed
+ * in UTC (east of UTC: the evening before), so the date is read in that zone, which Outlook writes as the
+ * event's originalStartTimeZone; without a readable zone, the nearest UTC midnight.
+ */
+function allDayOriginalDate(ms: number, event: GraphEvent): string {
+  const zone = windowsToIana(event.originalStartTimeZone);
+  return zone ? epochToDate(ms, zone) : epochToDate(Math.round(ms / 86_400_000) * 86_400_000, 'UTC');
+}
+
 export function graphToProviderEvent(event: GraphEvent, calendarId: string): ProviderEvent {
   const kind = KIND[event.type ?? 'singleInstance'] ?? 'single';
   const start = toEventTime(event, 'start');
@@ -99,7 +109,7 @@ export function graphToProviderEvent(event: GraphEvent, calendarId: string): Pro
     const ms = Date.parse(event.originalStart);
     if (Number.isNaN(ms)) throw malformed('originalStart');
     out.originalStart = event.isAllDay
-      ? { kind: 'date', date: epochToDate(ms, 'UTC') }
+      ? { kind: 'date', date: allDayOriginalDate(ms, event) }
       : { kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: zone };
   }
   return out;

@@ -3,7 +3,7 @@
 // ("2024-05-01T09:00:00.0000000"). Shared by the adapter and the Graph fake.
 import { findIana, findWindows } from 'windows-iana';
 
-import { isValidTimeZone, wallTimeOf as wallPartsOf, type WallTime as WallParts } from '../../domain/time/zoned-time';
+import { isValidTimeZone, offsetMinutes, wallTimeOf as wallPartsOf, type WallTime as WallParts } from '../../domain/time/zoned-time';
 
 export const isIanaZone = isValidTimeZone;
 
@@ -19,19 +19,38 @@ export function windowsToIana(zone: string | null | undefined): string | undefin
   return iana;
 }
 
+// Windows names whose zone moved since windows-iana's table: Chihuahua left Mountain time in 2022 (Windows'
+// zone is Mazatlan's UTC-7), Almaty left UTC+6 in 2024 (Windows' zone is Bishkek's). Current CLDR maps these.
+const MOVED: Record<string, string> = {
+  'mountain standard time (mexico)': 'America/Mazatlan',
+  'central asia standard time': 'Asia/Bishkek',
+};
+
 function lookupIana(trimmed: string): string | undefined {
   // Graph writes UTC as "UTC" and, for some clients, "tzone://Microsoft/Utc".
   if (/^(utc|tzone:\/\/microsoft\/utc|coordinated universal time)$/i.test(trimmed)) return 'UTC';
-  const fromWindows = findIana(trimmed)?.[0];
+  const fromWindows = MOVED[trimmed.toLowerCase()] ?? findIana(trimmed)?.[0];
   if (fromWindows) return fromWindows;
   // Graph accepts IANA names as well, and some events carry them.
   return isIanaZone(trimmed) ? trimmed : undefined;
 }
 
-/** Windows name for an IANA zone (what Outlook itself writes), or undefined when there is none. */
+/**
+ * Windows name for an IANA zone (what Outlook itself writes), or undefined when there is none, or when the
+ * Windows zone keeps other time than the IANA one (America/Chihuahua is no longer "Mountain Standard Time
+ * (Mexico)"): a wall time written with that name would land at another instant. Graph accepts IANA names too.
+ */
 export function ianaToWindows(zone: string): string | undefined {
   if (zone === 'UTC' || zone === 'Etc/UTC') return 'UTC';
-  return findWindows(zone)?.[0];
+  const name = findWindows(zone)?.[0];
+  const windowsZone = name ? windowsToIana(name) : undefined;
+  return windowsZone && sameOffsets(zone, windowsZone) ? name : undefined;
+}
+
+/** True when two zones keep the same time this year, summer and winter. */
+function sameOffsets(a: string, b: string): boolean {
+  const year = new Date().getUTCFullYear();
+  return [Date.UTC(year, 0, 15), Date.UTC(year, 6, 15)].every((ms) => offsetMinutes(ms, a) === offsetMinutes(ms, b));
 }
 
 const WALL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;

@@ -1,6 +1,7 @@
 // Which sandbox providers `npm start` runs: one per provider that has no real OAuth client configured.
 // The Microsoft sandbox serves HTTPS (the Graph client only sends tokens over https) with a CA kept under
-// the data folder; the API and worker get it through NODE_EXTRA_CA_CERTS.
+// the data folder; the API and worker get it through NODE_EXTRA_CA_CERTS. Each sandbox keeps its accounts,
+// grants, calendars, events, sync positions and push channels in <data>/sandbox/<provider>.json across restarts.
 import path from 'node:path';
 
 export interface SandboxProcess {
@@ -23,7 +24,7 @@ export function sandboxPlan(dataDir: string, env: NodeJS.ProcessEnv): SandboxPro
       entry: 'fakes/google/main.ts',
       url,
       port,
-      env: { GOOGLE_FAKE_PORT: String(port) },
+      env: { GOOGLE_FAKE_PORT: String(port), SANDBOX_STATE_FILE: path.join(dataDir, 'sandbox', 'google.json') },
       clientEnv: { SANDBOX_GOOGLE_URL: url },
     });
   }
@@ -36,7 +37,11 @@ export function sandboxPlan(dataDir: string, env: NodeJS.ProcessEnv): SandboxPro
       entry: 'fakes/microsoft/main.ts',
       url,
       port,
-      env: { MICROSOFT_FAKE_PORT: String(port), SANDBOX_TLS_DIR: tlsDir },
+      env: {
+        MICROSOFT_FAKE_PORT: String(port),
+        SANDBOX_TLS_DIR: tlsDir,
+        SANDBOX_STATE_FILE: path.join(dataDir, 'sandbox', 'microsoft.json'),
+      },
       clientEnv: { SANDBOX_MICROSOFT_URL: url, SANDBOX_TLS_DIR: tlsDir, NODE_EXTRA_CA_CERTS: path.join(tlsDir, 'ca.pem') },
     });
   }

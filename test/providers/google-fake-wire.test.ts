@@ -283,6 +283,45 @@ describe('Google fake: events', () => {
     expect(busy.body!.calendars['nobody@example.com']).toEqual({ errors: [{ domain: 'global', reason: 'notFound' }], busy: [] });
   });
 
+  it('expands monthly rules as RFC 5545 does: n-th weekdays, and no occurrence in months without the day', async () => {
+    const email = 'wire-monthly@example.com';
+    const token = (await tokenFor(email)).access_token;
+    const instancesOf = async (recurrence: string[], start: string) => {
+      const created = await api(token, 'POST', events(email), { summary: 'Monthly', ...timed(start), recurrence });
+      expect(created.status).toBe(200);
+      const listed = await api(token, 'GET', `${events(email)}/${created.body!.id}/instances?timeMax=2031-01-01T00:00:00Z`);
+      return listed.body!.items.map((item: { start: { dateTime: string } }) => item.start.dateTime);
+    };
+    expect(await instancesOf(['RRULE:FREQ=MONTHLY;BYDAY=2TU;COUNT=3'], '2030-01-08T09:00:00Z')).toEqual([
+      '2030-01-08T10:00:00+01:00',
+      '2030-02-12T10:00:00+01:00',
+      '2030-03-12T10:00:00+01:00',
+    ]);
+    expect(await instancesOf(['RRULE:FREQ=MONTHLY;COUNT=3'], '2030-01-31T09:00:00Z')).toEqual([
+      '2030-01-31T10:00:00+01:00',
+      '2030-03-31T10:00:00+02:00',
+      '2030-05-31T10:00:00+02:00',
+    ]);
+  });
+
+  it('lists the instances of an all-day series in a calendar east of UTC by their own dates', async () => {
+    const email = 'wire-allday-east@example.com';
+    const token = (await tokenFor(email)).access_token;
+    const calendarId = fake.addCalendar(email, { name: 'Berlin', timeZone: 'Europe/Berlin' });
+    const path = `/calendar/v3/calendars/${encodeURIComponent(calendarId)}/events`;
+    const created = await api(token, 'POST', path, {
+      summary: 'Focus day',
+      start: { date: '2030-03-04' },
+      end: { date: '2030-03-05' },
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'],
+    });
+    expect(created.status).toBe(200);
+    const listed = await api(token, 'GET', `${path}/${created.body!.id}/instances`);
+    expect(listed.body!.items.map((item: { id: string; start: { date: string } }) => [item.id, item.start.date])).toEqual(
+      ['2030-03-04', '2030-03-11', '2030-03-18'].map((date) => [`${created.body!.id}_${date.replace(/-/g, '')}`, date]),
+    );
+  });
+
   it('patches a never-materialised instance with If-Match on the etag GET gave, and syncs it as that instance id', async () => {
     const instEmail = 'wire-instance@example.com';
     const instToken = (await tokenFor(instEmail)).access_token;

@@ -167,6 +167,109 @@ describe('Windows time zones on the wire', () => {
   });
 });
 
+describe('all-day events on a day without a midnight', () => {
+  it('keeps an all-day event at midnight when a DST change skips that midnight (Chile, 2030-09-08)', async () => {
+    const { auth } = await connect('santiago@example.com');
+    const created = await graphFetch(auth, '/me/events', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: 'Fiestas prep',
+        isAllDay: true,
+        start: { dateTime: '2030-09-08T00:00:00', timeZone: 'Pacific SA Standard Time' },
+        end: { dateTime: '2030-09-09T00:00:00', timeZone: 'Pacific SA Standard Time' },
+      }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.start).toEqual({ dateTime: '2030-09-08T00:00:00.0000000', timeZone: 'UTC' });
+  });
+});
+
+describe('Windows zones whose IANA zone changed', () => {
+  // Chihuahua left Mountain time for Central time in 2022: Windows' "Mountain Standard Time (Mexico)" is
+  // Mazatlan's UTC-7, while America/Chihuahua is UTC-6.
+  const mexico = (title: string, zone: string) => ({
+    title,
+    start: { kind: 'dateTime' as const, dateTime: at(5), timeZone: zone },
+    end: { kind: 'dateTime' as const, dateTime: at(5, 11), timeZone: zone },
+  });
+
+  it('reads "Mountain Standard Time (Mexico)" as Mazatlan and writes an event back without moving it', async () => {
+    const email = 'mazatlan@example.com';
+    const { auth, calendarId } = await connect(email);
+    const id = fake.seedEvent(email, mexico('Mazatlan call', 'America/Mazatlan'));
+    expect((await graphFetch(auth, `/me/events/${encodeURIComponent(id)}`)).body.originalStartTimeZone).toBe(
+      'Mountain Standard Time (Mexico)',
+    );
+    const event = await provider.getEvent(auth, { calendarId, eventId: id });
+    expect(event.start).toEqual({ kind: 'dateTime', dateTime: new Date(at(5)).toISOString(), timeZone: 'America/Mazatlan' });
+    await provider.updateEvent(auth, { calendarId, eventId: id, patch: { start: event.start, end: event.end } });
+    expect(fake.listEvents(email).find((e) => e.id === id)?.start).toMatchObject({ dateTime: new Date(at(5)).toISOString() });
+  });
+
+  it('creates an event in America/Chihuahua at the instant asked for', async () => {
+    const email = 'chihuahua@example.com';
+    const { auth, calendarId } = await connect(email);
+    const created = await provider.createEvent(auth, {
+      calendarId,
+      idempotencyKey: 'chihuahua-1',
+      event: mexico('Chihuahua call', 'America/Chihuahua'),
+    });
+    expect(fake.listEvents(email).find((e) => e.id === created.externalId)?.start).toMatchObject({
+      dateTime: new Date(at(5)).toISOString(),
+    });
+  });
+});
+
+describe('all-day series written east of UTC', () => {
+  it('reads each occurrence on its own date, though Graph gives originalStart as the UTC evening before', async () => {
+    const email = 'allday-east@example.com';
+    const { auth, calendarId } = await connect(email);
+    const day = (n: number) => new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + n * DAY_MS).toISOString().slice(0, 10);
+    const berlin = 'W. Europe Standard Time';
+    // What Outlook writes for a Berlin user's all-day series.
+    const created = await graphFetch(auth, '/me/events', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: 'Berlin focus day',
+        isAllDay: true,
+        start: { dateTime: `${day(3)}T00:00:00`, timeZone: berlin },
+        end: { dateTime: `${day(4)}T00:00:00`, timeZone: berlin },
+        recurrence: {
+          pattern: { type: 'daily', interval: 1 },
+          range: { type: 'numbered', startDate: day(3), numberOfOccurrences: 3, recurrenceTimeZone: berlin },
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const masterId = created.body.id as string;
+    const listed = await graphFetch(
+      auth,
+      `/me/events/${encodeURIComponent(masterId)}/instances?startDateTime=${day(1)}T00:00:00&endDateTime=${day(8)}T00:00:00`,
+    );
+    expect((listed.body.value as Array<{ originalStart: string }>).map((e) => e.originalStart.slice(0, 10))).toEqual([
+      day(2),
+      day(3),
+      day(4),
+    ]);
+
+    const occurrences = (await syncAll(auth, calendarId, null)).changes.flatMap((c) =>
+      c.type === 'upsert' && c.event.kind === 'occurrence' ? [c.event] : [],
+    );
+    expect(occurrences.map((e) => [e.start, e.originalStart])).toEqual(
+      [3, 4, 5].map((n) => [
+        { kind: 'date', date: day(n) },
+        { kind: 'date', date: day(n) },
+      ]),
+    );
+    const second = await provider.getOccurrence(auth, {
+      calendarId,
+      seriesMasterId: masterId,
+      originalStart: { kind: 'date', date: day(4) },
+    });
+    expect(second.start).toEqual({ kind: 'date', date: day(4) });
+  });
+});
+
 describe('series instances', () => {
   it('lists the occurrences and exceptions of a series master in a window, paged, without cancelled ones', async () => {
     const email = 'instances@example.com';
@@ -214,6 +317,57 @@ describe('series instances', () => {
     expect((unknown.body.error as { code: string }).code).toBe('ErrorItemNotFound');
     expect((await instances(singleId)).status).toBe(400);
     expect((await instances(listed[0]!.id as string)).status).toBe(400);
+  });
+});
+
+describe('patternedRecurrence expansion', () => {
+  it('expands relative and absolute monthly patterns in the series zone, and refuses an unknown zone', async () => {
+    const { auth } = await connect('patterns@example.com');
+    const series = async (pattern: Record<string, unknown>, startDate: string, count: number) => {
+      const created = await graphFetch(auth, '/me/events', {
+        method: 'POST',
+        body: JSON.stringify({
+          subject: 'Monthly',
+          start: { dateTime: `${startDate}T09:00:00`, timeZone: 'Pacific Standard Time' },
+          end: { dateTime: `${startDate}T10:00:00`, timeZone: 'Pacific Standard Time' },
+          recurrence: {
+            pattern,
+            range: { type: 'numbered', startDate, numberOfOccurrences: count, recurrenceTimeZone: 'Pacific Standard Time' },
+          },
+        }),
+      });
+      expect(created.status).toBe(201);
+      const window = 'startDateTime=2030-01-01T00:00:00&endDateTime=2031-01-01T00:00:00';
+      const listed = await graphFetch(auth, `/me/events/${encodeURIComponent(created.body.id as string)}/instances?${window}`, {
+        headers: { prefer: 'outlook.timezone="Pacific Standard Time"' },
+      });
+      return (listed.body.value as Array<{ start: { dateTime: string } }>).map((e) => e.start.dateTime);
+    };
+    // The first weekday of each month ("index" counts among all the listed days).
+    expect(
+      await series(
+        { type: 'relativeMonthly', interval: 1, daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], index: 'first' },
+        '2030-06-03',
+        3,
+      ),
+    ).toEqual(['2030-06-03T09:00:00.0000000', '2030-07-01T09:00:00.0000000', '2030-08-01T09:00:00.0000000']);
+    // Day 31 falls on the last day of shorter months, as Outlook schedules it.
+    expect(await series({ type: 'absoluteMonthly', interval: 1, dayOfMonth: 31 }, '2030-01-31', 3)).toEqual([
+      '2030-01-31T09:00:00.0000000',
+      '2030-02-28T09:00:00.0000000',
+      '2030-03-31T09:00:00.0000000',
+    ]);
+
+    const unknownZone = await graphFetch(auth, '/me/events', {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: 'Somewhere',
+        start: { dateTime: '2030-01-07T09:00:00', timeZone: 'Greenwich Mean Time' },
+        end: { dateTime: '2030-01-07T10:00:00', timeZone: 'Greenwich Mean Time' },
+      }),
+    });
+    expect(unknownZone.status).toBe(400);
+    expect((unknownZone.body.error as { code: string }).code).toBe('TimeZoneNotSupportedException');
   });
 });
 
