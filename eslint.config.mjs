@@ -58,6 +58,26 @@ export default tseslint.config(
       ],
     },
   },
+  // The layers (README, Layout): each folder may import only the layers below it. Type-only imports of a
+  // contract (activity interfaces, workflow messages) are allowed across.
+  ...layer(
+    'domain/**/*.ts',
+    ['providers', 'services', 'activities', 'workflows', 'api', 'clients', 'data', 'db', 'vault', 'config', 'fakes'],
+    {
+      why: 'domain/ is pure logic: no I/O, no Temporal, no database',
+    },
+  ),
+  ...layer('workflows/**/*.ts', ['providers', 'services', 'activities', 'api', 'clients', 'data', 'db', 'vault', 'config', 'fakes'], {
+    why: 'workflow code is deterministic: all I/O goes through activities',
+    packages: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'node:*'],
+  }),
+  ...layer('data/**/*.ts', ['services', 'activities', 'api', 'clients', 'fakes'], { why: 'data/ is database access only' }),
+  ...layer('services/**/*.ts', ['activities', 'api', 'fakes'], { why: 'services are called by activities and the API, not the reverse' }),
+  ...layer('activities/**/*.ts', ['api', 'clients', 'fakes'], { why: 'activities run in the worker' }),
+  ...layer('api/**/*.ts', ['activities', 'fakes'], {
+    why: 'the API reaches provider work only through the connection workflow (clients/)',
+  }),
+  ...layer('{providers,clients,worker,config,vault,db}/**/*.ts', ['fakes'], { why: 'production code never loads the fakes' }),
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
@@ -67,3 +87,26 @@ export default tseslint.config(
     },
   },
 );
+
+/**
+ * A layering rule: files matching `files` may not import (except types) from the `forbidden` top-level
+ * folders, nor the given packages.
+ */
+function layer(files, forbidden, { why, packages = [] }) {
+  return [
+    {
+      files: [files],
+      rules: {
+        '@typescript-eslint/no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              { regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`, message: `${why}.`, allowTypeImports: true },
+              ...(packages.length ? [{ group: packages, message: `${why}.` }] : []),
+            ],
+          },
+        ],
+      },
+    },
+  ];
+}
