@@ -2,7 +2,7 @@
 // what happened and the workflow clock (`now`, epoch ms). No Temporal API here: the workflow (workflow.ts)
 // does the I/O through activities and applies these transitions, and unit tests check them without a
 // server. Continue-as-new carries the whole state to the next run.
-import type { ConnectionContext } from '../../activities/connection/types';
+import type { ConnectionContext, SyncResult } from '../../activities/connection/types';
 import { planReminders, type PlannedReminder, type UpcomingMeeting } from '../../domain/reminders';
 import type { ConnectionHealth, ConnectionStatus, LastError, LegacyCarriedState, SyncOutcome } from './messages';
 
@@ -128,17 +128,7 @@ export function reminderHorizonMinutes(state: ConnectionState): number {
   return settings.preMeetingNotificationMinutes + 2 * settings.syncPollIntervalMinutes;
 }
 
-export interface SyncSummary {
-  upserted: number;
-  deleted: number;
-  unchanged: number;
-  fullResync: boolean;
-  syncedEvents: number;
-  upcoming: UpcomingMeeting[];
-  tokenExpiresAt?: string;
-}
-
-export function afterSyncSucceeded(state: ConnectionState, result: SyncSummary, now: number): ConnectionState {
+export function afterSyncSucceeded(state: ConnectionState, result: SyncResult, now: number): ConnectionState {
   return withReminders(
     {
       ...state,

@@ -12,29 +12,21 @@ import { loadActiveConnection, type ConnectionRow } from '../../../data/connecti
 import { liveEventRow, liveOccurrencesFrom, occurrenceRow, type EventRowModel } from '../../../data/events';
 import { markCancelled, type ChangeMeta } from '../../../data/event-versions';
 import { continuationByRequestId, storeContinuation, storeFetchedOccurrence } from '../../../data/series';
-import { applyEdit, type OccurrenceEdit, type OccurrenceScope } from '../../../domain/event-edit';
+import { applyEdit } from '../../../domain/event-edit';
 import { instantOf } from '../../../domain/event-record';
 import type { EventInput, EventTime } from '../../../domain/events';
 import { Failure, notFound } from '../../../domain/failures';
 import { versionFromRow, type EventVersion } from '../../../domain/merge/event-version';
 import { isOccurrenceOf, splitSeries } from '../../../domain/recurrence/series-split';
 import { isProviderError } from '../../../providers/errors';
-import type { EditedOccurrence } from '../../../workflows/connection/messages';
+import type { EditedOccurrence, EditOccurrenceInput } from '../../../workflows/connection/messages';
 import type { ServiceDependencies } from '../../dependencies';
 import { writeThrough, type WriteThroughResult } from './write-through';
 
 type Deps = Pick<ServiceDependencies, 'db' | 'providers' | 'tokens'>;
 
-export interface OccurrenceEditRequest {
-  connectionId: string;
-  requestId: string;
-  eventId: string;
-  originalStart: string;
-  scope: OccurrenceScope;
-  change: { edit: OccurrenceEdit } | { cancel: true };
-  actor: string;
-  requestedAt?: string;
-}
+/** An occurrence edit as the workflow's update received it, for one connection. */
+export type OccurrenceEditRequest = EditOccurrenceInput & { connectionId: string };
 
 /**
  * What an occurrence edit will do, decided once from the stored series (an activity result in the
