@@ -9,6 +9,7 @@ import { ApiError, errorMiddleware } from './routing/errors';
 import { perCallerRateLimit } from './routing/rate-limit';
 import { routerOf, type Route } from './routing/route';
 import { calendarRoutes } from './routes/calendars';
+import { changeRoutes } from './routes/changes';
 import { conflictRoutes } from './routes/conflicts';
 import { connectionRoutes } from './routes/connections';
 import { diagnosticRoutes } from './routes/diagnostics';
@@ -19,11 +20,14 @@ import { freeBusyRoutes } from './routes/freebusy';
 import { healthRoutes } from './routes/health';
 import { icalFeedRoutes, icalRoutes } from './routes/ical';
 import { meetingRoutes } from './routes/meetings';
+import { notificationRoutes } from './routes/notifications';
 import { oauthRoutes } from './routes/oauth';
 import { oauthClientRoutes } from './routes/oauth-clients';
 import { providerRoutes } from './routes/providers';
 import { settingsRoutes } from './routes/settings';
+import { taskRoutes } from './routes/tasks';
 import { vaultMigrationRoutes } from './routes/vault-migration';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 import { webhookRoutes } from './routes/webhooks';
 
 /** Routes anyone may call: providers, browsers and calendar apps carry no API token. */
@@ -43,6 +47,10 @@ export const AUTHENTICATED_ROUTES: Route[] = [
   ...icalRoutes,
   ...oauthClientRoutes,
   ...vaultMigrationRoutes,
+  ...webhookEndpointRoutes,
+  ...changeRoutes,
+  ...notificationRoutes,
+  ...taskRoutes,
   ...diagnosticRoutes,
 ];
 

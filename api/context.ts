@@ -2,6 +2,7 @@
 // clients and services built on them. Tests pass real ones (dev server, test database, provider fakes).
 import type { Client } from '@temporalio/client';
 import { ConnectionWorkflowClient } from '../clients/connection-workflow';
+import { WebhookEndpointClient } from '../clients/webhook-endpoints';
 import type { ServiceDependencies } from '../services/dependencies';
 import { ConnectionService } from '../services/oauth/connecting';
 
@@ -14,9 +15,12 @@ export interface ApiContext extends ApiDependencies {
   workflows: ConnectionWorkflowClient;
   /** The OAuth flow: start connecting, complete at the callback. */
   connecting: ConnectionService;
+  /** The webhook endpoints' delivery workflows. */
+  webhooks: WebhookEndpointClient;
 }
 
 export function apiContext(deps: ApiDependencies): ApiContext {
   const workflows = new ConnectionWorkflowClient(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE);
-  return { ...deps, workflows, connecting: new ConnectionService({ ...deps, workflows }) };
+  const webhooks = new WebhookEndpointClient(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE);
+  return { ...deps, workflows, connecting: new ConnectionService({ ...deps, workflows }), webhooks };
 }

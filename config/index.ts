@@ -45,6 +45,12 @@ const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 
+  /**
+   * Webhooks to the CRM may target http:, loopback and private addresses: `1` allows, `0` forbids; unset,
+   * allowed only while both providers are the local sandbox (development).
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['0', '1']).optional(),
+
   // ----- the worker -----
   /** A liveness endpoint for orchestrators (200 while the worker polls); 0: none. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),

@@ -3,6 +3,7 @@
 import type { Db } from '../db/client';
 import type { MergeResolution } from '../domain/merge/three-way';
 import type { EventVersion } from '../domain/merge/event-version';
+import { emitChange } from './outbox';
 
 /** A stored version JSON (conflict records add `modifiedAt`, which is not part of the version). */
 export function storedVersion(json: string): EventVersion {
@@ -10,7 +11,7 @@ export function storedVersion(json: string): EventVersion {
   return { status, title, description, location, start, end, recurrence };
 }
 
-/** Records a conflict the policy resolved; returns its id. */
+/** Records a conflict the policy resolved (and reports it: conflict.created); returns its id. */
 export async function recordConflict(
   db: Db,
   input: {
@@ -23,20 +24,29 @@ export async function recordConflict(
     localModifiedAt: number;
   },
 ): Promise<string> {
-  const conflict = await db.eventConflict.create({
-    data: {
-      eventId: input.eventId,
-      baseVersion: JSON.stringify(input.base),
-      localVersion: JSON.stringify({ ...input.local, modifiedAt: new Date(input.localModifiedAt).toISOString() }),
-      remoteVersion: JSON.stringify(input.remote),
-      policy: 'last_write_wins',
-      resolution: input.choice,
-      resolvedVersion: JSON.stringify(input.resolved),
-      resolvedBy: 'policy',
-      resolvedAt: new Date(),
-    },
+  return db.$transaction(async (tx) => {
+    const conflict = await tx.eventConflict.create({
+      data: {
+        eventId: input.eventId,
+        baseVersion: JSON.stringify(input.base),
+        localVersion: JSON.stringify({ ...input.local, modifiedAt: new Date(input.localModifiedAt).toISOString() }),
+        remoteVersion: JSON.stringify(input.remote),
+        policy: 'last_write_wins',
+        resolution: input.choice,
+        resolvedVersion: JSON.stringify(input.resolved),
+        resolvedBy: 'policy',
+        resolvedAt: new Date(),
+      },
+      include: { event: { select: { organizationId: true, connectionId: true } } },
+    });
+    await emitChange(tx, {
+      organizationId: conflict.event.organizationId,
+      connectionId: conflict.event.connectionId,
+      type: 'conflict.created',
+      data: { conflictId: conflict.id, eventId: input.eventId, policy: conflict.policy, resolution: conflict.resolution },
+    });
+    return conflict.id;
   });
-  return conflict.id;
 }
 
 /** A conflict of the connection's events, with its event; null when there is none. */
@@ -44,20 +54,29 @@ export function conflictOfConnection(db: Db, connectionId: string, conflictId: s
   return db.eventConflict.findFirst({ where: { id: conflictId, event: { connectionId } }, include: { event: true } });
 }
 
-/** A person's choice, recorded on the conflict. */
+/** A person's choice, recorded on the conflict (and reported: conflict.resolved). */
 export async function recordManualResolution(
   db: Db,
   conflictId: string,
   resolution: { choice: 'local' | 'remote' | 'merged'; version: EventVersion; actor: string },
 ): Promise<void> {
-  await db.eventConflict.update({
-    where: { id: conflictId },
-    data: {
-      policy: 'manual',
-      resolution: resolution.choice,
-      resolvedVersion: JSON.stringify(resolution.version),
-      resolvedBy: resolution.actor,
-      resolvedAt: new Date(),
-    },
+  await db.$transaction(async (tx) => {
+    const conflict = await tx.eventConflict.update({
+      where: { id: conflictId },
+      data: {
+        policy: 'manual',
+        resolution: resolution.choice,
+        resolvedVersion: JSON.stringify(resolution.version),
+        resolvedBy: resolution.actor,
+        resolvedAt: new Date(),
+      },
+      include: { event: { select: { organizationId: true, connectionId: true } } },
+    });
+    await emitChange(tx, {
+      organizationId: conflict.event.organizationId,
+      connectionId: conflict.event.connectionId,
+      type: 'conflict.resolved',
+      data: { conflictId, eventId: conflict.eventId, choice: resolution.choice, resolvedBy: resolution.actor },
+    });
   });
 }

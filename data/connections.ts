@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import { Failure } from '../domain/failures';
 import type { ConnectionHealth } from '../workflows/connection/messages';
 import type { Vault } from '../vault/vault';
+import { emitChange } from './outbox';
 
 export type ConnectionRow = NonNullable<Awaited<ReturnType<Db['calendarConnection']['findUnique']>>>;
 
@@ -16,27 +17,53 @@ export async function loadActiveConnection(db: Db, connectionId: string): Promis
   return connection;
 }
 
-/** Stores the workflow's view of the connection's health (never over a disconnect). */
-export async function recordConnectionHealth(
+/**
+ * Stores the connection's health (never over a disconnect, unless it is the disconnect) and, when it
+ * changed, reports connection.health_changed in the same transaction.
+ */
+async function changeHealth(
   db: Db,
-  input: { connectionId: string; health: ConnectionHealth; errorCode?: string },
+  connectionId: string,
+  health: ConnectionHealth,
+  errorCode: string | null,
+  revive = false,
 ): Promise<void> {
-  await db.calendarConnection.updateMany({
-    where: { id: input.connectionId, status: { not: 'disconnected' } },
-    data: {
-      status: input.health,
-      ...(input.errorCode ? { lastErrorCode: input.errorCode, lastErrorAt: new Date() } : {}),
-      ...(input.health === 'active' ? { lastErrorCode: null, lastErrorAt: null } : {}),
-    },
+  await db.$transaction(async (tx) => {
+    const before = await tx.calendarConnection.findUnique({ where: { id: connectionId } });
+    if (!before || (before.status === 'disconnected' && health !== 'disconnected' && !revive)) return;
+    await tx.calendarConnection.update({
+      where: { id: connectionId },
+      data: {
+        status: health,
+        ...(errorCode ? { lastErrorCode: errorCode, lastErrorAt: new Date() } : {}),
+        ...(health === 'active' ? { lastErrorCode: null, lastErrorAt: null } : {}),
+      },
+    });
+    if (before.status === health) return;
+    await emitChange(tx, {
+      organizationId: before.organizationId,
+      connectionId,
+      userId: before.userId,
+      type: 'connection.health_changed',
+      data: { connectionId, provider: before.provider, health, previousHealth: before.status, errorCode },
+    });
   });
 }
 
+/**
+ * Stores the workflow's view of the connection's health. `revive` (a new OAuth grant only) may bring a
+ * disconnected connection back.
+ */
+export function recordConnectionHealth(
+  db: Db,
+  input: { connectionId: string; health: ConnectionHealth; errorCode?: string; revive?: boolean },
+): Promise<void> {
+  return changeHealth(db, input.connectionId, input.health, input.errorCode ?? null, input.revive);
+}
+
 /** A failed refresh outside the workflow: the connection needs reconnecting. */
-export async function recordReconnectNeeded(db: Db, connectionId: string, errorCode: string): Promise<void> {
-  await db.calendarConnection.update({
-    where: { id: connectionId },
-    data: { status: 'needs_reconnect', lastErrorCode: errorCode, lastErrorAt: new Date() },
-  });
+export function recordReconnectNeeded(db: Db, connectionId: string, errorCode: string): Promise<void> {
+  return changeHealth(db, connectionId, 'needs_reconnect', errorCode);
 }
 
 /** The end of a connection: its tokens deleted from the vault, its push channels marked stopped. */
@@ -49,6 +76,15 @@ export async function markDisconnected(db: Db, vault: Vault, connectionId: strin
       if (credentialId) await txVault.delete(credentialId);
     }
     await tx.pushChannel.updateMany({ where: { connectionId, status: 'active' }, data: { status: 'stopped', stoppedAt: new Date() } });
+    if (connection.status !== 'disconnected') {
+      await emitChange(tx, {
+        organizationId: connection.organizationId,
+        connectionId,
+        userId: connection.userId,
+        type: 'connection.health_changed',
+        data: { connectionId, provider: connection.provider, health: 'disconnected', previousHealth: connection.status, errorCode: null },
+      });
+    }
     await tx.calendarConnection.update({
       where: { id: connectionId },
       data: {

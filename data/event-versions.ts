@@ -5,7 +5,9 @@ import type { Db, Prisma } from '../db/client';
 import { contentHash, eventRecordFromProvider } from '../domain/event-record';
 import { changedFields, pickFields, versionFromRow, type EventVersion } from '../domain/merge/event-version';
 import type { ProviderEvent } from '../domain/events';
+import { activityFollowsEvent } from './activities';
 import type { EventRowModel } from './events';
+import { emitEventChange } from './outbox';
 
 export type Tx = Prisma.TransactionClient | Db;
 
@@ -22,10 +24,13 @@ export interface ChangeMeta {
 /** Every change a sync applies came from the provider. */
 export const INBOUND: ChangeMeta = { direction: 'inbound', source: 'provider', actor: 'provider' };
 
-/** Records one applied change: only the fields that changed, before and after (null before: created). */
+/**
+ * Records one applied change of `row` (as it is now): only the fields that changed, before and after (null
+ * before: created), in the event's history and in the change stream the CRM hears (data/outbox.ts).
+ */
 export async function recordChange(
   tx: Tx,
-  eventId: string,
+  row: EventRowModel,
   meta: ChangeMeta,
   before: EventVersion | null,
   after: EventVersion,
@@ -35,9 +40,10 @@ export async function recordChange(
   const fieldsBefore = before ? { ...pickFields(before, fields), ...extraBefore(extra) } : null;
   const fieldsAfter = before ? { ...pickFields(after, fields), ...extra } : { ...after, ...extra };
   if (before && fields.length === 0 && Object.keys(extra).length === 0) return;
+  await emitEventChange(tx, row, meta, before, after, [...fields, ...Object.keys(extra).filter((key) => key === 'attendees')]);
   await tx.eventChange.create({
     data: {
-      eventId,
+      eventId: row.id,
       direction: meta.direction,
       source: meta.source,
       actor: meta.actor,
@@ -81,18 +87,8 @@ export async function applyProviderVersion(
   }
   const saved = await tx.calendarEvent.update({ where: { id: existing.id }, data });
   const extra = existing.attendees !== data.attendees ? { attendees: 'changed' } : {};
-  await recordChange(tx, existing.id, meta, versionFromRow(existing), versionFromRow(saved), extra);
-  if (existing.activityId) {
-    await tx.crmActivity.update({
-      where: { id: existing.activityId },
-      data: {
-        subject: data.title ?? undefined,
-        startAt: data.startAt,
-        endAt: data.endAt,
-        status: data.status === 'cancelled' ? 'cancelled' : 'scheduled',
-      },
-    });
-  }
+  await recordChange(tx, saved, meta, versionFromRow(existing), versionFromRow(saved), extra);
+  if (saved.activityId) await activityFollowsEvent(tx, saved);
   return saved;
 }
 
@@ -100,6 +96,6 @@ export async function applyProviderVersion(
 export async function markCancelled(tx: Tx, existing: EventRowModel, meta: ChangeMeta, now = new Date()): Promise<void> {
   if (existing.status === 'cancelled') return;
   const saved = await tx.calendarEvent.update({ where: { id: existing.id }, data: { status: 'cancelled', lastSyncedAt: now } });
-  await recordChange(tx, existing.id, meta, versionFromRow(existing), versionFromRow(saved));
-  if (existing.activityId) await tx.crmActivity.update({ where: { id: existing.activityId }, data: { status: 'cancelled' } });
+  await recordChange(tx, saved, meta, versionFromRow(existing), versionFromRow(saved));
+  if (saved.activityId) await activityFollowsEvent(tx, saved);
 }

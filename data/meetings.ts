@@ -50,7 +50,7 @@ export async function storeScheduledMeeting(db: Db, input: ScheduledMeetingRecor
       create: { organizationId: connection.organizationId, ...unique, ...data },
       update: data,
     });
-    await recordChange(tx, saved.id, { direction: 'outbound', source: 'api', actor: connection.userId }, null, versionFromRow(saved));
+    await recordChange(tx, saved, { direction: 'outbound', source: 'api', actor: connection.userId }, null, versionFromRow(saved));
     return saved;
   });
 }

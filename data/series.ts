@@ -20,7 +20,7 @@ export function storeFetchedOccurrence(
     const row = await tx.calendarEvent.create({
       data: { ...unique, organizationId: connection.organizationId, syncDirection: 'inbound', ...rowDataFromProvider(occurrence) },
     });
-    await recordChange(tx, row.id, INBOUND, null, versionFromRow(row));
+    await recordChange(tx, row, INBOUND, null, versionFromRow(row));
     return row;
   });
 }
@@ -56,7 +56,7 @@ export function storeContinuation(
       },
       update: { syncDirection: 'outbound', requestId },
     });
-    await recordChange(tx, row.id, input.meta, null, versionFromRow(row), { splitFromEventId: input.splitFromEventId });
+    await recordChange(tx, row, input.meta, null, versionFromRow(row), { splitFromEventId: input.splitFromEventId });
     return row;
   });
 }

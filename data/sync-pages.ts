@@ -87,7 +87,7 @@ export async function applyChangePage(
             ...data,
           },
         });
-        await recordChange(tx, created.id, INBOUND, null, versionFromRow(created));
+        await recordChange(tx, created, INBOUND, null, versionFromRow(created));
         counts.upserted += 1;
       } else if (existing.contentHash === data.contentHash) {
         // Same content (e.g. our own write coming back): write nothing, or only the new version tag.
@@ -164,7 +164,7 @@ async function recordCancelledOccurrence(
       etag: null,
     },
   });
-  await recordChange(tx, created.id, INBOUND, null, versionFromRow(created));
+  await recordChange(tx, created, INBOUND, null, versionFromRow(created));
   return true;
 }
 

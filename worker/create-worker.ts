@@ -1,8 +1,13 @@
-// Builds the Temporal worker: the workflow bundle plus activities bound to their dependencies. Shared by the
-// worker process (worker/main.ts) and the integration tests, so tests run exactly what production runs.
+// Builds the worker process's Temporal workers: the main one (every workflow; the connection, vault
+// migration and probe activities) on TEMPORAL_TASK_QUEUE, and the webhooks one (the webhook endpoint
+// workflows and their delivery activities) on `<queue>-webhooks`, with slots of its own so slow CRM
+// endpoints never hold up syncs. Shared by the worker process (worker/main.ts) and the integration tests,
+// so tests run exactly what production runs.
 import path from 'node:path';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createWebhookActivities } from '../activities/webhooks';
+import { webhookTaskQueue } from '../clients/webhook-endpoints';
 import type { ServiceDependencies } from '../services/dependencies';
 
 export interface CreateWorkerOptions {
@@ -16,16 +21,25 @@ export interface CreateWorkerOptions {
 }
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+/** Concurrent webhook deliveries per worker process (each waits at most 10 s for an endpoint). */
+const WEBHOOK_DELIVERY_SLOTS = 50;
 
-export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  const { connection, namespace, taskQueue, workflowBundle, identity, deps } = options;
-  return Worker.create({
-    connection,
-    namespace,
-    taskQueue,
-    ...(identity ? { identity } : {}),
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(deps),
-    dataConverter: deps.dataConverter,
-  });
+export async function createWorkers(options: CreateWorkerOptions): Promise<Worker[]> {
+  const { connection, namespace, taskQueue, identity, deps } = options;
+  const workflowBundle = options.workflowBundle ?? { code: (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH })).code };
+  const shared = { connection, namespace, workflowBundle, dataConverter: deps.dataConverter, ...(identity ? { identity } : {}) };
+  return Promise.all([
+    Worker.create({ ...shared, taskQueue, activities: createActivities(deps) }),
+    Worker.create({
+      ...shared,
+      taskQueue: webhookTaskQueue(taskQueue),
+      activities: createWebhookActivities(deps),
+      maxConcurrentActivityTaskExecutions: WEBHOOK_DELIVERY_SLOTS,
+    }),
+  ]);
+}
+
+/** Runs the workers until they are shut down (SIGINT/SIGTERM, or shutdown() on each). */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  await Promise.all(workers.map((worker) => worker.run()));
 }

@@ -5,30 +5,30 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createServiceDependencies } from '../services/dependencies';
-import { createWorker } from './create-worker';
+import { createWorkers, runWorkers } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const deps = createServiceDependencies(config, { component: 'worker' });
   const { logger } = deps;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
+  const workers = await createWorkers({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
 
   // Optional liveness endpoint for orchestrators (docker-compose health check): 200 while polling.
   const healthPort = config.WORKER_HEALTH_PORT;
   const health = healthPort
     ? http
         .createServer((_request, response) => {
-          const state = worker.getState();
-          response.writeHead(state === 'RUNNING' ? 200 : 503, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ state }));
+          const states = workers.map((worker) => worker.getState());
+          response.writeHead(states.every((state) => state === 'RUNNING') ? 200 : 503, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ state: states.find((state) => state !== 'RUNNING') ?? 'RUNNING' }));
         })
         .listen(healthPort)
     : undefined;
 
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling, finishes running tasks, then resolves.
-  await worker.run();
+  await runWorkers(workers);
   health?.close();
   await connection.close();
   await deps.db.$disconnect();

@@ -1,11 +1,15 @@
-// The vault migration workflow's activities, bound to their dependencies, with failures mapped for Temporal.
+// The vault migration workflow's activities (services/vault-migration), with failures mapped for Temporal.
+import { heartbeat } from '@temporalio/activity';
+import type { ServiceDependencies } from '../../services/dependencies';
+import { migrateLegacyBatch } from '../../services/vault-migration/batch';
+import { reportMigrationCompleted } from '../../services/vault-migration/completion';
 import { withFailureMapping } from '../failure-mapping';
-import { migrateLegacyBatch, type VaultMigrationDeps } from './batch';
 import type { VaultMigrationActivities } from './types';
 
-export function createVaultMigrationActivities(deps: VaultMigrationDeps): VaultMigrationActivities {
+export function createVaultMigrationActivities(deps: ServiceDependencies): VaultMigrationActivities {
   const logger = deps.logger.child({ component: 'vault-migration' });
   return withFailureMapping({
-    migrateLegacyBatch: (input) => migrateLegacyBatch({ ...deps, logger }, input),
+    migrateLegacyBatch: (input) => migrateLegacyBatch({ ...deps, logger }, input, (details) => heartbeat(details)),
+    reportVaultMigrationCompleted: (input) => reportMigrationCompleted(deps, input),
   });
 }

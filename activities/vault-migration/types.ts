@@ -29,4 +29,11 @@ export interface MigrateBatchResult {
 
 export interface VaultMigrationActivities {
   migrateLegacyBatch(input: MigrateBatchInput): Promise<MigrateBatchResult>;
+  /** Reports an organization's finished migration to the CRM (vault_migration.completed). */
+  reportVaultMigrationCompleted(input: {
+    organizationId: string;
+    workflowId: string;
+    migrated: number;
+    failedCount: number;
+  }): Promise<void>;
 }

@@ -17,14 +17,29 @@ export async function deliverReminder(
   if (!event || event.status === 'cancelled' || event.connection.status === 'disconnected' || !(await stillStartsAt(db, event, startAt))) {
     return 'stale';
   }
-  return deliverNotification(db, {
-    organizationId: event.organizationId,
-    userId: event.connection.userId,
-    type: 'calendar.pre_meeting',
-    dedupeKey: reminderDedupeKey(event.id, input.startAt),
-    eventId: event.id,
-    title: `Starting in ${input.leadMinutes} min: ${event.title ?? 'Meeting'}`,
-    body: event.location ? `Location: ${event.location}` : null,
-    scheduledFor: new Date(startAt.getTime() - input.leadMinutes * 60_000),
-  });
+  const title = `Starting in ${input.leadMinutes} min: ${event.title ?? 'Meeting'}`;
+  return deliverNotification(
+    db,
+    {
+      organizationId: event.organizationId,
+      userId: event.connection.userId,
+      type: 'calendar.pre_meeting',
+      dedupeKey: reminderDedupeKey(event.id, input.startAt),
+      eventId: event.id,
+      title,
+      body: event.location ? `Location: ${event.location}` : null,
+      scheduledFor: new Date(startAt.getTime() - input.leadMinutes * 60_000),
+    },
+    {
+      connectionId: event.connectionId,
+      type: 'reminder.due',
+      data: (notificationId) => ({
+        notificationId,
+        eventId: event.id,
+        startAt: startAt.toISOString(),
+        leadMinutes: input.leadMinutes,
+        title,
+      }),
+    },
+  );
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { Prisma } from '../../db/client';
 import type { ProviderId } from '../../providers/types';
 import type { ConnectionWorkflowClient } from '../../clients/connection-workflow';
-import { ensureOrganization } from '../../data/connections';
+import { ensureOrganization, recordConnectionHealth } from '../../data/connections';
 import { hashSecret, newSecret } from '../secret-hash';
 import type { ServiceDependencies } from '../dependencies';
 
@@ -129,15 +129,10 @@ export class ConnectionService {
         connectionId = existing.id;
         await db.calendarConnection.update({
           where: { id: existing.id },
-          data: {
-            userId: pending.userId,
-            status: 'active',
-            disconnectedAt: null,
-            lastErrorCode: null,
-            lastErrorAt: null,
-            oauthClientId: client.oauthClientId,
-          },
+          data: { userId: pending.userId, disconnectedAt: null, oauthClientId: client.oauthClientId },
         });
+        // Active again (reported to the CRM when it was not: a reconnect after revocation, a re-connect).
+        await recordConnectionHealth(db, { connectionId: existing.id, health: 'active', revive: true });
       } else {
         const created = await db.calendarConnection.create({
           data: {

@@ -23,7 +23,7 @@ import { ConnectionWorkflowClient } from '../../clients/connection-workflow';
 import { createServiceDependencies, type ServiceDependencies } from '../../services/dependencies';
 import { ConnectionService } from '../../services/oauth/connecting';
 import { TEST_KEYRING } from './test-keyring';
-import { createWorker } from '../../worker/create-worker';
+import { createWorkers, runWorkers } from '../../worker/create-worker';
 import { createTestDatabase } from './database';
 
 let runtimeConfigured = false;
@@ -121,27 +121,27 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 
-  let worker: Worker | undefined;
+  let workers: Worker[] | undefined;
   let workerRun: Promise<void> | undefined;
   let workerConnection: NativeConnection | undefined;
 
   async function startWorker() {
     workerConnection = await NativeConnection.connect({ address });
-    worker = await createWorker({
+    workers = await createWorkers({
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
       deps,
       workflowBundle: { codePath: bundlePath! },
     });
-    workerRun = worker.run();
+    workerRun = runWorkers(workers);
   }
   async function stopWorker() {
-    if (!worker) return;
-    worker.shutdown();
+    if (!workers) return;
+    for (const worker of workers) worker.shutdown();
     await workerRun;
     await workerConnection?.close();
-    worker = undefined;
+    workers = undefined;
   }
   await startWorker();
 

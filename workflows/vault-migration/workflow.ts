@@ -9,7 +9,7 @@
 // A row that fails records migration_error; when the cursor reaches the end, rows that are still pending
 // without an error (added behind the cursor meanwhile) get another pass that skips failed rows. So every
 // row is tried, and a failing row is reported, never retried forever.
-import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { VaultMigrationActivities } from '../../activities/vault-migration/types';
 import {
   MAX_REPORTED_FAILURES,
@@ -25,7 +25,7 @@ import {
 /** A safety stop: more passes than this means rows keep appearing behind the cursor. */
 const MAX_PASSES = 10;
 
-const { migrateLegacyBatch } = proxyActivities<VaultMigrationActivities>({
+const { migrateLegacyBatch, reportVaultMigrationCompleted } = proxyActivities<VaultMigrationActivities>({
   startToCloseTimeout: '5 minutes',
   // The batch heartbeats after each row: a crashed worker's batch is retried on another one this soon.
   heartbeatTimeout: '15 seconds',
@@ -77,6 +77,16 @@ export async function vaultMigrationWorkflow(input: VaultMigrationInput): Promis
       state.cursor = '';
     } else {
       done = true;
+      // The CRM hears it (vault_migration.completed). Patched: runs recorded before never reported.
+      if (input.organizationId !== null && patched('report-vault-migration-completed')) {
+        const { migrated, failedCount } = state;
+        await reportVaultMigrationCompleted({
+          organizationId: input.organizationId,
+          workflowId: workflowInfo().workflowId,
+          migrated,
+          failedCount,
+        });
+      }
       return progress();
     }
     if (batchesThisRun >= batchesPerRun || workflowInfo().continueAsNewSuggested) {

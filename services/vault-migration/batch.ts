@@ -4,14 +4,13 @@
 // and is not retried again within the same run. Every step is conditional on the row's state, so a retried
 // activity (crashed worker) or a concurrent run never moves a token twice.
 import { randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
-import { migrateLegacyTokens, migrateLegacyTokensIn } from '../../services/oauth/token-migration';
+import { migrateLegacyTokens, migrateLegacyTokensIn } from '../oauth/token-migration';
 import { isVaultError } from '../../vault/errors';
 import type { Vault } from '../../vault/vault';
 import type { MigrationFailure } from '../../workflows/vault-migration/messages';
-import type { MigrateBatchInput, MigrateBatchResult } from './types';
+import type { MigrateBatchInput, MigrateBatchResult } from '../../activities/vault-migration/types';
 
 /** Attempts per row before its failure is recorded (a lost race is retried, not reported). */
 const ROW_ATTEMPTS = 3;
@@ -24,7 +23,12 @@ export interface VaultMigrationDeps {
 
 type RowOutcome = 'migrated' | 'already_migrated' | { reason: string };
 
-export async function migrateLegacyBatch(deps: VaultMigrationDeps, input: MigrateBatchInput): Promise<MigrateBatchResult> {
+/** `heartbeat` is called after each row (the activity reports liveness with it). */
+export async function migrateLegacyBatch(
+  deps: VaultMigrationDeps,
+  input: MigrateBatchInput,
+  heartbeat: (details: unknown) => void = () => undefined,
+): Promise<MigrateBatchResult> {
   const { db } = deps;
   const correlationId = randomUUID();
   const scope = input.organizationId === null ? {} : { organizationId: input.organizationId };
@@ -160,12 +164,4 @@ function reasonOf(error: unknown): string {
   if (typeof code === 'string' && /^[A-Za-z0-9_]{1,40}$/.test(code)) return `migration_failed_${code}`;
   const name = error instanceof Error && /^[A-Za-z]{1,40}$/.test(error.name) ? error.name : 'error';
   return `migration_failed_${name}`;
-}
-
-function heartbeat(details: unknown): void {
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    // Called outside an activity (unit tests): nothing to heartbeat.
-  }
 }

@@ -1,0 +1,88 @@
+// The change stream (ce_outbox_events): what the CRM hears, written in the same transaction as the change
+// it reports, so no change is reported that did not happen and none that happened is lost. Read in order by
+// the change feed (GET /v1/changes) and by each webhook endpoint's workflow.
+import type { Db, Prisma } from '../db/client';
+import { eventChangeType, type ChangeEventData, type ChangeEventType } from '../domain/change-events';
+import type { EventVersion } from '../domain/merge/event-version';
+import type { EventRowModel } from './events';
+
+type Tx = Prisma.TransactionClient | Db;
+
+export type OutboxRow = Awaited<ReturnType<Db['outboxEvent']['findMany']>>[number];
+
+export async function emitChange<T extends ChangeEventType>(
+  tx: Tx,
+  change: { organizationId: string; connectionId?: string | null; userId?: string | null; type: T; data: ChangeEventData<T> },
+): Promise<void> {
+  await tx.outboxEvent.create({
+    data: {
+      organizationId: change.organizationId,
+      connectionId: change.connectionId ?? null,
+      userId: change.userId ?? null,
+      type: change.type,
+      data: JSON.stringify(change.data),
+    },
+  });
+}
+
+/** The change of a synced event as the stream reports it (event.* or meeting.*). */
+export function emitEventChange(
+  tx: Tx,
+  row: EventRowModel,
+  meta: { direction: 'inbound' | 'outbound'; source: 'provider' | 'api' | 'workflow' | 'conflict_resolution' },
+  before: EventVersion | null,
+  after: EventVersion,
+  changedFields: string[],
+): Promise<void> {
+  return emitChange(tx, {
+    organizationId: row.organizationId,
+    connectionId: row.connectionId,
+    type: eventChangeType(row, before, after),
+    data: {
+      event: {
+        eventId: row.id,
+        connectionId: row.connectionId,
+        calendarId: row.externalCalendarId,
+        externalEventId: row.externalEventId,
+        status: row.status,
+        title: row.title,
+        location: row.location,
+        start: { at: row.startAt.toISOString(), date: row.startDate },
+        end: { at: row.endAt.toISOString(), date: row.endDate },
+        allDay: row.allDay,
+        kind: row.eventKind,
+        activityId: row.activityId,
+      },
+      direction: meta.direction,
+      source: meta.source,
+      changedFields,
+    },
+  });
+}
+
+/**
+ * The organization's changes after `after` (a sequence), oldest first. `connectionIds` restricts to those
+ * connections' changes plus the ones addressed to `userId`; undefined: the whole organization.
+ */
+export function changesAfter(
+  db: Db,
+  filter: {
+    organizationId: string;
+    after: number;
+    limit: number;
+    types?: string[];
+    visibleTo?: { userId: string; connectionIds: string[] };
+  },
+): Promise<OutboxRow[]> {
+  const { visibleTo } = filter;
+  return db.outboxEvent.findMany({
+    where: {
+      organizationId: filter.organizationId,
+      sequence: { gt: filter.after },
+      ...(filter.types ? { type: { in: filter.types } } : {}),
+      ...(visibleTo ? { OR: [{ connectionId: { in: visibleTo.connectionIds } }, { connectionId: null, userId: visibleTo.userId }] } : {}),
+    },
+    orderBy: { sequence: 'asc' },
+    take: filter.limit,
+  });
+}
