@@ -18,8 +18,9 @@ const stream = proxyActivities<WebhookActivities>({
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
+/** An attempt waits at most 10 s for the endpoint; a worker that dies during one is noticed after 30 s. */
 const deliveries = proxyActivities<WebhookActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
