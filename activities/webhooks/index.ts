@@ -2,7 +2,7 @@
 // queue. The wait for new events heartbeats while it polls.
 import { heartbeat } from '@temporalio/activity';
 import type { ServiceDependencies } from '../../services/dependencies';
-import { deliverEvent } from '../../services/webhooks/delivery';
+import { deliverEvent, deliverInOrder } from '../../services/webhooks/delivery';
 import { giveUpEndpoint } from '../../services/webhooks/give-up';
 import { nextEventsFor } from '../../services/webhooks/stream';
 import { withFailureMapping } from '../failure-mapping';
@@ -12,6 +12,7 @@ export function createWebhookActivities(deps: ServiceDependencies): WebhookActiv
   return withFailureMapping({
     nextWebhookEvents: (input) => nextEventsFor(deps, input, () => heartbeat()),
     deliverWebhookEvent: (input) => deliverEvent(deps, input),
+    deliverWebhookEvents: (input) => deliverInOrder(deps, input, () => heartbeat()),
     giveUpWebhookEndpoint: (input) => giveUpEndpoint(deps, input),
   });
 }

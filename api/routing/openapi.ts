@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the route descriptions and the same zod schemas the handlers
 // validate with (zod 4's toJSONSchema emits JSON Schema 2020-12, OpenAPI 3.1's schema dialect).
 import { z } from 'zod';
+import { CHANGE_EVENT_SCHEMAS } from '../../domain/change-events';
 import { PERMISSIONS } from '../auth/permissions';
 import { errorResponse } from '../schemas';
 import type { RouteDoc } from './route';
@@ -92,5 +93,35 @@ export function buildOpenApiDocument(routes: RouteDoc[], info: { version: string
       schemas: { Error: jsonSchema(errorResponse, 'output') },
     },
     paths,
+    webhooks: webhookDocs(),
   };
+}
+
+/**
+ * What registered webhook endpoints receive (and GET /v1/changes returns): one entry per change type, its
+ * body `{type, timestamp, data}` with the type's `data` shape, signed as Standard Webhooks specifies.
+ */
+function webhookDocs(): JsonSchema {
+  return Object.fromEntries(
+    (Object.entries(CHANGE_EVENT_SCHEMAS) as Array<[string, z.ZodType]>).map(([type, data]) => [
+      type,
+      {
+        post: {
+          summary: data.description ?? type,
+          description:
+            'Headers `webhook-id` (the same on every retry: deduplicate by it), `webhook-timestamp` (seconds) and ' +
+            '`webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">` per valid secret, space-separated).',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: jsonSchema(z.object({ type: z.literal(type), timestamp: z.iso.datetime({ offset: true }), data }), 'output'),
+              },
+            },
+          },
+          responses: { 200: { description: 'Any 2xx acknowledges the delivery; anything else is retried with backoff' } },
+        },
+      },
+    ]),
+  );
 }

@@ -99,3 +99,22 @@ export async function deliverEvent(
     deps.logger.warn({ endpointId: endpoint.id, sequence: event.sequence, error: outcome.error }, 'webhook attempt failed');
   return outcome;
 }
+
+/**
+ * Delivers the events in order until one fails: `handled` counts those before it (delivered, or gone);
+ * `failed` is the first failure, whose attempt is recorded like any other.
+ */
+export async function deliverInOrder(
+  deps: Deps,
+  input: { endpointId: string; sequences: number[]; nextAttemptAt: string },
+  alive: () => void,
+): Promise<{ handled: number; delivered: number; failed?: { sequence: number; outcome: AttemptOutcome } }> {
+  let delivered = 0;
+  for (const [index, sequence] of input.sequences.entries()) {
+    const outcome = await deliverEvent(deps, { endpointId: input.endpointId, sequence, nextAttemptAt: input.nextAttemptAt });
+    alive();
+    if (outcome.delivered) delivered += 1;
+    else if (outcome.exists) return { handled: index, delivered, failed: { sequence, outcome } };
+  }
+  return { handled: input.sequences.length, delivered };
+}

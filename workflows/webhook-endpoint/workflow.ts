@@ -9,7 +9,7 @@ import type { WebhookActivities } from '../../activities/webhooks/types';
 import { endpointStatusQuery, GIVE_UP_AFTER_MS, redeliverSignal, type WebhookEndpointInput, type WebhookEndpointStatus } from './messages';
 
 const DEFAULT_RETRY = { initialMs: 5_000, maxMs: 3_600_000, giveUpAfterMs: GIVE_UP_AFTER_MS };
-const BATCH = 50;
+const BATCH = 200;
 /** How long one wait for new events lasts before the workflow checks in (signals, continue-as-new). */
 const WAIT_MS = 10_000;
 
@@ -21,6 +21,12 @@ const stream = proxyActivities<WebhookActivities>({
 /** An attempt waits at most 10 s for the endpoint; a worker that dies during one is noticed after 30 s. */
 const deliveries = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+/** A run of one connection's events in one activity, heartbeating after each. */
+const runs = proxyActivities<WebhookActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
@@ -45,10 +51,18 @@ export async function webhookEndpointWorkflow(input: WebhookEndpointInput): Prom
 
   const backoff = (attempts: number) => Math.min(retry.maxMs, retry.initialMs * 2 ** Math.max(0, attempts - 1));
 
-  /** Delivers one event, retrying until it is delivered, gone, or the endpoint is given up. */
-  async function deliver(sequence: number): Promise<void> {
+  /**
+   * Delivers one event, retrying until it is delivered, gone, or the endpoint is given up. `failedOnce`:
+   * its first attempt already failed (in a run of events).
+   */
+  async function deliver(sequence: number, failedOnce = false): Promise<void> {
     let firstFailureAt: number | undefined;
-    for (let attempts = 1; givenUp === undefined; attempts++) {
+    if (failedOnce) {
+      firstFailureAt = Date.now();
+      retrying.set(sequence, { attempts: 1, nextAttemptAt: Date.now() + backoff(1) });
+      await waitBeforeRetry(sequence, backoff(1));
+    }
+    for (let attempts = failedOnce ? 2 : 1; givenUp === undefined; attempts++) {
       const wait = backoff(attempts);
       const outcome = await deliveries.deliverWebhookEvent({
         endpointId: input.endpointId,
@@ -66,9 +80,32 @@ export async function webhookEndpointWorkflow(input: WebhookEndpointInput): Prom
         return;
       }
       retrying.set(sequence, { attempts, nextAttemptAt: Date.now() + wait });
-      const nudged = () => redeliver.includes(sequence);
-      await condition(nudged, wait);
-      if (nudged()) redeliver.splice(redeliver.indexOf(sequence), 1);
+      await waitBeforeRetry(sequence, wait);
+    }
+  }
+
+  /** The backoff wait, cut short by a redeliver request for this event. */
+  async function waitBeforeRetry(sequence: number, wait: number): Promise<void> {
+    const nudged = () => redeliver.includes(sequence);
+    await condition(nudged, wait);
+    if (nudged()) redeliver.splice(redeliver.indexOf(sequence), 1);
+  }
+
+  /** A connection's events in order: runs of them per activity; a failed one is retried before the rest. */
+  async function deliverLane(sequences: number[]): Promise<void> {
+    let next = 0;
+    while (next < sequences.length && givenUp === undefined) {
+      const run = await runs.deliverWebhookEvents({
+        endpointId: input.endpointId,
+        sequences: sequences.slice(next),
+        nextAttemptAt: new Date(Date.now() + backoff(1)).toISOString(),
+      });
+      delivered += run.delivered;
+      next += run.handled;
+      if (run.failed) {
+        await deliver(run.failed.sequence, true);
+        next += 1;
+      }
     }
   }
 
@@ -79,11 +116,7 @@ export async function webhookEndpointWorkflow(input: WebhookEndpointInput): Prom
       const lane = event.connectionId ?? '';
       lanes.set(lane, [...(lanes.get(lane) ?? []), event.sequence]);
     }
-    await Promise.all(
-      [...lanes.values()].map(async (sequences) => {
-        for (const sequence of sequences) if (givenUp === undefined) await deliver(sequence);
-      }),
-    );
+    await Promise.all([...lanes.values()].map((sequences) => deliverLane(sequences)));
   }
 
   for (;;) {
