@@ -1,7 +1,7 @@
 // The whole service assembled for a benchmark, from real parts on loopback: a Temporal server, a fresh
 // migrated database (SQLite by default; PostgreSQL when a server URL is given), both provider fakes, the
 // API listening on a free port (OAuth callback, webhooks, /v1), and the production worker as a separate
-// process (see worker-process.ts) configured through the same environment variables as in production.
+// process (see test/helpers/worker-process.ts) configured through the same environment variables as in production.
 // The benchmark process itself holds the API, the fakes and the driver.
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -25,7 +25,7 @@ import { createServiceDependencies, type ServiceDependencies } from '../../servi
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database';
 import { Keyring } from '../../vault/keyring';
 import { startBenchTemporal, type BenchTemporal } from './temporal';
-import { startWorkerProcess, type WorkerProcess } from './worker-process';
+import { startWorkerProcess, type WorkerProcess } from '../../test/helpers/worker-process';
 import { connectionWorkflowId, statusQuery, type ConnectionStatus } from '../../workflows/connection/messages';
 
 export interface BenchService {

@@ -3,7 +3,10 @@
 // them, the real vault, a worker on the test's own task queue running the bundled production workflows,
 // and optionally the API listening on loopback (push notifications need it). Logs are captured so tests can
 // scan them for secrets.
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
@@ -22,8 +25,9 @@ import { freePort } from '../../scripts/lib/free-port';
 import { ConnectionWorkflowClient } from '../../clients/connection-workflow';
 import { createServiceDependencies, type ServiceDependencies } from '../../services/dependencies';
 import { ConnectionService } from '../../services/oauth/connecting';
-import { TEST_KEYRING } from './test-keyring';
+import { TEST_KEY_BASE64, TEST_KEYRING } from './test-keyring';
 import { createWorkers, runWorkers } from '../../worker/create-worker';
+import { startWorkerProcess, type WorkerProcess } from './worker-process';
 import { createTestDatabase } from './database';
 
 let runtimeConfigured = false;
@@ -39,6 +43,11 @@ export interface TestStack {
   logs: string[];
   /** Stops the worker abruptly-but-cleanly and starts a new one (a crash and restart of the process). */
   restartWorker(): Promise<void>;
+  /**
+   * The production worker as a separate process on this stack (same database, task queue, keyring and
+   * fakes), to be killed with SIGKILL; stop the in-process worker first so the process gets the tasks.
+   */
+  startWorkerProcess(): Promise<WorkerProcess>;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   close(): Promise<void>;
@@ -126,6 +135,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   let workerConnection: NativeConnection | undefined;
 
   async function startWorker() {
+    if (workers) return;
     workerConnection = await NativeConnection.connect({ address });
     workers = await createWorkers({
       connection: workerConnection,
@@ -164,6 +174,25 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         permissions: claims.permissions,
         ttlSeconds: claims.ttlSeconds,
       }),
+    async startWorkerProcess() {
+      const tlsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'calsync-worker-tls-'));
+      fs.writeFileSync(path.join(tlsDir, 'ca.pem'), microsoft.caCertificate);
+      const [keyId] = keyring.keyIds();
+      return startWorkerProcess({
+        ...process.env,
+        DATABASE_URL: database.url,
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        PUBLIC_URL: apiUrl,
+        SANDBOX_GOOGLE_URL: google.baseUrl,
+        SANDBOX_MICROSOFT_URL: microsoft.baseUrl,
+        SANDBOX_TLS_DIR: tlsDir,
+        VAULT_KEYS: `${keyId}:${TEST_KEY_BASE64}`,
+        VAULT_CURRENT_KEY_ID: keyId,
+        LOG_LEVEL: 'info',
+        ...options.env,
+      });
+    },
     async restartWorker() {
       await stopWorker();
       await startWorker();

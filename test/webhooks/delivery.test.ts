@@ -88,30 +88,46 @@ describe('webhook deliveries', () => {
     expect(log.body.deliveries[0]).toMatchObject({ eventId: attempts[0]!.id, attempts: 3, lastStatusCode: 204, nextAttemptAt: null });
   });
 
-  it('loses nothing when the worker stops mid-delivery, and delivers what happened while it was down', async () => {
+  it('loses nothing when the worker process is killed mid-delivery, and delivers what happened while it was dead', async () => {
     const receiver = await newReceiver();
     await register(receiver);
-    receiver.answer(() => ({ status: 204, delayMs: 3_000 }));
-    const first = await makeChange('In flight when the worker stops');
-    await eventually(
-      async () => tasksReceived(receiver, first),
-      (list) => list.length >= 1,
-      'the first attempt arriving',
-    );
+    // The production worker as a process of its own, so it can be killed (SIGKILL) mid-delivery.
     await stack.stopWorker();
-    const whileDown = [await makeChange('Made while the worker is down 1'), await makeChange('Made while the worker is down 2')];
-    receiver.answer(() => ({ status: 204 }));
-    await stack.startWorker();
-    for (const taskId of [first, ...whileDown]) {
+    const process = await stack.startWorkerProcess();
+    try {
+      receiver.answer(() => ({ status: 204, delayMs: 5_000 }));
+      const first = await makeChange('In flight when the worker dies');
       await eventually(
-        async () => tasksReceived(receiver, taskId),
+        async () => tasksReceived(receiver, first),
         (list) => list.length >= 1,
-        `task ${taskId} delivered`,
+        'the first attempt arriving',
+        60_000,
+      );
+      await process.kill();
+      const whileDead = [await makeChange('Made while the worker is dead 1'), await makeChange('Made while the worker is dead 2')];
+      receiver.answer(() => ({ status: 204 }));
+      await stack.startWorker();
+      for (const taskId of [first, ...whileDead]) {
+        await eventually(
+          async () => tasksReceived(receiver, taskId),
+          (list) => list.length >= 1,
+          `task ${taskId} delivered`,
+          90_000,
+        );
+      }
+      // The killed attempt is tried again (at least once): a repeat carries the same webhook-id.
+      await eventually(
+        async () => tasksReceived(receiver, first),
+        (list) => list.length >= 2,
+        'the killed attempt retried',
         90_000,
       );
+      for (const taskId of [first, ...whileDead])
+        expect(new Set(tasksReceived(receiver, taskId).map((webhook) => webhook.id)).size).toBe(1);
+    } finally {
+      await process.kill();
+      await stack.startWorker();
     }
-    // At least once: a repeat carries the same webhook-id, so the CRM can drop it.
-    for (const taskId of [first, ...whileDown]) expect(new Set(tasksReceived(receiver, taskId).map((webhook) => webhook.id)).size).toBe(1);
   });
 
   it('a slow endpoint holds up neither another endpoint nor sync', async () => {

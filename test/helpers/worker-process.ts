@@ -1,10 +1,10 @@
-// The production worker (worker/main.ts) as its own process, so its memory is measured alone (the driver,
-// API and fakes live in the benchmark process). It bundles the workflows itself at start-up, as in
+// The production worker (worker/main.ts) as its own process: benchmarks measure its memory alone, tests
+// kill it with SIGKILL (a crash, not a shutdown). It bundles the workflows itself at start-up, as in
 // production; we wait for its "worker started" log line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import { readProcessMemory, sampleProcessRss, type RssSampler } from './measure';
+import { readProcessMemory, sampleProcessRss, type RssSampler } from '../../bench/lib/measure';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -16,6 +16,8 @@ export interface WorkerProcess {
   /** Log lines at warn level or above (JSON), for reporting failures. */
   problems(): string[];
   stop(): Promise<void>;
+  /** SIGKILL: the process dies at once, in the middle of whatever it was doing. */
+  kill(): Promise<void>;
 }
 
 export async function startWorkerProcess(env: NodeJS.ProcessEnv, options: { startTimeoutMs?: number } = {}): Promise<WorkerProcess> {
@@ -58,6 +60,12 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv, options: { star
     rss,
     highWaterMark: () => readProcessMemory(pid, 'VmHWM'),
     problems: () => [...problems],
+    async kill() {
+      rss.stop();
+      if (child.exitCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
     async stop() {
       rss.stop();
       if (child.exitCode !== null) return;
