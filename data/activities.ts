@@ -1,6 +1,7 @@
 // The CRM activity of a meeting scheduled from the CRM follows its event: when the calendar moves,
-// retitles, cancels or answers it (attendee responses), the activity takes the new values, the event's
-// history notes it, and the change stream reports activity.updated.
+// retitles, cancels or answers it (attendee responses), the activity takes the new values and the change
+// stream records it (activity.updated, with the fields that changed). The event's own history keeps the
+// calendar change that caused it.
 import type { Db, Prisma } from '../db/client';
 import type { EventRowModel } from './events';
 import { emitChange } from './outbox';
@@ -50,20 +51,6 @@ export async function activityFollowsEvent(tx: Tx, event: EventRowModel): Promis
   ];
   if (changedFields.length === 0) return;
   const saved = await tx.crmActivity.update({ where: { id: activity.id }, data: next });
-  await tx.eventChange.create({
-    data: {
-      eventId: event.id,
-      direction: 'inbound',
-      source: 'workflow',
-      actor: 'calendar',
-      fieldsBefore: JSON.stringify({ activity: changedFields }),
-      fieldsAfter: JSON.stringify({
-        activity: Object.fromEntries(
-          changedFields.map((field) => [field, field === 'attendeeResponses' ? 'changed' : next[field as keyof typeof next]]),
-        ),
-      }),
-    },
-  });
   await emitChange(tx, {
     organizationId: activity.organizationId,
     connectionId: event.connectionId,
