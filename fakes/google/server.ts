@@ -247,7 +247,9 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       sendGoogleError(res, 500, { reason: 'backendError', message: 'Backend Error' });
     });
   });
-  server.keepAliveTimeout = 5000;
+  // Real front ends keep idle connections far longer than clients do: the client, not the server, closes
+  // them, so a reused connection is never closed under it (a race that shows as a network error under load).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
