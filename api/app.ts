@@ -2,6 +2,7 @@
 // once with api/routing/route.ts). Public routes (health, docs, OAuth callback, provider webhooks, iCal
 // feeds) come first; everything else under /v1 needs a Bearer token and is rate limited per token.
 import express, { type Express } from 'express';
+import { httpMetrics } from '../observability/http-metrics';
 import { authenticate } from './auth/middleware';
 import { createTokenVerifier } from './auth/verifier';
 import { apiContext, type ApiDependencies } from './context';
@@ -62,6 +63,7 @@ export async function createApp(deps: ApiDependencies): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(httpMetrics(deps.metrics));
   app.use(express.json({ limit: '100kb' }));
 
   app.use(

@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { temporalConnectionOptions } from '../config/temporal';
+import { startApiMetrics } from '../observability/process-metrics';
 import { createServiceDependencies } from '../services/dependencies';
 import { createApp } from './app';
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: deps.dataConverter });
   const app = await createApp({ ...deps, temporal });
+  const metricsServer = await startApiMetrics(deps);
 
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'API listening');
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'API stopping');
     server.close(async () => {
+      await metricsServer?.close();
       await connection.close();
       await deps.db.$disconnect();
       process.exit(0);

@@ -51,9 +51,16 @@ const envSchema = z.object({
    */
   WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['0', '1']).optional(),
 
+  /** Where the API's Prometheus metrics are served (/metrics, a port of their own); 0: not served. */
+  API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+
   // ----- the worker -----
   /** A liveness endpoint for orchestrators (200 while the worker polls); 0: none. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Where the worker's Prometheus metrics (the service's and the Temporal SDK's) are served; 0: not served. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** The interface the metrics ports listen on (keep them off the public network). */
+  METRICS_HOST: z.string().default('127.0.0.1'),
 
   // ----- calendar providers: real OAuth apps, or the local sandbox (config/sandbox.ts) -----
   GOOGLE_CALENDAR_CLIENT_ID: optionalString,

@@ -105,3 +105,9 @@ export async function markDisconnected(db: Db, vault: Vault, connectionId: strin
 export async function ensureOrganization(db: Db, organizationId: string): Promise<void> {
   await db.organization.upsert({ where: { id: organizationId }, create: { id: organizationId }, update: {} });
 }
+
+/** Connections counted by health (status), for the connections-by-health gauge. */
+export async function countConnectionsByHealth(db: Db): Promise<Record<string, number>> {
+  const groups = await db.calendarConnection.groupBy({ by: ['status'], _count: { _all: true } });
+  return Object.fromEntries(groups.map((group) => [group.status, group._count._all]));
+}

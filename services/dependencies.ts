@@ -2,6 +2,7 @@
 // configuration. The worker and the API build the same set; tests build it against the fakes.
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { ServiceMetrics } from '../observability/metrics';
 import { createLogger } from '../config/logger';
 import { createDb, type Db } from '../db/client';
 import type { ProviderRegistry } from '../providers/registry';
@@ -24,11 +25,20 @@ export interface ServiceDependencies {
   tokens: TokenService;
   /** For every Temporal client and worker: seals attendee lists in payloads (services/attendee-sealing-codec.ts). */
   dataConverter: DataConverter;
+  /** The process's metrics (Prometheus). */
+  metrics: ServiceMetrics;
 }
 
 export function createServiceDependencies(
   config: Config,
-  overrides: { db?: Db; logger?: Logger; keyring?: Keyring; providers?: ProviderRegistry; component?: string } = {},
+  overrides: {
+    db?: Db;
+    logger?: Logger;
+    keyring?: Keyring;
+    providers?: ProviderRegistry;
+    component?: string;
+    metrics?: ServiceMetrics;
+  } = {},
 ): ServiceDependencies {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL, name: overrides.component });
   const db = overrides.db ?? createDb(config.DATABASE_URL);
@@ -37,5 +47,6 @@ export function createServiceDependencies(
   const providers = overrides.providers ?? providerRegistry(config);
   const oauthClients = new OAuthClientResolver({ db, vault, providers });
   const tokens = new TokenService({ db, vault, providers, oauthClients, logger: logger.child({ component: 'tokens' }) });
-  return { config, logger, db, vault, providers, oauthClients, tokens, dataConverter: temporalDataConverter(keyring) };
+  const metrics = overrides.metrics ?? new ServiceMetrics();
+  return { config, logger, db, vault, providers, oauthClients, tokens, dataConverter: temporalDataConverter(keyring), metrics };
 }

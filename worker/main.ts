@@ -4,6 +4,7 @@ import http from 'node:http';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { temporalConnectionOptions } from '../config/temporal';
+import { installSdkMetrics, startWorkerMetrics } from '../observability/process-metrics';
 import { createServiceDependencies } from '../services/dependencies';
 import { createWorkers, runWorkers } from './create-worker';
 
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const deps = createServiceDependencies(config, { component: 'worker' });
   const { logger } = deps;
+  const sdkMetricsUrl = await installSdkMetrics(config.WORKER_METRICS_PORT);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const workers = await createWorkers({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
 
@@ -26,10 +28,12 @@ async function main(): Promise<void> {
         .listen(healthPort)
     : undefined;
 
+  const metricsServer = await startWorkerMetrics(deps, sdkMetricsUrl);
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling, finishes running tasks, then resolves.
   await runWorkers(workers);
   health?.close();
+  await metricsServer?.close();
   await connection.close();
   await deps.db.$disconnect();
   logger.info('worker stopped');

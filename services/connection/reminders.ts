@@ -6,7 +6,7 @@ import { reminderDedupeKey } from '../../domain/reminders';
 import type { ServiceDependencies } from '../dependencies';
 
 export async function deliverReminder(
-  { db }: Pick<ServiceDependencies, 'db'>,
+  { db, metrics }: Pick<ServiceDependencies, 'db' | 'metrics'>,
   input: { connectionId: string; eventId: string; startAt: string; leadMinutes: number },
 ): Promise<'delivered' | 'duplicate' | 'stale'> {
   const event = await db.calendarEvent.findFirst({
@@ -15,10 +15,11 @@ export async function deliverReminder(
   });
   const startAt = new Date(input.startAt);
   if (!event || event.status === 'cancelled' || event.connection.status === 'disconnected' || !(await stillStartsAt(db, event, startAt))) {
+    metrics.reminderDeliveries.inc({ outcome: 'stale' });
     return 'stale';
   }
   const title = `Starting in ${input.leadMinutes} min: ${event.title ?? 'Meeting'}`;
-  return deliverNotification(
+  const outcome = await deliverNotification(
     db,
     {
       organizationId: event.organizationId,
@@ -42,4 +43,6 @@ export async function deliverReminder(
       }),
     },
   );
+  metrics.reminderDeliveries.inc({ outcome });
+  return outcome;
 }

@@ -12,7 +12,7 @@ import { signedHeaders } from './signing';
 import { webhookTargetPolicy } from './target-policy';
 
 const DELIVERY_TIMEOUT_MS = 10_000;
-type Deps = Pick<ServiceDependencies, 'db' | 'vault' | 'config' | 'providers' | 'logger'>;
+type Deps = Pick<ServiceDependencies, 'db' | 'vault' | 'config' | 'providers' | 'logger' | 'metrics'>;
 
 export interface AttemptOutcome {
   delivered: boolean;

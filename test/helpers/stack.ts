@@ -26,6 +26,7 @@ import { ConnectionWorkflowClient } from '../../clients/connection-workflow';
 import { createServiceDependencies, type ServiceDependencies } from '../../services/dependencies';
 import { ConnectionService } from '../../services/oauth/connecting';
 import { TEST_KEY_BASE64, TEST_KEYRING } from './test-keyring';
+import { startApiMetrics } from '../../observability/process-metrics';
 import { createWorkers, runWorkers } from '../../worker/create-worker';
 import { startWorkerProcess, type WorkerProcess } from './worker-process';
 import { createTestDatabase } from './database';
@@ -128,6 +129,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const workflows = new ConnectionWorkflowClient(temporal, taskQueue);
   const connecting = new ConnectionService({ ...deps, workflows });
   const server = http.createServer(app);
+  // The API's metrics endpoint when the test asks for it (API_METRICS_PORT in `env`).
+  const metricsServer = await startApiMetrics(deps);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 
   let workers: Worker[] | undefined;
@@ -201,6 +204,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await stopWorker();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await metricsServer?.close();
       await clientConnection.close();
       await Promise.all([google.close(), microsoft.close()]);
       await database.cleanup();

@@ -13,7 +13,7 @@ import type { ServiceDependencies } from '../../dependencies';
 import { ensureCalendars } from '../calendars';
 import { reconcileSeriesMasters, verifyUnlistedOutbound } from './reconcile';
 
-type Deps = Pick<ServiceDependencies, 'db' | 'providers' | 'tokens' | 'logger'>;
+type Deps = Pick<ServiceDependencies, 'db' | 'providers' | 'tokens' | 'logger' | 'metrics'>;
 type Connection = { id: string; organizationId: string; provider: string };
 type Totals = PageCounts & { fullResync: boolean };
 
@@ -96,9 +96,17 @@ export async function syncConnection(
   const connection = await loadActiveConnection(db, input.connectionId);
   const calendars = await ensureCalendars(deps, connection);
   const totals: Totals = { upserted: 0, deleted: 0, unchanged: 0, fullResync: false };
-  for (const calendar of calendars.filter((row) => row.syncEnabled)) {
-    await syncCalendar(deps, connection, calendar, totals, progress);
+  try {
+    for (const calendar of calendars.filter((row) => row.syncEnabled)) {
+      await syncCalendar(deps, connection, calendar, totals, progress);
+    }
+  } catch (error) {
+    deps.metrics.syncs.inc({ provider: connection.provider, outcome: 'error' });
+    throw error;
+  } finally {
+    deps.metrics.eventsWritten.inc({ provider: connection.provider }, totals.upserted + totals.deleted);
   }
+  deps.metrics.syncs.inc({ provider: connection.provider, outcome: 'ok' });
   const [syncedEvents, upcoming, refreshed] = await Promise.all([
     countSyncedEvents(db, connection.id),
     listUpcomingMeetings(db, { connectionId: connection.id, horizonMinutes: input.reminderHorizonMinutes }),
