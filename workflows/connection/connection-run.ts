@@ -76,6 +76,8 @@ export class ConnectionRun {
    * that lists the new event first is adopted by the schedule activity (data/meetings.ts).
    */
   readonly writes = new WriteLock();
+  /** Inside runSync now (the status query's `syncing`). */
+  private syncRunning = false;
 
   constructor(readonly input: ConnectionWorkflowInput) {
     this.connectionId = input.connectionId;
@@ -83,7 +85,7 @@ export class ConnectionRun {
   }
 
   status(): ConnectionStatus {
-    return statusOf(this.state, this.connectionId, workflowInfo().historyLength);
+    return statusOf(this.state, this.connectionId, workflowInfo().historyLength, this.syncRunning);
   }
 
   // ----- signals: requests the loop acts on ---------------------------------------------------------------
@@ -274,6 +276,16 @@ export class ConnectionRun {
 
   private async runSync(): Promise<void> {
     this.state = withoutRequest(this.state, 'sync');
+    // Shown by the status query only (no command, nothing carried): replay is unaffected.
+    this.syncRunning = true;
+    try {
+      await this.runSyncSteps();
+    } finally {
+      this.syncRunning = false;
+    }
+  }
+
+  private async runSyncSteps(): Promise<void> {
     await this.loadedContext();
     const pollMs = pollIntervalMs(this.state);
     const reminderHorizon = reminderHorizonMinutes(this.state);
