@@ -29,5 +29,6 @@ if [ ! -f console/dist/index.html ] ||
   [ -n "$(find console/src console/index.html console/vite.config.ts console/tsconfig.json console/package-lock.json \
     -newer console/dist/index.html -print -quit)" ]; then
   echo "[setup] building the console (console/dist)" >&2
-  (cd console && npm run --silent build >&2)
+  # NODE_ENV is forced: under jest it is "test", which would make Vite bundle React's development build.
+  (cd console && NODE_ENV=production npm run --silent build >&2)
 fi

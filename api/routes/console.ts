@@ -39,13 +39,16 @@ export function consoleRouter(distDir: string = CONSOLE_DIST_DIR): Router {
     response.set(SECURITY_HEADERS);
     next();
   });
-  router.get('/console', (_request, response) => response.redirect(301, '/console/'));
   // Hashed file names: cache for a year. A missing asset is a 404, not the app.
   router.use(
     '/console/assets',
     express.static(path.join(distDir, 'assets'), { index: false, fallthrough: false, immutable: true, maxAge: '1y' }),
   );
   router.use('/console', express.static(distDir, { index: false, redirect: false }));
-  router.get('/console/{*rest}', (_request, response) => sendIndex(distDir, response));
+  router.get(['/console', '/console/{*rest}'], (request, response) => {
+    // Relative asset URLs need the trailing slash (Express's routing treats both spellings alike).
+    if (request.originalUrl.split('?')[0] === '/console') response.redirect(301, '/console/');
+    else sendIndex(distDir, response);
+  });
   return router;
 }

@@ -74,6 +74,28 @@ describe('API: meetings, events, free/busy, settings', () => {
       expect(moved.status).toBe(200);
       expect(Date.parse(moved.body.start)).toBeGreaterThan(Date.parse(first.body.start));
 
+      // The activity timeline shows the meeting's CRM activity linked to its calendar event, which reads alone.
+      const timeline = await call(stack, 'GET', '/v1/activities', { token: alice });
+      expect(timeline.status).toBe(200);
+      const activity = timeline.body.activities.find((a: any) => a.id === first.body.activityId);
+      expect(activity).toMatchObject({
+        ownerUserId: 'alice',
+        type: 'meeting',
+        subject: 'Demo call',
+        start: moved.body.start,
+        calendarEvent: { eventId: first.body.eventId, connectionId, provider: 'google' },
+      });
+      const one = await call(stack, 'GET', `/v1/connections/${connectionId}/events/${first.body.eventId}`, { token: alice });
+      expect(one.body).toMatchObject({ id: first.body.eventId, title: 'Demo call', direction: 'outbound', activityId: activity.id });
+      // Someone else's: not without view-all (the timeline is empty for them, the event a 404).
+      const bob = await tokenFor(stack, 'acme', 'bob', [PERMISSIONS.view]);
+      expect((await call(stack, 'GET', '/v1/activities', { token: bob })).body.activities).toEqual([]);
+      expect((await call(stack, 'GET', '/v1/activities?userId=alice', { token: bob })).status).toBe(403);
+      expect((await call(stack, 'GET', `/v1/connections/${connectionId}/events/${first.body.eventId}`, { token: bob })).status).toBe(404);
+      const bobAll = await tokenFor(stack, 'acme', 'bob', [PERMISSIONS.view, PERMISSIONS.viewAll]);
+      const orgTimeline = await call(stack, 'GET', '/v1/activities?userId=alice', { token: bobAll });
+      expect(orgTimeline.body.activities.map((a: any) => a.id)).toContain(activity.id);
+
       const cancelled = await call(stack, 'DELETE', `/v1/connections/${connectionId}/meetings/${first.body.eventId}`, {
         token: alice,
         headers: { 'idempotency-key': 'cancel-key-00001' },

@@ -54,7 +54,7 @@ export async function api<T>(method: Method, path: string, options: { body?: unk
     error?.details,
   );
   // An expired or revoked token: back to signing in (the console keeps no other credential).
-  if (response.status === 401) endSession('Your session ended. Sign in again.');
+  if (response.status === 401 && token) endSession('Your session ended. Sign in again.');
   throw problem;
 }
 

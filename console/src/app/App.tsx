@@ -1,7 +1,7 @@
 // The signed-in console: a header with the user and the sections, and one screen per section. Without a
 // session it shows the sign-in screen.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { api } from '../api/client';
 import type { Me } from '../api/types';
@@ -19,9 +19,11 @@ import { LoadFailed, Loading } from '../ui/Notice';
 export function App() {
   const session = useSyncExternalStore(subscribe, sessionState);
   const queryClient = useQueryClient();
-  // A new session must never see the previous one's data.
+  // A new session must never see the previous one's data: forget it all when a session ends.
+  const previousToken = useRef(session.token);
   useEffect(() => {
-    if (!session.token) queryClient.clear();
+    if (previousToken.current && !session.token) queryClient.clear();
+    previousToken.current = session.token;
   }, [session.token, queryClient]);
   if (!session.token) return <SignIn endedBecause={session.endedBecause} />;
   return <SignedIn token={session.token} />;
