@@ -242,8 +242,10 @@ describe('the console in a browser', () => {
     await titleRow.getByRole('radio', { name: 'Calendar' }).check();
     await page.getByRole('button', { name: 'Merge selected fields' }).click();
     await page.getByText(/Resolved: a merge of both is now in the CRM and in the calendar/).waitFor();
-    const remote = stack.google.listEvents(GOOGLE_EMAIL).find((event) => event.id === planningId);
-    expect(remote).toMatchObject({ title: 'Planning (calendar)', location: 'Calendar room' });
+    // The calendar's title (chosen) and its location (merged automatically) in the calendar and in the CRM.
+    expect(stack.google.listEvents(GOOGLE_EMAIL).find((event) => event.id === planningId)?.title).toBe('Planning (calendar)');
+    const row = await stack.deps.db.calendarEvent.findFirstOrThrow({ where: { externalEventId: planningId } });
+    expect(row).toMatchObject({ title: 'Planning (calendar)', location: 'Calendar room' });
     await page.getByText('Conflict resolved').waitFor();
   });
 

@@ -105,9 +105,10 @@ export function ConnectionCard(props: {
           </div>
         )}
       </dl>
+      {disconnect.isSuccess && <Notice kind="info">Disconnecting: syncing stops and the service gives up its access…</Notice>}
       {syncNow.error && <Notice kind="error">{problemText(syncNow.error)}</Notice>}
       {disconnect.error && <Notice kind="error">{problemText(disconnect.error)}</Notice>}
-      <div className="actions">
+      <div className="actions" hidden={disconnect.isSuccess}>
         {props.canConnect && needsReconnect && (
           <button type="button" className="primary" onClick={() => props.onReconnect(connection)} disabled={props.reconnecting}>
             {props.reconnecting ? 'Waiting for sign-in…' : 'Reconnect'}
