@@ -13,7 +13,11 @@ export function CalendarActivityIndicator(props: { link: NonNullable<Activity['c
       aria-label={`${cancelled ? 'Cancelled in' : 'In'} ${provider}: open the calendar event`}
       data-testid="calendar-activity-indicator"
     >
-      <span aria-hidden="true">📅</span> {cancelled ? `Cancelled in ${provider}` : `In ${provider}`}
+      <svg aria-hidden="true" width="12" height="12" viewBox="0 0 12 12" className="calendar-glyph">
+        <rect x="0.75" y="1.75" width="10.5" height="9.5" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+        <path d="M0.75 4.75h10.5M3.5 0.5v2.5M8.5 0.5v2.5" stroke="currentColor" strokeWidth="1.5" />
+      </svg>{' '}
+      {cancelled ? `Cancelled in ${provider}` : `In ${provider}`}
     </button>
   );
 }

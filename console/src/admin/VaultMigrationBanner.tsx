@@ -26,7 +26,7 @@ export function VaultMigrationBanner() {
   const migrated = state.migrated ?? 0;
   const total = migrated + state.pending;
   return (
-    <section className="banner banner-warn" aria-labelledby="vault-heading">
+    <section className={state.pending === 0 && !running ? 'banner banner-ok' : 'banner banner-warn'} aria-labelledby="vault-heading">
       <div>
         <h2 id="vault-heading">{state.pending === 0 && !running ? 'Vault migration complete' : 'Vault migration available'}</h2>
         {state.pending === 0 && !running ? (
