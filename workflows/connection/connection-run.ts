@@ -276,16 +276,9 @@ export class ConnectionRun {
 
   private async runSync(): Promise<void> {
     this.state = withoutRequest(this.state, 'sync');
-    // Shown by the status query only (no command, nothing carried): replay is unaffected.
+    // Shown by the status query only (no command, nothing carried). Set and cleared without an await of its
+    // own: an extra await would reorder this run's commands and break the replay of recorded histories.
     this.syncRunning = true;
-    try {
-      await this.runSyncSteps();
-    } finally {
-      this.syncRunning = false;
-    }
-  }
-
-  private async runSyncSteps(): Promise<void> {
     await this.loadedContext();
     const pollMs = pollIntervalMs(this.state);
     const reminderHorizon = reminderHorizonMinutes(this.state);
@@ -302,6 +295,8 @@ export class ConnectionRun {
         log.warn('sync failed', { connectionId: this.connectionId, type });
         await this.setHealth('error', { code: type, message: failureMessage(error) });
       }
+    } finally {
+      this.syncRunning = false;
     }
     this.state = withNextSync(this.state, pollMs, Date.now());
   }
