@@ -7,5 +7,9 @@ COPY package.json package-lock.json ./
 COPY prisma ./prisma
 COPY prisma.config.ts ./
 RUN npm ci --include=dev
+# The console (served by the API at /console): its own dependencies, then its build.
+COPY console/package.json console/package-lock.json ./console/
+RUN cd console && npm ci --include=dev
 COPY . .
+RUN cd console && npm run build
 USER node

@@ -6,7 +6,19 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'generated/', '.tools/', '.data/', 'coverage/', 'bench/results/', 'test/workflows/histories/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'generated/',
+      '.tools/',
+      '.data/',
+      'coverage/',
+      'bench/results/',
+      'test/workflows/histories/',
+      'console/dist/',
+      'console/node_modules/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -78,6 +90,16 @@ export default tseslint.config(
     why: 'the API reaches provider work only through the connection workflow (clients/)',
   }),
   ...layer('{providers,clients,worker,config,vault,db}/**/*.ts', ['fakes'], { why: 'production code never loads the fakes' }),
+  {
+    // The console is a client of the public API, like a CRM's own UI: it imports nothing of the service.
+    files: ['console/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+\\.\\.', message: 'console/ uses the public API only: no imports from the service.' }] },
+      ],
+    },
+  },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

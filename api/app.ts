@@ -1,6 +1,7 @@
 // The Express application: a thin layer over the routes' declarations (api/routes/*, each route declared
 // once with api/routing/route.ts). Public routes (health, docs, OAuth callback, provider webhooks, iCal
-// feeds) come first; everything else under /v1 needs a Bearer token and is rate limited per token.
+// feeds, the console's files) come first; everything else under /v1 needs a Bearer token and is rate limited
+// per token.
 import express, { type Express } from 'express';
 import { httpMetrics } from '../observability/http-metrics';
 import { authenticate } from './auth/middleware';
@@ -9,10 +10,13 @@ import { apiContext, type ApiDependencies } from './context';
 import { ApiError, errorMiddleware } from './routing/errors';
 import { perCallerRateLimit } from './routing/rate-limit';
 import { routerOf, type Route } from './routing/route';
+import { activityRoutes } from './routes/activities';
 import { calendarRoutes } from './routes/calendars';
 import { changeRoutes } from './routes/changes';
 import { conflictRoutes } from './routes/conflicts';
 import { connectionRoutes } from './routes/connections';
+import { consoleRouter } from './routes/console';
+import { devSignInRoutes, developmentSignInEnabled } from './routes/dev-sign-in';
 import { diagnosticRoutes } from './routes/diagnostics';
 import { docsRouter } from './routes/docs';
 import { eventEditRoutes } from './routes/event-edits';
@@ -20,6 +24,7 @@ import { eventRoutes } from './routes/events';
 import { freeBusyRoutes } from './routes/freebusy';
 import { healthRoutes } from './routes/health';
 import { icalFeedRoutes, icalRoutes } from './routes/ical';
+import { meRoutes } from './routes/me';
 import { meetingRoutes } from './routes/meetings';
 import { notificationRoutes } from './routes/notifications';
 import { oauthRoutes } from './routes/oauth';
@@ -36,11 +41,13 @@ export const PUBLIC_ROUTES: Route[] = [...healthRoutes, ...oauthRoutes, ...webho
 
 /** Routes that need a bearer token, in the order the API reference lists them. */
 export const AUTHENTICATED_ROUTES: Route[] = [
+  ...meRoutes,
   ...providerRoutes,
   ...connectionRoutes,
   ...meetingRoutes,
   ...eventRoutes,
   ...eventEditRoutes,
+  ...activityRoutes,
   ...conflictRoutes,
   ...freeBusyRoutes,
   ...settingsRoutes,
@@ -59,6 +66,8 @@ export async function createApp(deps: ApiDependencies): Promise<Express> {
   const ctx = apiContext(deps);
   const { config } = deps;
   const verify = await createTokenVerifier(config, config.DATA_DIR);
+  // Development sign-in: mounted (and documented) only on the development key outside production.
+  const publicRoutes = developmentSignInEnabled(config) ? [...PUBLIC_ROUTES, ...devSignInRoutes] : PUBLIC_ROUTES;
 
   const app = express();
   app.disable('x-powered-by');
@@ -68,11 +77,12 @@ export async function createApp(deps: ApiDependencies): Promise<Express> {
 
   app.use(
     docsRouter(
-      [...PUBLIC_ROUTES, ...AUTHENTICATED_ROUTES].map((route) => route.doc),
+      [...publicRoutes, ...AUTHENTICATED_ROUTES].map((route) => route.doc),
       config.publicUrl,
     ),
   );
-  app.use(routerOf(PUBLIC_ROUTES, ctx));
+  app.use(consoleRouter());
+  app.use(routerOf(publicRoutes, ctx));
   app.use('/v1', authenticate(verify), perCallerRateLimit(config.API_RATE_LIMIT_PER_MINUTE));
   app.use(routerOf(AUTHENTICATED_ROUTES, ctx));
 

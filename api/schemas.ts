@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { eventEditSchema, occurrenceEditSchema, occurrenceScopeSchema, occurrenceStartSchema } from '../domain/event-edit';
 import { meetingFieldsSchema, requestIdSchema } from '../domain/meeting';
-import { moduleSettingsPatchSchema, moduleSettingsSchema } from '../domain/settings';
+import { moduleSettingsPatchSchema, moduleSettingsSchema, SETTING_RANGES } from '../domain/settings';
 
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -81,10 +81,20 @@ export const freeBusyBody = z
   .strictObject({
     userIds: z
       .array(userId)
-      .min(1, { error: 'name at least one user' })
-      .max(MAX_FREEBUSY_USERS, { error: `at most ${MAX_FREEBUSY_USERS} users` }),
+      .max(MAX_FREEBUSY_USERS, { error: `at most ${MAX_FREEBUSY_USERS} users` })
+      .default([]),
+    /** Attendee addresses: matched against the organization's connected calendar accounts. */
+    emails: z
+      .array(z.email({ error: 'must be an email address' }).max(254))
+      .max(MAX_FREEBUSY_USERS, { error: `at most ${MAX_FREEBUSY_USERS} addresses` })
+      .default([]),
     from: isoDateTime,
     to: isoDateTime,
+  })
+  .refine((value) => value.userIds.length + value.emails.length > 0, { error: 'name at least one user or email', path: ['userIds'] })
+  .refine((value) => value.userIds.length + value.emails.length <= MAX_FREEBUSY_USERS, {
+    error: `at most ${MAX_FREEBUSY_USERS} users and addresses together`,
+    path: ['emails'],
   })
   .refine((value) => Date.parse(value.from) < Date.parse(value.to), { error: 'from must be before to', path: ['to'] })
   .refine((value) => Date.parse(value.to) - Date.parse(value.from) <= MAX_FREEBUSY_DAYS * 86_400_000, {
@@ -142,6 +152,7 @@ export const connectionResponse = z.object({
   status: health.describe('As stored in the database'),
   health: health.nullable().describe("The workflow's view; null when the workflow did not answer"),
   workflowReachable: z.boolean(),
+  syncing: z.boolean().nullable().describe('A sync is running or about to run; null when the workflow did not answer'),
   lastSync: z
     .object({
       at: isoDateTime,
@@ -207,19 +218,35 @@ export const eventResponse = z.object({
 });
 export const eventPageResponse = z.object({ events: z.array(eventResponse), nextCursor: z.string().nullable() });
 
+const busyBlocks = z.array(z.object({ start: isoDateTime, end: isoDateTime }));
+const freeBusyErrors = z.array(z.object({ connectionId: id, code: z.string() }));
 export const freeBusyResponse = z.object({
   from: isoDateTime,
   to: isoDateTime,
-  users: z.array(
-    z.object({
-      userId: z.string(),
-      busy: z.array(z.object({ start: isoDateTime, end: isoDateTime })),
-      errors: z.array(z.object({ connectionId: id, code: z.string() })),
-    }),
-  ),
+  users: z.array(z.object({ userId: z.string(), busy: busyBlocks, errors: freeBusyErrors })),
+  emails: z
+    .array(
+      z.object({
+        connected: z.boolean().describe('false: no active calendar of the organization has this address (busy is then empty)'),
+        busy: busyBlocks,
+        errors: freeBusyErrors,
+      }),
+    )
+    .describe('One entry per requested address, in request order (the addresses are not repeated back)'),
 });
 
-export const settingsResponse = moduleSettingsSchema.extend({ updatedAt: isoDateTime.nullable() });
+const settingRange = z.object({ min: z.number().int(), max: z.number().int(), default: z.number().int() });
+export const settingsResponse = moduleSettingsSchema.extend({
+  updatedAt: isoDateTime.nullable(),
+  ranges: z
+    .object(
+      Object.fromEntries(Object.keys(SETTING_RANGES).map((name) => [name, settingRange])) as Record<
+        keyof typeof SETTING_RANGES,
+        typeof settingRange
+      >,
+    )
+    .describe("Each setting's allowed range and default, in minutes (what a form shows next to the field)"),
+});
 export const connectedResponse = z.object({ connectionId: id, provider: providerIdSchema, status: z.literal('connected') });
 
 // ----- organization OAuth clients and the vault migration (org admins) ------------------------------------

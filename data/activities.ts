@@ -1,69 +1,30 @@
-// The CRM activity of a meeting scheduled from the CRM follows its event: when the calendar moves,
-// retitles, cancels or answers it (attendee responses), the activity takes the new values and the change
-// stream records it (activity.updated, with the fields that changed). The event's own history keeps the
-// calendar change that caused it.
+// CRM activities (the CE-04 timeline) with the calendar event each one is linked to, for the API's
+// timeline listing. Outbound meetings create them (data/meetings.ts).
 import type { Db, Prisma } from '../db/client';
-import type { EventRowModel } from './events';
-import { emitChange } from './outbox';
 
-type Tx = Prisma.TransactionClient | Db;
-
-interface AttendeeAnswer {
-  email: string;
-  response: string;
+export interface ActivityFilter {
+  organizationId: string;
+  /** One owner's activities; undefined: the whole organization. */
+  ownerUserId?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
 }
 
-function answersOf(attendeesJson: string | null): AttendeeAnswer[] {
-  if (!attendeesJson) return [];
-  try {
-    const attendees = JSON.parse(attendeesJson) as Array<{ email?: unknown; response?: unknown }>;
-    return attendees
-      .filter((attendee) => typeof attendee.email === 'string')
-      .map((attendee) => ({
-        email: String(attendee.email),
-        response: typeof attendee.response === 'string' ? attendee.response : 'needsAction',
-      }));
-  } catch {
-    return [];
-  }
-}
+export type ActivityRow = Prisma.CrmActivityGetPayload<{
+  include: { calendarEvent: { select: { id: true; connectionId: true; status: true; connection: { select: { provider: true } } } } };
+}>;
 
-/** Brings the event's activity up to date with it; does nothing when nothing changed. */
-export async function activityFollowsEvent(tx: Tx, event: EventRowModel): Promise<void> {
-  if (!event.activityId) return;
-  const activity = await tx.crmActivity.findUnique({ where: { id: event.activityId } });
-  if (!activity) return;
-  const answers = answersOf(event.attendees);
-  const next = {
-    subject: event.title ?? activity.subject,
-    startAt: event.startAt,
-    endAt: event.endAt,
-    // A completed activity stays completed unless the meeting is cancelled.
-    status: event.status === 'cancelled' ? 'cancelled' : activity.status === 'completed' ? 'completed' : 'scheduled',
-    attendeeResponses: JSON.stringify(answers),
-  };
-  const changedFields = [
-    ...(next.subject !== activity.subject ? ['subject'] : []),
-    ...(next.startAt.getTime() !== activity.startAt.getTime() ? ['startAt'] : []),
-    ...(next.endAt.getTime() !== activity.endAt.getTime() ? ['endAt'] : []),
-    ...(next.status !== activity.status ? ['status'] : []),
-    ...(next.attendeeResponses !== (activity.attendeeResponses ?? '[]') ? ['attendeeResponses'] : []),
-  ];
-  if (changedFields.length === 0) return;
-  const saved = await tx.crmActivity.update({ where: { id: activity.id }, data: next });
-  await emitChange(tx, {
-    organizationId: activity.organizationId,
-    connectionId: event.connectionId,
-    type: 'activity.updated',
-    data: {
-      activityId: saved.id,
-      eventId: event.id,
-      subject: saved.subject,
-      startAt: saved.startAt.toISOString(),
-      endAt: saved.endAt.toISOString(),
-      status: saved.status as 'scheduled' | 'cancelled' | 'completed',
-      attendeeResponses: answers,
-      changedFields,
+/** Newest first (by start), at most `limit`. */
+export function listActivities(db: Db, filter: ActivityFilter): Promise<ActivityRow[]> {
+  return db.crmActivity.findMany({
+    where: {
+      organizationId: filter.organizationId,
+      ...(filter.ownerUserId ? { ownerUserId: filter.ownerUserId } : {}),
+      AND: [...(filter.from ? [{ endAt: { gt: filter.from } }] : []), ...(filter.to ? [{ startAt: { lt: filter.to } }] : [])],
     },
+    include: { calendarEvent: { select: { id: true, connectionId: true, status: true, connection: { select: { provider: true } } } } },
+    orderBy: [{ startAt: 'desc' }, { id: 'asc' }],
+    take: filter.limit,
   });
 }

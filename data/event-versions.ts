@@ -5,7 +5,7 @@ import type { Db, Prisma } from '../db/client';
 import { contentHash, eventRecordFromProvider } from '../domain/event-record';
 import { changedFields, pickFields, versionFromRow, type EventVersion } from '../domain/merge/event-version';
 import type { ProviderEvent } from '../domain/events';
-import { activityFollowsEvent } from './activities';
+import { activityFollowsEvent } from './activity-follows-event';
 import type { EventRowModel } from './events';
 import { emitEventChange } from './outbox';
 

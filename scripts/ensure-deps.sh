@@ -16,3 +16,19 @@ if [ ! -f generated/prisma/sqlite/client.ts ] || [ ! -f generated/prisma/postgre
   echo "[setup] generating the Prisma clients" >&2
   npm run --silent db:generate >&2
 fi
+# The console (console/, its own package.json and lock): its dependencies, then console/dist when missing or
+# older than any of its sources, so /console works on a fresh clone with no extra step.
+if [ ! -d console/node_modules ]; then
+  echo "[setup] installing the console's npm dependencies (first run)" >&2
+  (cd console && npm install --no-audit --no-fund >&2)
+elif [ console/package-lock.json -nt console/node_modules/.package-lock.json ]; then
+  echo "[setup] console/package-lock.json changed: updating the console's npm dependencies" >&2
+  (cd console && npm install --no-audit --no-fund >&2)
+fi
+if [ ! -f console/dist/index.html ] ||
+  [ -n "$(find console/src console/index.html console/vite.config.ts console/tsconfig.json console/package-lock.json \
+    -newer console/dist/index.html -print -quit)" ]; then
+  echo "[setup] building the console (console/dist)" >&2
+  # NODE_ENV is forced: under jest it is "test", which would make Vite bundle React's development build.
+  (cd console && NODE_ENV=production npm run --silent build >&2)
+fi

@@ -16,6 +16,8 @@ fi
 if [ "$unit_only" = false ]; then
   TEMPORAL_CLI="$(bash scripts/temporal-cli.sh)"
   export TEMPORAL_CLI
+  # The console's browser tests (test/console/) run in Debian's Chromium.
+  bash scripts/chromium-local.sh
   if [ -z "${TEST_POSTGRES_URL:-}" ] && [ "${SKIP_POSTGRES_TESTS:-}" != "1" ]; then
     # The data-layer tests also run on a real PostgreSQL; this installs and starts one if needed.
     TEST_POSTGRES_URL="$(bash scripts/postgres-local.sh)"

@@ -1,11 +1,19 @@
 // Synced events: of one connection (its owner, or view-all holders of the organization), or across the
-// organization (view-all) / across the caller's own connections (view only); and one event's change history.
+// organization (view-all) / across the caller's own connections (view only); one event, and its change history.
 import { PERMISSIONS } from '../auth/permissions';
 import { viewableConnection } from '../connection-access';
 import { ApiError } from '../routing/errors';
 import { route } from '../routing/route';
-import { connectionEventsQuery, connectionParams, eventHistoryResponse, eventPageResponse, eventParams, orgEventsQuery } from '../schemas';
-import { listEvents } from '../views/event-view';
+import {
+  connectionEventsQuery,
+  connectionParams,
+  eventHistoryResponse,
+  eventPageResponse,
+  eventParams,
+  eventResponse,
+  orgEventsQuery,
+} from '../schemas';
+import { eventView, listEvents } from '../views/event-view';
 
 const parsedJson = (json: string | null) => (json ? (JSON.parse(json) as Record<string, unknown>) : null);
 
@@ -43,6 +51,24 @@ export const eventRoutes = [
     const userId = viewAll ? query.userId : caller.userId;
     const page = await listEvents(db, { organizationId: caller.organizationId, ...query, ...(userId ? { userId } : {}) }, caller.userId);
     return { status: 200, body: page };
+  }),
+  route({
+    method: 'get',
+    path: '/v1/connections/{connectionId}/events/{eventId}',
+    summary: 'One synced event (as the listings show it)',
+    tag: 'Events',
+    permission: PERMISSIONS.view,
+    params: eventParams,
+    responses: { 200: { description: 'The event', schema: eventResponse } },
+    errors: [404],
+  }).handle(async ({ caller, params: { connectionId, eventId } }, { db }) => {
+    await viewableConnection(db, caller, connectionId);
+    const row = await db.calendarEvent.findFirst({
+      where: { id: eventId, connectionId, organizationId: caller.organizationId },
+      include: { connection: { select: { userId: true, provider: true } } },
+    });
+    if (!row) throw ApiError.notFound('Event');
+    return { status: 200, body: eventView(row, caller.userId) };
   }),
   route({
     method: 'get',

@@ -1,4 +1,5 @@
-// POST /v1/freebusy: merged busy blocks of users of the caller's organization across each user's active
+// POST /v1/freebusy: merged busy blocks of users of the caller's organization (by CRM user id, or by the
+// address of a connected calendar account: what a meeting's attendee list holds) across their active
 // connections (only the calendars each owner selected for sync), asked live from the providers by each
 // connection's workflow. A calendar that cannot answer is reported per user (connection id and an error
 // code) instead of failing the request.
@@ -38,8 +39,13 @@ export const freeBusyRoutes = [
     responses: { 200: { description: 'Busy blocks per user', schema: freeBusyResponse } },
   }).handle(async ({ caller, body }, { db, workflows, logger }) => {
     const userIds = [...new Set(body.userIds)];
+    const emails = body.emails.map((email) => email.toLowerCase());
     const rows = await db.calendarConnection.findMany({
-      where: { organizationId: caller.organizationId, userId: { in: userIds }, status: 'active' },
+      where: {
+        organizationId: caller.organizationId,
+        status: 'active',
+        OR: [{ userId: { in: userIds } }, { externalAccountEmail: { in: emails } }],
+      },
       orderBy: { createdAt: 'asc' },
     });
     const timeMin = new Date(body.from).toISOString();
@@ -57,17 +63,19 @@ export const freeBusyRoutes = [
       }),
     );
 
-    const users = userIds.map((userId) => {
-      const mine = answers.filter((answer) => answer.row.userId === userId);
-      return {
-        userId,
-        busy: mergeBusyIntervals(
-          mine.flatMap((answer) => answer.busy),
-          { from: timeMin, to: timeMax },
-        ),
-        errors: mine.filter((answer) => answer.error).map((answer) => ({ connectionId: answer.row.id, code: answer.error! })),
-      };
+    const merged = (mine: typeof answers) => ({
+      busy: mergeBusyIntervals(
+        mine.flatMap((answer) => answer.busy),
+        { from: timeMin, to: timeMax },
+      ),
+      errors: mine.filter((answer) => answer.error).map((answer) => ({ connectionId: answer.row.id, code: answer.error! })),
     });
-    return { status: 200, body: { from: timeMin, to: timeMax, users } };
+    const users = userIds.map((userId) => ({ userId, ...merged(answers.filter((answer) => answer.row.userId === userId)) }));
+    // In request order, without the address itself: attendee addresses are not echoed back (README, Security).
+    const accounts = body.emails.map((email) => {
+      const mine = answers.filter((answer) => answer.row.externalAccountEmail === email.toLowerCase());
+      return { connected: mine.length > 0, ...merged(mine) };
+    });
+    return { status: 200, body: { from: timeMin, to: timeMax, users, emails: accounts } };
   }),
 ];

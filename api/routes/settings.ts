@@ -1,5 +1,6 @@
 // The organization's calendar settings: read with view, change with admin (each within its range).
 import { readSettings } from '../../data/settings';
+import { SETTING_RANGES } from '../../domain/settings';
 import type { Db } from '../../db/client';
 import { changeSettings } from '../../services/settings';
 import { PERMISSIONS } from '../auth/permissions';
@@ -8,7 +9,7 @@ import { settingsPatchBody, settingsResponse } from '../schemas';
 
 async function settingsView(db: Db, organizationId: string) {
   const { updatedAt, ...settings } = await readSettings(db, organizationId);
-  return { ...settings, updatedAt: updatedAt?.toISOString() ?? null };
+  return { ...settings, updatedAt: updatedAt?.toISOString() ?? null, ranges: SETTING_RANGES };
 }
 
 export const settingsRoutes = [

@@ -13,6 +13,7 @@ export function connectionView(row: CalendarConnectionModel, status: ConnectionS
     status: row.status as ConnectionStatus['health'],
     health: status?.health ?? null,
     workflowReachable: status !== null,
+    syncing: status ? (status.syncing ?? false) : null,
     lastSync: status?.lastSync ?? null,
     nextSyncAt: status?.nextSyncAt ?? null,
     lastError: status?.lastError ?? null,

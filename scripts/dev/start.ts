@@ -158,6 +158,8 @@ async function main(): Promise<void> {
     [
       '',
       '  Calendar sync is running.',
+      `    Console      ${apiUrl}/console/   ` +
+        (config.JWT_PUBLIC_KEY ? '(opened from your CRM with a token)' : '(development sign-in: any organization, user, permissions)'),
       `    API          ${apiUrl}   (health: ${apiUrl}/healthz, docs: ${apiUrl}/docs)`,
       temporal ? `    Temporal UI  ${temporal.uiUrl}` : `    Temporal     ${env.TEMPORAL_ADDRESS}`,
       '    Get a token  npm run --silent token -- --org acme --user alice ' +

@@ -122,6 +122,22 @@ describe('API: tenant isolation and permissions', () => {
       ownerOnly: true,
     },
     {
+      name: 'one event',
+      method: 'GET',
+      path: () => `/v1/connections/${connectionId}/events/${eventId}`,
+      permission: PERMISSIONS.view,
+      ownerOnly: true,
+    },
+    { name: 'activity timeline', method: 'GET', path: () => '/v1/activities', permission: PERMISSIONS.view, ownerOnly: false },
+    {
+      name: 'free/busy by address',
+      method: 'POST',
+      path: () => '/v1/freebusy',
+      body: () => ({ emails: [email], from: start(), to: new Date(Date.parse(start()) + 3_600_000).toISOString() }),
+      permission: PERMISSIONS.view,
+      ownerOnly: false,
+    },
+    {
       name: 'connection events',
       method: 'GET',
       path: () => `/v1/connections/${connectionId}/events`,
@@ -242,6 +258,12 @@ describe('API: tenant isolation and permissions', () => {
       body: { userIds: ['olivia'], from: start(), to: new Date(Date.parse(start()) + 3_600_000).toISOString() },
     });
     expect(freeBusy.body.users).toEqual([{ userId: 'olivia', busy: [], errors: [] }]);
+    const byAddress = await call(stack, 'POST', '/v1/freebusy', {
+      token: outsider,
+      body: { emails: [email], from: start(), to: new Date(Date.parse(start()) + 3_600_000).toISOString() },
+    });
+    expect(byAddress.body.emails).toEqual([{ connected: false, busy: [], errors: [] }]);
+    expect((await call(stack, 'GET', '/v1/activities', { token: outsider })).body.activities).toEqual([]);
     const colleague = await tokenFor(stack, 'acme', 'nick', [PERMISSIONS.view]);
     expect((await call(stack, 'GET', '/v1/connections', { token: colleague })).body.connections).toEqual([]);
   });

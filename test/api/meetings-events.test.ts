@@ -74,6 +74,28 @@ describe('API: meetings, events, free/busy, settings', () => {
       expect(moved.status).toBe(200);
       expect(Date.parse(moved.body.start)).toBeGreaterThan(Date.parse(first.body.start));
 
+      // The activity timeline shows the meeting's CRM activity linked to its calendar event, which reads alone.
+      const timeline = await call(stack, 'GET', '/v1/activities', { token: alice });
+      expect(timeline.status).toBe(200);
+      const activity = timeline.body.activities.find((a: any) => a.id === first.body.activityId);
+      expect(activity).toMatchObject({
+        ownerUserId: 'alice',
+        type: 'meeting',
+        subject: 'Demo call',
+        start: moved.body.start,
+        calendarEvent: { eventId: first.body.eventId, connectionId, provider: 'google' },
+      });
+      const one = await call(stack, 'GET', `/v1/connections/${connectionId}/events/${first.body.eventId}`, { token: alice });
+      expect(one.body).toMatchObject({ id: first.body.eventId, title: 'Demo call', direction: 'outbound', activityId: activity.id });
+      // Someone else's: not without view-all (the timeline is empty for them, the event a 404).
+      const bob = await tokenFor(stack, 'acme', 'bob', [PERMISSIONS.view]);
+      expect((await call(stack, 'GET', '/v1/activities', { token: bob })).body.activities).toEqual([]);
+      expect((await call(stack, 'GET', '/v1/activities?userId=alice', { token: bob })).status).toBe(403);
+      expect((await call(stack, 'GET', `/v1/connections/${connectionId}/events/${first.body.eventId}`, { token: bob })).status).toBe(404);
+      const bobAll = await tokenFor(stack, 'acme', 'bob', [PERMISSIONS.view, PERMISSIONS.viewAll]);
+      const orgTimeline = await call(stack, 'GET', '/v1/activities?userId=alice', { token: bobAll });
+      expect(orgTimeline.body.activities.map((a: any) => a.id)).toContain(activity.id);
+
       const cancelled = await call(stack, 'DELETE', `/v1/connections/${connectionId}/meetings/${first.body.eventId}`, {
         token: alice,
         headers: { 'idempotency-key': 'cancel-key-00001' },
@@ -223,6 +245,27 @@ describe('API: meetings, events, free/busy, settings', () => {
       const spans = aliceBusy.busy.map((b: any) => Math.round((Date.parse(b.end) - Date.parse(b.start)) / HOUR));
       expect(spans).toEqual(expect.arrayContaining([3, 1])); // A+B merged into 3 hours, C alone
       expect(response.body.users.find((u: any) => u.userId === 'nobody')).toEqual({ userId: 'nobody', busy: [], errors: [] });
+      expect(response.body.emails).toEqual([]);
+    });
+
+    it('answers for attendee addresses too: a connected calendar account by its address, in request order', async () => {
+      const byEmail = await call(stack, 'POST', '/v1/freebusy', {
+        token: alice,
+        body: { emails: ['stranger@example.org', email.toUpperCase()], from: inHours(20), to: inHours(40) },
+      });
+      expect(byEmail.status).toBe(200);
+      expect(byEmail.body.users).toEqual([]);
+      const [stranger, own] = byEmail.body.emails;
+      expect(stranger).toEqual({ connected: false, busy: [], errors: [] });
+      expect(own).toMatchObject({ connected: true, errors: [] });
+      expect(own.busy.map((b: any) => Math.round((Date.parse(b.end) - Date.parse(b.start)) / HOUR))).toEqual(
+        expect.arrayContaining([3, 1]),
+      );
+      // The addresses are not echoed back.
+      expect(byEmail.text).not.toContain('stranger@example.org');
+      const neither = await call(stack, 'POST', '/v1/freebusy', { token: alice, body: { from: inHours(20), to: inHours(40) } });
+      expect(neither.status).toBe(400);
+      expect(neither.body.error.details[0].field).toBe('body.userIds');
     });
 
     it('reports a calendar that cannot answer per user', async () => {
@@ -267,6 +310,8 @@ describe('API: meetings, events, free/busy, settings', () => {
         defaultMeetingDurationMinutes: 30,
         syncPollIntervalMinutes: 15,
         preMeetingNotificationMinutes: 15,
+        // What a form shows next to each field.
+        ranges: { syncPollIntervalMinutes: { min: 5, max: 60, default: 15 }, preMeetingNotificationMinutes: { min: 5, max: 1440 } },
       });
       expect((await call(stack, 'PATCH', '/v1/settings', { token: viewer, body: { syncPollIntervalMinutes: 10 } })).status).toBe(403);
       const bad = await call(stack, 'PATCH', '/v1/settings', { token: alice, body: { syncPollIntervalMinutes: 61 } });

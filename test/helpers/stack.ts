@@ -1,8 +1,8 @@
 // The whole service for an integration test, built from real parts: the shared Temporal dev server (test
 // global setup), a fresh migrated database, both provider fakes with the production adapters pointed at
 // them, the real vault, a worker on the test's own task queue running the bundled production workflows,
-// and optionally the API listening on loopback (push notifications need it). Logs are captured so tests can
-// scan them for secrets.
+// and the API listening on loopback (push notifications need it; it also serves the console). Logs are
+// captured so tests can scan them for secrets.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
-import { publicPart, SIGNING_ALGORITHM } from '../../api/auth/development-key';
+import { ensureDevelopmentSigningKey, publicPart, SIGNING_ALGORITHM } from '../../api/auth/development-key';
 import { signApiToken } from '../../api/auth/signer';
 import { exportJWK, generateKeyPair } from 'jose';
 import { loadConfig } from '../../config';
@@ -32,6 +32,11 @@ import { startWorkerProcess, type WorkerProcess } from './worker-process';
 import { createTestDatabase } from './database';
 
 let runtimeConfigured = false;
+
+async function newSigningKey() {
+  const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
+  return { ...(await exportJWK(privateKey)), alg: SIGNING_ALGORITHM, kid: `test-${randomUUID()}` };
+}
 
 export interface TestStack {
   deps: ServiceDependencies;
@@ -66,6 +71,11 @@ export interface TestStackOptions {
   microsoftFake?: Omit<MicrosoftFakeOptions, 'port' | 'host'>;
   /** Google events.list page size (small pages make multi-page syncs cheap to test). */
   googlePageSize?: number;
+  /**
+   * Run the API as `npm start` does: tokens verified with the development key (in a data folder of the
+   * stack's own), so the development sign-in exists. Default: a signing key handed over as JWT_PUBLIC_KEY.
+   */
+  developmentSignIn?: boolean;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -82,9 +92,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
   const taskQueue = `test-${randomUUID()}`;
-  // API tokens: a signing key of this stack's own, handed to the API as JWT_PUBLIC_KEY.
-  const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
-  const privateJwk = { ...(await exportJWK(privateKey)), alg: SIGNING_ALGORITHM, kid: `test-${randomUUID()}` };
+  // API tokens: a signing key of this stack's own, handed to the API as JWT_PUBLIC_KEY; or the development
+  // key of a data folder of its own (developmentSignIn).
+  const dataDir = options.developmentSignIn ? fs.mkdtempSync(path.join(os.tmpdir(), 'calsync-data-')) : undefined;
+  const privateJwk = dataDir ? (await ensureDevelopmentSigningKey(dataDir)).privateJwk : await newSigningKey();
   const config = loadConfig({
     ...process.env,
     HOST: '127.0.0.1',
@@ -94,7 +105,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     TEMPORAL_ADDRESS: address,
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: 'debug',
-    JWT_PUBLIC_KEY: JSON.stringify(publicPart(privateJwk)),
+    JWT_PUBLIC_KEY: dataDir ? '' : JSON.stringify(publicPart(privateJwk)),
+    ...(dataDir ? { DATA_DIR: dataDir } : {}),
     ...options.env,
   });
 
@@ -208,6 +220,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await clientConnection.close();
       await Promise.all([google.close(), microsoft.close()]);
       await database.cleanup();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -19,6 +19,7 @@ import {
   withContext,
   withHealth,
   withNextSync,
+  withoutRequest,
   withoutUpcoming,
   withRequest,
   withUpcoming,
@@ -179,5 +180,14 @@ describe('connection state', () => {
       generation: 0,
     });
     expect(statusOf(withHealth(state, 'needs_reconnect', NOW).state, 'conn-1', 1).nextSyncAt).toBeUndefined();
+  });
+
+  it('shows a sync as running while inside one or requested, but not while reconnect is needed', () => {
+    const idle = withoutRequest(withContext(initialState(undefined, NOW), context(), NOW), 'sync');
+    expect(statusOf(idle, 'conn-1', 1).syncing).toBe(false);
+    expect(statusOf(idle, 'conn-1', 1, true).syncing).toBe(true);
+    const requested = withRequest(idle, 'sync');
+    expect(statusOf(requested, 'conn-1', 1).syncing).toBe(true);
+    expect(statusOf(withHealth(requested, 'needs_reconnect', NOW).state, 'conn-1', 1).syncing).toBe(false);
   });
 });

@@ -76,6 +76,8 @@ export class ConnectionRun {
    * that lists the new event first is adopted by the schedule activity (data/meetings.ts).
    */
   readonly writes = new WriteLock();
+  /** Inside runSync now (the status query's `syncing`). */
+  private syncRunning = false;
 
   constructor(readonly input: ConnectionWorkflowInput) {
     this.connectionId = input.connectionId;
@@ -83,7 +85,7 @@ export class ConnectionRun {
   }
 
   status(): ConnectionStatus {
-    return statusOf(this.state, this.connectionId, workflowInfo().historyLength);
+    return statusOf(this.state, this.connectionId, workflowInfo().historyLength, this.syncRunning);
   }
 
   // ----- signals: requests the loop acts on ---------------------------------------------------------------
@@ -274,6 +276,9 @@ export class ConnectionRun {
 
   private async runSync(): Promise<void> {
     this.state = withoutRequest(this.state, 'sync');
+    // Shown by the status query only (no command, nothing carried). Set and cleared without an await of its
+    // own: an extra await would reorder this run's commands and break the replay of recorded histories.
+    this.syncRunning = true;
     await this.loadedContext();
     const pollMs = pollIntervalMs(this.state);
     const reminderHorizon = reminderHorizonMinutes(this.state);
@@ -290,6 +295,8 @@ export class ConnectionRun {
         log.warn('sync failed', { connectionId: this.connectionId, type });
         await this.setHealth('error', { code: type, message: failureMessage(error) });
       }
+    } finally {
+      this.syncRunning = false;
     }
     this.state = withNextSync(this.state, pollMs, Date.now());
   }

@@ -63,6 +63,8 @@ export interface ConnectionStatus {
   pushChannelExpiresAt?: string;
   tokenExpiresAt?: string;
   settings?: ModuleSettings;
+  /** A sync is running or requested and about to run (the loop picks it up next). */
+  syncing?: boolean;
   historyLength: number;
   /** How many times this workflow continued as new (each run starts a fresh history). */
   generation: number;

@@ -232,10 +232,13 @@ export function carriedState(state: ConnectionState, now: number): ConnectionSta
   };
 }
 
-export function statusOf(state: ConnectionState, connectionId: string, historyLength: number): ConnectionStatus {
+/** `syncRunning`: the run is inside a sync now (not part of the carried state: a new run starts outside one). */
+export function statusOf(state: ConnectionState, connectionId: string, historyLength: number, syncRunning = false): ConnectionStatus {
   return {
     connectionId,
     health: state.health,
+    // A requested sync waits while reconnect is needed: that is not "syncing".
+    syncing: syncRunning || (state.pending.sync && state.health !== 'needs_reconnect'),
     lastSync: state.lastSync,
     nextSyncAt: state.health === 'active' ? new Date(state.nextSyncAt).toISOString() : undefined,
     lastError: state.lastError,

@@ -1,0 +1,28 @@
+// Server state of the connections screen, shared by its parts (one cache entry per resource).
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api/client';
+import type { Connection, Provider } from '../api/types';
+
+/** How often the list refreshes itself: quickly while something is moving, calmly otherwise. */
+const BUSY_REFRESH_MS = 1_000;
+const IDLE_REFRESH_MS = 5_000;
+
+export function useConnections() {
+  return useQuery({
+    queryKey: ['connections'],
+    queryFn: () => api<{ connections: Connection[] }>('GET', '/v1/connections').then((answer) => answer.connections),
+    // Live: status changes appear without a reload (the API has no push channel to browsers; polling it is).
+    refetchInterval: (query) =>
+      query.state.data?.some((connection) => connection.syncing || !connection.lastSync || !connection.workflowReachable)
+        ? BUSY_REFRESH_MS
+        : IDLE_REFRESH_MS,
+  });
+}
+
+export function useProviders() {
+  return useQuery({
+    queryKey: ['providers'],
+    queryFn: () => api<{ providers: Provider[] }>('GET', '/v1/providers').then((answer) => answer.providers),
+    staleTime: Infinity,
+  });
+}
