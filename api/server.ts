@@ -1,12 +1,14 @@
 // The API process: serves the Express app until SIGINT/SIGTERM, then closes connections cleanly.
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
+import { assertProductionReady } from '../config/production';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createServiceDependencies } from '../services/dependencies';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  assertProductionReady(config);
   const deps = createServiceDependencies(config, { component: 'api' });
   const { logger } = deps;
   // Lazy: the API starts (and /healthz reports Temporal down) even while the cluster is unreachable.

@@ -3,12 +3,14 @@
 import http from 'node:http';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
+import { assertProductionReady } from '../config/production';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createServiceDependencies } from '../services/dependencies';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  assertProductionReady(config);
   const deps = createServiceDependencies(config, { component: 'worker' });
   const { logger } = deps;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));

@@ -28,6 +28,9 @@ import { createTestDatabase } from './database';
 
 let runtimeConfigured = false;
 
+export const TEST_TOKEN_ISSUER = 'https://crm.test.example/';
+export const TEST_TOKEN_AUDIENCE = 'calendar-sync-test';
+
 export interface TestStack {
   deps: ServiceDependencies;
   google: GoogleFake;
@@ -42,8 +45,18 @@ export interface TestStack {
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   close(): Promise<void>;
-  /** A valid API token for this stack's API (its own signing key); `ttlSeconds` may be negative (expired). */
-  signToken(claims: { org: string; user: string; permissions: string[]; ttlSeconds?: number }): Promise<string>;
+  /**
+   * A valid API token for this stack's API (its own signing key, its issuer and audience unless others are
+   * given); `ttlSeconds` may be negative (expired).
+   */
+  signToken(claims: {
+    org: string;
+    user: string;
+    permissions: string[];
+    ttlSeconds?: number;
+    issuer?: string;
+    audience?: string;
+  }): Promise<string>;
   /** The connection workflows' client and the OAuth flow, as the API uses them. */
   workflows: ConnectionWorkflowClient;
   connecting: ConnectionService;
@@ -85,6 +98,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     TEMPORAL_TASK_QUEUE: taskQueue,
     LOG_LEVEL: 'debug',
     JWT_PUBLIC_KEY: JSON.stringify(publicPart(privateJwk)),
+    // As in production: tokens must name this issuer and audience.
+    JWT_ISSUER: TEST_TOKEN_ISSUER,
+    JWT_AUDIENCE: TEST_TOKEN_AUDIENCE,
     ...options.env,
   });
 
@@ -163,6 +179,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         userId: claims.user,
         permissions: claims.permissions,
         ttlSeconds: claims.ttlSeconds,
+        issuer: claims.issuer ?? config.JWT_ISSUER,
+        audience: claims.audience ?? config.JWT_AUDIENCE,
       }),
     async restartWorker() {
       await stopWorker();
