@@ -19,7 +19,7 @@ import { freeBusyRoutes } from './routes/freebusy';
 import { healthRoutes } from './routes/health';
 import { icalFeedRoutes, icalRoutes } from './routes/ical';
 import { meetingRoutes } from './routes/meetings';
-import { oauthRoutes } from './routes/oauth';
+import { oauthCompletionRoutes, oauthRoutes } from './routes/oauth';
 import { oauthClientRoutes } from './routes/oauth-clients';
 import { providerRoutes } from './routes/providers';
 import { settingsRoutes } from './routes/settings';
@@ -33,6 +33,7 @@ export const PUBLIC_ROUTES: Route[] = [...healthRoutes, ...oauthRoutes, ...webho
 export const AUTHENTICATED_ROUTES: Route[] = [
   ...providerRoutes,
   ...connectionRoutes,
+  ...oauthCompletionRoutes,
   ...meetingRoutes,
   ...eventRoutes,
   ...eventEditRoutes,

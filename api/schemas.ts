@@ -222,6 +222,18 @@ export const freeBusyResponse = z.object({
 export const settingsResponse = moduleSettingsSchema.extend({ updatedAt: isoDateTime.nullable() });
 export const connectedResponse = z.object({ connectionId: id, provider: providerIdSchema, status: z.literal('connected') });
 
+/** What the callback hands to the return page (in the URL fragment) or to a JSON client, to complete with. */
+export const oauthCallbackResponse = z.object({ provider: providerIdSchema, code: z.string(), state: z.string() });
+
+export const completeOAuthBody = z.strictObject({
+  provider: providerIdSchema,
+  code: z.string().min(1).max(4096),
+  state: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,512}$/, { error: 'must be the state the OAuth callback returned' })
+    .describe('The state the OAuth callback returned with the code'),
+});
+
 // ----- organization OAuth clients and the vault migration (org admins) ------------------------------------
 
 export const oauthClientProviderParams = z.strictObject({ provider: z.enum(['google'], { error: 'must be google' }) });

@@ -38,8 +38,12 @@ const envSchema = z.object({
   JWT_PUBLIC_KEY: optionalString,
   JWT_ISSUER: optionalString,
   JWT_AUDIENCE: optionalString,
-  /** Where the browser goes after a successful OAuth callback (connectionId and provider are appended). */
-  OAUTH_SUCCESS_REDIRECT: z
+  /**
+   * The CRM's page the OAuth callback sends the browser to, with provider, code and state in the URL
+   * fragment; the CRM completes the connection with the user's token (POST /v1/oauth/complete).
+   * Default: the built-in page PUBLIC_URL/oauth/return.
+   */
+  OAUTH_RETURN_URL: z
     .url()
     .optional()
     .or(z.literal('').transform(() => undefined)),
@@ -70,6 +74,8 @@ const envSchema = z.object({
 export type Config = z.infer<typeof envSchema> & {
   /** PUBLIC_URL, or the API's own address. */
   publicUrl: string;
+  /** OAUTH_RETURN_URL, or the built-in return page. */
+  oauthReturnUrl: string;
   sandboxTlsDir: string;
 };
 
@@ -80,9 +86,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
   const config = parsed.data;
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   return {
     ...config,
-    publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+    publicUrl,
+    oauthReturnUrl: config.OAUTH_RETURN_URL ?? `${publicUrl.replace(/\/$/, '')}/oauth/return`,
     sandboxTlsDir: config.SANDBOX_TLS_DIR ?? path.join(config.DATA_DIR, 'sandbox-tls'),
   };
 }

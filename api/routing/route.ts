@@ -53,7 +53,7 @@ export type Reply<R extends Responses> =
         | { status: S; text: string; contentType: string; headers?: Headers }
         | { status: S; empty: true; headers?: Headers };
     }[keyof R & number]
-  | { redirect: string };
+  | { redirect: string; headers?: Headers };
 
 export interface RouteInput<P extends Schema, Q extends Schema, H extends Schema, B extends Schema> {
   params: Parsed<P>;
@@ -135,14 +135,14 @@ type AnyReply =
   | { status: number; body: unknown; headers?: Headers }
   | { status: number; text: string; contentType: string; headers?: Headers }
   | { status: number; empty: true; headers?: Headers }
-  | { redirect: string };
+  | { redirect: string; headers?: Headers };
 
 function send(response: Parameters<RequestHandler>[1], reply: AnyReply): void {
+  if (reply.headers) response.set(reply.headers);
   if ('redirect' in reply) {
     response.redirect(302, reply.redirect);
     return;
   }
-  if (reply.headers) response.set(reply.headers);
   if ('text' in reply) response.status(reply.status).type(reply.contentType).send(reply.text);
   else if ('empty' in reply) response.status(reply.status).end();
   else response.status(reply.status).json(reply.body);

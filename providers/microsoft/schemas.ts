@@ -72,7 +72,7 @@ export const deltaPageSchema = z.object({
   '@odata.deltaLink': z.string().url().nullish(),
 });
 
-export const meSchema = z.object({ mail: z.string().nullish(), userPrincipalName: z.string().nullish() });
+export const meSchema = z.object({ id: z.string().min(1), mail: z.string().nullish(), userPrincipalName: z.string().nullish() });
 
 export const calendarsSchema = z.object({
   value: z.array(
