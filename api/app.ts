@@ -48,9 +48,9 @@ export const AUTHENTICATED_ROUTES: Route[] = [
 ];
 
 export async function createApp(deps: ApiDependencies): Promise<Express> {
-  const ctx = apiContext(deps);
   const { config } = deps;
   const verify = await createTokenVerifier(config, config.DATA_DIR);
+  const ctx = apiContext(deps, verify);
 
   const app = express();
   app.disable('x-powered-by');

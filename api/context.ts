@@ -3,6 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { ConnectionWorkflowClient } from '../clients/connection-workflow';
 import type { ServiceDependencies } from '../services/dependencies';
+import type { TokenVerifier } from './auth/verifier';
 import { ConnectionService } from '../services/oauth/connecting';
 
 export interface ApiDependencies extends ServiceDependencies {
@@ -14,9 +15,11 @@ export interface ApiContext extends ApiDependencies {
   workflows: ConnectionWorkflowClient;
   /** The OAuth flow: start connecting, complete at the callback. */
   connecting: ConnectionService;
+  /** Checks a bearer token, for public routes that show more to an authenticated caller (/healthz). */
+  verifyToken: TokenVerifier;
 }
 
-export function apiContext(deps: ApiDependencies): ApiContext {
+export function apiContext(deps: ApiDependencies, verifyToken: TokenVerifier): ApiContext {
   const workflows = new ConnectionWorkflowClient(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE);
-  return { ...deps, workflows, connecting: new ConnectionService({ ...deps, workflows }) };
+  return { ...deps, workflows, connecting: new ConnectionService({ ...deps, workflows }), verifyToken };
 }

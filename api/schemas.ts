@@ -204,6 +204,10 @@ export const eventResponse = z.object({
     .nullable()
     .describe("Only for the connection's owner; null for other viewers (view-all)"),
   updatedAt: isoDateTime,
+  private: z
+    .boolean()
+    .describe('Marked private in the calendar: anyone but the owner sees only a busy block (no title, place, people, rule or ids)'),
+  showAs: z.string().describe('How the event counts in free/busy: busy, free, tentative, oof or workingElsewhere'),
 });
 export const eventPageResponse = z.object({ events: z.array(eventResponse), nextCursor: z.string().nullable() });
 

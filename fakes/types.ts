@@ -28,6 +28,10 @@ export interface FakeEventSeed {
   recurrence?: string[];
   attendees?: SeedAttendee[];
   status?: 'confirmed' | 'tentative' | 'cancelled';
+  /** Private to its owner (Google visibility `private`, Graph sensitivity `private`). */
+  private?: boolean;
+  /** Shown as free (Google transparency `transparent`, Graph showAs `free`). */
+  free?: boolean;
   /** For a series: occurrences that were cancelled or changed (moved / retitled). */
   exceptions?: Array<{
     originalStart: SeedTime;

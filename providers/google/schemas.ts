@@ -36,6 +36,8 @@ export const eventSchema = z.object({
   updated: z.string().optional(),
   organizer: z.object({ email: z.string().optional(), displayName: z.string().optional() }).optional(),
   attendees: z.array(attendeeSchema).optional(),
+  visibility: z.string().optional(),
+  transparency: z.string().optional(),
 });
 export type GoogleEvent = z.infer<typeof eventSchema>;
 

@@ -22,6 +22,7 @@ export const graphEventSchema = z.object({
   isAllDay: z.boolean().nullish(),
   isCancelled: z.boolean().nullish(),
   showAs: z.string().nullish(),
+  sensitivity: z.string().nullish(),
   type: z.enum(['singleInstance', 'occurrence', 'exception', 'seriesMaster']).nullish(),
   seriesMasterId: z.string().nullish(),
   recurrence: z
