@@ -13,11 +13,11 @@
   if (error) message.error = error;
   var status = document.getElementById('status');
 
-  var openerOfThisOrigin = false;
+  var openerOfThisOrigin;
   try {
     // Reading another origin's location throws: only a page of this origin gets the code.
     openerOfThisOrigin = Boolean(window.opener) && window.opener.location.origin === window.location.origin;
-  } catch (ignored) {
+  } catch {
     openerOfThisOrigin = false;
   }
   if (openerOfThisOrigin) {
