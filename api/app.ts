@@ -24,7 +24,7 @@ import { oauthClientRoutes } from './routes/oauth-clients';
 import { providerRoutes } from './routes/providers';
 import { settingsRoutes } from './routes/settings';
 import { vaultMigrationRoutes } from './routes/vault-migration';
-import { webhookRoutes } from './routes/webhooks';
+import { WEBHOOK_BODY_LIMIT, webhookRoutes } from './routes/webhooks';
 
 /** Routes anyone may call: providers, browsers and calendar apps carry no API token. */
 export const PUBLIC_ROUTES: Route[] = [...healthRoutes, ...oauthRoutes, ...webhookRoutes, ...icalFeedRoutes];
@@ -55,6 +55,8 @@ export async function createApp(deps: ApiDependencies): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Webhook bodies get a tighter cap than the API's (413 beyond); a body parsed here is not parsed again.
+  app.use('/v1/webhooks', express.json({ limit: WEBHOOK_BODY_LIMIT }));
   app.use(express.json({ limit: '100kb' }));
 
   app.use(

@@ -4,6 +4,8 @@ import type { Client } from '@temporalio/client';
 import { ConnectionWorkflowClient } from '../clients/connection-workflow';
 import type { ServiceDependencies } from '../services/dependencies';
 import type { TokenVerifier } from './auth/verifier';
+import { SignalCoalescer } from '../services/push-signal-coalescer';
+import { syncNowSignal } from '../workflows/connection/messages';
 import { ConnectionService } from '../services/oauth/connecting';
 
 export interface ApiDependencies extends ServiceDependencies {
@@ -17,9 +19,14 @@ export interface ApiContext extends ApiDependencies {
   connecting: ConnectionService;
   /** Checks a bearer token, for public routes that show more to an authenticated caller (/healthz). */
   verifyToken: TokenVerifier;
+  /** Folds push notifications for one connection into one sync request per SYNC_MIN_GAP_SECONDS. */
+  pushSignals: SignalCoalescer;
 }
 
 export function apiContext(deps: ApiDependencies, verifyToken: TokenVerifier): ApiContext {
-  const workflows = new ConnectionWorkflowClient(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE);
-  return { ...deps, workflows, connecting: new ConnectionService({ ...deps, workflows }), verifyToken };
+  const workflows = new ConnectionWorkflowClient(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, deps.config.SYNC_MIN_GAP_SECONDS * 1000);
+  const pushSignals = new SignalCoalescer(async (connectionId) => {
+    await workflows.signalIfRunning(connectionId, syncNowSignal, { reason: 'push' });
+  }, deps.config.SYNC_MIN_GAP_SECONDS * 1000);
+  return { ...deps, workflows, connecting: new ConnectionService({ ...deps, workflows }), verifyToken, pushSignals };
 }

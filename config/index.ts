@@ -48,6 +48,8 @@ const envSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Push notifications and sync requests for one connection closer together than this are folded into one sync. */
+  SYNC_MIN_GAP_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   /** The window an iCal feed renders, in days before and after today (bounded work per feed request). */
   ICAL_FEED_DAYS_BACK: z.coerce.number().int().min(0).max(3650).default(90),
   ICAL_FEED_DAYS_AHEAD: z.coerce.number().int().min(1).max(3650).default(365),

@@ -94,7 +94,11 @@ export interface PushChannel {
 export type PushMessage =
   | { kind: 'validation'; responseText: string } // Graph handshake: answer 200 text/plain with it
   | { kind: 'sync-handshake'; channelId: string } // Google's first `sync` message: nothing to do
-  | { kind: 'change'; channelId: string; secret: string | undefined; resourceId?: string }
+  /**
+   * `messageNumber`: Google's X-Goog-Message-Number, increasing per channel (a replay repeats an old one).
+   * `resourceId`: Google's X-Goog-Resource-ID (the watched resource), Graph's changed event id.
+   */
+  | { kind: 'change'; channelId: string; secret: string | undefined; resourceId?: string; messageNumber?: number }
   | {
       kind: 'lifecycle';
       channelId: string;

@@ -13,6 +13,7 @@ import type { Keyring } from '../vault/keyring';
 import { Vault } from '../vault/vault';
 import { OAuthClientResolver } from './oauth/oauth-clients';
 import { TokenService } from './oauth/token-service';
+import { PushTokens } from './push-tokens';
 
 export interface ServiceDependencies {
   config: Config;
@@ -24,6 +25,8 @@ export interface ServiceDependencies {
   tokens: TokenService;
   /** For every Temporal client and worker: seals attendee lists in payloads (services/attendee-sealing-codec.ts). */
   dataConverter: DataConverter;
+  /** Push channel secrets that a webhook can check without the database (services/push-tokens.ts). */
+  pushTokens: PushTokens;
 }
 
 export function createServiceDependencies(
@@ -37,5 +40,6 @@ export function createServiceDependencies(
   const providers = overrides.providers ?? providerRegistry(config);
   const oauthClients = new OAuthClientResolver({ db, vault, providers });
   const tokens = new TokenService({ db, vault, providers, oauthClients, logger: logger.child({ component: 'tokens' }) });
-  return { config, logger, db, vault, providers, oauthClients, tokens, dataConverter: temporalDataConverter(keyring) };
+  const pushTokens = new PushTokens(keyring);
+  return { config, logger, db, vault, providers, oauthClients, tokens, dataConverter: temporalDataConverter(keyring), pushTokens };
 }

@@ -362,11 +362,14 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
       if (state === 'sync') return { kind: 'sync-handshake', channelId };
       if (state === 'exists' || state === 'not_exists') {
         const resourceId = header(request.headers, 'x-goog-resource-id');
+        const number = header(request.headers, 'x-goog-message-number');
+        const messageNumber = number && /^\d{1,9}$/.test(number) ? Number(number) : undefined;
         return {
           kind: 'change',
           channelId,
           secret: header(request.headers, 'x-goog-channel-token'),
           ...(resourceId ? { resourceId } : {}),
+          ...(messageNumber !== undefined ? { messageNumber } : {}),
         };
       }
       return { kind: 'invalid', reason: 'unknown X-Goog-Resource-State' };

@@ -101,6 +101,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     // As in production: tokens must name this issuer and audience.
     JWT_ISSUER: TEST_TOKEN_ISSUER,
     JWT_AUDIENCE: TEST_TOKEN_AUDIENCE,
+    // Tests sync often and on purpose: a short gap keeps them quick (the gap itself is tested with its own).
+    SYNC_MIN_GAP_SECONDS: '1',
     ...options.env,
   });
 
@@ -132,7 +134,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const clientConnection = await Connection.connect({ address });
   const temporal = new Client({ connection: clientConnection, dataConverter: deps.dataConverter });
   const app = await createApp({ ...deps, temporal });
-  const workflows = new ConnectionWorkflowClient(temporal, taskQueue);
+  const workflows = new ConnectionWorkflowClient(temporal, taskQueue, config.SYNC_MIN_GAP_SECONDS * 1000);
   const connecting = new ConnectionService({ ...deps, workflows });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -18,6 +18,7 @@ import { eventEditSchema } from '../../domain/event-edit';
 import { meetingChangeSchema, meetingFieldsSchema, resolveMeeting } from '../../domain/meeting';
 import { ConnectionHealth as ConnectionHealthKey } from '../search-attributes';
 import { interactive, local, provider, sync } from './activities';
+import { COALESCE_REQUESTED_SYNCS, DEFAULT_MIN_SYNC_GAP_MS, requestedSyncDueAt, withSyncStarted } from './sync-pacing';
 import { WriteLock } from './write-lock';
 import type {
   CancelMeetingInput,
@@ -76,6 +77,8 @@ export class ConnectionRun {
    * that lists the new event first is adopted by the schedule activity (data/meetings.ts).
    */
   readonly writes = new WriteLock();
+  /** Requested syncs keep this gap from the last sync's start; 0 in runs older than the patch. */
+  private minSyncGapMs = 0;
 
   constructor(readonly input: ConnectionWorkflowInput) {
     this.connectionId = input.connectionId;
@@ -185,6 +188,7 @@ export class ConnectionRun {
   // ----- the loop ---------------------------------------------------------------------------------------
 
   async run(): Promise<void> {
+    if (patched(COALESCE_REQUESTED_SYNCS)) this.minSyncGapMs = this.input.minSyncGapMs ?? DEFAULT_MIN_SYNC_GAP_MS;
     const context = await this.loadedContext();
     if (context.storedHealth === 'needs_reconnect' && this.state.health === 'active' && !this.state.pending.reconnect) {
       await this.setHealth('needs_reconnect', { code: 'invalid_grant' });
@@ -204,7 +208,7 @@ export class ConnectionRun {
 
       // Each step may move the connection to needs_reconnect, which stops all provider calls until reconnect.
       if (this.canCallProvider() && tokenRefreshDue(this.state, Date.now())) await this.refreshToken();
-      if (this.canCallProvider() && (this.state.pending.sync || Date.now() >= this.state.nextSyncAt)) {
+      if (this.canCallProvider() && (this.requestedSyncDue() || Date.now() >= this.state.nextSyncAt)) {
         // The lock is free unless a CRM-side write is running; then the sync waits for it.
         await this.writes.takeTurn(() => this.runSync());
       }
@@ -223,9 +227,19 @@ export class ConnectionRun {
       // While reconnect is needed a sync request waits (it runs after the reconnect); waking for it would spin.
       const wake = () => {
         const { pending } = this.state;
-        return (pending.sync && this.canCallProvider()) || pending.disconnect || pending.reconnect || pending.migrate || pending.settings;
+        return (
+          (this.requestedSyncDue() && this.canCallProvider()) ||
+          pending.disconnect ||
+          pending.reconnect ||
+          pending.migrate ||
+          pending.settings
+        );
       };
-      const sleepMs = nextWakeAt(this.state) - Date.now();
+      // A requested sync held back by the gap wakes the loop when the gap is over (only past the patch:
+      // older runs computed the sleep without it, and their timers must replay the same).
+      const gapEndsAt =
+        this.minSyncGapMs > 0 && this.canCallProvider() ? requestedSyncDueAt(this.state, this.minSyncGapMs) : Number.POSITIVE_INFINITY;
+      const sleepMs = Math.min(nextWakeAt(this.state), gapEndsAt) - Date.now();
       if (sleepMs === Infinity) await condition(wake);
       else await condition(wake, Math.max(1, sleepMs));
     }
@@ -233,6 +247,11 @@ export class ConnectionRun {
 
   private canCallProvider(): boolean {
     return this.state.health !== 'needs_reconnect';
+  }
+
+  /** A sync was requested and the minimum gap since the last one has passed. */
+  private requestedSyncDue(): boolean {
+    return Date.now() >= requestedSyncDueAt(this.state, this.minSyncGapMs);
   }
 
   private shouldContinueAsNew(): boolean {
@@ -274,6 +293,7 @@ export class ConnectionRun {
 
   private async runSync(): Promise<void> {
     this.state = withoutRequest(this.state, 'sync');
+    if (this.minSyncGapMs > 0) this.state = withSyncStarted(this.state, Date.now());
     await this.loadedContext();
     const pollMs = pollIntervalMs(this.state);
     const reminderHorizon = reminderHorizonMinutes(this.state);
