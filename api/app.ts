@@ -6,7 +6,7 @@ import { authenticate } from './auth/middleware';
 import { createTokenVerifier } from './auth/verifier';
 import { apiContext, type ApiDependencies } from './context';
 import { ApiError, errorMiddleware } from './routing/errors';
-import { perCallerRateLimit } from './routing/rate-limit';
+import { addressRateLimit, AuthFailureLimit, perCallerRateLimit, sharedLimiter } from './routing/rate-limit';
 import { routerOf, type Route } from './routing/route';
 import { calendarRoutes } from './routes/calendars';
 import { conflictRoutes } from './routes/conflicts';
@@ -54,7 +54,11 @@ export async function createApp(deps: ApiDependencies): Promise<Express> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', config.TRUST_PROXY);
+  const perAddress = addressRateLimit(sharedLimiter(deps.db, 'public', config.PUBLIC_RATE_LIMIT_PER_MINUTE));
+  const perWebhookSender = addressRateLimit(sharedLimiter(deps.db, 'webhook', config.WEBHOOK_RATE_LIMIT_PER_MINUTE));
+  const authFailures = new AuthFailureLimit(sharedLimiter(deps.db, 'auth-failure', config.AUTH_FAILURES_PER_MINUTE));
+  const perCaller = perCallerRateLimit(config.API_RATE_LIMIT_PER_MINUTE);
   // Webhook bodies get a tighter cap than the API's (413 beyond); a body parsed here is not parsed again.
   app.use('/v1/webhooks', express.json({ limit: WEBHOOK_BODY_LIMIT }));
   app.use(express.json({ limit: '100kb' }));
@@ -65,8 +69,11 @@ export async function createApp(deps: ApiDependencies): Promise<Express> {
       config.publicUrl,
     ),
   );
+  // Public routes are limited per client address before any of their work.
+  app.use('/v1/webhooks', perWebhookSender);
+  app.use(['/v1/ical', '/v1/oauth/:provider/callback', '/oauth', '/healthz'], perAddress);
   app.use(routerOf(PUBLIC_ROUTES, ctx));
-  app.use('/v1', authenticate(verify), perCallerRateLimit(config.API_RATE_LIMIT_PER_MINUTE));
+  app.use('/v1', authenticate(verify, authFailures), perCaller);
   app.use(routerOf(AUTHENTICATED_ROUTES, ctx));
 
   app.use((_request, _response, next) => next(new ApiError(404, 'not_found', 'No such endpoint')));

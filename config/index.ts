@@ -48,6 +48,20 @@ const envSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Per client address and minute: public routes (iCal feeds, OAuth callback and return page, health). */
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Per client address and minute: provider webhooks (providers send from few addresses, in bursts). */
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(3000),
+  /** Failed bearer checks per client address and minute before that address is refused for the minute. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (Express "trust proxy": false, a hop
+   * count, or addresses/subnets such as `loopback, 10.0.0.0/8`). Default false: the socket's address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value) => (value === 'false' ? false : value === 'true' ? true : /^\d+$/.test(value) ? Number(value) : value)),
   /** Push notifications and sync requests for one connection closer together than this are folded into one sync. */
   SYNC_MIN_GAP_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
   /** The window an iCal feed renders, in days before and after today (bounded work per feed request). */

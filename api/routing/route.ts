@@ -123,7 +123,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, location: 'body' 
 }
 
 function errorResponses(auth: boolean, extra: readonly number[] = []): Responses {
-  const codes = auth ? [400, 401, 403, 429, 503, ...extra] : extra;
+  // Public routes too are rate limited (per client address).
+  const codes = auth ? [400, 401, 403, 429, 503, ...extra] : [429, ...extra];
   return Object.fromEntries(codes.map((code) => [code, { description: ERROR_DESCRIPTIONS[code] ?? 'Error' }]));
 }
 

@@ -103,6 +103,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     JWT_AUDIENCE: TEST_TOKEN_AUDIENCE,
     // Tests sync often and on purpose: a short gap keeps them quick (the gap itself is tested with its own).
     SYNC_MIN_GAP_SECONDS: '1',
+    // Every test request comes from 127.0.0.1: per-address limits are tested on their own (rate-limits.test.ts).
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: '1000000',
+    AUTH_FAILURES_PER_MINUTE: '1000000',
     ...options.env,
   });
 
