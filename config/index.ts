@@ -69,6 +69,13 @@ const envSchema = z.object({
   ICAL_FEED_DAYS_AHEAD: z.coerce.number().int().min(1).max(3650).default(365),
 
   // ----- the worker -----
+  /**
+   * How long a disconnected connection's synced data (events, attendee lists, history, conflicts, calendars)
+   * is kept, so a user who reconnects the same account within it finds it again; then the cleanup deletes it.
+   */
+  DISCONNECTED_DATA_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** How often the cleanup schedule runs (expired OAuth states, revoked feeds, old idempotency keys, ...). */
+  CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   /** A liveness endpoint for orchestrators (200 while the worker polls); 0: none. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 

@@ -7,6 +7,8 @@ import { assertProductionReady } from '../config/production';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createServiceDependencies } from '../services/dependencies';
 import { createWorker } from './create-worker';
+import { Client, Connection } from '@temporalio/client';
+import { ensureCleanupSchedule } from '../clients/cleanup-schedule';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,6 +17,11 @@ async function main(): Promise<void> {
   const { logger } = deps;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
+  // The cleanup runs on a schedule this worker makes sure exists (visible in the Temporal UI).
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: deps.dataConverter });
+  await ensureCleanupSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, intervalMinutes: config.CLEANUP_INTERVAL_MINUTES });
+  await clientConnection.close();
 
   // Optional liveness endpoint for orchestrators (docker-compose health check): 200 while polling.
   const healthPort = config.WORKER_HEALTH_PORT;

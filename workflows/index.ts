@@ -3,3 +3,4 @@
 export { probeWorkflow } from './probe';
 export { connectionWorkflow } from './connection/workflow';
 export { vaultMigrationWorkflow } from './vault-migration/workflow';
+export { cleanupWorkflow } from './cleanup/workflow';

@@ -5,9 +5,15 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import { SIGNING_ALGORITHM, ensureDevelopmentSigningKey } from './development-key';
 
+/** Printable ASCII without spaces: ids end up in workflow ids, search attributes and log lines. */
+const idClaim = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/);
 const claimsSchema = z.object({
-  org: z.string().min(1).max(128),
-  sub: z.string().min(1).max(128),
+  org: idClaim,
+  sub: idClaim,
   permissions: z.array(z.string().max(128)).max(100),
 });
 

@@ -71,6 +71,7 @@ export const conflictRoutes = [
     permission: PERMISSIONS.schedule,
     params: conflictParams,
     headers: idempotencyHeaders,
+    idempotent: true,
     body: resolveConflictBody,
     responses: { 200: { description: 'Resolved', schema: resolvedConflictResponse } },
     errors: [404, 409, 502],

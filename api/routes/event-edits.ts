@@ -25,7 +25,13 @@ import {
 } from '../schemas';
 import { eventView } from '../views/event-view';
 
-const editRoute = { tag: 'Events', permission: PERMISSIONS.schedule, headers: idempotencyHeaders, errors: [404, 409, 422, 502] } as const;
+const editRoute = {
+  tag: 'Events',
+  permission: PERMISSIONS.schedule,
+  headers: idempotencyHeaders,
+  idempotent: true,
+  errors: [404, 409, 422, 502],
+} as const;
 
 /** An event of the caller's organization on this connection that is not cancelled. */
 async function liveEvent(db: Db, caller: Caller, connectionId: string, eventId: string) {

@@ -9,6 +9,7 @@ import type { Permission } from '../auth/permissions';
 import type { Caller } from '../auth/verifier';
 import type { ApiContext } from '../context';
 import { ApiError } from './errors';
+import { claimIdempotencyKey, requestHash } from './idempotency';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -78,6 +79,11 @@ interface SpecBase<P extends Schema, Q extends Schema, H extends Schema, B exten
   responses: R;
   /** Error statuses this route gives besides the standard ones. */
   errors?: readonly number[];
+  /**
+   * The route takes an Idempotency-Key header (`headers['idempotency-key']`): the key is bound to the
+   * request (idempotency.ts), and reusing it with another request answers 422 idempotency_key_reused.
+   */
+  idempotent?: boolean;
 }
 
 /** A route that needs a bearer token (and the permission, when one is named). */
@@ -165,7 +171,7 @@ function build(
     query: spec.query ?? noQuery,
     ...(spec.headers ? { headers: spec.headers } : {}),
     ...(spec.body ? { body: spec.body } : {}),
-    responses: { ...spec.responses, ...errorResponses(auth !== null, spec.errors) },
+    responses: { ...spec.responses, ...errorResponses(auth !== null, [...(spec.errors ?? []), ...(spec.idempotent ? [422] : [])]) },
   };
   return {
     doc,
@@ -179,6 +185,17 @@ function build(
         const body = spec.body
           ? parse(spec.body, spec.body.safeParse(undefined).success ? request.body : (request.body ?? {}), 'body')
           : undefined;
+        if (spec.idempotent && caller) {
+          const key = (headers as Record<string, string>)['idempotency-key']!;
+          const scope = `${spec.method} ${request.path}`;
+          await claimIdempotencyKey(ctx.db, {
+            organizationId: caller.organizationId,
+            userId: caller.userId,
+            scope,
+            key,
+            requestHash: requestHash({ query, body }),
+          });
+        }
         send(response, await handle({ params, query, headers, body, request, ...(caller ? { caller } : {}) }, ctx));
       });
     },
