@@ -55,9 +55,10 @@ export async function createApp(deps: ApiDependencies): Promise<Express> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
-  const perAddress = addressRateLimit(sharedLimiter(deps.db, 'public', config.PUBLIC_RATE_LIMIT_PER_MINUTE));
-  const perWebhookSender = addressRateLimit(sharedLimiter(deps.db, 'webhook', config.WEBHOOK_RATE_LIMIT_PER_MINUTE));
-  const authFailures = new AuthFailureLimit(sharedLimiter(deps.db, 'auth-failure', config.AUTH_FAILURES_PER_MINUTE));
+  // Counters belong to no organization: kept with the system client.
+  const perAddress = addressRateLimit(sharedLimiter(deps.systemDb, 'public', config.PUBLIC_RATE_LIMIT_PER_MINUTE));
+  const perWebhookSender = addressRateLimit(sharedLimiter(deps.systemDb, 'webhook', config.WEBHOOK_RATE_LIMIT_PER_MINUTE));
+  const authFailures = new AuthFailureLimit(sharedLimiter(deps.systemDb, 'auth-failure', config.AUTH_FAILURES_PER_MINUTE));
   const perCaller = perCallerRateLimit(config.API_RATE_LIMIT_PER_MINUTE);
   // Webhook bodies get a tighter cap than the API's (413 beyond); a body parsed here is not parsed again.
   app.use('/v1/webhooks', express.json({ limit: WEBHOOK_BODY_LIMIT }));

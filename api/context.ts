@@ -6,6 +6,8 @@ import type { ServiceDependencies } from '../services/dependencies';
 import type { TokenVerifier } from './auth/verifier';
 import { SignalCoalescer } from '../services/push-signal-coalescer';
 import { syncNowSignal } from '../workflows/connection/messages';
+import type { Db } from '../db/client';
+import { tenantScoped } from '../db/tenant-scope';
 import { ConnectionService } from '../services/oauth/connecting';
 
 export interface ApiDependencies extends ServiceDependencies {
@@ -21,6 +23,8 @@ export interface ApiContext extends ApiDependencies {
   verifyToken: TokenVerifier;
   /** Folds push notifications for one connection into one sync request per SYNC_MIN_GAP_SECONDS. */
   pushSignals: SignalCoalescer;
+  /** The application role's client narrowed to one organization (for public routes that found their tenant). */
+  tenantDb(organizationId: string): Db;
 }
 
 export function apiContext(deps: ApiDependencies, verifyToken: TokenVerifier): ApiContext {
@@ -28,5 +32,6 @@ export function apiContext(deps: ApiDependencies, verifyToken: TokenVerifier): A
   const pushSignals = new SignalCoalescer(async (connectionId) => {
     await workflows.signalIfRunning(connectionId, syncNowSignal, { reason: 'push' });
   }, deps.config.SYNC_MIN_GAP_SECONDS * 1000);
-  return { ...deps, workflows, connecting: new ConnectionService({ ...deps, workflows }), verifyToken, pushSignals };
+  const tenantDb = (organizationId: string) => tenantScoped(deps.db, organizationId);
+  return { ...deps, workflows, connecting: new ConnectionService({ ...deps, workflows }), verifyToken, pushSignals, tenantDb };
 }

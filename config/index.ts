@@ -20,6 +20,12 @@ const envSchema = z.object({
   PUBLIC_URL: optionalString,
   DATA_DIR: z.string().default(path.join(PROJECT_ROOT, '.data')),
   DATABASE_URL: optionalString,
+  /**
+   * PostgreSQL: the login of the system role (calsync_system), for work across organizations: the worker's
+   * whole job, and the API's lookups of webhooks, feeds and OAuth states by their secret. DATABASE_URL is
+   * then the API's login of the application role (calsync_app). Unset: DATABASE_URL for both.
+   */
+  SYSTEM_DATABASE_URL: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),

@@ -27,6 +27,9 @@ export function productionProblems(config: Config): string[] {
   if (config.VAULT_CURRENT_KEY_ID?.startsWith(DEVELOPMENT_KEY_PREFIX)) {
     problems.push('VAULT_CURRENT_KEY_ID is a development key id; make a production key (npm run vault:new-key)');
   }
+  if (/^postgres(ql)?:\/\//i.test(config.DATABASE_URL ?? '') && !config.SYSTEM_DATABASE_URL) {
+    problems.push('SYSTEM_DATABASE_URL is required with PostgreSQL (the system role; DATABASE_URL is the application role)');
+  }
   if (!config.PUBLIC_URL?.startsWith('https://')) {
     problems.push('PUBLIC_URL must be the https URL providers and browsers reach (OAuth redirects and webhooks need https)');
   }

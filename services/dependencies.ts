@@ -18,7 +18,10 @@ import { PushTokens } from './push-tokens';
 export interface ServiceDependencies {
   config: Config;
   logger: Logger;
+  /** The process's client: the worker's is the system role's; the API scopes it per request (api/tenant-context.ts). */
   db: Db;
+  /** The system role's client (SYSTEM_DATABASE_URL, else the same as db): work across organizations. */
+  systemDb: Db;
   vault: Vault;
   providers: ProviderRegistry;
   oauthClients: OAuthClientResolver;
@@ -31,15 +34,17 @@ export interface ServiceDependencies {
 
 export function createServiceDependencies(
   config: Config,
-  overrides: { db?: Db; logger?: Logger; keyring?: Keyring; providers?: ProviderRegistry; component?: string } = {},
+  overrides: { db?: Db; systemDb?: Db; logger?: Logger; keyring?: Keyring; providers?: ProviderRegistry; component?: string } = {},
 ): ServiceDependencies {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL, name: overrides.component });
   const db = overrides.db ?? createDb(config.DATABASE_URL);
+  const systemDb = overrides.systemDb ?? (config.SYSTEM_DATABASE_URL && !overrides.db ? createDb(config.SYSTEM_DATABASE_URL) : db);
   const keyring = overrides.keyring ?? loadStartupKeyring({ dataDir: config.DATA_DIR, env: config }).keyring;
   const vault = new Vault(db, keyring);
   const providers = overrides.providers ?? providerRegistry(config);
   const oauthClients = new OAuthClientResolver({ db, vault, providers });
   const tokens = new TokenService({ db, vault, providers, oauthClients, logger: logger.child({ component: 'tokens' }) });
   const pushTokens = new PushTokens(keyring);
-  return { config, logger, db, vault, providers, oauthClients, tokens, dataConverter: temporalDataConverter(keyring), pushTokens };
+  const dataConverter = temporalDataConverter(keyring);
+  return { config, logger, db, systemDb, vault, providers, oauthClients, tokens, dataConverter, pushTokens };
 }

@@ -99,7 +99,10 @@ function remember(etag: string, body: string): void {
 }
 
 export class IcalFeedService {
-  constructor(private readonly deps: { db: Db; publicUrl: string; window: FeedWindowSettings }) {}
+  /** `db`: the caller's (tenant-scoped) client; `tenantDb`: one organization's, for a feed found by its token. */
+  constructor(
+    private readonly deps: { db: Db; publicUrl: string; window: FeedWindowSettings; tenantDb: (organizationId: string) => Db },
+  ) {}
 
   async create(input: { organizationId: string; userId: string; connectionId?: string; visibility: FeedVisibility }) {
     const token = newSecret();
@@ -131,10 +134,11 @@ export class IcalFeedService {
   /** The feed's answer for a presented token, or null (unknown, malformed or revoked: all look alike). */
   async answerForToken(token: string, now = new Date()): Promise<FeedAnswer | null> {
     if (!FEED_TOKEN_PATTERN.test(token)) return null;
-    const { db } = this.deps;
     // The lookup is by hash (a unique index), so timing reveals nothing about other tokens.
-    const feed = await db.calendarFeed.findUnique({ where: { tokenHash: hashSecret(token) } });
+    const feed = await this.deps.db.calendarFeed.findUnique({ where: { tokenHash: hashSecret(token) } });
     if (!feed || feed.revokedAt) return null;
+    // Everything else is read as the feed's organization.
+    const db = this.deps.tenantDb(feed.organizationId);
     const connections = await db.calendarConnection.findMany({
       where: {
         organizationId: feed.organizationId,

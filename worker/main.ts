@@ -3,18 +3,26 @@
 import http from 'node:http';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
-import { assertProductionReady } from '../config/production';
+import { assertProductionReady, isProduction } from '../config/production';
+import { databaseRoleProblems } from '../services/database-roles';
 import { temporalConnectionOptions } from '../config/temporal';
 import { createServiceDependencies } from '../services/dependencies';
 import { createWorker } from './create-worker';
+import { createDb } from '../db/client';
 import { Client, Connection } from '@temporalio/client';
 import { ensureCleanupSchedule } from '../clients/cleanup-schedule';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   assertProductionReady(config);
-  const deps = createServiceDependencies(config, { component: 'worker' });
+  // The worker works across organizations by connection id: everything it does runs as the system role.
+  const deps = createServiceDependencies(config, { component: 'worker', db: createDb(config.SYSTEM_DATABASE_URL ?? config.DATABASE_URL) });
   const { logger } = deps;
+  if (isProduction(config)) {
+    const variable = config.SYSTEM_DATABASE_URL ? 'SYSTEM_DATABASE_URL' : 'DATABASE_URL';
+    const problems = await databaseRoleProblems(deps.db, 'system', variable);
+    if (problems.length > 0) throw new Error(`refusing to start with NODE_ENV=production: ${problems.join('; ')}`);
+  }
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
   // The cleanup runs on a schedule this worker makes sure exists (visible in the Temporal UI).

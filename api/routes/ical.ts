@@ -70,9 +70,10 @@ function privateEventAsBusy(row: BusySourceRow, config: ApiContext['config']): s
   return renderBusyCalendar(busyBlocks([row], window, now), now);
 }
 
-const feedsOf = ({ db, config }: ApiContext) =>
+const feedsOf = ({ db, config, tenantDb }: ApiContext) =>
   new IcalFeedService({
     db,
+    tenantDb,
     publicUrl: config.publicUrl,
     window: { daysBack: config.ICAL_FEED_DAYS_BACK, daysAhead: config.ICAL_FEED_DAYS_AHEAD },
   });

@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
-import { ensureOrganization } from '../../data/connections';
 import { ApiError } from './errors';
 
 /** JSON with object keys in a fixed order, so `{a,b}` and `{b,a}` are the same request. */
@@ -27,19 +26,18 @@ export function requestHash(request: { query: unknown; body: unknown }): string 
     .digest('hex');
 }
 
-export async function claimIdempotencyKey(
-  db: Db,
-  claim: { organizationId: string; userId: string; scope: string; key: string; requestHash: string },
-): Promise<void> {
+type Claim = { organizationId: string; userId: string; scope: string; key: string; requestHash: string };
+
+/** Binds the key to the request, or refuses it (422) when it is bound to another. Returns whether this call bound it. */
+export async function claimIdempotencyKey(db: Db, claim: Claim): Promise<boolean> {
   const where = {
     organizationId_userId_scope_key: { organizationId: claim.organizationId, userId: claim.userId, scope: claim.scope, key: claim.key },
   };
   const existing = await db.idempotencyKey.findUnique({ where });
   if (!existing) {
     try {
-      await ensureOrganization(db, claim.organizationId);
       await db.idempotencyKey.create({ data: claim });
-      return;
+      return true;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
@@ -53,4 +51,5 @@ export async function claimIdempotencyKey(
       [{ field: 'headers.idempotency-key', message: 'already used with a different request' }],
     );
   }
+  return false;
 }

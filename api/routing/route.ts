@@ -10,6 +10,7 @@ import type { Caller } from '../auth/verifier';
 import type { ApiContext } from '../context';
 import { ApiError } from './errors';
 import { claimIdempotencyKey, requestHash } from './idempotency';
+import { publicContext, tenantContext } from '../tenant-context';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -185,18 +186,20 @@ function build(
         const body = spec.body
           ? parse(spec.body, spec.body.safeParse(undefined).success ? request.body : (request.body ?? {}), 'body')
           : undefined;
+        // Authenticated routes act for the caller's organization only; public ones with the system client.
+        const scoped = caller ? tenantContext(ctx, caller.organizationId) : publicContext(ctx);
+        // The key is bound to the first request that used it, whatever became of it (as the IETF
+        // Idempotency-Key draft has it): the same key with another request is refused.
         if (spec.idempotent && caller) {
-          const key = (headers as Record<string, string>)['idempotency-key']!;
-          const scope = `${spec.method} ${request.path}`;
-          await claimIdempotencyKey(ctx.db, {
+          await claimIdempotencyKey(scoped.db, {
             organizationId: caller.organizationId,
             userId: caller.userId,
-            scope,
-            key,
+            scope: `${spec.method} ${request.path}`,
+            key: (headers as Record<string, string>)['idempotency-key']!,
             requestHash: requestHash({ query, body }),
           });
         }
-        send(response, await handle({ params, query, headers, body, request, ...(caller ? { caller } : {}) }, ctx));
+        send(response, await handle({ params, query, headers, body, request, ...(caller ? { caller } : {}) }, scoped));
       });
     },
   };

@@ -40,6 +40,11 @@ export interface OAuthCaller {
 }
 
 export class ConnectionService {
+  /**
+   * `deps.db`, `deps.oauthClients` and `deps.tokens` act for the caller's organization (the API passes
+   * tenant-scoped ones); OAuth states are looked up by the hash of their secret across organizations, with
+   * `deps.systemDb`.
+   */
   constructor(private readonly deps: ServiceDependencies & { workflows: ConnectionWorkflowClient }) {}
 
   /** Step 1: returns the provider's authorization URL for the user to visit. */
@@ -50,14 +55,14 @@ export class ConnectionService {
     loginHint?: string;
     reconnectConnectionId?: string;
   }): Promise<{ authorizationUrl: string; state: string; expiresAt: Date }> {
-    const { db, providers, oauthClients, config } = this.deps;
+    const { systemDb, providers, oauthClients, config } = this.deps;
     const runtime = providers.get(input.provider);
     const client = await oauthClients.forNewConnection(input.organizationId, input.provider);
     const state = newSecret();
     const codeVerifier = newSecret();
     const redirectUri = redirectUriFor(config.publicUrl, input.provider);
     const expiresAt = new Date(Date.now() + OAUTH_STATE_TTL_MS);
-    await db.oAuthState.create({
+    await systemDb.oAuthState.create({
       data: {
         stateHash: hashSecret(state),
         organizationId: input.organizationId,
@@ -84,7 +89,7 @@ export class ConnectionService {
    * is consumed or attached here: that takes the user's own authenticated call (step 3).
    */
   async checkCallback(input: { provider: ProviderId; state: string }): Promise<void> {
-    const pending = await this.deps.db.oAuthState.findUnique({ where: { stateHash: hashSecret(input.state) } });
+    const pending = await this.deps.systemDb.oAuthState.findUnique({ where: { stateHash: hashSecret(input.state) } });
     if (!pending || pending.provider !== input.provider || pending.consumedAt) {
       throw new OAuthFlowError('invalid_state', 'Unknown or already used authorization state');
     }
@@ -102,7 +107,7 @@ export class ConnectionService {
     input: { provider: ProviderId; state: string; code: string },
     tenantDb: Db = this.deps.db,
   ): Promise<{ connectionId: string; reused: boolean }> {
-    const { db, providers, oauthClients, logger } = this.deps;
+    const { systemDb: db, providers, oauthClients, logger } = this.deps;
     const stateHash = hashSecret(input.state);
     // Single use, whoever presents it: only the request that flips consumed_at goes on. A state presented by
     // someone else is spent too, so its code can never be completed later by anyone.

@@ -24,6 +24,7 @@ import { createServiceDependencies, type ServiceDependencies } from '../../servi
 import { ConnectionService } from '../../services/oauth/connecting';
 import { TEST_KEYRING } from './test-keyring';
 import { createWorker } from '../../worker/create-worker';
+import { createDatabaseRoles } from './database-roles';
 import { createTestDatabase } from './database';
 
 let runtimeConfigured = false;
@@ -64,6 +65,13 @@ export interface TestStack {
 
 export interface TestStackOptions {
   provider?: 'sqlite' | 'postgresql';
+  /**
+   * PostgreSQL only: connect as production does, the API as a login of the application role (calsync_app)
+   * plus one of the system role (calsync_system), the worker as the system role, so row-level security
+   * binds. Without it everything connects as the test server's superuser. `stack.deps` (what tests read
+   * and write directly) stays the superuser's either way.
+   */
+  databaseRoles?: boolean;
   env?: Record<string, string>;
   googleFake?: GoogleFakeOptions;
   microsoftFake?: Omit<MicrosoftFakeOptions, 'port' | 'host'>;
@@ -134,10 +142,15 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     }),
   ]);
   const deps = createServiceDependencies(config, { db: database.db, logger, keyring, providers });
+  const roles = options.databaseRoles ? await createDatabaseRoles(database) : undefined;
+  const apiDeps = roles
+    ? createServiceDependencies(config, { db: roles.appDb, systemDb: roles.systemDb, logger, keyring, providers })
+    : deps;
+  const workerDeps = roles ? createServiceDependencies(config, { db: roles.systemDb, logger, keyring, providers }) : deps;
 
   const clientConnection = await Connection.connect({ address });
   const temporal = new Client({ connection: clientConnection, dataConverter: deps.dataConverter });
-  const app = await createApp({ ...deps, temporal });
+  const app = await createApp({ ...apiDeps, temporal });
   const workflows = new ConnectionWorkflowClient(temporal, taskQueue, config.SYNC_MIN_GAP_SECONDS * 1000);
   const connecting = new ConnectionService({ ...deps, workflows });
   const server = http.createServer(app);
@@ -153,7 +166,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
-      deps,
+      deps: workerDeps,
       workflowBundle: { codePath: bundlePath! },
     });
     workerRun = worker.run();
@@ -198,6 +211,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await new Promise((resolve) => server.close(resolve));
       await clientConnection.close();
       await Promise.all([google.close(), microsoft.close()]);
+      await roles?.drop();
       await database.cleanup();
     },
   };

@@ -16,8 +16,7 @@ CREATE TABLE "ce_idempotency_keys" (
     "scope" TEXT NOT NULL,
     "key" TEXT NOT NULL,
     "request_hash" TEXT NOT NULL,
-    "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT "ce_idempotency_keys_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "ce_organizations" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateTable

@@ -54,6 +54,3 @@ CREATE INDEX "ce_calendar_connections_status_disconnected_at_idx" ON "ce_calenda
 
 -- CreateIndex
 CREATE INDEX "ce_calendar_feeds_revoked_at_idx" ON "ce_calendar_feeds"("revoked_at");
-
--- AddForeignKey
-ALTER TABLE "ce_idempotency_keys" ADD CONSTRAINT "ce_idempotency_keys_organization_id_fkey" FOREIGN KEY ("organization_id") REFERENCES "ce_organizations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
