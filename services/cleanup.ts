@@ -1,5 +1,5 @@
 // What the cleanup workflow removes (workflows/cleanup), in short batches so no transaction holds locks for
-// long: OAuth states once expired or used; feeds a week after they were revoked (their URLs already answer
+// long: rate-limit counters an hour after their window; OAuth states once expired or used; feeds a week after they were revoked (their URLs already answer
 // 404); idempotency keys and stopped push channels after a week; and a disconnected connection's synced
 // data (events with their attendee lists, change history and conflicts; its calendars and push channels)
 // once DISCONNECTED_DATA_RETENTION_DAYS have passed. The connection row stays, as the record of who
@@ -13,6 +13,7 @@ export const SHORT_RETENTION_DAYS = 7;
 const EVENT_BATCH = 500;
 
 export interface CleanupReport {
+  rateLimitCounters: number;
   oauthStates: number;
   feeds: number;
   idempotencyKeys: number;
@@ -28,6 +29,7 @@ export async function cleanUpExpiredData(
 ): Promise<CleanupReport> {
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   const shortly = before(SHORT_RETENTION_DAYS);
+  const rateLimitCounters = await db.rateLimitBucket.deleteMany({ where: { expire: { lt: before(1 / 24) } } });
   const oauthStates = await db.oAuthState.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { consumedAt: { not: null } }] } });
   const feeds = await db.calendarFeed.deleteMany({ where: { revokedAt: { lt: shortly } } });
   const idempotencyKeys = await db.idempotencyKey.deleteMany({ where: { createdAt: { lt: shortly } } });
@@ -53,6 +55,7 @@ export async function cleanUpExpiredData(
     events += purged;
   }
   const report = {
+    rateLimitCounters: rateLimitCounters.count,
     oauthStates: oauthStates.count,
     feeds: feeds.count,
     idempotencyKeys: idempotencyKeys.count,

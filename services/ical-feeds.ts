@@ -100,9 +100,7 @@ function remember(etag: string, body: string): void {
 
 export class IcalFeedService {
   /** `db`: the caller's (tenant-scoped) client; `tenantDb`: one organization's, for a feed found by its token. */
-  constructor(
-    private readonly deps: { db: Db; publicUrl: string; window: FeedWindowSettings; tenantDb: (organizationId: string) => Db },
-  ) {}
+  constructor(private readonly deps: { db: Db; publicUrl: string; window: FeedWindowSettings; tenantDb: (organizationId: string) => Db }) {}
 
   async create(input: { organizationId: string; userId: string; connectionId?: string; visibility: FeedVisibility }) {
     const token = newSecret();

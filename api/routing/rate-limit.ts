@@ -34,6 +34,8 @@ export function sharedLimiter(db: Db, keyPrefix: string, perMinute: number): Rat
     points: perMinute,
     duration: WINDOW_SECONDS,
     inMemoryBlockOnConsumed: perMinute + 1,
+    // Expired counters are deleted by the cleanup workflow, not by a timer in every API process.
+    clearExpiredByTimeout: false,
     insuranceLimiter: new RateLimiterMemory({ keyPrefix, points: perMinute, duration: WINDOW_SECONDS }),
   });
 }

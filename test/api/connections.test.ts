@@ -242,16 +242,19 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
         (r) => r.body.lastSync?.outcome === 'ok',
         'first sync',
       );
-      // A channel of our own making, so the test knows its secret.
+      // A channel of our own making, so the test knows its (signed) secret.
+      const secret = stack.deps.pushTokens.issue();
       await stack.deps.db.pushChannel.create({
         data: {
           connectionId,
           externalCalendarId: 'primary',
           providerChannelId: 'api-test-channel',
-          tokenHash: hashSecret('channel-secret'),
+          resourceId: 'r1',
+          tokenHash: hashSecret(secret),
           expiresAt: new Date(Date.now() + 3_600_000),
         },
       });
+      let messageNumber = 1;
       const notify = (token: string, channel = 'api-test-channel') =>
         call(stack, 'POST', '/v1/webhooks/google', {
           headers: {
@@ -259,15 +262,16 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
             'x-goog-resource-state': 'exists',
             'x-goog-channel-token': token,
             'x-goog-resource-id': 'r1',
+            'x-goog-message-number': String(++messageNumber),
           },
         });
 
       const forged = await notify('wrong-secret');
       expect(forged.status).toBe(202);
-      expect((await notify('channel-secret', 'unknown-channel')).status).toBe(202);
+      expect((await notify(secret, 'unknown-channel')).status).toBe(202);
       expect(stack.logs.join('')).not.toContain('wrong-secret');
 
-      expect((await notify('channel-secret')).status).toBe(202);
+      expect((await notify(secret)).status).toBe(202);
       await eventually(
         () => call(stack, 'GET', `/v1/connections/${connectionId}`, { token: alice }),
         (r) => r.body.lastSync?.at > ready.body.lastSync.at,

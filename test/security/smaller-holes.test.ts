@@ -9,6 +9,7 @@ import { cleanupScheduleId, ensureCleanupSchedule } from '../../clients/cleanup-
 import { SHORT_RETENTION_DAYS } from '../../services/cleanup';
 import { vaultMigrationWorkflowId } from '../../workflows/vault-migration/messages';
 import { call, connectThroughApi, eventually, tokenFor } from '../api/api-client';
+import { recordHistoriesIfAsked } from '../helpers/histories';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
 const DAY = 86_400_000;
@@ -24,7 +25,12 @@ describe('smaller holes', () => {
     ({ connectionId } = await connectThroughApi(stack, { token: alice, provider: 'google', email: 'holes@example.com' }));
   });
   afterAll(async () => {
-    await stack?.close();
+    try {
+      // The cleanup and vault-migration workflows' histories, for the replay test.
+      if (stack) await recordHistoriesIfAsked(stack, 'hardening');
+    } finally {
+      await stack?.close();
+    }
   });
 
   describe('Idempotency-Key', () => {

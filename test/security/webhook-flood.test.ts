@@ -76,7 +76,7 @@ describe('webhooks hold up against floods, forgeries and replays', () => {
         return Reflect.get(target, property, receiver) as unknown;
       },
     }) as Db;
-    const app = await createApp({ ...stack.deps, db: refusing, temporal: stack.temporal });
+    const app = await createApp({ ...stack.deps, db: refusing, systemDb: refusing, temporal: stack.temporal });
     const server = http.createServer(app).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

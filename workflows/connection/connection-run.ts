@@ -225,21 +225,24 @@ export class ConnectionRun {
       }
 
       // While reconnect is needed a sync request waits (it runs after the reconnect); waking for it would spin.
+      // A requested sync held back by the gap wakes the loop when the gap is over (only past the patch:
+      // older runs computed the sleep without it, and their timers must replay the same).
+      const gapEndsAt = () =>
+        this.minSyncGapMs > 0 && this.canCallProvider() ? requestedSyncDueAt(this.state, this.minSyncGapMs) : Number.POSITIVE_INFINITY;
+      const wakeBy = Math.min(nextWakeAt(this.state), gapEndsAt());
       const wake = () => {
         const { pending } = this.state;
         return (
           (this.requestedSyncDue() && this.canCallProvider()) ||
+          // A sync requested during this sleep, whose gap ends before the sleep would: sleep again, shorter.
+          gapEndsAt() < wakeBy ||
           pending.disconnect ||
           pending.reconnect ||
           pending.migrate ||
           pending.settings
         );
       };
-      // A requested sync held back by the gap wakes the loop when the gap is over (only past the patch:
-      // older runs computed the sleep without it, and their timers must replay the same).
-      const gapEndsAt =
-        this.minSyncGapMs > 0 && this.canCallProvider() ? requestedSyncDueAt(this.state, this.minSyncGapMs) : Number.POSITIVE_INFINITY;
-      const sleepMs = Math.min(nextWakeAt(this.state), gapEndsAt) - Date.now();
+      const sleepMs = wakeBy - Date.now();
       if (sleepMs === Infinity) await condition(wake);
       else await condition(wake, Math.max(1, sleepMs));
     }
