@@ -1,9 +1,10 @@
 // What the cleanup workflow removes (workflows/cleanup), in short batches so no transaction holds locks for
-// long: rate-limit counters an hour after their window; OAuth states once expired or used; feeds a week after they were revoked (their URLs already answer
-// 404); idempotency keys and stopped push channels after a week; and a disconnected connection's synced
-// data (events with their attendee lists, change history and conflicts; its calendars and push channels)
-// once DISCONNECTED_DATA_RETENTION_DAYS have passed. The connection row stays, as the record of who
-// connected what and when it ended; the CRM's activities stay (they are the CRM's, only unlinked).
+// long: rate-limit counters an hour after their window; OAuth states once expired or used; feeds a week
+// after they were revoked (their URLs already answer 404); idempotency keys and stopped push channels after
+// a week; and a disconnected connection's synced data (events with their attendee lists, change history and
+// conflicts; its calendars and push channels) once DISCONNECTED_DATA_RETENTION_DAYS have passed. The
+// connection row stays, as the record of who connected what and when it ended; the CRM's activities stay
+// (they are the CRM's, only unlinked).
 import type { ServiceDependencies } from './dependencies';
 
 const DAY_MS = 86_400_000;
