@@ -143,4 +143,19 @@ describe('OAuth completion is bound to the user who started it', () => {
     const { connectionId } = await connectThroughApi(stack, { token: alice, provider: 'google', email });
     expect(connectionId).toEqual(expect.any(String));
   });
+
+  it('a connection made before accounts had a subject is adopted by its owner, and still refused to anyone else', async () => {
+    const email = 'legacy-owner@example.com';
+    await stack.deps.db.organization.upsert({ where: { id: 'acme' }, create: { id: 'acme' }, update: {} });
+    const legacy = await stack.deps.db.calendarConnection.create({
+      data: { organizationId: 'acme', userId: 'alice', provider: 'google', externalAccountEmail: email },
+    });
+    const { code, state } = await consentThroughApi(stack, { token: bob, provider: 'google', email });
+    expect((await complete(bob, { provider: 'google', code, state })).body.error.code).toBe('account_in_use');
+    const adopted = await connectThroughApi(stack, { token: alice, provider: 'google', email });
+    expect(adopted.connectionId).toBe(legacy.id);
+    const row = await stack.deps.db.calendarConnection.findUniqueOrThrow({ where: { id: legacy.id } });
+    expect(row.externalAccountId).toEqual(expect.any(String));
+    expect(row.liveAccountKey).toBe(`acme|google|${row.externalAccountId}`);
+  });
 });
