@@ -45,8 +45,11 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
   },
   { files: ['jest.config.js'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } } },
-  // The API docs page's script runs in the browser next to swagger-ui's bundle.
-  { files: ['api/static/**/*.js'], languageOptions: { globals: { window: 'readonly', SwaggerUIBundle: 'readonly' } } },
+  // The API docs page's script runs in the browser next to swagger-ui's bundle; the OAuth return page's alone.
+  {
+    files: ['api/static/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', URLSearchParams: 'readonly', SwaggerUIBundle: 'readonly' } },
+  },
   {
     // The provider fakes are independent witnesses of the adapters: code shared with the product would make a
     // mapping mistake twice and hide it. Only Node built-ins and npm packages, not even types.

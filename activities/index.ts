@@ -1,5 +1,6 @@
 // All activities the worker registers, built from the service's dependencies.
 import type { ServiceDependencies } from '../services/dependencies';
+import { createCleanupActivities } from './cleanup';
 import { createConnectionActivities } from './connection';
 import { createProbeActivities } from './probe';
 import { createVaultMigrationActivities } from './vault-migration';
@@ -9,6 +10,7 @@ export function createActivities(deps: ServiceDependencies) {
     ...createProbeActivities(deps.db),
     ...createConnectionActivities(deps),
     ...createVaultMigrationActivities(deps),
+    ...createCleanupActivities(deps),
   };
 }
 

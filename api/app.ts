@@ -8,7 +8,7 @@ import { authenticate } from './auth/middleware';
 import { createTokenVerifier } from './auth/verifier';
 import { apiContext, type ApiDependencies } from './context';
 import { ApiError, errorMiddleware } from './routing/errors';
-import { perCallerRateLimit } from './routing/rate-limit';
+import { addressRateLimit, AuthFailureLimit, perCallerRateLimit, sharedLimiter } from './routing/rate-limit';
 import { routerOf, type Route } from './routing/route';
 import { activityRoutes } from './routes/activities';
 import { calendarRoutes } from './routes/calendars';
@@ -27,14 +27,14 @@ import { icalFeedRoutes, icalRoutes } from './routes/ical';
 import { meRoutes } from './routes/me';
 import { meetingRoutes } from './routes/meetings';
 import { notificationRoutes } from './routes/notifications';
-import { oauthRoutes } from './routes/oauth';
+import { oauthCompletionRoutes, oauthRoutes } from './routes/oauth';
 import { oauthClientRoutes } from './routes/oauth-clients';
 import { providerRoutes } from './routes/providers';
 import { settingsRoutes } from './routes/settings';
 import { taskRoutes } from './routes/tasks';
 import { vaultMigrationRoutes } from './routes/vault-migration';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints';
-import { webhookRoutes } from './routes/webhooks';
+import { WEBHOOK_BODY_LIMIT, webhookRoutes } from './routes/webhooks';
 
 /** Routes anyone may call: providers, browsers and calendar apps carry no API token. */
 export const PUBLIC_ROUTES: Route[] = [...healthRoutes, ...oauthRoutes, ...webhookRoutes, ...icalFeedRoutes];
@@ -44,6 +44,7 @@ export const AUTHENTICATED_ROUTES: Route[] = [
   ...meRoutes,
   ...providerRoutes,
   ...connectionRoutes,
+  ...oauthCompletionRoutes,
   ...meetingRoutes,
   ...eventRoutes,
   ...eventEditRoutes,
@@ -63,16 +64,23 @@ export const AUTHENTICATED_ROUTES: Route[] = [
 ];
 
 export async function createApp(deps: ApiDependencies): Promise<Express> {
-  const ctx = apiContext(deps);
   const { config } = deps;
   const verify = await createTokenVerifier(config, config.DATA_DIR);
+  const ctx = apiContext(deps, verify);
   // Development sign-in: mounted (and documented) only on the development key outside production.
   const publicRoutes = developmentSignInEnabled(config) ? [...PUBLIC_ROUTES, ...devSignInRoutes] : PUBLIC_ROUTES;
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', config.TRUST_PROXY);
   app.use(httpMetrics(deps.metrics));
+  // Counters belong to no organization: kept with the system client.
+  const perAddress = addressRateLimit(sharedLimiter(deps.systemDb, 'public', config.PUBLIC_RATE_LIMIT_PER_MINUTE));
+  const perWebhookSender = addressRateLimit(sharedLimiter(deps.systemDb, 'webhook', config.WEBHOOK_RATE_LIMIT_PER_MINUTE));
+  const authFailures = new AuthFailureLimit(sharedLimiter(deps.systemDb, 'auth-failure', config.AUTH_FAILURES_PER_MINUTE));
+  const perCaller = perCallerRateLimit(config.API_RATE_LIMIT_PER_MINUTE);
+  // Webhook bodies get a tighter cap than the API's (413 beyond); a body parsed here is not parsed again.
+  app.use('/v1/webhooks', express.json({ limit: WEBHOOK_BODY_LIMIT }));
   app.use(express.json({ limit: '100kb' }));
 
   app.use(
@@ -82,8 +90,11 @@ export async function createApp(deps: ApiDependencies): Promise<Express> {
     ),
   );
   app.use(consoleRouter());
+  // Public routes are limited per client address before any of their work.
+  app.use('/v1/webhooks', perWebhookSender);
+  app.use(['/v1/ical', '/v1/oauth/:provider/callback', '/oauth', '/healthz', '/v1/dev'], perAddress);
   app.use(routerOf(publicRoutes, ctx));
-  app.use('/v1', authenticate(verify), perCallerRateLimit(config.API_RATE_LIMIT_PER_MINUTE));
+  app.use('/v1', authenticate(verify, authFailures), perCaller);
   app.use(routerOf(AUTHENTICATED_ROUTES, ctx));
 
   app.use((_request, _response, next) => next(new ApiError(404, 'not_found', 'No such endpoint')));

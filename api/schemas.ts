@@ -215,6 +215,10 @@ export const eventResponse = z.object({
     .nullable()
     .describe("Only for the connection's owner; null for other viewers (view-all)"),
   updatedAt: isoDateTime,
+  private: z
+    .boolean()
+    .describe('Marked private in the calendar: anyone but the owner sees only a busy block (no title, place, people, rule or ids)'),
+  showAs: z.string().describe('How the event counts in free/busy: busy, free, tentative, oof or workingElsewhere'),
 });
 export const eventPageResponse = z.object({ events: z.array(eventResponse), nextCursor: z.string().nullable() });
 
@@ -248,6 +252,18 @@ export const settingsResponse = moduleSettingsSchema.extend({
     .describe("Each setting's allowed range and default, in minutes (what a form shows next to the field)"),
 });
 export const connectedResponse = z.object({ connectionId: id, provider: providerIdSchema, status: z.literal('connected') });
+
+/** What the callback hands to the return page (in the URL fragment) or to a JSON client, to complete with. */
+export const oauthCallbackResponse = z.object({ provider: providerIdSchema, code: z.string(), state: z.string() });
+
+export const completeOAuthBody = z.strictObject({
+  provider: providerIdSchema,
+  code: z.string().min(1).max(4096),
+  state: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,512}$/, { error: 'must be the state the OAuth callback returned' })
+    .describe('The state the OAuth callback returned with the code'),
+});
 
 // ----- organization OAuth clients and the vault migration (org admins) ------------------------------------
 

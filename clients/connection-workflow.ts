@@ -42,6 +42,8 @@ export class ConnectionWorkflowClient {
   constructor(
     private readonly temporal: Client,
     private readonly taskQueue: string,
+    /** Requested syncs closer together than this are folded into one (SYNC_MIN_GAP_SECONDS). */
+    private readonly minSyncGapMs?: number,
   ) {}
 
   private startOptions(connection: ConnectionRef): WorkflowStartOptions<ConnectionWorkflow> {
@@ -50,6 +52,7 @@ export class ConnectionWorkflowClient {
       organizationId: connection.organizationId,
       userId: connection.userId,
       provider: connection.provider as ProviderId,
+      ...(this.minSyncGapMs !== undefined ? { minSyncGapMs: this.minSyncGapMs } : {}),
     };
     return {
       taskQueue: this.taskQueue,

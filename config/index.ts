@@ -20,6 +20,12 @@ const envSchema = z.object({
   PUBLIC_URL: optionalString,
   DATA_DIR: z.string().default(path.join(PROJECT_ROOT, '.data')),
   DATABASE_URL: optionalString,
+  /**
+   * PostgreSQL: the login of the system role (calsync_system), for work across organizations: the worker's
+   * whole job, and the API's lookups of webhooks, feeds and OAuth states by their secret. DATABASE_URL is
+   * then the API's login of the application role (calsync_app). Unset: DATABASE_URL for both.
+   */
+  SYSTEM_DATABASE_URL: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -38,12 +44,35 @@ const envSchema = z.object({
   JWT_PUBLIC_KEY: optionalString,
   JWT_ISSUER: optionalString,
   JWT_AUDIENCE: optionalString,
-  /** Where the browser goes after a successful OAuth callback (connectionId and provider are appended). */
-  OAUTH_SUCCESS_REDIRECT: z
+  /**
+   * The CRM's page the OAuth callback sends the browser to, with provider, code and state in the URL
+   * fragment; the CRM completes the connection with the user's token (POST /v1/oauth/complete).
+   * Default: the built-in page PUBLIC_URL/oauth/return.
+   */
+  OAUTH_RETURN_URL: z
     .url()
     .optional()
     .or(z.literal('').transform(() => undefined)),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Per client address and minute: public routes (iCal feeds, OAuth callback and return page, health). */
+  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Per client address and minute: provider webhooks (providers send from few addresses, in bursts). */
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(3000),
+  /** Failed bearer checks per client address and minute before that address is refused for the minute. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (Express "trust proxy": false, a hop
+   * count, or addresses/subnets such as `loopback, 10.0.0.0/8`). Default false: the socket's address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value) => (value === 'false' ? false : value === 'true' ? true : /^\d+$/.test(value) ? Number(value) : value)),
+  /** Push notifications and sync requests for one connection closer together than this are folded into one sync. */
+  SYNC_MIN_GAP_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  /** The window an iCal feed renders, in days before and after today (bounded work per feed request). */
+  ICAL_FEED_DAYS_BACK: z.coerce.number().int().min(0).max(3650).default(90),
+  ICAL_FEED_DAYS_AHEAD: z.coerce.number().int().min(1).max(3650).default(365),
 
   /**
    * Webhooks to the CRM may target http:, loopback and private addresses: `1` allows, `0` forbids; unset,
@@ -55,6 +84,15 @@ const envSchema = z.object({
   API_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 
   // ----- the worker -----
+  /**
+   * How long a disconnected connection's synced data (events, attendee lists, history, conflicts, calendars)
+   * is kept, so a user who reconnects the same account within it finds it again; then the cleanup deletes it.
+   */
+  DISCONNECTED_DATA_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  // The change feed and webhook delivery log: at least a week, so the 3 days an endpoint may fail fit.
+  CHANGE_STREAM_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(30),
+  /** How often the cleanup schedule runs (expired OAuth states, revoked feeds, old idempotency keys, ...). */
+  CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
   /** A liveness endpoint for orchestrators (200 while the worker polls); 0: none. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Where the worker's Prometheus metrics (the service's and the Temporal SDK's) are served; 0: not served. */
@@ -83,6 +121,8 @@ const envSchema = z.object({
 export type Config = z.infer<typeof envSchema> & {
   /** PUBLIC_URL, or the API's own address. */
   publicUrl: string;
+  /** OAUTH_RETURN_URL, or the built-in return page. */
+  oauthReturnUrl: string;
   sandboxTlsDir: string;
 };
 
@@ -93,9 +133,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
   const config = parsed.data;
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
   return {
     ...config,
-    publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+    publicUrl,
+    oauthReturnUrl: config.OAUTH_RETURN_URL ?? `${publicUrl.replace(/\/$/, '')}/oauth/return`,
     sandboxTlsDir: config.SANDBOX_TLS_DIR ?? path.join(config.DATA_DIR, 'sandbox-tls'),
   };
 }

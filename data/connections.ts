@@ -90,6 +90,8 @@ export async function markDisconnected(db: Db, vault: Vault, connectionId: strin
       data: {
         status: 'disconnected',
         disconnectedAt: new Date(),
+        // The account may be connected again, by anyone of the organization: as a new connection.
+        liveAccountKey: null,
         accessTokenCredentialId: null,
         refreshTokenCredentialId: null,
         accessTokenEncrypted: null,

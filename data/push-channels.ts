@@ -48,3 +48,15 @@ export function channelForNotification(db: Db, providerChannelId: string) {
     include: { connection: { select: { id: true, status: true, provider: true } } },
   });
 }
+
+/**
+ * Google: a notification's X-Goog-Message-Number is accepted once, and only above the last accepted one (a
+ * replay repeats an old number; a late one is covered by the sync the later number already asked for).
+ */
+export async function acceptMessageNumber(db: Db, channelRowId: string, messageNumber: number): Promise<boolean> {
+  const { count } = await db.pushChannel.updateMany({
+    where: { id: channelRowId, OR: [{ lastMessageNumber: null }, { lastMessageNumber: { lt: messageNumber } }] },
+    data: { lastMessageNumber: messageNumber },
+  });
+  return count === 1;
+}

@@ -6,12 +6,15 @@
 //  2. It rejects result columns of PostgreSQL's internal one-byte type "char" (oid 18: pg_constraint.contype,
 //     pg_class.relkind, ...), which the engine's schema describer reads. node-postgres already returns
 //     them as strings, so we report them as text.
+//  3. Its executeScript() (how the engine applies a migration.sql) splits the script on every ";", inside
+//     comments, strings and dollar-quoted function bodies too, so a migration with a DO block breaks. The
+//     script is sent whole instead: PostgreSQL's simple query protocol runs several statements in one
+//     query, as `psql -f` and the prisma CLI's own engine do.
 import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { createPostgresDatabase, dropPostgresDatabase, withDatabase } from './postgres-admin';
-import { SYSTEM_SCOPE_CONNECTION_OPTIONS } from './tenant-scope';
 
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
@@ -44,8 +47,23 @@ class CharAsTextClient extends pg.Client {
 }
 
 function poolConfig(url: string): pg.PoolConfig {
-  // Sessions start in row-level-security system scope (db/tenant-scope.ts explains the scopes).
-  return { connectionString: url, Client: CharAsTextClient, options: SYSTEM_SCOPE_CONNECTION_OPTIONS } as pg.PoolConfig;
+  // What a session may see is its role's business (db/tenant-scope.ts): nothing is declared at connect time.
+  return { connectionString: url, Client: CharAsTextClient } as pg.PoolConfig;
+}
+
+type ConnectedAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
+
+function withWholeScripts<A extends ConnectedAdapter>(adapter: A): A {
+  const driver = adapter.underlyingDriver() as pg.Pool;
+  const onError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
+  adapter.executeScript = async (script: string) => {
+    try {
+      await driver.query(script);
+    } catch (error) {
+      onError(error);
+    }
+  };
+  return adapter;
 }
 
 export function createPostgresAdapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
@@ -53,11 +71,11 @@ export function createPostgresAdapterFactory(url: string): SqlMigrationAwareDriv
   return {
     provider: main.provider,
     adapterName: main.adapterName,
-    connect: () => main.connect(),
+    connect: async () => withWholeScripts(await main.connect()),
     connectToShadowDb: async () => {
       const shadowName = `prisma_migrate_shadow_db_${randomUUID().replace(/-/g, '')}`;
       await createPostgresDatabase(url, shadowName);
-      const shadow = await new PrismaPg(poolConfig(withDatabase(url, shadowName))).connect();
+      const shadow = withWholeScripts(await new PrismaPg(poolConfig(withDatabase(url, shadowName))).connect());
       const dispose = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
         await dispose();

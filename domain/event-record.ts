@@ -22,6 +22,8 @@ export interface EventRecordFields {
   organizerName: string | null;
   attendees: string | null;
   iCalUid: string | null;
+  isPrivate: boolean;
+  showAs: string;
 }
 
 /** The instant an EventTime starts; an all-day date is taken at 00:00 UTC (its date is kept separately). */
@@ -53,6 +55,8 @@ export function eventRecordFromProvider(event: ProviderEvent): EventRecordFields
     organizerName: event.organizer?.name ?? null,
     attendees: attendees.length ? JSON.stringify(attendees) : null,
     iCalUid: event.iCalUid ?? null,
+    isPrivate: event.isPrivate ?? false,
+    showAs: event.showAs ?? 'busy',
   };
 }
 
@@ -76,6 +80,9 @@ export function contentHash(fields: EventRecordFields): string {
     fields.organizerEmail,
     fields.organizerName,
     fields.attendees,
+    // Only when not the default, so rows stored before these fields existed keep their hashes.
+    ...(fields.isPrivate ? [{ private: true }] : []),
+    ...(fields.showAs !== 'busy' ? [{ showAs: fields.showAs }] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -16,6 +16,9 @@ export interface Attendee {
 
 export type EventKind = 'single' | 'seriesMaster' | 'occurrence' | 'exception';
 
+/** How an event counts in free/busy (Google transparency, Graph showAs). */
+export type ShowAs = 'busy' | 'free' | 'tentative' | 'oof' | 'workingElsewhere';
+
 export interface ProviderEvent {
   externalId: string;
   calendarId: string;
@@ -39,6 +42,10 @@ export interface ProviderEvent {
   attendees: Attendee[];
   /** Provider's last-modified time (ISO-8601). */
   updatedAt: string;
+  /** Google visibility private/confidential, Graph sensitivity private/confidential: its details are the owner's only. */
+  isPrivate?: boolean;
+  /** Default busy. */
+  showAs?: ShowAs;
 }
 
 export interface EventInput {

@@ -85,6 +85,15 @@ export const FAILURES = {
       message: 'This series cannot be split: its rule has several RRULEs or an EXRULE',
     },
   },
+  /** A rule with parts this service does not expand, or more occurrences than one bounded expansion may count. */
+  recurrence_too_complex: {
+    retryable: false,
+    http: {
+      status: 422,
+      code: 'recurrence_too_complex',
+      message: "The series' rule cannot be expanded that far by this service; edit the series in the calendar",
+    },
+  },
   /** The event kept changing at the provider during a write: the activity starts over from the stored row. */
   edit_contended: { retryable: true, http: providerFailed },
 

@@ -28,6 +28,10 @@ export interface FakeEventSeed {
   recurrence?: string[];
   attendees?: SeedAttendee[];
   status?: 'confirmed' | 'tentative' | 'cancelled';
+  /** Private to its owner (Google visibility `private`, Graph sensitivity `private`). */
+  private?: boolean;
+  /** Shown as free (Google transparency `transparent`, Graph showAs `free`). */
+  free?: boolean;
   /** For a series: occurrences that were cancelled or changed (moved / retitled). */
   exceptions?: Array<{
     originalStart: SeedTime;
@@ -65,6 +69,11 @@ export interface FakeProviderControl {
   registerClient(clientId: string, clientSecret: string): void;
   /** Creates the account (and its primary calendar) if missing; returns its primary calendar id. */
   ensureAccount(email: string): string;
+  /**
+   * Deletes the address's account and makes a new one with the same address: a new stable identifier
+   * (Google `sub`, Microsoft object id), empty calendars, and every grant of the old one revoked.
+   */
+  recreateAccount(email: string): void;
   /** Events as the provider holds them right now (series masters and exceptions, no expanded occurrences). */
   listEvents(email: string, calendarId?: string): Array<{ id: string; title?: string; status: string; start: SeedTime; end: SeedTime }>;
   seedEvent(email: string, event: FakeEventSeed, calendarId?: string): string;

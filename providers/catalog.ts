@@ -102,9 +102,15 @@ type ProviderSettings = Pick<
   | 'SANDBOX_GOOGLE_URL'
   | 'SANDBOX_MICROSOFT_URL'
   | 'sandboxTlsDir'
+  | 'NODE_ENV'
 >;
 
+/**
+ * Each provider with its real OAuth app when configured, else its sandbox. In production a provider without
+ * a real app is not offered at all: a careless deployment must not send users to a local fake.
+ */
 export function providerRegistry(config: ProviderSettings): ProviderRegistry {
+  const production = config.NODE_ENV === 'production';
   const google =
     config.GOOGLE_CALENDAR_CLIENT_ID && config.GOOGLE_CALENDAR_CLIENT_SECRET
       ? googleRuntime({
@@ -128,7 +134,7 @@ export function providerRegistry(config: ProviderSettings): ProviderRegistry {
           mode: 'sandbox',
           ca: readSandboxCa(config.sandboxTlsDir),
         });
-  return new ProviderRegistry([google, microsoft]);
+  return new ProviderRegistry([google, microsoft].filter((runtime) => !production || runtime.mode === 'production'));
 }
 
 function readSandboxCa(dir: string): string | undefined {

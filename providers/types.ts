@@ -28,7 +28,21 @@ export interface TokenSet {
   /** Present after a code exchange, and after a refresh only when the provider rotated it. */
   refreshToken?: string;
   expiresAt: Date;
+  /** The scopes granted (space-separated), as the token endpoint said; absent means "as requested" (RFC 6749 5.1). */
   scope?: string;
+  /** The OpenID Connect id_token of a code exchange, straight from the token endpoint (never stored). */
+  idToken?: string;
+}
+
+/** Who a fresh grant belongs to. */
+export interface AccountIdentity {
+  /**
+   * What the provider guarantees stable for the account, never reused for another: Google's `sub`,
+   * Microsoft's `<tid>/<oid>` (tenant and object id). Addresses can move between accounts; this cannot.
+   */
+  subject: string;
+  /** The account's address: shown to people, never used to decide whose data is whose. */
+  email: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -80,7 +94,11 @@ export interface PushChannel {
 export type PushMessage =
   | { kind: 'validation'; responseText: string } // Graph handshake: answer 200 text/plain with it
   | { kind: 'sync-handshake'; channelId: string } // Google's first `sync` message: nothing to do
-  | { kind: 'change'; channelId: string; secret: string | undefined; resourceId?: string }
+  /**
+   * `messageNumber`: Google's X-Goog-Message-Number, increasing per channel (a replay repeats an old one).
+   * `resourceId`: Google's X-Goog-Resource-ID (the watched resource), Graph's changed event id.
+   */
+  | { kind: 'change'; channelId: string; secret: string | undefined; resourceId?: string; messageNumber?: number }
   | {
       kind: 'lifecycle';
       channelId: string;
@@ -114,7 +132,17 @@ export interface CalendarProvider {
   exchangeCode(client: OAuthClientCredentials, input: { code: string; codeVerifier: string; redirectUri: string }): Promise<TokenSet>;
   refresh(client: OAuthClientCredentials, refreshToken: string): Promise<TokenSet>;
   revoke(client: OAuthClientCredentials, token: string): Promise<void>;
-  getAccountEmail(auth: CallAuth): Promise<string>;
+  /**
+   * The account a code exchange's tokens belong to, by what the provider guarantees stable (Google: the
+   * userinfo `sub`; Microsoft: the id_token's `tid` and `oid`, checked against Graph's /me). Throws
+   * ProviderError `malformed_response` when the provider does not say.
+   */
+  getAccountIdentity(client: OAuthClientCredentials, tokens: Pick<TokenSet, 'accessToken' | 'idToken'>): Promise<AccountIdentity>;
+  /**
+   * The permissions a granted `scope` lacks, by name, for a clear refusal at connect time (users can untick
+   * scopes on Google's consent screen); [] when everything the service needs was granted.
+   */
+  missingPermissions(grantedScope: string | undefined): string[];
 
   listCalendars(auth: CallAuth): Promise<CalendarInfo[]>;
 

@@ -14,11 +14,15 @@ import type { Keyring } from '../vault/keyring';
 import { Vault } from '../vault/vault';
 import { OAuthClientResolver } from './oauth/oauth-clients';
 import { TokenService } from './oauth/token-service';
+import { PushTokens } from './push-tokens';
 
 export interface ServiceDependencies {
   config: Config;
   logger: Logger;
+  /** The process's client: the worker's is the system role's; the API scopes it per request (api/tenant-context.ts). */
   db: Db;
+  /** The system role's client (SYSTEM_DATABASE_URL, else the same as db): work across organizations. */
+  systemDb: Db;
   vault: Vault;
   providers: ProviderRegistry;
   oauthClients: OAuthClientResolver;
@@ -27,12 +31,15 @@ export interface ServiceDependencies {
   dataConverter: DataConverter;
   /** The process's metrics (Prometheus). */
   metrics: ServiceMetrics;
+  /** Push channel secrets that a webhook can check without the database (services/push-tokens.ts). */
+  pushTokens: PushTokens;
 }
 
 export function createServiceDependencies(
   config: Config,
   overrides: {
     db?: Db;
+    systemDb?: Db;
     logger?: Logger;
     keyring?: Keyring;
     providers?: ProviderRegistry;
@@ -42,11 +49,14 @@ export function createServiceDependencies(
 ): ServiceDependencies {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL, name: overrides.component });
   const db = overrides.db ?? createDb(config.DATABASE_URL);
+  const systemDb = overrides.systemDb ?? (config.SYSTEM_DATABASE_URL && !overrides.db ? createDb(config.SYSTEM_DATABASE_URL) : db);
   const keyring = overrides.keyring ?? loadStartupKeyring({ dataDir: config.DATA_DIR, env: config }).keyring;
   const vault = new Vault(db, keyring);
   const providers = overrides.providers ?? providerRegistry(config);
   const oauthClients = new OAuthClientResolver({ db, vault, providers });
   const tokens = new TokenService({ db, vault, providers, oauthClients, logger: logger.child({ component: 'tokens' }) });
   const metrics = overrides.metrics ?? new ServiceMetrics();
-  return { config, logger, db, vault, providers, oauthClients, tokens, dataConverter: temporalDataConverter(keyring), metrics };
+  const pushTokens = new PushTokens(keyring);
+  const dataConverter = temporalDataConverter(keyring);
+  return { config, logger, db, systemDb, vault, providers, oauthClients, tokens, dataConverter, metrics, pushTokens };
 }

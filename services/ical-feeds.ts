@@ -1,14 +1,26 @@
-// iCal feeds: creating, listing and revoking feed tokens, and rendering what a token may see. A feed token
-// is shown once; only its SHA-256 is stored, so a leaked database cannot be turned into feed URLs.
-// A feed covers the user's live connections (or one of them), only calendars selected for sync, and
-// never cancelled events (cancelled occurrences of a series become EXDATEs of its master).
+// iCal feeds: creating, listing and revoking feed tokens, and what a token may see. A feed token is shown
+// once; only its SHA-256 is stored, so a leaked database cannot be turned into feed URLs.
+// A feed covers the user's live connections (or one of them), only calendars selected for sync, within a
+// bounded window (ICAL_FEED_DAYS_BACK / ICAL_FEED_DAYS_AHEAD around today), and never cancelled events
+// (cancelled occurrences of a series become EXDATEs of its master). A `public` feed is busy blocks only
+// (domain/ical/busy-blocks.ts). Each answer is identified by an ETag computed from what it would contain
+// (row count and latest change in the window, the selection, the window itself) before anything is
+// rendered: a poll with a matching If-None-Match costs two small queries, and a rendered body is kept in
+// memory under its ETag, so repeated polls without it do not render again either.
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/client';
+import type { Db, Prisma } from '../db/client';
+import { busyBlocks } from '../domain/ical/busy-blocks';
+import { renderBusyCalendar } from '../domain/ical/busy-calendar';
 import { renderCalendar, type FeedEventRow, type FeedVisibility } from '../domain/ical/render';
+import { expandSeries } from '../domain/recurrence/occurrences';
 import { hashSecret, newSecret } from './secret-hash';
 
 /** Feed tokens are 43 base64url characters (newSecret); anything else cannot be a token. */
 export const FEED_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const DAY_MS = 86_400_000;
+/** Bumped when the rendering changes, so clients holding an old ETag get the new rendering. */
+const RENDERING_VERSION = 2;
+const CACHE_ENTRIES = 200;
 
 const EVENT_COLUMNS = {
   id: true,
@@ -34,6 +46,8 @@ const EVENT_COLUMNS = {
   organizerName: true,
   attendees: true,
   updatedAt: true,
+  isPrivate: true,
+  showAs: true,
 } as const;
 
 export interface FeedView {
@@ -44,14 +58,26 @@ export interface FeedView {
   revokedAt: string | null;
 }
 
-export interface RenderedFeed {
-  body: string;
+/** A feed ready to answer: its ETag and date known, its body rendered only when needed. */
+export interface FeedAnswer {
   etag: string;
   lastModified: Date;
+  body(): Promise<string>;
+}
+
+export interface FeedWindowSettings {
+  daysBack: number;
+  daysAhead: number;
 }
 
 export function feedUrl(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/$/, '')}/v1/ical/${token}.ics`;
+}
+
+/** Whole UTC days, so the window (and the ETag with it) changes once a day, not with every request. */
+export function feedWindow(settings: FeedWindowSettings, now: Date): { from: Date; to: Date } {
+  const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+  return { from: new Date(today - settings.daysBack * DAY_MS), to: new Date(today + (settings.daysAhead + 1) * DAY_MS) };
 }
 
 function view(row: { id: string; connectionId: string | null; visibility: string; createdAt: Date; revokedAt: Date | null }): FeedView {
@@ -64,8 +90,17 @@ function view(row: { id: string; connectionId: string | null; visibility: string
   };
 }
 
+/** Rendered bodies by ETag, least recently used first out. Per process; an ETag names one exact body. */
+const rendered = new Map<string, string>();
+function remember(etag: string, body: string): void {
+  rendered.delete(etag);
+  rendered.set(etag, body);
+  if (rendered.size > CACHE_ENTRIES) rendered.delete(rendered.keys().next().value!);
+}
+
 export class IcalFeedService {
-  constructor(private readonly deps: { db: Db; publicUrl: string }) {}
+  /** `db`: the caller's (tenant-scoped) client; `tenantDb`: one organization's, for a feed found by its token. */
+  constructor(private readonly deps: { db: Db; publicUrl: string; window: FeedWindowSettings; tenantDb: (organizationId: string) => Db }) {}
 
   async create(input: { organizationId: string; userId: string; connectionId?: string; visibility: FeedVisibility }) {
     const token = newSecret();
@@ -94,13 +129,15 @@ export class IcalFeedService {
     return view(await this.deps.db.calendarFeed.update({ where: { id: row.id }, data: { revokedAt: new Date() } }));
   }
 
-  /** The feed's calendar for a presented token, or null (unknown, malformed or revoked: all look alike). */
-  async renderForToken(token: string): Promise<RenderedFeed | null> {
+  /** The feed's answer for a presented token, or null (unknown, malformed or revoked: all look alike). */
+  async answerForToken(token: string, now = new Date()): Promise<FeedAnswer | null> {
     if (!FEED_TOKEN_PATTERN.test(token)) return null;
     // The lookup is by hash (a unique index), so timing reveals nothing about other tokens.
     const feed = await this.deps.db.calendarFeed.findUnique({ where: { tokenHash: hashSecret(token) } });
     if (!feed || feed.revokedAt) return null;
-    const connections = await this.deps.db.calendarConnection.findMany({
+    // Everything else is read as the feed's organization.
+    const db = this.deps.tenantDb(feed.organizationId);
+    const connections = await db.calendarConnection.findMany({
       where: {
         organizationId: feed.organizationId,
         userId: feed.userId,
@@ -109,40 +146,91 @@ export class IcalFeedService {
       },
       select: { id: true, externalAccountEmail: true },
     });
-    const { rows, selectionChangedAt } = await selectedCalendarEvents(
-      this.deps.db,
+    const window = feedWindow(this.deps.window, now);
+    const { where, selectionChangedAt } = await selectedEventsWhere(
+      db,
+      feed.organizationId,
       connections.map((c) => c.id),
+      window,
     );
-    const name = feed.connectionId && connections[0] ? connections[0].externalAccountEmail : 'Calendar';
+    const summary = where
+      ? await db.calendarEvent.aggregate({ where, _count: { _all: true }, _max: { updatedAt: true } })
+      : { _count: { _all: 0 }, _max: { updatedAt: null } };
+    const lastModified = new Date(Math.max(feed.createdAt.getTime(), selectionChangedAt.getTime(), summary._max.updatedAt?.getTime() ?? 0));
+    const fingerprint = [
+      RENDERING_VERSION,
+      feed.id,
+      feed.visibility,
+      window.from.toISOString(),
+      summary._count._all,
+      lastModified.getTime(),
+    ];
+    const etag = `"${createHash('sha256').update(JSON.stringify(fingerprint)).digest('base64url')}"`;
     const visibility = feed.visibility as FeedVisibility;
-    const body = renderCalendar(rows, { name: visibility === 'public' ? 'Busy' : name, visibility });
-    const lastModified = new Date(
-      Math.max(feed.createdAt.getTime(), selectionChangedAt.getTime(), ...rows.map((row) => row.updatedAt.getTime())),
-    );
-    return { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"`, lastModified };
+    const name = feed.connectionId && connections[0] ? connections[0].externalAccountEmail : 'Calendar';
+    return {
+      etag,
+      lastModified,
+      body: async () => {
+        const cached = rendered.get(etag);
+        if (cached !== undefined) return cached;
+        const rows: FeedEventRow[] = where
+          ? await db.calendarEvent.findMany({ where, select: EVENT_COLUMNS, orderBy: [{ startAt: 'asc' }, { id: 'asc' }] })
+          : [];
+        const body =
+          visibility === 'public'
+            ? renderBusyCalendar(busyBlocks(rows, window, now), lastModified)
+            : renderCalendar(withinWindow(rows, window, now), { name, visibility });
+        remember(etag, body);
+        return body;
+      },
+    };
   }
 }
 
+/** Series masters whose rule yields nothing inside the window stay out of the private rendering. */
+function withinWindow(rows: FeedEventRow[], window: { from: Date; to: Date }, now: Date): FeedEventRow[] {
+  return rows.filter((row) => {
+    if (row.eventKind !== 'seriesMaster' || !row.recurrence) return true;
+    const series = { start: row.startAt, timeZone: row.allDay ? 'UTC' : row.timeZone, lines: JSON.parse(row.recurrence) as string[] };
+    const found = expandSeries(series, { from: window.from, until: window.to }, { now, limit: 1 });
+    return found.starts.length > 0 || !found.complete;
+  });
+}
+
 /**
- * Events of the connections' sync-enabled calendars, cancelled ones only where they are occurrences of a
- * series (the renderer turns them into EXDATEs), plus when the calendar selection last changed.
+ * Which event rows a feed of these connections covers in the window: those of calendars selected for sync,
+ * overlapping the window (series by their start, and occurrences by their original start too), cancelled
+ * ones only where they are occurrences of a series (the renderer turns them into EXDATEs). Also when the
+ * calendar selection last changed. `where` is null when nothing can match.
  */
-export async function selectedCalendarEvents(db: Db, connectionIds: string[]): Promise<{ rows: FeedEventRow[]; selectionChangedAt: Date }> {
-  if (connectionIds.length === 0) return { rows: [], selectionChangedAt: new Date(0) };
+export async function selectedEventsWhere(
+  db: Db,
+  organizationId: string,
+  connectionIds: string[],
+  window: { from: Date; to: Date },
+): Promise<{ where: Prisma.CalendarEventWhereInput | null; selectionChangedAt: Date }> {
+  if (connectionIds.length === 0) return { where: null, selectionChangedAt: new Date(0) };
   const calendars = await db.connectionCalendar.findMany({
     where: { connectionId: { in: connectionIds } },
     select: { connectionId: true, externalCalendarId: true, syncEnabled: true, updatedAt: true },
   });
   const selected = calendars.filter((calendar) => calendar.syncEnabled);
   const selectionChangedAt = new Date(Math.max(0, ...calendars.map((calendar) => calendar.updatedAt.getTime())));
-  if (selected.length === 0) return { rows: [], selectionChangedAt };
-  const rows = await db.calendarEvent.findMany({
-    where: {
-      OR: selected.map(({ connectionId, externalCalendarId }) => ({ connectionId, externalCalendarId })),
-      AND: [{ OR: [{ status: { not: 'cancelled' } }, { seriesMasterExternalId: { not: null } }] }],
-    },
-    select: EVENT_COLUMNS,
-    orderBy: [{ startAt: 'asc' }, { id: 'asc' }],
-  });
-  return { rows, selectionChangedAt };
+  if (selected.length === 0) return { where: null, selectionChangedAt };
+  const where: Prisma.CalendarEventWhereInput = {
+    organizationId,
+    OR: selected.map(({ connectionId, externalCalendarId }) => ({ connectionId, externalCalendarId })),
+    AND: [
+      { OR: [{ status: { not: 'cancelled' } }, { seriesMasterExternalId: { not: null } }] },
+      {
+        OR: [
+          { eventKind: 'seriesMaster', startAt: { lt: window.to } },
+          { eventKind: { not: 'seriesMaster' }, startAt: { lt: window.to }, endAt: { gt: window.from } },
+          { originalStartAt: { gte: window.from, lt: window.to } },
+        ],
+      },
+    ],
+  };
+  return { where, selectionChangedAt };
 }

@@ -1,24 +1,44 @@
-// A provider's push notification, as it arrives at the webhook: interpreted by the provider's adapter (no
-// I/O), each notification checked against its channel's stored secret hash, and the genuine ones reduced
-// to the connections that should sync. Unknown or forged notifications are dropped with a log line.
-import { channelForNotification } from '../data/push-channels';
+// A provider's push notification, as it arrives at the webhook, checked in this order so that a flood of
+// forged or replayed notifications costs almost nothing:
+//  1. the adapter interprets the request (no I/O); more than MAX_NOTIFICATIONS items is refused whole;
+//  2. every item's secret is checked in memory (services/push-tokens.ts) BEFORE any database work; items
+//     with a forged or missing secret are dropped there;
+//  3. only then the database: the channel must exist for this provider, be active, belong to a live
+//     connection, and its stored hash must match the secret; Google items must also name the channel's
+//     resource and carry a message number above the last one accepted (a replay repeats an old number);
+//     Graph items are bound by subscription and clientState (Graph numbers nothing; a replayed genuine
+//     one at most asks for a sync, which the coalescing below and in the workflow absorbs);
+//  4. what remains is reduced to the connections that should sync (once each), plus Graph lifecycle
+//     events, which pass the same checks and are handed on as they are.
+import { acceptMessageNumber, channelForNotification } from '../data/push-channels';
 import type { PushMessage, WebhookRequest } from '../providers/types';
 import type { ServiceDependencies } from './dependencies';
 import { matchesHash } from './secret-hash';
+
+/** At most this many notifications in one request (Graph batches them); more is refused with 413. */
+export const MAX_NOTIFICATIONS = 100;
+
+type Item = Extract<PushMessage, { kind: 'change' | 'lifecycle' }>;
+export type LifecycleEvent = Extract<PushMessage, { kind: 'lifecycle' }>['event'];
 
 export type PushIntake =
   /** Graph's subscription handshake: answer 200 text/plain with this token. */
   | { kind: 'validation'; responseText: string }
   /** Google's first `sync` message on a new channel: nothing to do. */
   | { kind: 'handshake' }
-  /** Notifications, checked: the connections whose calendars changed (possibly none). */
-  | { kind: 'notifications'; connectionIds: string[] };
+  /** More notifications in one request than MAX_NOTIFICATIONS. */
+  | { kind: 'too_many'; count: number }
+  /** Checked notifications: the connections whose calendars changed, and verified lifecycle events. */
+  | {
+      kind: 'notifications';
+      connectionIds: string[];
+      lifecycle: Array<{ connectionId: string; channelId: string; event: LifecycleEvent }>;
+    };
 
-export async function receivePushNotification(
-  { db, providers, logger }: Pick<ServiceDependencies, 'db' | 'providers' | 'logger'>,
-  provider: 'google' | 'microsoft',
-  request: WebhookRequest,
-): Promise<PushIntake> {
+type Deps = Pick<ServiceDependencies, 'db' | 'providers' | 'logger' | 'pushTokens'>;
+
+export async function receivePushNotification(deps: Deps, provider: 'google' | 'microsoft', request: WebhookRequest): Promise<PushIntake> {
+  const { providers, logger, pushTokens } = deps;
   const log = logger.child({ component: 'webhooks' });
   let message: PushMessage;
   try {
@@ -33,26 +53,43 @@ export async function receivePushNotification(
       return { kind: 'handshake' };
     case 'invalid':
       log.info({ provider, reason: message.reason }, 'webhook dropped: not a notification');
-      return { kind: 'notifications', connectionIds: [] };
+      return { kind: 'notifications', connectionIds: [], lifecycle: [] };
     default:
       break;
   }
-  // Each notification is checked on its own (a Graph batch may mix subscriptions).
-  const items = message.kind === 'batch' ? message.items : [message];
+  const items: Item[] = message.kind === 'batch' ? message.items : [message];
+  if (items.length > MAX_NOTIFICATIONS) return { kind: 'too_many', count: items.length };
+
+  // In memory first: only items whose secret this service issued go any further.
+  const signed = items.filter((item) => pushTokens.verify(item.secret));
+  if (signed.length < items.length) log.warn({ provider, dropped: items.length - signed.length }, 'webhook dropped: forged channel secret');
+
   const connectionIds = new Set<string>();
-  for (const item of items) {
-    const channel = await channelForNotification(db, item.channelId);
-    const genuine =
-      channel !== null &&
-      channel.status === 'active' &&
-      channel.connection.provider === provider &&
-      channel.connection.status !== 'disconnected' &&
-      matchesHash(item.secret, channel.tokenHash);
-    if (!genuine) {
-      log.warn({ provider, kind: item.kind, knownChannel: channel !== null }, 'webhook dropped: unknown channel or wrong secret');
-      continue;
-    }
-    connectionIds.add(channel.connectionId);
+  const lifecycle: Array<{ connectionId: string; channelId: string; event: LifecycleEvent }> = [];
+  for (const item of signed) {
+    const connectionId = await genuineConnection(deps, provider, item);
+    if (!connectionId) continue;
+    if (item.kind === 'lifecycle') lifecycle.push({ connectionId, channelId: item.channelId, event: item.event });
+    connectionIds.add(connectionId);
   }
-  return { kind: 'notifications', connectionIds: [...connectionIds] };
+  return { kind: 'notifications', connectionIds: [...connectionIds], lifecycle };
+}
+
+/** The connection a signed item is for, when its channel is live and the item is no replay. */
+async function genuineConnection({ db, logger }: Deps, provider: string, item: Item): Promise<string | null> {
+  const drop = (reason: string) => {
+    logger.warn({ component: 'webhooks', provider, kind: item.kind, reason }, 'webhook dropped');
+    return null;
+  };
+  const channel = await channelForNotification(db, item.channelId);
+  if (!channel || channel.status !== 'active' || channel.connection.provider !== provider || channel.connection.status === 'disconnected') {
+    return drop('unknown or inactive channel');
+  }
+  if (!matchesHash(item.secret, channel.tokenHash)) return drop('secret of another channel');
+  if (provider === 'google' && item.kind === 'change') {
+    if (channel.resourceId && item.resourceId !== channel.resourceId) return drop('resource of another channel');
+    if (item.messageNumber === undefined) return drop('no message number');
+    if (!(await acceptMessageNumber(db, channel.id, item.messageNumber))) return drop('replayed message number');
+  }
+  return channel.connectionId;
 }

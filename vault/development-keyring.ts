@@ -17,6 +17,7 @@ import {
 } from './keyring';
 
 export const DEVELOPMENT_KEYRING_FILENAME = 'vault-keyring.dev.json';
+const DEVELOPMENT_KEY_PREFIX = 'dev-';
 
 export interface DevelopmentKeyring {
   keyring: Keyring;
@@ -28,7 +29,7 @@ export interface DevelopmentKeyring {
 export function ensureDevelopmentKeyring(dataDir: string): DevelopmentKeyring {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, DEVELOPMENT_KEYRING_FILENAME);
-  const entry = generateKeyEntry(newKeyId('dev-'));
+  const entry = generateKeyEntry(newKeyId(DEVELOPMENT_KEY_PREFIX));
   try {
     // 'wx' fails if the file exists, so two processes starting at once cannot overwrite each other's key.
     writeFileSync(path, formatKeyringFile({ currentKeyId: entry.id, keys: { [entry.id]: entry.key } }), {
@@ -60,7 +61,17 @@ export interface StartupKeyring {
  */
 export function loadStartupKeyring(options: { dataDir: string; env: VaultEnv & { NODE_ENV?: string } }): StartupKeyring {
   const env = options.env;
-  if (isKeyringConfigured(env)) return { keyring: keyringFromEnv(env), source: 'environment' };
+  if (isKeyringConfigured(env)) {
+    const keyring = keyringFromEnv(env);
+    // The development keyring's keys (dev-...) never protect production credentials, even when copied.
+    if (env.NODE_ENV === 'production' && keyring.keyIds().some((id) => id.startsWith(DEVELOPMENT_KEY_PREFIX))) {
+      throw new VaultError(
+        'invalid_keyring',
+        'invalid vault keyring (environment): NODE_ENV=production refuses development keys (dev-...)',
+      );
+    }
+    return { keyring, source: 'environment' };
+  }
   if (env.NODE_ENV === 'production') {
     throw new VaultError(
       'invalid_keyring',

@@ -3,18 +3,35 @@
 import http from 'node:http';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
+import { assertProductionReady, isProduction } from '../config/production';
+import { databaseRoleProblems } from '../services/database-roles';
 import { temporalConnectionOptions } from '../config/temporal';
 import { installSdkMetrics, startWorkerMetrics } from '../observability/process-metrics';
 import { createServiceDependencies } from '../services/dependencies';
 import { createWorkers, runWorkers } from './create-worker';
+import { createDb } from '../db/client';
+import { Client, Connection } from '@temporalio/client';
+import { ensureCleanupSchedule } from '../clients/cleanup-schedule';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const deps = createServiceDependencies(config, { component: 'worker' });
+  assertProductionReady(config);
+  // The worker works across organizations by connection id: everything it does runs as the system role.
+  const deps = createServiceDependencies(config, { component: 'worker', db: createDb(config.SYSTEM_DATABASE_URL ?? config.DATABASE_URL) });
   const { logger } = deps;
+  if (isProduction(config)) {
+    const variable = config.SYSTEM_DATABASE_URL ? 'SYSTEM_DATABASE_URL' : 'DATABASE_URL';
+    const problems = await databaseRoleProblems(deps.db, 'system', variable);
+    if (problems.length > 0) throw new Error(`refusing to start with NODE_ENV=production: ${problems.join('; ')}`);
+  }
   const sdkMetricsUrl = await installSdkMetrics(config.WORKER_METRICS_PORT);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const workers = await createWorkers({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, deps });
+  // The cleanup runs on a schedule this worker makes sure exists (visible in the Temporal UI).
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: deps.dataConverter });
+  await ensureCleanupSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, intervalMinutes: config.CLEANUP_INTERVAL_MINUTES });
+  await clientConnection.close();
 
   // Optional liveness endpoint for orchestrators (docker-compose health check): 200 while polling.
   const healthPort = config.WORKER_HEALTH_PORT;

@@ -3,4 +3,5 @@
 export { probeWorkflow } from './probe';
 export { connectionWorkflow } from './connection/workflow';
 export { vaultMigrationWorkflow } from './vault-migration/workflow';
+export { cleanupWorkflow } from './cleanup/workflow';
 export { webhookEndpointWorkflow } from './webhook-endpoint/workflow';

@@ -5,9 +5,15 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import { SIGNING_ALGORITHM, ensureDevelopmentSigningKey } from './development-key';
 
+/** Printable ASCII without spaces: ids end up in workflow ids, search attributes and log lines. */
+const idClaim = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/);
 const claimsSchema = z.object({
-  org: z.string().min(1).max(128),
-  sub: z.string().min(1).max(128),
+  org: idClaim,
+  sub: idClaim,
   permissions: z.array(z.string().max(128)).max(100),
 });
 
@@ -26,21 +32,19 @@ export class InvalidTokenError extends Error {
 
 export type TokenVerifier = (token: string) => Promise<Caller>;
 
-async function loadKey(
-  config: Pick<Config, 'JWT_PUBLIC_KEY' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>,
-  dataDir: string,
-): Promise<CryptoKey | Uint8Array> {
+type VerifierConfig = Pick<Config, 'JWT_PUBLIC_KEY' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'NODE_ENV'>;
+
+async function loadKey(config: VerifierConfig, dataDir: string): Promise<CryptoKey | Uint8Array> {
   const configured = config.JWT_PUBLIC_KEY?.trim();
   if (configured?.startsWith('{')) return importJWK(JSON.parse(configured) as JWK, SIGNING_ALGORITHM);
   if (configured) return importSPKI(configured.replace(/\\n/g, '\n'), SIGNING_ALGORITHM);
+  // Never a development key in production (config/production.ts stops the process before this).
+  if (config.NODE_ENV === 'production') throw new Error('JWT_PUBLIC_KEY is required with NODE_ENV=production');
   const { publicJwk } = await ensureDevelopmentSigningKey(dataDir);
   return importJWK(publicJwk, SIGNING_ALGORITHM);
 }
 
-export async function createTokenVerifier(
-  config: Pick<Config, 'JWT_PUBLIC_KEY' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>,
-  dataDir: string,
-): Promise<TokenVerifier> {
+export async function createTokenVerifier(config: VerifierConfig, dataDir: string): Promise<TokenVerifier> {
   const key = await loadKey(config, dataDir);
   return async (token) => {
     let payload: unknown;

@@ -34,7 +34,10 @@ export const conflictRoutes = [
       event: {
         organizationId: caller.organizationId,
         ...(query.connectionId ? { connectionId: query.connectionId } : {}),
-        ...(viewAll ? {} : { connection: { userId: caller.userId } }),
+        // view-all shows colleagues' conflicts, except those of events they marked private.
+        ...(viewAll
+          ? { OR: [{ connection: { userId: caller.userId } }, { isPrivate: false }] }
+          : { connection: { userId: caller.userId } }),
       },
       ...(query.policy ? { policy: query.policy } : {}),
     };
@@ -68,6 +71,7 @@ export const conflictRoutes = [
     permission: PERMISSIONS.schedule,
     params: conflictParams,
     headers: idempotencyHeaders,
+    idempotent: true,
     body: resolveConflictBody,
     responses: { 200: { description: 'Resolved', schema: resolvedConflictResponse } },
     errors: [404, 409, 502],

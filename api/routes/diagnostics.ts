@@ -2,6 +2,7 @@
 // workflow's `status` query. Proves API -> Temporal -> worker -> database -> query end to end.
 import { z } from 'zod';
 import { readProbe, startProbe } from '../../clients/probe';
+import { PERMISSIONS } from '../auth/permissions';
 import { ApiError } from '../routing/errors';
 import { route } from '../routing/route';
 
@@ -20,7 +21,7 @@ export const diagnosticRoutes = [
     path: '/v1/diagnostics/probes',
     summary: 'Start a probe: a workflow whose activity writes a database row (checks a deployment end to end)',
     tag: 'Operations',
-    permission: null,
+    permission: PERMISSIONS.admin,
     responses: { 202: { description: 'Probe started', schema: probeStarted } },
   }).handle(async (_input, { db, temporal, config }) => {
     const probe = await db.diagnosticProbe.create({ data: {} });
@@ -32,7 +33,7 @@ export const diagnosticRoutes = [
     path: '/v1/diagnostics/probes/{probeId}',
     summary: "A probe's state",
     tag: 'Operations',
-    permission: null,
+    permission: PERMISSIONS.admin,
     params: probeParams,
     responses: { 200: { description: 'The probe', schema: probeStatus } },
     errors: [404],

@@ -3,6 +3,9 @@
 // calendar is merged and recorded as a conflict (services/connection/writes/write-through.ts).
 import { listedEvent } from '../../data/event-listing';
 import type { Db } from '../../db/client';
+import { applyEdit, type EventEdit } from '../../domain/event-edit';
+import { versionFromRow } from '../../domain/merge/event-version';
+import { outsideSeriesSpan, recurrenceProblem, seriesOfVersion } from '../../domain/recurrence/occurrences';
 import { editEventUpdate, editOccurrenceUpdate } from '../../workflows/connection/messages';
 import { PERMISSIONS } from '../auth/permissions';
 import type { Caller } from '../auth/verifier';
@@ -22,7 +25,13 @@ import {
 } from '../schemas';
 import { eventView } from '../views/event-view';
 
-const editRoute = { tag: 'Events', permission: PERMISSIONS.schedule, headers: idempotencyHeaders, errors: [404, 409, 422, 502] } as const;
+const editRoute = {
+  tag: 'Events',
+  permission: PERMISSIONS.schedule,
+  headers: idempotencyHeaders,
+  idempotent: true,
+  errors: [404, 409, 422, 502],
+} as const;
 
 /** An event of the caller's organization on this connection that is not cancelled. */
 async function liveEvent(db: Db, caller: Caller, connectionId: string, eventId: string) {
@@ -30,6 +39,16 @@ async function liveEvent(db: Db, caller: Caller, connectionId: string, eventId: 
   if (!event || event.status === 'cancelled') throw ApiError.notFound('Event');
   return event;
 }
+
+/** A new series rule must be one this service expands, and must yield at least one occurrence. */
+function checkRecurrence(event: Parameters<typeof versionFromRow>[0], edit: EventEdit): void {
+  if (!edit.recurrence) return;
+  const problem = recurrenceProblem(seriesOfVersion(applyEdit(versionFromRow(event), edit)), new Date());
+  if (problem) throw ApiError.invalid('body.recurrence', problem);
+}
+
+/** `yyyy-mm-dd` (an all-day series) is that day at 00:00 UTC, as the series' rows store it. */
+const originalStartInstant = (value: string) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
 
 /** The event as it is after the write, for the answer. */
 async function viewOf(db: Db, caller: Caller, eventId: string) {
@@ -60,6 +79,10 @@ function occurrenceRouteFor(kind: 'edit' | 'cancel') {
     const connection = await writableConnection(db, caller, connectionId);
     const series = await liveEvent(db, caller, connectionId, eventId);
     if (series.eventKind !== 'seriesMaster') throw failureAnswer({ code: 'not_a_series' }, 'Event');
+    // An address before the series, after its end or past the horizon: 404 at once, no workflow involved.
+    if (outsideSeriesSpan(seriesOfVersion(versionFromRow(series)), new Date(originalStartInstant(originalStart)), new Date())) {
+      throw ApiError.notFound('Occurrence');
+    }
     const change = body ? { edit: body } : ({ cancel: true } as const);
     const requestId = headers['idempotency-key'];
     const input = { requestId, eventId, originalStart, scope, change, actor: caller.userId, requestedAt: new Date().toISOString() };
@@ -88,6 +111,7 @@ export const eventEditRoutes = [
     if (edit.recurrence && (event.eventKind === 'occurrence' || event.eventKind === 'exception')) {
       throw ApiError.invalid('body.recurrence', 'an occurrence has no rule of its own; change the rule on the series event');
     }
+    checkRecurrence(event, edit);
     const requestId = headers['idempotency-key'];
     const input = { requestId, eventId, edit, actor: caller.userId, requestedAt: new Date().toISOString() };
     const edited = await answeringFailures('Event', () =>

@@ -80,12 +80,13 @@ export const eventRoutes = [
     responses: { 200: { description: 'Every applied change', schema: eventHistoryResponse } },
     errors: [404],
   }).handle(async ({ caller, params: { connectionId, eventId } }, { db }) => {
-    await viewableConnection(db, caller, connectionId);
+    const connection = await viewableConnection(db, caller, connectionId);
     const event = await db.calendarEvent.findFirst({
       where: { id: eventId, connectionId, organizationId: caller.organizationId },
-      select: { id: true },
+      select: { id: true, isPrivate: true },
     });
-    if (!event) throw ApiError.notFound('Event');
+    // A private event's history (titles, places, people) is its owner's alone.
+    if (!event || (event.isPrivate && connection.userId !== caller.userId)) throw ApiError.notFound('Event');
     const changes = await db.eventChange.findMany({ where: { eventId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     const history = changes.map((change) => ({
       id: change.id,

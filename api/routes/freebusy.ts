@@ -1,10 +1,11 @@
 // POST /v1/freebusy: merged busy blocks of users of the caller's organization (by CRM user id, or by the
 // address of a connected calendar account: what a meeting's attendee list holds) across their active
 // connections (only the calendars each owner selected for sync), asked live from the providers by each
-// connection's workflow. A calendar that cannot answer is reported per user (connection id and an error
-// code) instead of failing the request.
+// connection's workflow, at most FREEBUSY_CONCURRENCY at a time and within one overall deadline. A calendar
+// that cannot answer is reported per user (connection id and an error code) instead of failing the request.
 import { applicationFailureIn } from '../../clients/temporal-errors';
 import { mergeBusyIntervals, type Interval } from '../../domain/freebusy';
+import { mapWithConcurrency } from '../../services/bounded-concurrency';
 import { freeBusyUpdate } from '../../workflows/connection/messages';
 import { PERMISSIONS } from '../auth/permissions';
 import { route } from '../routing/route';
@@ -12,6 +13,10 @@ import { freeBusyBody, freeBusyResponse } from '../schemas';
 
 /** A connection that has not answered by then is reported as `timeout`. */
 const PROVIDER_TIMEOUT_MS = 10_000;
+/** At most this many connections are asked at once (each is a workflow update and a provider call). */
+export const FREEBUSY_CONCURRENCY = 8;
+/** The whole answer takes at most this long: connections not answered by then are reported as `timeout`. */
+const REQUEST_DEADLINE_MS = 25_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -51,17 +56,18 @@ export const freeBusyRoutes = [
     const timeMin = new Date(body.from).toISOString();
     const timeMax = new Date(body.to).toISOString();
 
-    const answers = await Promise.all(
-      rows.map(async (row) => {
-        try {
-          return { row, ...(await withTimeout(workflows.update(row, freeBusyUpdate, [{ timeMin, timeMax }]), PROVIDER_TIMEOUT_MS)) };
-        } catch (error) {
-          const code = errorCode(error);
-          logger.warn({ connectionId: row.id, code }, 'free/busy failed for a connection');
-          return { row, busy: [] as Interval[], error: code };
-        }
-      }),
-    );
+    const deadline = Date.now() + REQUEST_DEADLINE_MS;
+    const answers = await mapWithConcurrency(rows, FREEBUSY_CONCURRENCY, async (row) => {
+      try {
+        const left = Math.min(PROVIDER_TIMEOUT_MS, deadline - Date.now());
+        if (left <= 0) throw Object.assign(new Error('timeout'), { code: 'timeout' });
+        return { row, ...(await withTimeout(workflows.update(row, freeBusyUpdate, [{ timeMin, timeMax }]), left)) };
+      } catch (error) {
+        const code = errorCode(error);
+        logger.warn({ connectionId: row.id, code }, 'free/busy failed for a connection');
+        return { row, busy: [] as Interval[], error: code };
+      }
+    });
 
     const merged = (mine: typeof answers) => ({
       busy: mergeBusyIntervals(

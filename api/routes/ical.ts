@@ -10,7 +10,9 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import { renderCalendar } from '../../domain/ical/render';
-import { IcalFeedService } from '../../services/ical-feeds';
+import { busyBlocks, type BusySourceRow } from '../../domain/ical/busy-blocks';
+import { renderBusyCalendar } from '../../domain/ical/busy-calendar';
+import { feedWindow, IcalFeedService } from '../../services/ical-feeds';
 import { PERMISSIONS } from '../auth/permissions';
 import { ownedConnection } from '../connection-access';
 import type { ApiContext } from '../context';
@@ -61,7 +63,20 @@ const calendarReply = (text: string, filename: string, headers: Record<string, s
   headers: { ...headers, 'Content-Disposition': `inline; filename="${filename}"` },
 });
 
-const feedsOf = ({ db, config }: ApiContext) => new IcalFeedService({ db, publicUrl: config.publicUrl });
+/** A colleague's private event, for a view-all reader: its busy blocks within the feed window, nothing more. */
+function privateEventAsBusy(row: BusySourceRow, config: ApiContext['config']): string {
+  const now = new Date();
+  const window = feedWindow({ daysBack: config.ICAL_FEED_DAYS_BACK, daysAhead: config.ICAL_FEED_DAYS_AHEAD }, now);
+  return renderBusyCalendar(busyBlocks([row], window, now), now);
+}
+
+const feedsOf = ({ db, config, tenantDb }: ApiContext) =>
+  new IcalFeedService({
+    db,
+    tenantDb,
+    publicUrl: config.publicUrl,
+    window: { daysBack: config.ICAL_FEED_DAYS_BACK, daysAhead: config.ICAL_FEED_DAYS_AHEAD },
+  });
 
 export const icalRoutes = [
   route({
@@ -116,7 +131,7 @@ export const icalRoutes = [
     params: eventIcsParams,
     responses: { 200: icsResponse },
     errors: [404],
-  }).handle(async ({ caller, params: { eventId } }, { db }) => {
+  }).handle(async ({ caller, params: { eventId } }, { db, config }) => {
     const event = await db.calendarEvent.findFirst({
       where: { id: eventId, organizationId: caller.organizationId, status: { not: 'cancelled' } },
       include: { connection: { select: { userId: true } } },
@@ -124,6 +139,7 @@ export const icalRoutes = [
     const isOwner = event?.connection.userId === caller.userId;
     if (!event || (!isOwner && !caller.permissions.has(PERMISSIONS.viewAll))) throw ApiError.notFound('Event');
     const { connection: _connection, ...row } = event;
+    if (row.isPrivate && !isOwner) return calendarReply(privateEventAsBusy(row, config), 'event.ics');
     let rows = [row];
     if (row.eventKind === 'seriesMaster') {
       // The series travels with its changed and cancelled occurrences (as RECURRENCE-ID events and EXDATEs).
@@ -157,17 +173,18 @@ export const icalFeedRoutes = [
       404: { description: 'Unknown or revoked feed' },
     },
   }).handle(async ({ params, request }, ctx) => {
-    const rendered = await feedsOf(ctx).renderForToken(params.token);
-    if (!rendered) throw ApiError.notFound('Feed');
+    const answer = await feedsOf(ctx).answerForToken(params.token);
+    if (!answer) throw ApiError.notFound('Feed');
     // The URL is the secret: keep it out of shared caches, referrers and search engines.
     const headers = {
-      ETag: rendered.etag,
-      'Last-Modified': rendered.lastModified.toUTCString(),
+      ETag: answer.etag,
+      'Last-Modified': answer.lastModified.toUTCString(),
       'Cache-Control': 'private, no-cache',
       'Referrer-Policy': 'no-referrer',
       'X-Robots-Tag': 'noindex',
     };
-    if (notModified(request, rendered.etag, rendered.lastModified)) return { status: 304, empty: true, headers };
-    return calendarReply(rendered.body, 'calendar.ics', headers);
+    // Known to the client already: answered before anything is rendered.
+    if (notModified(request, answer.etag, answer.lastModified)) return { status: 304, empty: true, headers };
+    return calendarReply(await answer.body(), 'calendar.ics', headers);
   }),
 ];

@@ -22,6 +22,7 @@ const meetingRoute = {
   tag: 'Meetings',
   permission: PERMISSIONS.schedule,
   headers: idempotencyHeaders,
+  idempotent: true,
   errors: [404, 409, 422, 502],
 } as const;
 

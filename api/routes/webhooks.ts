@@ -1,9 +1,10 @@
-// Provider push notifications (no API token: providers cannot carry one). Genuine ones (checked in
-// services/push-intake.ts) ask their connections' workflows to sync, once per connection; unknown or
-// forged ones are dropped and still answered 202, so probing learns nothing.
+// Provider push notifications (no API token: providers cannot carry one). The body is capped (app.ts) and
+// so is the number of notifications per request (413 beyond); each notification is checked on its own,
+// in memory before any database work (services/push-intake.ts). Genuine ones ask their connections'
+// workflows to sync, folded per connection (services/push-signal-coalescer.ts); unknown, forged or
+// replayed ones are dropped and still answered 202, so probing learns nothing.
 import { z } from 'zod';
-import { receivePushNotification } from '../../services/push-intake';
-import { syncNowSignal } from '../../workflows/connection/messages';
+import { MAX_NOTIFICATIONS, receivePushNotification } from '../../services/push-intake';
 import { ApiError } from '../routing/errors';
 import { publicRoute } from '../routing/route';
 
@@ -11,6 +12,8 @@ import { publicRoute } from '../routing/route';
 const webhookParams = z.strictObject({ provider: z.string().max(64).describe('google or microsoft') });
 const knownProvider = z.enum(['google', 'microsoft']);
 const MAX_VALIDATION_TOKEN = 1024;
+/** The largest webhook body read (Graph's batches of change notifications are well below it). */
+export const WEBHOOK_BODY_LIMIT = '64kb';
 
 export const webhookRoutes = [
   publicRoute({
@@ -25,9 +28,10 @@ export const webhookRoutes = [
     body: z.unknown(),
     responses: {
       200: { description: 'Handshake: Graph validation (the token as text/plain) or Google sync message', contentType: 'text/plain' },
-      202: { description: 'Accepted (also for unknown or forged notifications, which are dropped)' },
+      202: { description: 'Accepted (also for unknown, forged or replayed notifications, which are dropped)' },
       400: { description: 'Malformed validation request' },
       404: { description: 'No such provider' },
+      413: { description: `A body over ${WEBHOOK_BODY_LIMIT}, or more than ${MAX_NOTIFICATIONS} notifications` },
     },
   }).handle(async ({ params, query, headers, body }, ctx) => {
     const known = knownProvider.safeParse(params.provider);
@@ -39,9 +43,12 @@ export const webhookRoutes = [
       return { status: 200, text: intake.responseText, contentType: 'text/plain' };
     }
     if (intake.kind === 'handshake') return { status: 200, empty: true };
+    if (intake.kind === 'too_many') {
+      throw new ApiError(413, 'too_many_notifications', `At most ${MAX_NOTIFICATIONS} notifications per request (got ${intake.count})`);
+    }
     for (const connectionId of intake.connectionIds) {
       try {
-        await ctx.workflows.signalIfRunning(connectionId, syncNowSignal, { reason: 'push' });
+        await ctx.pushSignals.request(connectionId);
       } catch (error) {
         // The periodic sync is the safety net; the provider must not retry-storm us over it.
         ctx.logger.warn({ provider, connectionId, err: { name: (error as Error).name } }, 'webhook: signal failed');

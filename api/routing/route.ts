@@ -9,6 +9,8 @@ import type { Permission } from '../auth/permissions';
 import type { Caller } from '../auth/verifier';
 import type { ApiContext } from '../context';
 import { ApiError } from './errors';
+import { claimIdempotencyKey, requestHash } from './idempotency';
+import { publicContext, tenantContext } from '../tenant-context';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -53,7 +55,7 @@ export type Reply<R extends Responses> =
         | { status: S; text: string; contentType: string; headers?: Headers }
         | { status: S; empty: true; headers?: Headers };
     }[keyof R & number]
-  | { redirect: string };
+  | { redirect: string; headers?: Headers };
 
 export interface RouteInput<P extends Schema, Q extends Schema, H extends Schema, B extends Schema> {
   params: Parsed<P>;
@@ -78,6 +80,11 @@ interface SpecBase<P extends Schema, Q extends Schema, H extends Schema, B exten
   responses: R;
   /** Error statuses this route gives besides the standard ones. */
   errors?: readonly number[];
+  /**
+   * The route takes an Idempotency-Key header (`headers['idempotency-key']`): the key is bound to the
+   * request (idempotency.ts), and reusing it with another request answers 422 idempotency_key_reused.
+   */
+  idempotent?: boolean;
 }
 
 /** A route that needs a bearer token (and the permission, when one is named). */
@@ -123,7 +130,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, location: 'body' 
 }
 
 function errorResponses(auth: boolean, extra: readonly number[] = []): Responses {
-  const codes = auth ? [400, 401, 403, 429, 503, ...extra] : extra;
+  // Public routes too are rate limited (per client address).
+  const codes = auth ? [400, 401, 403, 429, 503, ...extra] : [429, ...extra];
   return Object.fromEntries(codes.map((code) => [code, { description: ERROR_DESCRIPTIONS[code] ?? 'Error' }]));
 }
 
@@ -135,14 +143,14 @@ type AnyReply =
   | { status: number; body: unknown; headers?: Headers }
   | { status: number; text: string; contentType: string; headers?: Headers }
   | { status: number; empty: true; headers?: Headers }
-  | { redirect: string };
+  | { redirect: string; headers?: Headers };
 
 function send(response: Parameters<RequestHandler>[1], reply: AnyReply): void {
+  if (reply.headers) response.set(reply.headers);
   if ('redirect' in reply) {
     response.redirect(302, reply.redirect);
     return;
   }
-  if (reply.headers) response.set(reply.headers);
   if ('text' in reply) response.status(reply.status).type(reply.contentType).send(reply.text);
   else if ('empty' in reply) response.status(reply.status).end();
   else response.status(reply.status).json(reply.body);
@@ -164,7 +172,7 @@ function build(
     query: spec.query ?? noQuery,
     ...(spec.headers ? { headers: spec.headers } : {}),
     ...(spec.body ? { body: spec.body } : {}),
-    responses: { ...spec.responses, ...errorResponses(auth !== null, spec.errors) },
+    responses: { ...spec.responses, ...errorResponses(auth !== null, [...(spec.errors ?? []), ...(spec.idempotent ? [422] : [])]) },
   };
   return {
     doc,
@@ -178,7 +186,20 @@ function build(
         const body = spec.body
           ? parse(spec.body, spec.body.safeParse(undefined).success ? request.body : (request.body ?? {}), 'body')
           : undefined;
-        send(response, await handle({ params, query, headers, body, request, ...(caller ? { caller } : {}) }, ctx));
+        // Authenticated routes act for the caller's organization only; public ones with the system client.
+        const scoped = caller ? tenantContext(ctx, caller.organizationId) : publicContext(ctx);
+        // The key is bound to the first request that used it, whatever became of it (as the IETF
+        // Idempotency-Key draft has it): the same key with another request is refused.
+        if (spec.idempotent && caller) {
+          await claimIdempotencyKey(scoped.db, {
+            organizationId: caller.organizationId,
+            userId: caller.userId,
+            scope: `${spec.method} ${request.path}`,
+            key: (headers as Record<string, string>)['idempotency-key']!,
+            requestHash: requestHash({ query, body }),
+          });
+        }
+        send(response, await handle({ params, query, headers, body, request, ...(caller ? { caller } : {}) }, scoped));
       });
     },
   };

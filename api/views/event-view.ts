@@ -51,9 +51,13 @@ function parseAttendees(json: string | null): Attendees {
   }
 }
 
-/** Attendee and organizer emails are the owner's data: other viewers (view-all) get them withheld. */
+/**
+ * Attendee and organizer emails are the owner's data: other viewers (view-all) get them withheld. A private
+ * event is a busy block to them: its times, nothing else.
+ */
 export function eventView(row: ListedEventRow, viewerUserId: string): z.infer<typeof eventResponse> {
   const isOwner = row.connection.userId === viewerUserId;
+  if (row.isPrivate && !isOwner) return busyBlockView(row);
   return {
     id: row.id,
     connectionId: row.connectionId,
@@ -76,5 +80,35 @@ export function eventView(row: ListedEventRow, viewerUserId: string): z.infer<ty
     organizer: row.organizerEmail || row.organizerName ? { email: isOwner ? row.organizerEmail : null, name: row.organizerName } : null,
     attendees: isOwner ? parseAttendees(row.attendees) : null,
     updatedAt: row.updatedAt.toISOString(),
+    private: row.isPrivate,
+    showAs: row.showAs,
+  };
+}
+
+function busyBlockView(row: ListedEventRow): z.infer<typeof eventResponse> {
+  return {
+    id: row.id,
+    connectionId: row.connectionId,
+    userId: row.connection.userId,
+    provider: row.connection.provider as 'google' | 'microsoft',
+    calendarId: row.externalCalendarId,
+    externalEventId: '',
+    direction: row.syncDirection as 'inbound' | 'outbound',
+    status: row.status,
+    title: null,
+    description: null,
+    location: null,
+    start: { at: row.startAt.toISOString(), date: row.startDate },
+    end: { at: row.endAt.toISOString(), date: row.endDate },
+    allDay: row.allDay,
+    timeZone: null,
+    kind: row.eventKind === 'seriesMaster' ? 'single' : row.eventKind,
+    seriesMasterExternalId: null,
+    activityId: null,
+    organizer: null,
+    attendees: null,
+    updatedAt: row.updatedAt.toISOString(),
+    private: true,
+    showAs: row.showAs,
   };
 }

@@ -183,7 +183,10 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
         });
         const fake = input.provider === 'google' ? google : microsoft;
         const { code, state } = await fake.authorize(authorizationUrl, input.email);
-        const { connectionId } = await connections.completeConnecting({ provider: input.provider, state, code });
+        const { connectionId } = await connections.completeConnecting(
+          { organizationId, userId: input.userId ?? input.email },
+          { provider: input.provider, state, code },
+        );
         return { connectionId, workflowId: connectionWorkflowId(connectionId) };
       },
       status: (workflowId) => temporal.workflow.getHandle(workflowId).query(statusQuery),

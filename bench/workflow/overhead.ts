@@ -54,7 +54,10 @@ async function direct(service: BenchService, deps: ReturnType<BenchService['depe
     loginHint: email,
   });
   const { code, state } = await service.google.authorize(authorizationUrl, email);
-  const { connectionId } = await connections.completeConnecting({ provider: 'google', state, code });
+  const { connectionId } = await connections.completeConnecting(
+    { organizationId: `org-${email}`, userId: email },
+    { provider: 'google', state, code },
+  );
   const activityStart = now();
   await new MockActivityEnvironment().run(activities.syncConnection, { connectionId, reminderHorizonMinutes: REMINDER_HORIZON_MINUTES });
   const activityMs = millisSince(activityStart);

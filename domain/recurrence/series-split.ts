@@ -6,7 +6,7 @@
 import type { EventTime } from '../../domain/events';
 import { instantOf as instantDate } from '../event-record';
 import { wallTimeOf, zonedWallToUtc } from '../time/zoned-time';
-import { occurrenceStarts, parseDateValue } from './occurrences';
+import { expandSeries, parseDateValue } from './occurrences';
 
 export interface SeriesToSplit {
   start: EventTime;
@@ -19,6 +19,8 @@ export type SeriesSplit =
   | { kind: 'not_an_occurrence' }
   /** More than one RRULE, or EXRULE: not something either provider writes; refused. */
   | { kind: 'unsupported' }
+  /** A rule this service does not expand, or more occurrences before the split than one expansion may count. */
+  | { kind: 'too_complex' }
   | {
       kind: 'split';
       /** Recurrence of the original series, which now ends before the split. */
@@ -72,7 +74,7 @@ function partitionDateLine(line: string, splitMs: number, zone: string): { befor
   return { before: before.length ? `${head}:${before.join(',')}` : null, after: after.length ? `${head}:${after.join(',')}` : null };
 }
 
-export function splitSeries(series: SeriesToSplit, occurrenceStart: EventTime): SeriesSplit {
+export function splitSeries(series: SeriesToSplit, occurrenceStart: EventTime, now: Date): SeriesSplit {
   const rules = series.recurrence.filter((line) => ruleName(line) === 'RRULE');
   if (rules.length !== 1 || series.recurrence.some((line) => ruleName(line) === 'EXRULE')) return { kind: 'unsupported' };
   const allDay = series.start.kind === 'date';
@@ -82,12 +84,14 @@ export function splitSeries(series: SeriesToSplit, occurrenceStart: EventTime): 
   const splitMs = instantOf(occurrenceStart);
   const definition = { start: new Date(firstMs), timeZone: zone };
 
-  const atSplit = occurrenceStarts({ ...definition, lines: series.recurrence }, { from: new Date(splitMs), until: new Date(splitMs) }, 1);
-  if (atSplit.length === 0 || atSplit[0]!.getTime() !== splitMs) return { kind: 'not_an_occurrence' };
+  const at = occurrenceAt({ ...definition, lines: series.recurrence }, splitMs, now);
+  if (at !== 'yes') return { kind: at === 'no' ? 'not_an_occurrence' : 'too_complex' };
   if (splitMs === firstMs) return { kind: 'whole_series' };
 
   // Occurrences of the rule alone (EXDATEs do not change what COUNT counts), before the split.
-  const earlier = occurrenceStarts({ ...definition, lines: rules }, { from: new Date(firstMs), until: new Date(splitMs - 1) }, 100_000);
+  const before = expandSeries({ ...definition, lines: rules }, { from: new Date(firstMs), until: new Date(splitMs - 1) }, { now });
+  if (!before.complete) return { kind: 'too_complex' };
+  const earlier = before.starts;
   if (earlier.length === 0) return { kind: 'whole_series' };
   const lastEarlierMs = earlier[earlier.length - 1]!.getTime();
   const lastWall = wallTimeOf(lastEarlierMs, zone);
@@ -112,14 +116,24 @@ export function splitSeries(series: SeriesToSplit, occurrenceStart: EventTime): 
   return { kind: 'split', endedRecurrence, continuingRecurrence, splitStart: occurrenceStart };
 }
 
-/** Whether `at` is the start of one of the series' occurrences (after EXDATEs), for single-occurrence edits. */
-export function isOccurrenceOf(series: SeriesToSplit, at: EventTime): boolean {
-  if ((series.start.kind === 'date') !== (at.kind === 'date')) return false;
-  const ms = instantOf(at);
-  const found = occurrenceStarts(
-    { start: new Date(instantOf(series.start)), timeZone: zoneOf(series.start), lines: series.recurrence },
-    { from: new Date(ms), until: new Date(ms) },
-    1,
-  );
-  return found.length === 1 && found[0]!.getTime() === ms;
+/** Whether an occurrence starts at `ms`: 'unknown' when the rule cannot be expanded that far within the budget. */
+function occurrenceAt(series: Parameters<typeof expandSeries>[0], ms: number, now: Date): 'yes' | 'no' | 'unknown' {
+  const found = expandSeries(series, { from: new Date(ms), until: new Date(ms) }, { now, limit: 1 });
+  if (found.starts.length === 1 && found.starts[0]!.getTime() === ms) return 'yes';
+  return found.complete ? 'no' : 'unknown';
+}
+
+/**
+ * Whether `at` is the start of one of the series' occurrences (after EXDATEs), for single-occurrence edits:
+ * 'unknown' when the rule cannot be expanded there (unsupported parts, or past the work budget). An address
+ * before the series, after its end or past the horizon is a 'no' found without expanding anything.
+ */
+export function occurrenceOf(series: SeriesToSplit, at: EventTime, now: Date): 'yes' | 'no' | 'unknown' {
+  if ((series.start.kind === 'date') !== (at.kind === 'date')) return 'no';
+  const definition = { start: new Date(instantOf(series.start)), timeZone: zoneOf(series.start), lines: series.recurrence };
+  return occurrenceAt(definition, instantOf(at), now);
+}
+
+export function isOccurrenceOf(series: SeriesToSplit, at: EventTime, now: Date): boolean {
+  return occurrenceOf(series, at, now) === 'yes';
 }

@@ -93,6 +93,12 @@ export function applyEventBody(
       throw new InputError('invalid', 'Invalid transparency.');
     target.transparency = transparency;
   }
+  if (present('visibility')) {
+    const visibility = str(input, 'visibility');
+    if (visibility !== undefined && !['default', 'public', 'private', 'confidential'].includes(visibility))
+      throw new InputError('invalid', 'Invalid visibility.');
+    target.visibility = visibility as GoogleEventResource['visibility'];
+  }
   if ('status' in input && input.status !== undefined) {
     const status = str(input, 'status');
     if (status !== 'confirmed' && status !== 'tentative' && status !== 'cancelled') throw new InputError('invalid', 'Invalid status.');
@@ -108,7 +114,7 @@ export function applyEventBody(
       throw new InputError('invalid', 'Invalid recurrence rule.');
     } else target.recurrence = recurrence as string[];
   }
-  for (const key of ['summary', 'description', 'location', 'attendees', 'transparency'] as const) {
+  for (const key of ['summary', 'description', 'location', 'attendees', 'transparency', 'visibility'] as const) {
     if (target[key] === undefined) delete target[key];
   }
 

@@ -35,8 +35,16 @@ export interface AccessContext {
 
 const CODE_TTL_MS = 10 * 60_000;
 
+/**
+ * Scopes a user cannot untick on Google's consent screen (the sign-in scopes); every other requested scope
+ * may be left out (granular consent, developers.google.com/identity/protocols/oauth2/resources/granular-permissions).
+ */
+const SIGN_IN_SCOPES = new Set(['openid', 'email', 'profile', 'https://www.googleapis.com/auth/userinfo.email']);
+
 /** Clients, grants and every code and token issued, as plain JSON for the sandbox state file. */
 export interface GoogleOAuthState {
+  /** Scopes each sandbox account unticks at consent (absent in older state files). */
+  declined?: Array<[email: string, scopes: string[]]>;
   clients: Array<[clientId: string, clientSecret: string]>;
   grants: Grant[];
   codes: Array<[code: string, value: Omit<AuthCode, 'grant'> & { grantId: string }]>;
@@ -51,6 +59,8 @@ export class GoogleOAuth {
   private readonly accessTokens = new Map<string, AccessToken>();
   private readonly refreshTokens = new Map<string, Grant>();
   private readonly issued: string[] = [];
+  /** Per account: the scopes its user unticks on the consent screen. */
+  private readonly declined = new Map<string, Set<string>>();
 
   constructor(
     private readonly store: GoogleStore,
@@ -77,6 +87,7 @@ export class GoogleOAuth {
       accessTokens: [...this.accessTokens].map(([token, { grant, expiresAt }]) => [token, grant.id, expiresAt]),
       refreshTokens: [...this.refreshTokens].map(([token, grant]) => [token, grant.id]),
       issued: [...this.issued],
+      declined: [...this.declined].map(([email, scopes]) => [email, [...scopes]]),
     };
   }
 
@@ -97,6 +108,15 @@ export class GoogleOAuth {
     this.refreshTokens.clear();
     for (const [token, grantId] of state.refreshTokens) this.refreshTokens.set(token, grant(grantId));
     this.issued.splice(0, this.issued.length, ...state.issued);
+    this.declined.clear();
+    for (const [email, scopes] of state.declined ?? []) this.declined.set(email, new Set(scopes));
+  }
+
+  /** From now on the account's user unticks these scopes at consent (an empty list: grants everything again). */
+  declineScopes(email: string, scopes: string[]): void {
+    const key = email.toLowerCase();
+    if (scopes.length === 0) this.declined.delete(key);
+    else this.declined.set(key, new Set(scopes));
   }
 
   revokeGrants(email: string): void {
@@ -156,16 +176,20 @@ export class GoogleOAuth {
       return fail('invalid_request', 'code_challenge_method must be S256.');
     }
     const email = p.get('login_hint');
-    if (!email) return signInForm(res, url);
+    if (!email) return signInForm(res, url, scope);
     if (!/^[^@\s]+@[^@\s]+$/.test(email)) return fail('invalid_request', 'Invalid login_hint.');
 
-    // Sandbox: signing in creates the account on first use; consent is implicit.
+    // Sandbox: signing in creates the account on first use. Consent grants what was asked, less what the
+    // account's user unticks (declineScopes), or what the sign-in form left unticked (`granted` values).
     this.store.ensureAccount(email);
+    const declined = this.declined.get(email.toLowerCase()) ?? new Set<string>();
+    const ticked = p.getAll('granted');
+    const granted = scope.filter((s) => SIGN_IN_SCOPES.has(s) || (!declined.has(s) && (p.get('consent') !== 'form' || ticked.includes(s))));
     const grant: Grant = {
       id: randomBytes(8).toString('hex'),
       email: email.toLowerCase(),
       clientId,
-      scope: scope.join(' '),
+      scope: granted.join(' '),
       revoked: false,
     };
     const code = this.issue('4/0A');
@@ -264,12 +288,9 @@ export class GoogleOAuth {
         { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
       );
     }
-    const sub = createHash('sha256')
-      .update(context.email)
-      .digest('hex')
-      .slice(0, 21)
-      .replace(/[a-f]/g, (c) => String(c.charCodeAt(0) % 10));
-    const body: Record<string, unknown> = { sub };
+    const account = this.store.findAccount(context.email);
+    if (!account) return sendJson(res, 401, { error: 'invalid_request', error_description: 'Invalid Credentials' });
+    const body: Record<string, unknown> = { sub: account.sub };
     if (context.scopes.has('email') || context.scopes.has('https://www.googleapis.com/auth/userinfo.email')) {
       body.email = context.email;
       body.email_verified = true;
@@ -290,17 +311,26 @@ function htmlError(res: ServerResponse, status: number, error: string, descripti
   );
 }
 
-/** Sandbox sign-in: asks for the email to sign in as, then repeats the same request with login_hint. */
-function signInForm(res: ServerResponse, url: URL): void {
+/**
+ * Sandbox sign-in and consent: asks for the email to sign in as and, like Google's granular consent screen,
+ * offers every requested scope but the sign-in ones as a ticked box the user may untick; then repeats the
+ * same request with login_hint, `consent=form` and the ticked scopes as `granted`.
+ */
+function signInForm(res: ServerResponse, url: URL, scopes: string[]): void {
   const hidden = [...url.searchParams.entries()]
-    .filter(([key]) => key !== 'login_hint')
+    .filter(([key]) => key !== 'login_hint' && key !== 'granted' && key !== 'consent')
     .map(([key, value]) => `<input type="hidden" name="${escapeHtml(key)}" value="${escapeHtml(value)}">`)
+    .join('');
+  const boxes = scopes
+    .filter((scope) => !SIGN_IN_SCOPES.has(scope))
+    .map((scope) => `<label><input type="checkbox" name="granted" value="${escapeHtml(scope)}" checked> ${escapeHtml(scope)}</label><br>`)
     .join('');
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
   res.end(
     `<!doctype html><title>Sign in - Google Calendar sandbox</title><h1>Google Calendar sandbox</h1>` +
-      `<form method="get" action="${escapeHtml(url.pathname)}">${hidden}` +
-      `<label>Email <input name="login_hint" type="email" required value="sandbox.user@example.com"></label> ` +
+      `<form method="get" action="${escapeHtml(url.pathname)}">${hidden}<input type="hidden" name="consent" value="form">` +
+      `<label>Email <input name="login_hint" type="email" required value="sandbox.user@example.com"></label><br>` +
+      `<p>Allow the app to:</p>${boxes}` +
       `<button type="submit">Sign in and allow</button></form>`,
   );
 }

@@ -36,6 +36,8 @@ export interface GoogleEventResource {
   recurringEventId?: string;
   originalStartTime?: GoogleTime;
   transparency?: 'opaque' | 'transparent';
+  /** Who sees the event's details besides the calendar's owner (Google: default | public | private | confidential). */
+  visibility?: 'default' | 'public' | 'private' | 'confidential';
   iCalUID: string;
   sequence: number;
   attendees?: GoogleAttendee[];

@@ -44,6 +44,8 @@ export function applySeedFields(resource: GoogleEventResource, seed: Partial<Fak
   if (seed.end !== undefined) resource.end = toGoogleTime(seed.end);
   if (seed.recurrence !== undefined) resource.recurrence = [...seed.recurrence];
   if (seed.status !== undefined) resource.status = seed.status;
+  if (seed.private !== undefined) resource.visibility = seed.private ? 'private' : 'default';
+  if (seed.free !== undefined) resource.transparency = seed.free ? 'transparent' : 'opaque';
   if (seed.attendees !== undefined) {
     resource.attendees = seed.attendees.map((attendee) => ({
       email: attendee.email,

@@ -51,6 +51,11 @@ export interface GoogleFake extends FakeProviderControl {
   readonly provider: 'google';
   readonly endpoints: GoogleFakeEndpoints;
   injectFault(fault: GoogleFaultSpec): void;
+  /**
+   * Granular consent: from now on the account's user unticks these scopes on the consent screen, so codes
+   * for it grant the requested scopes without them (sign-in scopes cannot be unticked). [] grants all again.
+   */
+  declineScopes(email: string, scopes: string[]): void;
   /** Adds a secondary calendar to the account (as "create calendar" in Google would); returns its id. */
   addCalendar(email: string, input: { name: string; timeZone?: string; readOnly?: boolean }): string;
   /** The state file in use (undefined: in memory only). */
@@ -220,6 +225,14 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
         fake.revokeGrants(email);
         return sendEmpty(res, 204);
       }
+      if (sub === 'recreate' && method === 'POST') {
+        fake.recreateAccount(email);
+        return sendEmpty(res, 204);
+      }
+      if (sub === 'consent' && method === 'PUT') {
+        fake.declineScopes(email, Array.isArray(body?.decline) ? body.decline.map(String) : []);
+        return sendEmpty(res, 204);
+      }
       if (sub === 'channels' && method === 'GET') return sendJson(res, 200, { channels: fake.listPushChannels(email) });
       if (sub === 'events' && id === undefined && method === 'GET')
         return sendJson(res, 200, { events: fake.listEvents(email, calendarId) });
@@ -269,6 +282,12 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     },
     registerClient: (clientId, clientSecret) => saving(oauth.registerClient(clientId, clientSecret)),
     ensureAccount: (email) => saving(control.ensureAccount(email)),
+    recreateAccount: (email) => {
+      oauth.revokeGrants(email);
+      store.recreateAccount(email);
+      saveSoon();
+    },
+    declineScopes: (email, scopes) => saving(oauth.declineScopes(email, scopes)),
     addCalendar: (email, input) => saving(control.addCalendar(email, input)),
     listEvents: (email, calendarId) => control.listEvents(email, calendarId),
     seedEvent: (email, event, calendarId) => control.seedEvents(email, [event], calendarId)[0]!,

@@ -2,7 +2,7 @@
 // sequence number. Listings walk the log from a position found by binary search, so a page costs
 // O(page size + superseded entries skipped), never O(calendar size).
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 import { etagFor, type GoogleEventResource, type StoredEvent } from './resource';
 
@@ -24,6 +24,11 @@ export interface Calendar {
 
 export interface Account {
   email: string;
+  /**
+   * The account's OpenID subject: Google's stable identifier, "unique among all Google accounts and never
+   * reused" (OpenID Connect docs), unlike the address, which a new account can take over.
+   */
+  sub: string;
   calendars: Map<string, Calendar>;
   /** Sync tokens carry the epoch they were issued in; bumping it invalidates them all. */
   cursorEpoch: number;
@@ -36,6 +41,8 @@ export interface GoogleStoreState {
   seq: number;
   accounts: Array<{
     email: string;
+    /** Absent in state files written before subjects were kept: one is derived from the address then. */
+    sub?: string;
     cursorEpoch: number;
     calendars: Array<Omit<Calendar, 'events'> & { events: StoredEvent[] }>;
   }>;
@@ -66,6 +73,7 @@ export class GoogleStore {
       seq: this.seq,
       accounts: [...this.accounts.values()].map((account) => ({
         email: account.email,
+        sub: account.sub,
         cursorEpoch: account.cursorEpoch,
         calendars: [...account.calendars.values()].map((calendar) => ({ ...calendar, events: [...calendar.events.values()] })),
       })),
@@ -78,7 +86,12 @@ export class GoogleStore {
     this.calendarsById.clear();
     this.seq = state.seq;
     for (const saved of state.accounts) {
-      const account: Account = { email: saved.email, calendars: new Map(), cursorEpoch: saved.cursorEpoch };
+      const account: Account = {
+        email: saved.email,
+        sub: saved.sub ?? legacySubject(saved.email),
+        calendars: new Map(),
+        cursorEpoch: saved.cursorEpoch,
+      };
       for (const { events, ...fields } of saved.calendars) {
         const calendar: Calendar = { ...fields, events: new Map(events.map((event) => [event.resource.id, event])) };
         account.calendars.set(calendar.id, calendar);
@@ -92,12 +105,25 @@ export class GoogleStore {
     const key = email.toLowerCase();
     let account = this.accounts.get(key);
     if (!account) {
-      account = { email: key, calendars: new Map(), cursorEpoch: 0 };
+      account = { email: key, sub: newSubject(), calendars: new Map(), cursorEpoch: 0 };
       this.accounts.set(key, account);
       // Google's primary calendar id is the account's email address.
       this.addCalendar(account, { id: key, summary: key, timeZone: 'UTC', primary: true });
     }
     return account;
+  }
+
+  /**
+   * The address's account is deleted and a new one made with the same address (Google lets an address be
+   * reused, e.g. after a Workspace user is deleted and recreated): a new subject, empty calendars.
+   */
+  recreateAccount(email: string): Account {
+    const old = this.accounts.get(email.toLowerCase());
+    if (old) {
+      for (const id of old.calendars.keys()) this.calendarsById.delete(id);
+      this.accounts.delete(old.email);
+    }
+    return this.ensureAccount(email);
   }
 
   findAccount(email: string): Account | undefined {
@@ -177,4 +203,14 @@ export class GoogleStore {
     }
     return { events, resumeAfter: undefined };
   }
+}
+
+/** A fresh subject: Google's are decimal strings of about 21 digits. */
+function newSubject(): string {
+  return `1${Array.from(randomBytes(20), (byte) => String(byte % 10)).join('')}`;
+}
+
+/** The subject an account saved without one gets: derived from its address, so it stays the same across restarts. */
+function legacySubject(email: string): string {
+  return `1${Array.from(createHash('sha256').update(email).digest().subarray(0, 20), (byte) => String(byte % 10)).join('')}`;
 }

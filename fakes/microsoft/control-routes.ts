@@ -65,6 +65,10 @@ export function controlRouter(fake: Control): express.Router {
     '/accounts/:email/revoke',
     wrap((req) => fake.revokeGrants(email(req))),
   );
+  router.post(
+    '/accounts/:email/recreate',
+    wrap((req) => fake.recreateAccount(email(req))),
+  );
   router.get(
     '/accounts/:email/subscriptions',
     wrap((req) => ({ value: fake.listPushChannels(email(req)) })),

@@ -8,6 +8,8 @@ export type WeekIndex = 'first' | 'second' | 'third' | 'fourth' | 'last';
 export type PatternType = 'daily' | 'weekly' | 'absoluteMonthly' | 'relativeMonthly' | 'absoluteYearly' | 'relativeYearly';
 
 /** microsoft.graph.recurrencePattern, with Graph's defaults filled in (as Graph echoes them). */
+export type Sensitivity = 'normal' | 'personal' | 'private' | 'confidential';
+
 export interface RecurrencePattern {
   type: PatternType;
   interval: number;
@@ -72,7 +74,7 @@ export interface GraphEvent {
   subject: string;
   bodyPreview: string;
   importance: 'low' | 'normal' | 'high';
-  sensitivity: 'normal' | 'personal' | 'private' | 'confidential';
+  sensitivity: Sensitivity;
   /** Occurrences and exceptions only: the start the occurrence has in the series (UTC, `...Z`). */
   originalStart?: string;
   isAllDay: boolean;

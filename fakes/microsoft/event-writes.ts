@@ -1,7 +1,7 @@
 // What a client may write to an event (POST /events, PATCH /events/{id}): the writable fields of Graph's event
 // resource, checked and normalized the way Graph stores them (start/end as wall time in the zone given, seven
 // fractional digits; recurrence with Graph's defaults filled in). Only the fields a body mentions are set.
-import type { Attendee, PatternedRecurrence, RecurrencePattern, ResponseType, ShowAs } from './event-resource';
+import type { Attendee, PatternedRecurrence, RecurrencePattern, ResponseType, Sensitivity, ShowAs } from './event-resource';
 import { NO_RESPONSE_TIME } from './event-resource';
 import { badRequest } from './graph-errors';
 import { normalizeGraphDateTime, requireZone, type DateTimeTimeZone } from './graph-time';
@@ -15,6 +15,7 @@ export interface EventWrite {
   end?: DateTimeTimeZone;
   isAllDay?: boolean;
   showAs?: ShowAs;
+  sensitivity?: Sensitivity;
   recurrence?: PatternedRecurrence | null;
   attendees?: Attendee[];
   transactionId?: string;
@@ -36,6 +37,7 @@ function parseTime(value: unknown, field: string): DateTimeTimeZone {
 }
 
 const SHOW_AS: ShowAs[] = ['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown'];
+const SENSITIVITY: Sensitivity[] = ['normal', 'personal', 'private', 'confidential'];
 const RESPONSES: ResponseType[] = ['none', 'organizer', 'tentativelyAccepted', 'accepted', 'declined', 'notResponded'];
 
 function parseAttendee(a: unknown): Attendee {
@@ -66,6 +68,10 @@ export function parseEventWrite(body: unknown): EventWrite {
   if ('start' in body) out.start = parseTime(body.start, 'start');
   if ('end' in body) out.end = parseTime(body.end, 'end');
   if ('isAllDay' in body) out.isAllDay = body.isAllDay === true;
+  if ('sensitivity' in body) {
+    if (!SENSITIVITY.includes(body.sensitivity as Sensitivity)) throw badRequest('Invalid sensitivity value.');
+    out.sensitivity = body.sensitivity as Sensitivity;
+  }
   if ('showAs' in body) {
     if (!SHOW_AS.includes(body.showAs as ShowAs)) throw badRequest('Invalid showAs value.');
     out.showAs = body.showAs as ShowAs;

@@ -43,6 +43,7 @@ export function completeAuthorization(
   const code = identity.issueCode({
     clientId: params.client_id,
     email: account.email,
+    objectId: account.id,
     redirectUri: params.redirect_uri,
     codeChallenge: params.code_challenge,
     scope: params.scope ?? '',

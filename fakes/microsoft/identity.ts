@@ -34,6 +34,8 @@ export class IdentityError extends Error {
 interface CodeGrant {
   clientId: string;
   email: string;
+  /** The mailbox user's object id (the id_token's `oid`); absent in older state files. */
+  objectId?: string;
   redirectUri: string;
   codeChallenge: string;
   scope: string;
@@ -44,6 +46,7 @@ interface CodeGrant {
 interface RefreshGrant {
   clientId: string;
   email: string;
+  objectId?: string;
   scope: string;
   valid: boolean;
 }
@@ -114,7 +117,14 @@ export class IdentityProvider {
   }
 
   /** The authorize step after sign-in and consent: returns the code for the redirect. */
-  issueCode(input: { clientId: string; email: string; redirectUri: string; codeChallenge: string; scope: string }): string {
+  issueCode(input: {
+    clientId: string;
+    email: string;
+    objectId: string;
+    redirectUri: string;
+    codeChallenge: string;
+    scope: string;
+  }): string {
     const code = newOpaqueToken('0.AXoA', 48);
     this.codes.set(code, { ...input, expiresAt: Date.now() + CODE_TTL_MS, redeemed: false });
     return code;
@@ -189,7 +199,7 @@ export class IdentityProvider {
       );
     }
     grant.redeemed = true;
-    return this.issue(clientId, grant.email, grant.scope);
+    return this.issue(clientId, grant.email, grant.scope, grant.objectId);
   }
 
   private redeemRefreshToken(clientId: string, form: Record<string, string | undefined>): IssuedTokens {
@@ -205,10 +215,10 @@ export class IdentityProvider {
     }
     // Rotation: the presented refresh token is spent; only the newly issued one works from now on.
     grant.valid = false;
-    return this.issue(clientId, grant.email, grant.scope);
+    return this.issue(clientId, grant.email, grant.scope, grant.objectId);
   }
 
-  private issue(clientId: string, email: string, scope: string): IssuedTokens {
+  private issue(clientId: string, email: string, scope: string, objectId: string | undefined): IssuedTokens {
     const accessToken = newOpaqueToken('EwB', 64);
     this.accessTokens.set(accessToken, { email, expiresAt: Date.now() + this.accessTokenTtlSeconds * 1000, revoked: false });
     const scopes = scope.split(/\s+/).filter(Boolean);
@@ -225,15 +235,19 @@ export class IdentityProvider {
     };
     if (scopes.includes('offline_access')) {
       const refreshToken = newOpaqueToken('0.AXoA-rt.', 96);
-      this.refreshTokens.set(refreshToken, { clientId, email, scope, valid: true });
+      this.refreshTokens.set(refreshToken, { clientId, email, scope, valid: true, ...(objectId ? { objectId } : {}) });
       tokens.refresh_token = refreshToken;
     }
-    if (scopes.includes('openid')) tokens.id_token = this.idToken(clientId, email);
+    if (scopes.includes('openid')) tokens.id_token = this.idToken(clientId, email, objectId);
     return tokens;
   }
 
-  /** An unsigned id_token carrying the claims clients read (the adapter does not rely on it). */
-  private idToken(clientId: string, email: string): string {
+  /**
+   * An unsigned id_token with the v2.0 claims: `oid` (the user's object id, the same for every app), `tid`
+   * (the tenant), `sub` (pairwise: different per app) and the display claims. Clients that got it straight
+   * from the token endpoint over TLS may read it without checking a signature (OpenID Connect Core 3.1.3.7).
+   */
+  private idToken(clientId: string, email: string, objectId: string | undefined): string {
     const now = Math.floor(Date.now() / 1000);
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     return `${part({ typ: 'JWT', alg: 'none' })}.${part({
@@ -245,6 +259,7 @@ export class IdentityProvider {
       email,
       preferred_username: email,
       tid: this.tenantId,
+      ...(objectId ? { oid: objectId, sub: createHash('sha256').update(`${clientId}:${objectId}`).digest('base64url').slice(0, 43) } : {}),
       ver: '2.0',
     })}.`;
   }

@@ -52,6 +52,8 @@ export function seedToWrite(seed: Partial<FakeEventSeed>): EventWrite {
   if (seed.start) write.isAllDay = seed.start.kind === 'date';
   if (seed.status === 'tentative') write.showAs = 'tentative';
   if (seed.status === 'confirmed') write.showAs = 'busy';
+  if (seed.free !== undefined) write.showAs = seed.free ? 'free' : 'busy';
+  if (seed.private !== undefined) write.sensitivity = seed.private ? 'private' : 'normal';
   if (seed.attendees) write.attendees = seed.attendees.map(attendee);
   if (seed.recurrence && start) {
     // The wall time's date is the series' first date in its zone.

@@ -164,6 +164,11 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     },
     registerClient: (clientId, clientSecret) => saving(identity.registerClient(clientId, clientSecret)),
     ensureAccount: (email) => saving(store.ensureAccount(email).defaultCalendarId),
+    recreateAccount(email) {
+      identity.revokeGrants(email);
+      store.recreateAccount(email);
+      saveSoon();
+    },
     listEvents(email, calendarId) {
       const account = store.getAccount(email);
       if (!account) return [];

@@ -72,6 +72,12 @@ export class MicrosoftStore {
     return account;
   }
 
+  /** The mailbox is deleted and a new one made with the same address: a new object id, an empty calendar. */
+  recreateAccount(email: string): Account {
+    this.accounts.delete(email.toLowerCase());
+    return this.ensureAccount(email);
+  }
+
   exportState(): MicrosoftStoreState {
     return this.allAccounts().map(({ calendars, ...account }) => ({
       ...account,

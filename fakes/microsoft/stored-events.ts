@@ -89,6 +89,7 @@ export function applyWrite(json: GraphEvent, write: EventWrite): void {
   }
   if (write.isAllDay !== undefined) json.isAllDay = write.isAllDay;
   if (write.showAs !== undefined) json.showAs = write.showAs;
+  if (write.sensitivity !== undefined) json.sensitivity = write.sensitivity;
   if (write.attendees !== undefined) json.attendees = write.attendees;
   if (write.recurrence !== undefined) {
     json.recurrence = write.recurrence && {

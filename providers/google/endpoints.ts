@@ -18,6 +18,14 @@ export const GOOGLE_PRODUCTION_ENDPOINTS: GoogleEndpoints = {
   apiRootUrl: 'https://www.googleapis.com/',
 };
 
+/** What each calendar scope lets the service do, for the message when a user unticked it at consent. */
+export const GOOGLE_REQUIRED_SCOPES: ReadonlyArray<{ scope: string; purpose: string }> = [
+  { scope: 'https://www.googleapis.com/auth/calendar.events', purpose: 'view and edit events (sync, meetings, edits)' },
+  { scope: 'https://www.googleapis.com/auth/calendar.readonly', purpose: 'see the list of calendars and free/busy' },
+];
+/** The full calendar scope covers both. */
+export const GOOGLE_FULL_CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
+
 export const GOOGLE_SCOPES = [
   'https://www.googleapis.com/auth/calendar.events',
   'https://www.googleapis.com/auth/calendar.readonly',

@@ -52,6 +52,8 @@ export function toProviderEvent(event: GoogleEvent, calendarId: string, fallback
       : {}),
     attendees: toAttendees(event),
     updatedAt: event.updated ?? new Date(0).toISOString(),
+    ...(event.visibility === 'private' || event.visibility === 'confidential' ? { isPrivate: true } : {}),
+    ...(event.transparency === 'transparent' ? { showAs: 'free' as const } : {}),
   };
 }
 

@@ -25,7 +25,7 @@ import type {
   WebhookRequest,
 } from '../types';
 import type { GoogleEndpoints } from './endpoints';
-import { GOOGLE_SCOPES } from './endpoints';
+import { GOOGLE_FULL_CALENDAR_SCOPE, GOOGLE_REQUIRED_SCOPES, GOOGLE_SCOPES } from './endpoints';
 import { malformed, toProviderError, type GoogleCallKind } from './errors';
 import { eventIdForKey } from './event-id';
 import { instanceIdFor } from './instance-id';
@@ -98,6 +98,7 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
       ...(refreshToken && refreshToken !== previousRefreshToken ? { refreshToken } : {}),
       expiresAt: new Date(tokens.expiry_date ?? Date.now() + 3600_000),
       ...(tokens.scope ? { scope: tokens.scope } : {}),
+      ...(tokens.id_token ? { idToken: tokens.id_token } : {}),
     };
   }
 
@@ -185,13 +186,21 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
         }
       }),
 
-    getAccountEmail: (auth) =>
+    getAccountIdentity: (_client, tokens) =>
       guard('api', async () => {
         const authClient = oauthClient();
-        authClient.setCredentials({ access_token: auth.accessToken });
+        authClient.setCredentials({ access_token: tokens.accessToken });
         const response = await authClient.request({ url: endpoints.userinfoUrl, method: 'GET', retry: false, timeout });
-        return parse(userinfoSchema, response.data, 'userinfo').email;
+        const userinfo = parse(userinfoSchema, response.data, 'userinfo');
+        return { subject: userinfo.sub, email: userinfo.email };
       }),
+
+    missingPermissions(grantedScope) {
+      if (grantedScope === undefined) return [];
+      const granted = new Set(grantedScope.split(/\s+/));
+      if (granted.has(GOOGLE_FULL_CALENDAR_SCOPE)) return [];
+      return GOOGLE_REQUIRED_SCOPES.filter(({ scope }) => !granted.has(scope)).map(({ scope, purpose }) => `${scope} (${purpose})`);
+    },
 
     listCalendars: (auth) =>
       guard('api', async () => {
@@ -353,11 +362,14 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
       if (state === 'sync') return { kind: 'sync-handshake', channelId };
       if (state === 'exists' || state === 'not_exists') {
         const resourceId = header(request.headers, 'x-goog-resource-id');
+        const number = header(request.headers, 'x-goog-message-number');
+        const messageNumber = number && /^\d{1,9}$/.test(number) ? Number(number) : undefined;
         return {
           kind: 'change',
           channelId,
           secret: header(request.headers, 'x-goog-channel-token'),
           ...(resourceId ? { resourceId } : {}),
+          ...(messageNumber !== undefined ? { messageNumber } : {}),
         };
       }
       return { kind: 'invalid', reason: 'unknown X-Goog-Resource-State' };

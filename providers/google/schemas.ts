@@ -36,6 +36,8 @@ export const eventSchema = z.object({
   updated: z.string().optional(),
   organizer: z.object({ email: z.string().optional(), displayName: z.string().optional() }).optional(),
   attendees: z.array(attendeeSchema).optional(),
+  visibility: z.string().optional(),
+  transparency: z.string().optional(),
 });
 export type GoogleEvent = z.infer<typeof eventSchema>;
 
@@ -82,13 +84,14 @@ export const channelSchema = z.object({
   expiration: z.union([z.string().regex(/^\d+$/), z.number()]).optional(),
 });
 
-export const userinfoSchema = z.object({ email: z.string().min(3) });
+export const userinfoSchema = z.object({ sub: z.string().min(1).max(255), email: z.string().min(3) });
 
 export const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1).optional().nullable(),
   expiry_date: z.number().optional().nullable(),
   scope: z.string().optional(),
+  id_token: z.string().optional().nullable(),
 });
 
 /** Google's error body, as far as classification needs it. */

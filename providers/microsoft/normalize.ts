@@ -2,7 +2,7 @@
 // may be a Windows name; ProviderEvent wants UTC instants plus the IANA zone the event was written in.
 import { createHash } from 'node:crypto';
 import { ProviderError } from '../errors';
-import type { Attendee, AttendeeResponse, EventInput, EventKind, EventPatch, EventTime, ProviderEvent } from '../../domain/events';
+import type { Attendee, AttendeeResponse, EventInput, EventKind, EventPatch, EventTime, ProviderEvent, ShowAs } from '../../domain/events';
 import { RecurrenceMappingError, recurrenceToRrule, rruleToRecurrence, type PatternedRecurrence } from './recurrence';
 import type { GraphEvent } from './schemas';
 import { epochToDate, epochToWallTime, ianaToWindows, wallTimeToEpoch, windowsToIana } from './time-zones';
@@ -56,6 +56,14 @@ function allDayOriginalDate(ms: number, event: GraphEvent): string {
   return zone ? epochToDate(ms, zone) : epochToDate(Math.round(ms / 86_400_000) * 86_400_000, 'UTC');
 }
 
+const SHOW_AS: Record<string, ShowAs | undefined> = {
+  free: 'free',
+  tentative: 'tentative',
+  busy: 'busy',
+  oof: 'oof',
+  workingElsewhere: 'workingElsewhere',
+};
+
 export function graphToProviderEvent(event: GraphEvent, calendarId: string): ProviderEvent {
   const kind = KIND[event.type ?? 'singleInstance'] ?? 'single';
   const start = toEventTime(event, 'start');
@@ -83,6 +91,9 @@ export function graphToProviderEvent(event: GraphEvent, calendarId: string): Pro
     updatedAt: event.lastModifiedDateTime ? new Date(event.lastModifiedDateTime).toISOString() : new Date(0).toISOString(),
   };
   if (event.iCalUId) out.iCalUid = event.iCalUId;
+  if (event.sensitivity === 'private' || event.sensitivity === 'confidential') out.isPrivate = true;
+  const showAs = SHOW_AS[event.showAs ?? 'busy'];
+  if (showAs && showAs !== 'busy') out.showAs = showAs;
   if (event.subject) out.title = event.subject;
   if (event.body?.content) out.description = event.body.content;
   if (event.location?.displayName) out.location = event.location.displayName;

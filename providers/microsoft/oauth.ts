@@ -2,6 +2,7 @@
 // form-encoded fetch. Refresh tokens ROTATE: every refresh answers a new refresh token that replaces the old
 // one, and the adapter returns it so the vault can store it.
 import type { Dispatcher } from 'undici';
+import { z } from 'zod';
 import type { AuthorizationUrlRequest, OAuthClientCredentials, TokenSet } from '../types';
 import { MICROSOFT_SCOPES } from './endpoints';
 import { identityError, toProviderError } from './errors';
@@ -61,6 +62,7 @@ async function tokenRequest(config: IdentityConfig, form: Record<string, string>
     ...(t.refresh_token ? { refreshToken: t.refresh_token } : {}),
     expiresAt: new Date(Date.now() + t.expires_in * 1000),
     ...(t.scope ? { scope: t.scope } : {}),
+    ...(t.id_token ? { idToken: t.id_token } : {}),
   };
 }
 
@@ -88,4 +90,35 @@ export function refreshTokens(config: IdentityConfig, client: OAuthClientCredent
     refresh_token: refreshToken,
     scope: MICROSOFT_SCOPES.join(' '),
   });
+}
+
+/** Graph permissions the service needs, and what each is for (a missing one is named at connect time). */
+const REQUIRED_PERMISSIONS = [{ scope: 'Calendars.ReadWrite', purpose: 'read and write calendar events' }];
+
+export function missingPermissions(grantedScope: string | undefined): string[] {
+  if (grantedScope === undefined) return [];
+  // Graph scopes come back fully qualified (https://graph.microsoft.com/Calendars.ReadWrite) or bare.
+  const granted = new Set(grantedScope.split(/\s+/).map((scope) => scope.replace(/^https:\/\/graph\.microsoft\.com\//i, '').toLowerCase()));
+  return REQUIRED_PERMISSIONS.filter(({ scope }) => !granted.has(scope.toLowerCase())).map(({ scope, purpose }) => `${scope} (${purpose})`);
+}
+
+const idTokenClaims = z.object({ aud: z.string(), tid: z.string().min(1).max(64), oid: z.string().min(1).max(64) });
+
+/**
+ * The tenant and object id in an id_token the token endpoint just returned over TLS: OpenID Connect Core
+ * 3.1.3.7 lets such a token be read without checking its signature; its audience must still be us.
+ */
+export function idTokenIdentity(idToken: string | undefined, clientId: string): { tenantId: string; objectId: string } {
+  const malformed = (why: string) => new ProviderError('malformed_response', 'microsoft', `id_token ${why}`);
+  if (!idToken) throw malformed('missing (the openid scope was not granted)');
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8'));
+  } catch {
+    throw malformed('unreadable');
+  }
+  const parsed = idTokenClaims.safeParse(claims);
+  if (!parsed.success) throw malformed('lacks aud, tid or oid');
+  if (parsed.data.aud !== clientId) throw malformed('is for another application');
+  return { tenantId: parsed.data.tid.toLowerCase(), objectId: parsed.data.oid.toLowerCase() };
 }

@@ -11,7 +11,7 @@ import type { MicrosoftEndpoints } from './endpoints';
 import { toProviderError } from './errors';
 import { createGraphClient } from './graph-client';
 import { graphToProviderEvent, toGraphCreateBody, toGraphEventBody } from './normalize';
-import { buildAuthorizationUrl, exchangeCode, refreshTokens, type IdentityConfig } from './oauth';
+import { buildAuthorizationUrl, exchangeCode, idTokenIdentity, missingPermissions, refreshTokens, type IdentityConfig } from './oauth';
 import { parseGraphPushMessage } from './push-messages';
 import {
   calendarsSchema,
@@ -165,12 +165,19 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
       return undefined;
     },
 
-    async getAccountEmail(auth) {
-      const me = parse(meSchema, await call(() => graph(auth).api('/me').select(['mail', 'userPrincipalName']).get()));
+    async getAccountIdentity(client, tokens) {
+      const { tenantId, objectId } = idTokenIdentity(tokens.idToken, client.clientId);
+      const auth = { accessToken: tokens.accessToken };
+      const me = parse(meSchema, await call(() => graph(auth).api('/me').select(['id', 'mail', 'userPrincipalName']).get()));
+      // The access token and the id_token must be about the same user.
+      if (me.id.toLowerCase() !== objectId)
+        throw new ProviderError('malformed_response', 'microsoft', 'id_token and /me name different users');
       const email = me.mail ?? me.userPrincipalName;
       if (!email) throw new ProviderError('malformed_response', 'microsoft', 'Microsoft Graph /me has no mail or userPrincipalName');
-      return email;
+      return { subject: `${tenantId}/${objectId}`, email };
     },
+
+    missingPermissions,
 
     async listCalendars(auth) {
       const out: CalendarInfo[] = [];

@@ -22,6 +22,7 @@ export const graphEventSchema = z.object({
   isAllDay: z.boolean().nullish(),
   isCancelled: z.boolean().nullish(),
   showAs: z.string().nullish(),
+  sensitivity: z.string().nullish(),
   type: z.enum(['singleInstance', 'occurrence', 'exception', 'seriesMaster']).nullish(),
   seriesMasterId: z.string().nullish(),
   recurrence: z
@@ -72,7 +73,7 @@ export const deltaPageSchema = z.object({
   '@odata.deltaLink': z.string().url().nullish(),
 });
 
-export const meSchema = z.object({ mail: z.string().nullish(), userPrincipalName: z.string().nullish() });
+export const meSchema = z.object({ id: z.string().min(1), mail: z.string().nullish(), userPrincipalName: z.string().nullish() });
 
 export const calendarsSchema = z.object({
   value: z.array(

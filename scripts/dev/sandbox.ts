@@ -16,6 +16,8 @@ export interface SandboxProcess {
 
 export function sandboxPlan(dataDir: string, env: NodeJS.ProcessEnv): SandboxProcess[] {
   const plan: SandboxProcess[] = [];
+  // Production never talks to a sandbox (providers/catalog.ts offers only configured providers there).
+  if (env.NODE_ENV === 'production') return plan;
   if (!env.GOOGLE_CALENDAR_CLIENT_ID) {
     const port = Number(env.GOOGLE_FAKE_PORT ?? 4010);
     const url = `http://127.0.0.1:${port}`;

@@ -13,6 +13,7 @@ import readline from 'node:readline';
 import { loadConfig, PROJECT_ROOT } from '../../config';
 import { applyMigrations } from '../../db/migrate';
 import { loadStartupKeyring } from '../../vault/development-keyring';
+import { assertProductionReady, isProduction } from '../../config/production';
 import { ensureDevelopmentSigningKey } from '../../api/auth/development-key';
 import { startTemporalDevServer, type DevServer } from '../lib/temporal-dev-server';
 import { sandboxPlan } from './sandbox';
@@ -115,12 +116,16 @@ async function main(): Promise<void> {
   }, 500).unref();
 
   const config = loadConfig();
+  // Production settings are checked before anything is made: no development key is ever created there.
+  assertProductionReady(config);
   mkdirSync(path.join(config.DATA_DIR, 'logs'), { recursive: true });
 
   const keyring = loadStartupKeyring({ dataDir: config.DATA_DIR, env: config });
   if (keyring.created) say(`created a development vault keyring at ${path.relative(PROJECT_ROOT, keyring.path!)}`);
-  const signingKey = await ensureDevelopmentSigningKey(config.DATA_DIR);
-  if (signingKey.created) say(`created a development API signing key at ${path.relative(PROJECT_ROOT, signingKey.path)}`);
+  if (!isProduction(config)) {
+    const signingKey = await ensureDevelopmentSigningKey(config.DATA_DIR);
+    if (signingKey.created) say(`created a development API signing key at ${path.relative(PROJECT_ROOT, signingKey.path)}`);
+  }
 
   say('applying database migrations');
   await applyMigrations(config.DATABASE_URL);

@@ -53,6 +53,7 @@ export async function busyOfSelectedCalendars(
           connectionId: row.id,
           externalCalendarId: { in: local.map((calendar) => calendar.externalCalendarId) },
           status: { not: 'cancelled' },
+          showAs: { not: 'free' },
           eventKind: { not: 'seriesMaster' },
           startAt: { lt: new Date(timeMax) },
           endAt: { gt: new Date(timeMin) },

@@ -15,13 +15,14 @@ import { syncedCalendarIds } from '../../data/calendars';
 import { isProviderError } from '../../providers/errors';
 import type { PushChannel } from '../../providers/types';
 import type { ServiceDependencies } from '../dependencies';
-import { hashSecret, newSecret } from '../secret-hash';
+import { hashSecret } from '../secret-hash';
 import { ensureCalendars } from './calendars';
 
 /** Renew channels with less than this left. */
 const RENEW_BEFORE_MS = 2 * 60 * 60_000;
 
 type Deps = Pick<ServiceDependencies, 'db' | 'providers' | 'tokens' | 'logger'>;
+type EnsureDeps = Deps & Pick<ServiceDependencies, 'config' | 'pushTokens'>;
 type Connection = { id: string; provider: string };
 
 export function webhookUrl(publicUrl: string, provider: string): string {
@@ -68,10 +69,7 @@ export async function stopDeselectedPushChannels(deps: Deps, connection: Connect
 }
 
 /** Every synced calendar has a channel with more than RENEW_BEFORE_MS left; returns the earliest expiry. */
-export async function ensurePushChannels(
-  deps: Deps & Pick<ServiceDependencies, 'config'>,
-  connectionId: string,
-): Promise<{ expiresAt?: string }> {
+export async function ensurePushChannels(deps: EnsureDeps, connectionId: string): Promise<{ expiresAt?: string }> {
   const { db, providers, tokens, logger, config } = deps;
   const connection = await loadActiveConnection(db, connectionId);
   const runtime = providers.get(connection.provider);
@@ -86,7 +84,8 @@ export async function ensurePushChannels(
       expiries.push(current.expiresAt);
       continue;
     }
-    const secret = newSecret();
+    // Checkable by the webhook without the database (services/push-tokens.ts).
+    const secret = deps.pushTokens.issue();
     const expiresAt = new Date(Date.now() + runtime.descriptor.capabilities.maxPushTtlMinutes * 60_000);
     const channel = await tokens.withAccessToken(connectionId, (auth) =>
       runtime.adapter.createPushChannel(auth, {

@@ -61,9 +61,12 @@ export class TokenService {
     }
   }
 
-  /** Stores a token set from a code exchange or refresh in the vault and links it to the connection. */
-  async storeTokens(connectionId: string, tokens: TokenSet): Promise<void> {
-    const { db, vault } = this.deps;
+  /**
+   * Stores a token set from a code exchange or refresh in the vault and links it to the connection (the
+   * id_token is never stored). `db`: the client to use (the API passes its tenant-scoped one).
+   */
+  async storeTokens(connectionId: string, tokens: TokenSet, db: Db = this.deps.db): Promise<void> {
+    const { vault } = this.deps;
     await db.$transaction(async (tx) => {
       const connection = await tx.calendarConnection.findUniqueOrThrow({ where: { id: connectionId } });
       const txVault = vault.using(tx);

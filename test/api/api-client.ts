@@ -1,5 +1,6 @@
 // A small HTTP client for the API tests: JSON in, JSON (or text) out, the status and headers kept, and a
-// helper that connects a sandbox account through the real endpoints (start, consent at the fake, callback).
+// helper that connects a sandbox account through the real endpoints (start, consent at the fake, callback,
+// complete with the user's token).
 import { ALL_PERMISSIONS } from '../../api/auth/permissions';
 import { checkAgainstDocument } from '../helpers/openapi-check';
 import type { TestStack } from '../helpers/stack';
@@ -46,11 +47,28 @@ export function tokenFor(stack: TestStack, org: string, user: string, permission
   return stack.signToken({ org, user, permissions });
 }
 
-/** POST /v1/connections -> consent at the fake -> GET the callback, as a browser would. */
+/**
+ * POST /v1/connections -> consent at the fake -> GET the callback (as JSON, like the README's curl flow) ->
+ * POST /v1/oauth/complete with the same user's token. `completeWith` completes with another token (attacks).
+ */
 export async function connectThroughApi(
   stack: TestStack,
-  input: { token: string; provider: 'google' | 'microsoft'; email: string },
+  input: { token: string; provider: 'google' | 'microsoft'; email: string; completeWith?: string },
 ): Promise<{ connectionId: string }> {
+  const { code, state } = await consentThroughApi(stack, input);
+  const completed = await call(stack, 'POST', '/v1/oauth/complete', {
+    token: input.completeWith ?? input.token,
+    body: { provider: input.provider, code, state },
+  });
+  if (completed.status !== 201) throw new Error(`complete: ${completed.status} ${completed.text}`);
+  return { connectionId: completed.body.connectionId };
+}
+
+/** The first half of connecting: start, consent at the fake as `email`, and the callback's JSON answer. */
+export async function consentThroughApi(
+  stack: TestStack,
+  input: { token: string; provider: 'google' | 'microsoft'; email: string },
+): Promise<{ code: string; state: string; authorizationUrl: string }> {
   const started = await call(stack, 'POST', '/v1/connections', {
     token: input.token,
     body: { provider: input.provider, loginHint: input.email },
@@ -58,14 +76,15 @@ export async function connectThroughApi(
   if (started.status !== 201) throw new Error(`start connecting: ${started.status} ${started.text}`);
   const fake = input.provider === 'google' ? stack.google : stack.microsoft;
   fake.ensureAccount(input.email);
-  const { code, state } = await fake.authorize(started.body.authorizationUrl, input.email);
+  const consented = await fake.authorize(started.body.authorizationUrl, input.email);
   const callback = await call(
     stack,
     'GET',
-    `/v1/oauth/${input.provider}/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`,
+    `/v1/oauth/${input.provider}/callback?code=${encodeURIComponent(consented.code)}&state=${encodeURIComponent(consented.state)}`,
+    { headers: { accept: 'application/json' } },
   );
   if (callback.status !== 200) throw new Error(`callback: ${callback.status} ${callback.text}`);
-  return { connectionId: callback.body.connectionId };
+  return { code: callback.body.code, state: callback.body.state, authorizationUrl: started.body.authorizationUrl };
 }
 
 export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {

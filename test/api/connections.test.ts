@@ -113,7 +113,10 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
     const { code, state } = await stack.google.authorize(started.body.authorizationUrl, email);
     const callback = await call(stack, 'GET', `/v1/oauth/google/callback?code=${code}&state=${state}`);
     expect(callback.status).toBe(200);
-    expect(callback.body).toEqual({ connectionId, provider: 'google', status: 'connected' });
+    expect(callback.body).toEqual({ provider: 'google', code, state });
+    const completed = await call(stack, 'POST', '/v1/oauth/complete', { token: alice, body: { provider: 'google', code, state } });
+    expect(completed.status).toBe(201);
+    expect(completed.body).toEqual({ connectionId, provider: 'google', status: 'connected' });
   });
 
   it('disconnect: 202, then the connection ends disconnected and leaves the default listing', async () => {
@@ -148,8 +151,15 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
     );
   });
 
-  describe('OAuth callback', () => {
-    it('rejects a provider denial, a missing code, an unknown state and a replayed state with 400', async () => {
+  describe('OAuth callback and completion', () => {
+    const consent = async (email: string) => {
+      const started = await call(stack, 'POST', '/v1/connections', { token: alice, body: { provider: 'google' } });
+      stack.google.ensureAccount(email);
+      return stack.google.authorize(started.body.authorizationUrl, email);
+    };
+    const complete = (body: unknown, token = alice) => call(stack, 'POST', '/v1/oauth/complete', { token, body });
+
+    it('rejects a provider denial, a missing code and an unknown state with 400; the callback itself consumes nothing', async () => {
       const denied = await call(stack, 'GET', '/v1/oauth/google/callback?error=access_denied&state=abc');
       expect(denied.status).toBe(400);
       expect(denied.body.error.code).toBe('access_denied');
@@ -159,31 +169,54 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
       expect(unknown.body.error.code).toBe('invalid_state');
       expect((await call(stack, 'GET', '/v1/oauth/nope/callback?code=x&state=y')).status).toBe(400);
 
-      const started = await call(stack, 'POST', '/v1/connections', { token: alice, body: { provider: 'google' } });
-      stack.google.ensureAccount('replay@example.com');
-      const { code, state } = await stack.google.authorize(started.body.authorizationUrl, 'replay@example.com');
+      const { code, state } = await consent('replay@example.com');
       expect((await call(stack, 'GET', `/v1/oauth/google/callback?code=${code}&state=${state}`)).status).toBe(200);
+      // Still unused: the callback only checked it.
+      expect((await call(stack, 'GET', `/v1/oauth/google/callback?code=${code}&state=${state}`)).status).toBe(200);
+      expect((await complete({ provider: 'google', code, state })).status).toBe(201);
+      // Used now: neither the callback nor a second completion accepts it again.
       const replay = await call(stack, 'GET', `/v1/oauth/google/callback?code=${code}&state=${state}`);
       expect(replay.status).toBe(400);
       expect(replay.body.error.code).toBe('invalid_state');
+      const again = await complete({ provider: 'google', code, state });
+      expect(again.status).toBe(400);
+      expect(again.body.error.code).toBe('invalid_state');
     });
 
     it('rejects a code the provider does not accept', async () => {
       const started = await call(stack, 'POST', '/v1/connections', { token: alice, body: { provider: 'google' } });
       const state = new URL(started.body.authorizationUrl).searchParams.get('state')!;
-      const response = await call(stack, 'GET', `/v1/oauth/google/callback?code=forged-code&state=${state}`);
+      expect((await call(stack, 'GET', `/v1/oauth/google/callback?code=forged-code&state=${state}`)).status).toBe(200);
+      const response = await complete({ provider: 'google', code: 'forged-code', state });
       expect(response.status).toBe(400);
       expect(response.body.error.code).toBe('exchange_failed');
     });
 
-    it('answers browsers with a small HTML page', async () => {
-      const started = await call(stack, 'POST', '/v1/connections', { token: alice, body: { provider: 'google' } });
-      stack.google.ensureAccount('browser@example.com');
-      const { code, state } = await stack.google.authorize(started.body.authorizationUrl, 'browser@example.com');
-      const page = await call(stack, 'GET', `/v1/oauth/google/callback?code=${code}&state=${state}`, { headers: { accept: 'text/html' } });
+    it('sends browsers to the return page with code and state in the URL fragment, never in the query', async () => {
+      const { code, state } = await consent('browser@example.com');
+      const redirect = await call(stack, 'GET', `/v1/oauth/google/callback?code=${code}&state=${state}`, {
+        headers: { accept: 'text/html,application/xhtml+xml' },
+      });
+      expect(redirect.status).toBe(302);
+      expect(redirect.headers.get('cache-control')).toBe('no-store');
+      const location = new URL(redirect.headers.get('location')!);
+      expect(`${location.origin}${location.pathname}`).toBe(`${stack.apiUrl}/oauth/return`);
+      expect(location.search).toBe('');
+      expect(Object.fromEntries(new URLSearchParams(location.hash.slice(1)))).toEqual({ provider: 'google', code, state });
+      // An unknown state and a denial go there too, as an error.
+      const bad = await call(stack, 'GET', `/v1/oauth/google/callback?code=x&state=nope`, { headers: { accept: 'text/html' } });
+      expect(new URLSearchParams(new URL(bad.headers.get('location')!).hash.slice(1)).get('error')).toBe('invalid_state');
+      const denied = await call(stack, 'GET', `/v1/oauth/google/callback?error=access_denied`, { headers: { accept: 'text/html' } });
+      expect(new URLSearchParams(new URL(denied.headers.get('location')!).hash.slice(1)).get('error')).toBe('access_denied');
+
+      const page = await call(stack, 'GET', '/oauth/return');
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toContain('text/html');
-      expect(page.text).toContain('Calendar connected');
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(page.text).toContain('/oauth/return.js');
+      const script = await call(stack, 'GET', '/oauth/return.js');
+      expect(script.text).toContain("type: 'calendar-oauth'");
+      expect(script.text).toContain('postMessage(message, window.location.origin)');
     });
   });
 
@@ -209,16 +242,19 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
         (r) => r.body.lastSync?.outcome === 'ok',
         'first sync',
       );
-      // A channel of our own making, so the test knows its secret.
+      // A channel of our own making, so the test knows its (signed) secret.
+      const secret = stack.deps.pushTokens.issue();
       await stack.deps.db.pushChannel.create({
         data: {
           connectionId,
           externalCalendarId: 'primary',
           providerChannelId: 'api-test-channel',
-          tokenHash: hashSecret('channel-secret'),
+          resourceId: 'r1',
+          tokenHash: hashSecret(secret),
           expiresAt: new Date(Date.now() + 3_600_000),
         },
       });
+      let messageNumber = 1;
       const notify = (token: string, channel = 'api-test-channel') =>
         call(stack, 'POST', '/v1/webhooks/google', {
           headers: {
@@ -226,15 +262,16 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
             'x-goog-resource-state': 'exists',
             'x-goog-channel-token': token,
             'x-goog-resource-id': 'r1',
+            'x-goog-message-number': String(++messageNumber),
           },
         });
 
       const forged = await notify('wrong-secret');
       expect(forged.status).toBe(202);
-      expect((await notify('channel-secret', 'unknown-channel')).status).toBe(202);
+      expect((await notify(secret, 'unknown-channel')).status).toBe(202);
       expect(stack.logs.join('')).not.toContain('wrong-secret');
 
-      expect((await notify('channel-secret')).status).toBe(202);
+      expect((await notify(secret)).status).toBe(202);
       await eventually(
         () => call(stack, 'GET', `/v1/connections/${connectionId}`, { token: alice }),
         (r) => r.body.lastSync?.at > ready.body.lastSync.at,

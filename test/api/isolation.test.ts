@@ -2,6 +2,7 @@
 // as a non-owner of the same organization and without each permission. Nothing may leak (404 exactly like
 // a missing resource, or 403 naming the permission) and nothing may change (row counts and rows equal).
 import { ALL_PERMISSIONS, PERMISSIONS, type Permission } from '../../api/auth/permissions';
+import { postgresTestsSkipped } from '../helpers/database';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { call, connectThroughApi, eventually, rowCounts, tokenFor } from './api-client';
 
@@ -16,7 +17,11 @@ interface Case {
   ownerOnly: boolean;
 }
 
-describe('API: tenant isolation and permissions', () => {
+// On SQLite the queries' WHERE clauses isolate; on PostgreSQL the API connects as production does (the
+// application role, row-level security binding), which also proves every route reads in its tenant's scope.
+const VARIANTS = postgresTestsSkipped() ? (['sqlite'] as const) : (['sqlite', 'postgresql'] as const);
+
+describe.each(VARIANTS)('API: tenant isolation and permissions (%s)', (provider) => {
   let stack: TestStack;
   let owner: string;
   let connectionId: string;
@@ -25,7 +30,7 @@ describe('API: tenant isolation and permissions', () => {
   const start = () => new Date(Date.now() + 72 * 3_600_000).toISOString();
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    stack = await startTestStack(provider === 'postgresql' ? { provider, databaseRoles: true } : {});
     owner = await tokenFor(stack, 'acme', 'olivia');
     ({ connectionId } = await connectThroughApi(stack, { token: owner, provider: 'google', email }));
     await eventually(

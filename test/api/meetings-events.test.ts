@@ -58,10 +58,12 @@ describe('API: meetings, events, free/busy, settings', () => {
   describe('meetings', () => {
     it('schedules once per Idempotency-Key, reschedules and cancels', async () => {
       const headers = { 'idempotency-key': 'schedule-key-0001' };
-      const first = await call(stack, 'POST', `/v1/connections/${connectionId}/meetings`, { token: alice, body: meeting(48), headers });
+      // A retry is the same request again (the key is bound to it).
+      const body = meeting(48);
+      const first = await call(stack, 'POST', `/v1/connections/${connectionId}/meetings`, { token: alice, body, headers });
       expect(first.status).toBe(201);
       expect(first.body).toMatchObject({ durationMinutes: 45, calendarId: expect.any(String), activityId: expect.any(String) });
-      const retry = await call(stack, 'POST', `/v1/connections/${connectionId}/meetings`, { token: alice, body: meeting(48), headers });
+      const retry = await call(stack, 'POST', `/v1/connections/${connectionId}/meetings`, { token: alice, body, headers });
       expect(retry.status).toBe(201);
       expect(retry.body).toEqual(first.body);
       expect(stack.google.listEvents(email).filter((event) => event.title === 'Demo call')).toHaveLength(1);

@@ -37,16 +37,18 @@ describe.each(testProviders())('database model on %s', (provider) => {
     expect(settings.updatedAt).toBeInstanceOf(Date);
   });
 
-  test('one connection per (organization, provider, account email)', async () => {
+  test('one live connection per (organization, provider, account); the address is no key', async () => {
     await t.db.organization.create({ data: { id: 'org-conn' } });
+    const key = 'org-conn|google|subject-1';
     const data = { organizationId: 'org-conn', userId: 'u1', provider: 'google', externalAccountEmail: 'a@example.test' };
-    const first = await t.db.calendarConnection.create({ data });
+    const first = await t.db.calendarConnection.create({ data: { ...data, externalAccountId: 'subject-1', liveAccountKey: key } });
     expect(first).toMatchObject({ status: 'active', migrationRequired: false });
-    await expectUniqueViolation(t.db.calendarConnection.create({ data: { ...data, userId: 'u2' } }));
-    // Another provider, or another organization, is a different connection.
-    await t.db.calendarConnection.create({ data: { ...data, provider: 'microsoft' } });
-    await t.db.organization.create({ data: { id: 'org-conn-2' } });
-    await t.db.calendarConnection.create({ data: { ...data, organizationId: 'org-conn-2' } });
+    await expectUniqueViolation(t.db.calendarConnection.create({ data: { ...data, userId: 'u2', liveAccountKey: key } }));
+    // The same address of another account (another subject) is another connection; so is a disconnected one.
+    await t.db.calendarConnection.create({
+      data: { ...data, externalAccountId: 'subject-2', liveAccountKey: 'org-conn|google|subject-2' },
+    });
+    await t.db.calendarConnection.create({ data: { ...data, userId: 'u2', status: 'disconnected', liveAccountKey: null } });
     expect(await t.db.calendarConnection.count({ where: { externalAccountEmail: 'a@example.test' } })).toBe(3);
   });
 

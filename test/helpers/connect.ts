@@ -1,5 +1,5 @@
 // Connects a sandbox calendar account end to end, as a user would: start connecting, consent at the fake's
-// authorize endpoint, then the OAuth callback (ConnectionService, which the API's callback route calls).
+// authorize endpoint, then complete as the same user (ConnectionService, which the API's routes call).
 import { connectionWorkflowId } from '../../workflows/connection/messages';
 import type { TestStack } from './stack';
 
@@ -13,6 +13,6 @@ export async function connectSandboxAccount(
   const { authorizationUrl } = await service.startConnecting({ organizationId, userId, provider: input.provider, loginHint: input.email });
   const fake = input.provider === 'google' ? stack.google : stack.microsoft;
   const { code, state } = await fake.authorize(authorizationUrl, input.email);
-  const { connectionId } = await service.completeConnecting({ provider: input.provider, state, code });
+  const { connectionId } = await service.completeConnecting({ organizationId, userId }, { provider: input.provider, state, code });
   return { connectionId, workflowId: connectionWorkflowId(connectionId) };
 }

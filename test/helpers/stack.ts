@@ -29,6 +29,7 @@ import { TEST_KEY_BASE64, TEST_KEYRING } from './test-keyring';
 import { startApiMetrics } from '../../observability/process-metrics';
 import { createWorkers, runWorkers } from '../../worker/create-worker';
 import { startWorkerProcess, type WorkerProcess } from './worker-process';
+import { createDatabaseRoles } from './database-roles';
 import { createTestDatabase } from './database';
 
 let runtimeConfigured = false;
@@ -37,6 +38,9 @@ async function newSigningKey() {
   const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
   return { ...(await exportJWK(privateKey)), alg: SIGNING_ALGORITHM, kid: `test-${randomUUID()}` };
 }
+
+export const TEST_TOKEN_ISSUER = 'https://crm.test.example/';
+export const TEST_TOKEN_AUDIENCE = 'calendar-sync-test';
 
 export interface TestStack {
   deps: ServiceDependencies;
@@ -57,8 +61,18 @@ export interface TestStack {
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   close(): Promise<void>;
-  /** A valid API token for this stack's API (its own signing key); `ttlSeconds` may be negative (expired). */
-  signToken(claims: { org: string; user: string; permissions: string[]; ttlSeconds?: number }): Promise<string>;
+  /**
+   * A valid API token for this stack's API (its own signing key, its issuer and audience unless others are
+   * given); `ttlSeconds` may be negative (expired).
+   */
+  signToken(claims: {
+    org: string;
+    user: string;
+    permissions: string[];
+    ttlSeconds?: number;
+    issuer?: string;
+    audience?: string;
+  }): Promise<string>;
   /** The connection workflows' client and the OAuth flow, as the API uses them. */
   workflows: ConnectionWorkflowClient;
   connecting: ConnectionService;
@@ -66,6 +80,13 @@ export interface TestStack {
 
 export interface TestStackOptions {
   provider?: 'sqlite' | 'postgresql';
+  /**
+   * PostgreSQL only: connect as production does, the API as a login of the application role (calsync_app)
+   * plus one of the system role (calsync_system), the worker as the system role, so row-level security
+   * binds. Without it everything connects as the test server's superuser. `stack.deps` (what tests read
+   * and write directly) stays the superuser's either way.
+   */
+  databaseRoles?: boolean;
   env?: Record<string, string>;
   googleFake?: GoogleFakeOptions;
   microsoftFake?: Omit<MicrosoftFakeOptions, 'port' | 'host'>;
@@ -107,6 +128,15 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     LOG_LEVEL: 'debug',
     JWT_PUBLIC_KEY: dataDir ? '' : JSON.stringify(publicPart(privateJwk)),
     ...(dataDir ? { DATA_DIR: dataDir } : {}),
+    // As in production: tokens must name this issuer and audience.
+    JWT_ISSUER: TEST_TOKEN_ISSUER,
+    JWT_AUDIENCE: TEST_TOKEN_AUDIENCE,
+    // Tests sync often and on purpose: a short gap keeps them quick (the gap itself is tested with its own).
+    SYNC_MIN_GAP_SECONDS: '1',
+    // Every test request comes from 127.0.0.1: per-address limits are tested on their own (rate-limits.test.ts).
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
+    WEBHOOK_RATE_LIMIT_PER_MINUTE: '1000000',
+    AUTH_FAILURES_PER_MINUTE: '1000000',
     ...options.env,
   });
 
@@ -134,11 +164,16 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     }),
   ]);
   const deps = createServiceDependencies(config, { db: database.db, logger, keyring, providers });
+  const roles = options.databaseRoles ? await createDatabaseRoles(database) : undefined;
+  const apiDeps = roles
+    ? createServiceDependencies(config, { db: roles.appDb, systemDb: roles.systemDb, logger, keyring, providers })
+    : deps;
+  const workerDeps = roles ? createServiceDependencies(config, { db: roles.systemDb, logger, keyring, providers }) : deps;
 
   const clientConnection = await Connection.connect({ address });
   const temporal = new Client({ connection: clientConnection, dataConverter: deps.dataConverter });
-  const app = await createApp({ ...deps, temporal });
-  const workflows = new ConnectionWorkflowClient(temporal, taskQueue);
+  const app = await createApp({ ...apiDeps, temporal });
+  const workflows = new ConnectionWorkflowClient(temporal, taskQueue, config.SYNC_MIN_GAP_SECONDS * 1000);
   const connecting = new ConnectionService({ ...deps, workflows });
   const server = http.createServer(app);
   // The API's metrics endpoint when the test asks for it (API_METRICS_PORT in `env`).
@@ -156,7 +191,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
-      deps,
+      deps: workerDeps,
       workflowBundle: { codePath: bundlePath! },
     });
     workerRun = runWorkers(workers);
@@ -188,6 +223,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         userId: claims.user,
         permissions: claims.permissions,
         ttlSeconds: claims.ttlSeconds,
+        issuer: claims.issuer ?? config.JWT_ISSUER,
+        audience: claims.audience ?? config.JWT_AUDIENCE,
       }),
     async startWorkerProcess() {
       const tlsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'calsync-worker-tls-'));
@@ -219,6 +256,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await metricsServer?.close();
       await clientConnection.close();
       await Promise.all([google.close(), microsoft.close()]);
+      await roles?.drop();
       await database.cleanup();
       if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -15,8 +15,17 @@ describe('platform', () => {
     await stack?.close();
   });
 
-  it('reports every dependency up on /healthz', async () => {
-    const response = await fetch(`${stack.apiUrl}/healthz`);
+  const authorized = async (permissions = ['ce.calendar.admin']) => ({
+    authorization: `Bearer ${await stack.signToken({ org: 'acme', user: 'operator', permissions })}`,
+  });
+
+  it('tells outsiders up or down only on /healthz, and a caller with a token each dependency', async () => {
+    const outsider = await fetch(`${stack.apiUrl}/healthz`);
+    expect(outsider.status).toBe(200);
+    expect(await outsider.json()).toEqual({ status: 'ok' });
+    const forged = await fetch(`${stack.apiUrl}/healthz`, { headers: { authorization: 'Bearer a.b.c' } });
+    expect(await forged.json()).toEqual({ status: 'ok' });
+    const response = await fetch(`${stack.apiUrl}/healthz`, { headers: await authorized() });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: 'ok',
@@ -32,7 +41,10 @@ describe('platform', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     const { port } = server.address() as { port: number };
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const outsider = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(outsider.status).toBe(503);
+      expect(await outsider.json()).toEqual({ status: 'degraded' });
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`, { headers: await authorized() });
       expect(response.status).toBe(503);
       const body = (await response.json()) as { dependencies: Record<string, { status: string }> };
       expect(body.dependencies.database!.status).toBe('up');
@@ -40,10 +52,6 @@ describe('platform', () => {
     } finally {
       server.close();
     }
-  });
-
-  const authorized = async () => ({
-    authorization: `Bearer ${await stack.signToken({ org: 'acme', user: 'operator', permissions: ['ce.calendar.view'] })}`,
   });
 
   it('round-trips a probe: API -> workflow -> activity -> database -> query', async () => {
@@ -64,6 +72,16 @@ describe('platform', () => {
     expect(status.workerId).toContain(String(process.pid));
     const row = await stack.deps.db.diagnosticProbe.findUniqueOrThrow({ where: { id: probeId } });
     expect(row.completedAt).not.toBeNull();
+  });
+
+  it('keeps diagnostics to holders of ce.calendar.admin', async () => {
+    const viewer = await authorized(['ce.calendar.view', 'ce.calendar.view-all', 'ce.calendar.connect']);
+    const refused = await fetch(`${stack.apiUrl}/v1/diagnostics/probes`, { method: 'POST', headers: viewer });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('ce.calendar.admin');
+    expect((await fetch(`${stack.apiUrl}/v1/diagnostics/probes/00000000-0000-4000-8000-000000000000`, { headers: viewer })).status).toBe(
+      403,
+    );
   });
 
   it('answers 404 for an unknown probe and 400 for a malformed id', async () => {

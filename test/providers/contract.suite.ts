@@ -184,13 +184,23 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
     // OAuth
     // -------------------------------------------------------------------------------------------------
 
-    it('completes the authorization-code flow with PKCE and reads the account email', async () => {
+    it('completes the authorization-code flow with PKCE and identifies the account by its stable subject', async () => {
       const email = newEmail('oauth');
-      const { tokens, auth } = await connect(email);
+      const { tokens } = await connect(email);
       expect(tokens.accessToken).toEqual(expect.any(String));
       expect(tokens.refreshToken).toEqual(expect.any(String));
       expect(tokens.expiresAt.getTime()).toBeGreaterThan(Date.now());
-      expect((await ctx.provider.getAccountEmail(auth)).toLowerCase()).toBe(email.toLowerCase());
+      expect(ctx.provider.missingPermissions(tokens.scope)).toEqual([]);
+      const identity = await ctx.provider.getAccountIdentity(ctx.client, tokens);
+      expect(identity.email.toLowerCase()).toBe(email.toLowerCase());
+      expect(identity.subject).toEqual(expect.any(String));
+      expect(identity.subject.toLowerCase()).not.toContain(email.toLowerCase());
+      // The same account again: the same subject. The address given to a new account: another subject.
+      expect((await ctx.provider.getAccountIdentity(ctx.client, (await connect(email)).tokens)).subject).toBe(identity.subject);
+      ctx.fake.recreateAccount(email);
+      const reborn = await ctx.provider.getAccountIdentity(ctx.client, (await connect(email)).tokens);
+      expect(reborn.email.toLowerCase()).toBe(email.toLowerCase());
+      expect(reborn.subject).not.toBe(identity.subject);
     });
 
     it('refuses a code exchange with the wrong PKCE verifier', async () => {
@@ -229,7 +239,7 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       } else {
         expect([undefined, tokens.refreshToken]).toContain(refreshed.refreshToken);
       }
-      expect((await ctx.provider.getAccountEmail({ accessToken: refreshed.accessToken })).toLowerCase()).toBe(email.toLowerCase());
+      expect((await ctx.provider.getAccountIdentity(ctx.client, refreshed)).email.toLowerCase()).toBe(email.toLowerCase());
     });
 
     it('reports a revoked grant as access_revoked on refresh and unauthorized on API calls', async () => {
@@ -245,7 +255,7 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       const { tokens, auth, calendarId } = await connect(email);
       ctx.fake.expireAccessTokens(email);
       await expectKind(ctx.provider.fetchChanges(auth, { calendarId, position: null }), 'unauthorized');
-      await expectKind(ctx.provider.getAccountEmail(auth), 'unauthorized');
+      await expectKind(ctx.provider.getAccountIdentity(ctx.client, tokens), 'unauthorized');
       const refreshed = await ctx.provider.refresh(ctx.client, tokens.refreshToken!);
       const page = await ctx.provider.fetchChanges({ accessToken: refreshed.accessToken }, { calendarId, position: null });
       expect(page.changes).toEqual(expect.any(Array));
@@ -763,7 +773,7 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       const errors = await Promise.all([
         ctx.provider.refresh(ctx.client, tokens.refreshToken!).catch((error: unknown) => error),
         ctx.provider.fetchChanges(auth, { calendarId, position: null }).catch((error: unknown) => error),
-        ctx.provider.getAccountEmail(auth).catch((error: unknown) => error),
+        ctx.provider.getAccountIdentity(ctx.client, tokens).catch((error: unknown) => error),
       ]);
       const secrets = ctx.fake.issuedSecrets();
       for (const error of errors) {

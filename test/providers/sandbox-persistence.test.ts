@@ -122,6 +122,8 @@ describe.each([
     });
     const { code } = await fake.authorize(url, email);
     const tokens = await provider.exchangeCode(setup.client, { code, codeVerifier: verifier, redirectUri });
+    // The account's stable identifier survives the restart too.
+    const subjectBefore = (await provider.getAccountIdentity(setup.client, tokens)).subject;
     const created = await provider.createEvent(
       { accessToken: tokens.accessToken },
       { calendarId, idempotencyKey: `persist-${randomBytes(4).toString('hex')}`, event: timed('Before restart', 2) },
@@ -141,7 +143,9 @@ describe.each([
 
     fake = await setup.start(stateFile);
     provider = setup.provider(fake);
-    expect((await provider.getAccountEmail({ accessToken: tokens.accessToken })).toLowerCase()).toBe(email);
+    const identity = await provider.getAccountIdentity(setup.client, tokens);
+    expect(identity.email.toLowerCase()).toBe(email);
+    expect(identity.subject).toBe(subjectBefore);
     const refreshed = await provider.refresh(setup.client, tokens.refreshToken!);
     expect(refreshed.accessToken).not.toBe(tokens.accessToken);
     fake.seedEvent(email, timed('After restart', 3));

@@ -117,6 +117,8 @@ describe('secret scan over the main flows', () => {
       `/v1/oauth/microsoft/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`,
     );
     expect(callback.status).toBe(200);
+    const completed = await call(stack, 'POST', '/v1/oauth/complete', { token: bob, body: { provider: 'microsoft', code, state } });
+    expect(completed.status).toBe(201);
     await waitFor(
       () => status(microsoft.connectionId),
       (s) => s.health === 'active',

@@ -6,8 +6,17 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 
 const root = path.join(__dirname, '..', '..');
+interface Service {
+  build?: unknown;
+  image?: string;
+  healthcheck?: unknown;
+  restart?: string;
+  command?: string[];
+  ports?: string[];
+  environment?: Record<string, string>;
+}
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { build?: unknown; image?: string; healthcheck?: unknown; restart?: string; command?: string[] }>;
+  services: Record<string, Service>;
 };
 
 function composeValidator() {
@@ -40,5 +49,37 @@ describe('docker-compose.yml', () => {
     expect(services.api!.build).toBe('.');
     expect(services.worker!.build).toBe('.');
     expect(services.api!.command).not.toEqual(services.worker!.command);
+  });
+
+  it('publishes neither Temporal frontend nor UI to other hosts (no port, or loopback only)', () => {
+    const published = (name: string) => compose.services[name]!.ports ?? [];
+    expect(published('temporal')).toEqual([]);
+    for (const port of published('temporal-ui')) expect(port).toMatch(/^127\.0\.0\.1:/);
+    for (const [name, service] of Object.entries(compose.services)) {
+      if (name === 'api') continue;
+      for (const port of service.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
+  it('runs the API and the worker as ordinary database roles, never the superuser', () => {
+    const superuser = compose.services.postgres!.environment!.POSTGRES_USER!;
+    const userOf = (url: string) => new URL(url.replace(/\$\{[^}]*\}/g, 'x')).username;
+    const api = compose.services.api!.environment!;
+    const worker = compose.services.worker!.environment!;
+    expect(userOf(api.DATABASE_URL!)).toBe('calsync_api');
+    expect(userOf(api.SYSTEM_DATABASE_URL!)).toBe('calsync_system_user');
+    expect(userOf(worker.DATABASE_URL!)).toBe('calsync_system_user');
+    for (const url of [api.DATABASE_URL!, api.SYSTEM_DATABASE_URL!, worker.DATABASE_URL!]) expect(userOf(url)).not.toBe(superuser);
+    // The roles they log in as are made ordinary, and members of the application and system roles.
+    const init = readFileSync(path.join(root, 'deploy', 'postgres-init.sh'), 'utf8');
+    expect(init).toMatch(/CREATE ROLE calsync_api LOGIN NOSUPERUSER NOBYPASSRLS[^;]*IN ROLE calsync_app;/);
+    expect(init).toMatch(/CREATE ROLE calsync_system_user LOGIN NOSUPERUSER NOBYPASSRLS[^;]*IN ROLE calsync_system;/);
+  });
+
+  it('requires the production secrets instead of defaulting them', () => {
+    const source = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+    for (const name of ['JWT_PUBLIC_KEY', 'JWT_ISSUER', 'JWT_AUDIENCE', 'VAULT_KEYS', 'PUBLIC_URL', 'POSTGRES_PASSWORD']) {
+      expect(source).toMatch(new RegExp(`\\$\\{${name}:\\?`));
+    }
   });
 });

@@ -201,12 +201,8 @@ describe('the CRM hears everything', () => {
     // Reconnecting the same account brings it back: another health change, to active.
     const started = await call(stack, 'POST', `/v1/connections/${connectionId}/reconnect`, { token: alice, body: {} });
     const { code, state } = await stack.google.authorize(started.body.authorizationUrl, email);
-    const callback = await call(
-      stack,
-      'GET',
-      `/v1/oauth/google/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`,
-    );
-    expect(callback.status).toBe(200);
+    const completed = await call(stack, 'POST', '/v1/oauth/complete', { token: alice, body: { provider: 'google', code, state } });
+    expect(completed.status).toBe(201);
     const recovered = await waitForWebhook(
       'connection.health_changed',
       (data) => data.connectionId === connectionId && data.health === 'active',

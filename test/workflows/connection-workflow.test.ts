@@ -419,7 +419,7 @@ describe('connection workflow', () => {
     });
     const { code, state } = await stack.google.authorize(authorizationUrl, email);
     // Start the workflow ourselves with a tiny history bound so it continues as new every few events.
-    const connected = await service.completeConnecting({ provider: 'google', state, code });
+    const connected = await service.completeConnecting({ organizationId: 'can-org', userId: 'alice' }, { provider: 'google', state, code });
     const workflowId = `calendar-connection:${connected.connectionId}`;
     const handle = stack.temporal.workflow.getHandle(workflowId);
     await waitFor(() => status(workflowId), syncedOnce);

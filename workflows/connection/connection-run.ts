@@ -18,6 +18,7 @@ import { eventEditSchema } from '../../domain/event-edit';
 import { meetingChangeSchema, meetingFieldsSchema, resolveMeeting } from '../../domain/meeting';
 import { ConnectionHealth as ConnectionHealthKey } from '../search-attributes';
 import { interactive, local, provider, sync } from './activities';
+import { COALESCE_REQUESTED_SYNCS, DEFAULT_MIN_SYNC_GAP_MS, requestedSyncDueAt, withSyncStarted } from './sync-pacing';
 import { WriteLock } from './write-lock';
 import type {
   CancelMeetingInput,
@@ -78,6 +79,8 @@ export class ConnectionRun {
   readonly writes = new WriteLock();
   /** Inside runSync now (the status query's `syncing`). */
   private syncRunning = false;
+  /** Requested syncs keep this gap from the last sync's start; 0 in runs older than the patch. */
+  private minSyncGapMs = 0;
 
   constructor(readonly input: ConnectionWorkflowInput) {
     this.connectionId = input.connectionId;
@@ -187,6 +190,7 @@ export class ConnectionRun {
   // ----- the loop ---------------------------------------------------------------------------------------
 
   async run(): Promise<void> {
+    if (patched(COALESCE_REQUESTED_SYNCS)) this.minSyncGapMs = this.input.minSyncGapMs ?? DEFAULT_MIN_SYNC_GAP_MS;
     const context = await this.loadedContext();
     if (context.storedHealth === 'needs_reconnect' && this.state.health === 'active' && !this.state.pending.reconnect) {
       await this.setHealth('needs_reconnect', { code: 'invalid_grant' });
@@ -206,7 +210,7 @@ export class ConnectionRun {
 
       // Each step may move the connection to needs_reconnect, which stops all provider calls until reconnect.
       if (this.canCallProvider() && tokenRefreshDue(this.state, Date.now())) await this.refreshToken();
-      if (this.canCallProvider() && (this.state.pending.sync || Date.now() >= this.state.nextSyncAt)) {
+      if (this.canCallProvider() && (this.requestedSyncDue() || Date.now() >= this.state.nextSyncAt)) {
         // The lock is free unless a CRM-side write is running; then the sync waits for it.
         await this.writes.takeTurn(() => this.runSync());
       }
@@ -223,11 +227,24 @@ export class ConnectionRun {
       }
 
       // While reconnect is needed a sync request waits (it runs after the reconnect); waking for it would spin.
+      // A requested sync held back by the gap wakes the loop when the gap is over (only past the patch:
+      // older runs computed the sleep without it, and their timers must replay the same).
+      const gapEndsAt = () =>
+        this.minSyncGapMs > 0 && this.canCallProvider() ? requestedSyncDueAt(this.state, this.minSyncGapMs) : Number.POSITIVE_INFINITY;
+      const wakeBy = Math.min(nextWakeAt(this.state), gapEndsAt());
       const wake = () => {
         const { pending } = this.state;
-        return (pending.sync && this.canCallProvider()) || pending.disconnect || pending.reconnect || pending.migrate || pending.settings;
+        return (
+          (this.requestedSyncDue() && this.canCallProvider()) ||
+          // A sync requested during this sleep, whose gap ends before the sleep would: sleep again, shorter.
+          gapEndsAt() < wakeBy ||
+          pending.disconnect ||
+          pending.reconnect ||
+          pending.migrate ||
+          pending.settings
+        );
       };
-      const sleepMs = nextWakeAt(this.state) - Date.now();
+      const sleepMs = wakeBy - Date.now();
       if (sleepMs === Infinity) await condition(wake);
       else await condition(wake, Math.max(1, sleepMs));
     }
@@ -235,6 +252,11 @@ export class ConnectionRun {
 
   private canCallProvider(): boolean {
     return this.state.health !== 'needs_reconnect';
+  }
+
+  /** A sync was requested and the minimum gap since the last one has passed. */
+  private requestedSyncDue(): boolean {
+    return Date.now() >= requestedSyncDueAt(this.state, this.minSyncGapMs);
   }
 
   private shouldContinueAsNew(): boolean {
@@ -279,6 +301,7 @@ export class ConnectionRun {
     // Shown by the status query only (no command, nothing carried). Set and cleared without an await of its
     // own: an extra await would reorder this run's commands and break the replay of recorded histories.
     this.syncRunning = true;
+    if (this.minSyncGapMs > 0) this.state = withSyncStarted(this.state, Date.now());
     await this.loadedContext();
     const pollMs = pollIntervalMs(this.state);
     const reminderHorizon = reminderHorizonMinutes(this.state);

@@ -22,6 +22,8 @@ export interface ConnectionWorkflowInput {
   carried?: ConnectionState | LegacyCarriedState;
   /** Continue as new past this many history events (default HISTORY_EVENT_LIMIT); tests lower it. */
   historyEventLimit?: number;
+  /** Requested syncs closer together than this are folded into one (SYNC_MIN_GAP_SECONDS; sync-pacing.ts). */
+  minSyncGapMs?: number;
 }
 
 export interface LastError {

@@ -41,6 +41,8 @@ export interface ConnectionState {
   reminders: PlannedReminder[];
   /** How many times this workflow continued as new. */
   generation: number;
+  /** When the last sync started (epoch ms): requested syncs keep a minimum gap from it (sync-pacing.ts). */
+  lastSyncStartedAt?: number;
 }
 
 /** The state a run starts from: fresh (first run: sync at once), or carried over by continue-as-new. */

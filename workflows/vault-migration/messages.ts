@@ -15,10 +15,11 @@ export const MAX_REPORTED_FAILURES = 100;
 
 /**
  * One migration at a time per scope, enforced by Temporal: a second start with the same id is rejected while
- * one runs. `null` organization = every organization.
+ * one runs. `null` organization = every organization: `vault-migration` with no suffix, which no
+ * organization's id (`vault-migration:<org>`, org never empty) can equal, an organization named `all` included.
  */
 export const vaultMigrationWorkflowId = (organizationId: string | null): string =>
-  organizationId === null ? 'vault-migration:all' : `vault-migration:${organizationId}`;
+  organizationId === null ? 'vault-migration' : `vault-migration:${organizationId}`;
 
 export interface MigrationFailure {
   connectionId: string;

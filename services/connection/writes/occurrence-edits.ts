@@ -17,7 +17,7 @@ import { instantOf } from '../../../domain/event-record';
 import type { EventInput, EventTime } from '../../../domain/events';
 import { Failure, notFound } from '../../../domain/failures';
 import { versionFromRow, type EventVersion } from '../../../domain/merge/event-version';
-import { isOccurrenceOf, splitSeries } from '../../../domain/recurrence/series-split';
+import { occurrenceOf, splitSeries } from '../../../domain/recurrence/series-split';
 import { isProviderError } from '../../../providers/errors';
 import type { EditedOccurrence, EditOccurrenceInput } from '../../../workflows/connection/messages';
 import type { ServiceDependencies } from '../../dependencies';
@@ -39,6 +39,8 @@ export type OccurrenceEditPlan =
   | { kind: 'occurrence'; masterEventId: string; originalStart: EventTime }
   /** "This and following": the series ends before `splitStart`; `continuation` (unless cancelled) carries on. */
   | { kind: 'split'; masterEventId: string; splitStart: EventTime; endedRecurrence: string[]; continuation: EventVersion | null };
+
+const tooComplex = () => new Failure('recurrence_too_complex', "The series' rule cannot be expanded that far by this service");
 
 /** The occurrence's start as the series writes it: a date for all-day series, else an instant in its zone. */
 function occurrenceTime(seriesStart: EventTime, value: string): EventTime | undefined {
@@ -177,16 +179,20 @@ export async function planOccurrenceEdit(deps: Deps, input: OccurrenceEditReques
       if (row.status === 'cancelled') throw notFound('Occurrence');
       return { kind: 'event', eventId: row.id };
     }
-    if (!isOccurrenceOf(rules, at)) throw notFound('Occurrence');
+    const found = occurrenceOf(rules, at, new Date());
+    if (found === 'unknown') throw tooComplex();
+    if (found === 'no') throw notFound('Occurrence');
     return { kind: 'occurrence', masterEventId: master.id, originalStart: at };
   }
 
-  const split = splitSeries(rules, at);
+  const split = splitSeries(rules, at, new Date());
   switch (split.kind) {
     case 'not_an_occurrence':
       throw notFound('Occurrence');
     case 'unsupported':
       throw new Failure('unsupported_recurrence', 'This series cannot be split: its rule has several RRULEs or an EXRULE');
+    case 'too_complex':
+      throw tooComplex();
     case 'whole_series':
       return { kind: 'event', eventId: master.id };
     case 'split': {

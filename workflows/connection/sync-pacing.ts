@@ -1,0 +1,21 @@
+// How often requested syncs may run: push notifications (and "sync now") for one connection that arrive
+// closer together than the minimum gap are folded into one sync, started at the end of the gap. A flood
+// of genuine-looking notifications therefore costs at most one sync per gap; the periodic poll is unchanged.
+// Pure; the workflow applies it behind a patch (connection-run.ts).
+import type { ConnectionState } from './state';
+
+/** Runs started before this patch ran every requested sync at once; their histories must replay that way. */
+export const COALESCE_REQUESTED_SYNCS = 'coalesce-requested-syncs';
+
+/** The gap when the workflow input names none (workflows started before it was passed). */
+export const DEFAULT_MIN_SYNC_GAP_MS = 10_000;
+
+/** When a requested sync may start (epoch ms): Infinity when none is pending. */
+export function requestedSyncDueAt(state: ConnectionState, minGapMs: number): number {
+  if (!state.pending.sync) return Number.POSITIVE_INFINITY;
+  return (state.lastSyncStartedAt ?? Number.NEGATIVE_INFINITY) + minGapMs;
+}
+
+export function withSyncStarted(state: ConnectionState, now: number): ConnectionState {
+  return { ...state, lastSyncStartedAt: now };
+}
