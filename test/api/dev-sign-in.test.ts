@@ -1,7 +1,7 @@
 // The development sign-in exists only on the development key outside production (fail closed), and the
 // console is served at /console with its security headers and an SPA fallback; GET /v1/me names the caller.
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
@@ -52,7 +52,11 @@ describe('development sign-in and the console', () => {
     const document = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths)).not.toContain('/v1/dev/sign-in');
 
-    const production = await appWith({ NODE_ENV: 'production', JWT_PUBLIC_KEY: undefined, DATA_DIR: dataDir });
+    // In production without a key the API does not start at all, and no development key is made.
+    await expect(appWith({ NODE_ENV: 'production', JWT_PUBLIC_KEY: undefined, DATA_DIR: dataDir })).rejects.toThrow(/JWT_PUBLIC_KEY/);
+    expect(readdirSync(dataDir)).toEqual([]);
+    // In production with a key: no development sign-in either.
+    const production = await appWith({ NODE_ENV: 'production', DATA_DIR: dataDir });
     expect((await call(asStack(production), 'GET', '/v1/dev/sign-in')).status).toBe(401);
     expect((await call(asStack(production), 'POST', '/v1/dev/sign-in', { body })).status).toBe(401);
     const productionDocument = (await (await fetch(`${production}/openapi.json`)).json()) as { paths: Record<string, unknown> };

@@ -97,8 +97,10 @@ describe('the console in a browser', () => {
     const emailField = popup.locator('input[name="login_hint"]');
     await emailField.waitFor();
     await emailField.fill(email);
+    // The return page hands the code to this page and closes at once: listen before the click.
+    const closed = popup.waitForEvent('close', { timeout: 60_000 });
     await popup.getByRole('button', { name: /sign in/i }).click();
-    await popup.waitForEvent('close', { timeout: 60_000 });
+    await closed;
     await page.getByText(/is connected\. The first sync runs now\./).waitFor();
   }
   const connectionRow = (email: string) => stack.deps.db.calendarConnection.findFirstOrThrow({ where: { externalAccountEmail: email } });
@@ -307,7 +309,9 @@ describe('the console in a browser', () => {
     // Reconnecting names the account, so the sandbox signs it in without asking.
     const popupOpened = page.waitForEvent('popup');
     await card(GOOGLE_EMAIL).getByRole('button', { name: 'Reconnect' }).click();
-    await (await popupOpened).waitForEvent('close', { timeout: 60_000 });
+    const popup = await popupOpened;
+    // It may be done already (isClosed and the listener are set up in one turn: no close is missed).
+    if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: 60_000 });
     await waitForStatus(GOOGLE_EMAIL, 'Healthy');
 
     await card(MICROSOFT_EMAIL).getByRole('button', { name: 'Disconnect' }).click();
