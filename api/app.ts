@@ -16,6 +16,7 @@ import { docsRouter } from './routes/docs';
 import { eventEditRoutes } from './routes/event-edits';
 import { eventRoutes } from './routes/events';
 import { freeBusyRoutes } from './routes/freebusy';
+import { heldDeletionRoutes } from './routes/held-deletions';
 import { healthRoutes } from './routes/health';
 import { icalFeedRoutes, icalRoutes } from './routes/ical';
 import { meetingRoutes } from './routes/meetings';
@@ -33,6 +34,7 @@ export const PUBLIC_ROUTES: Route[] = [...healthRoutes, ...oauthRoutes, ...webho
 export const AUTHENTICATED_ROUTES: Route[] = [
   ...providerRoutes,
   ...connectionRoutes,
+  ...heldDeletionRoutes,
   ...meetingRoutes,
   ...eventRoutes,
   ...eventEditRoutes,

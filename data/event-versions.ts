@@ -10,7 +10,8 @@ import type { EventRowModel } from './events';
 export type Tx = Prisma.TransactionClient | Db;
 
 export type ChangeDirection = 'inbound' | 'outbound';
-export type ChangeSource = 'provider' | 'api' | 'workflow' | 'conflict_resolution';
+/** `reconciliation`: the daily full read repaired it; `operator`: someone confirmed a held mass deletion. */
+export type ChangeSource = 'provider' | 'api' | 'workflow' | 'conflict_resolution' | 'reconciliation' | 'operator';
 
 export interface ChangeMeta {
   direction: ChangeDirection;
@@ -21,6 +22,8 @@ export interface ChangeMeta {
 
 /** Every change a sync applies came from the provider. */
 export const INBOUND: ChangeMeta = { direction: 'inbound', source: 'provider', actor: 'provider' };
+/** What the daily reconciliation repaired (drift an incremental sync had not seen). */
+export const RECONCILED: ChangeMeta = { direction: 'inbound', source: 'reconciliation', actor: 'provider' };
 
 /** Records one applied change: only the fields that changed, before and after (null before: created). */
 export async function recordChange(

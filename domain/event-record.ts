@@ -22,6 +22,8 @@ export interface EventRecordFields {
   organizerName: string | null;
   attendees: string | null;
   iCalUid: string | null;
+  /** Google's eventType when not `default` (domain/event-types.ts); null for ordinary events. */
+  eventType: string | null;
 }
 
 /** The instant an EventTime starts; an all-day date is taken at 00:00 UTC (its date is kept separately). */
@@ -53,6 +55,7 @@ export function eventRecordFromProvider(event: ProviderEvent): EventRecordFields
     organizerName: event.organizer?.name ?? null,
     attendees: attendees.length ? JSON.stringify(attendees) : null,
     iCalUid: event.iCalUid ?? null,
+    eventType: event.eventType && event.eventType !== 'default' ? event.eventType : null,
   };
 }
 
@@ -76,6 +79,8 @@ export function contentHash(fields: EventRecordFields): string {
     fields.organizerEmail,
     fields.organizerName,
     fields.attendees,
+    // Only when set, so rows of ordinary events keep the hashes they were stored with.
+    ...(fields.eventType ? [fields.eventType] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -39,6 +39,8 @@ export interface ProviderEvent {
   attendees: Attendee[];
   /** Provider's last-modified time (ISO-8601). */
   updatedAt: string;
+  /** Google's eventType when not `default` (out of office, focus time, ...): see domain/event-types.ts. */
+  eventType?: string;
 }
 
 export interface EventInput {
@@ -60,6 +62,9 @@ export type EventChange =
       externalId: string;
       seriesMasterId?: string;
       originalStart?: EventTime;
-      /** `left_window`: Graph said @removed but the event still exists (it moved out of the sync window). */
-      reason: 'deleted' | 'left_window';
+      /**
+       * `left_window`: Graph said @removed but the event still exists (it moved out of the sync window);
+       * `excluded`: the event exists but its type is not synced (domain/event-types.ts).
+       */
+      reason: 'deleted' | 'left_window' | 'excluded';
     };

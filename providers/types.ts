@@ -101,9 +101,23 @@ export interface WebhookRequest {
 // The interface
 // ---------------------------------------------------------------------------------------------------------
 
-/** Per call: the access token to use (activities resolve it from the vault just before calling). */
+/**
+ * The provider budget's side of one HTTP request (services/provider-budget): `acquire` waits until the
+ * request may go (token buckets, concurrency slots) and returns the function that releases it once the
+ * answer arrived. `cost` is how many requests it counts as (a Graph `$batch` counts each request in it).
+ */
+export interface RequestMeter {
+  acquire(cost?: number): Promise<() => void>;
+}
+
+/**
+ * Per call: the access token to use (activities resolve it from the vault just before calling) and the
+ * meter every HTTP request of the call goes through. Only the token service builds one for a connection, so
+ * no provider call can go around the budget.
+ */
 export interface CallAuth {
   accessToken: string;
+  meter: RequestMeter;
 }
 
 export interface CalendarProvider {
@@ -145,9 +159,10 @@ export interface CalendarProvider {
     auth: CallAuth,
     input: { calendarId: string; notificationUrl: string; secret: string; expiresAt: Date; lifecycleUrl?: string },
   ): Promise<PushChannel>;
+  /** May answer a new channel (another id, using `secret`) when the old one cannot be extended. */
   renewPushChannel(
     auth: CallAuth,
-    input: { channel: PushChannel; notificationUrl: string; secret: string; expiresAt: Date },
+    input: { channel: PushChannel; notificationUrl: string; secret: string; expiresAt: Date; lifecycleUrl?: string },
   ): Promise<PushChannel>;
   stopPushChannel(auth: CallAuth, channel: PushChannel): Promise<void>;
   /** Interpret an incoming webhook request (no I/O; the caller checks `secret` against the stored hash). */

@@ -12,6 +12,8 @@ import { loadStartupKeyring } from '../vault/development-keyring';
 import type { Keyring } from '../vault/keyring';
 import { Vault } from '../vault/vault';
 import { OAuthClientResolver } from './oauth/oauth-clients';
+import { ProviderBudget } from './provider-budget/budget';
+import { budgetLimitsFrom, type BudgetLimits } from './provider-budget/limits';
 import { TokenService } from './oauth/token-service';
 
 export interface ServiceDependencies {
@@ -22,13 +24,23 @@ export interface ServiceDependencies {
   providers: ProviderRegistry;
   oauthClients: OAuthClientResolver;
   tokens: TokenService;
+  /** Every provider request of every process draws from it (services/provider-budget). */
+  budget: ProviderBudget;
   /** For every Temporal client and worker: seals attendee lists in payloads (services/attendee-sealing-codec.ts). */
   dataConverter: DataConverter;
 }
 
 export function createServiceDependencies(
   config: Config,
-  overrides: { db?: Db; logger?: Logger; keyring?: Keyring; providers?: ProviderRegistry; component?: string } = {},
+  overrides: {
+    db?: Db;
+    logger?: Logger;
+    keyring?: Keyring;
+    providers?: ProviderRegistry;
+    component?: string;
+    /** Other limits than the configured ones (tests scale the providers' limits down). */
+    budgetLimits?: BudgetLimits;
+  } = {},
 ): ServiceDependencies {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL, name: overrides.component });
   const db = overrides.db ?? createDb(config.DATABASE_URL);
@@ -36,6 +48,7 @@ export function createServiceDependencies(
   const vault = new Vault(db, keyring);
   const providers = overrides.providers ?? providerRegistry(config);
   const oauthClients = new OAuthClientResolver({ db, vault, providers });
-  const tokens = new TokenService({ db, vault, providers, oauthClients, logger: logger.child({ component: 'tokens' }) });
-  return { config, logger, db, vault, providers, oauthClients, tokens, dataConverter: temporalDataConverter(keyring) };
+  const budget = new ProviderBudget(db, overrides.budgetLimits ?? budgetLimitsFrom(config), logger.child({ component: 'budget' }));
+  const tokens = new TokenService({ db, vault, providers, oauthClients, budget, logger: logger.child({ component: 'tokens' }) });
+  return { config, logger, db, vault, providers, oauthClients, tokens, budget, dataConverter: temporalDataConverter(keyring) };
 }

@@ -4,6 +4,7 @@
 import { channelForNotification } from '../data/push-channels';
 import type { PushMessage, WebhookRequest } from '../providers/types';
 import type { ServiceDependencies } from './dependencies';
+import { lifecycleNotice, type LifecycleNotice } from './push-lifecycle';
 import { matchesHash } from './secret-hash';
 
 export type PushIntake =
@@ -11,8 +12,11 @@ export type PushIntake =
   | { kind: 'validation'; responseText: string }
   /** Google's first `sync` message on a new channel: nothing to do. */
   | { kind: 'handshake' }
-  /** Notifications, checked: the connections whose calendars changed (possibly none). */
-  | { kind: 'notifications'; connectionIds: string[] };
+  /**
+   * Notifications, checked: the connections whose calendars changed (possibly none), and Graph lifecycle
+   * notifications for their workflows to act on (services/push-lifecycle.ts).
+   */
+  | { kind: 'notifications'; connectionIds: string[]; lifecycle?: LifecycleNotice[] };
 
 export async function receivePushNotification(
   { db, providers, logger }: Pick<ServiceDependencies, 'db' | 'providers' | 'logger'>,
@@ -40,6 +44,7 @@ export async function receivePushNotification(
   // Each notification is checked on its own (a Graph batch may mix subscriptions).
   const items = message.kind === 'batch' ? message.items : [message];
   const connectionIds = new Set<string>();
+  const lifecycle: LifecycleNotice[] = [];
   for (const item of items) {
     const channel = await channelForNotification(db, item.channelId);
     const genuine =
@@ -52,7 +57,8 @@ export async function receivePushNotification(
       log.warn({ provider, kind: item.kind, knownChannel: channel !== null }, 'webhook dropped: unknown channel or wrong secret');
       continue;
     }
-    connectionIds.add(channel.connectionId);
+    if (item.kind === 'lifecycle') lifecycle.push(lifecycleNotice(channel.connectionId, item));
+    else connectionIds.add(channel.connectionId);
   }
-  return { kind: 'notifications', connectionIds: [...connectionIds] };
+  return { kind: 'notifications', connectionIds: [...connectionIds], ...(lifecycle.length ? { lifecycle } : {}) };
 }

@@ -3,6 +3,7 @@
 // forged ones are dropped and still answered 202, so probing learns nothing.
 import { z } from 'zod';
 import { receivePushNotification } from '../../services/push-intake';
+import { forwardLifecycleNotices } from '../../services/push-lifecycle';
 import { syncNowSignal } from '../../workflows/connection/messages';
 import { ApiError } from '../routing/errors';
 import { publicRoute } from '../routing/route';
@@ -39,6 +40,7 @@ export const webhookRoutes = [
       return { status: 200, text: intake.responseText, contentType: 'text/plain' };
     }
     if (intake.kind === 'handshake') return { status: 200, empty: true };
+    if (intake.lifecycle) await forwardLifecycleNotices(ctx, intake.lifecycle);
     for (const connectionId of intake.connectionIds) {
       try {
         await ctx.workflows.signalIfRunning(connectionId, syncNowSignal, { reason: 'push' });

@@ -52,6 +52,7 @@ export function toProviderEvent(event: GoogleEvent, calendarId: string, fallback
       : {}),
     attendees: toAttendees(event),
     updatedAt: event.updated ?? new Date(0).toISOString(),
+    ...(event.eventType && event.eventType !== 'default' ? { eventType: event.eventType } : {}),
   };
 }
 

@@ -36,6 +36,8 @@ export const eventSchema = z.object({
   updated: z.string().optional(),
   organizer: z.object({ email: z.string().optional(), displayName: z.string().optional() }).optional(),
   attendees: z.array(attendeeSchema).optional(),
+  /** default, outOfOffice, focusTime, fromGmail, birthday, workingLocation (more may come). */
+  eventType: z.string().optional(),
 });
 export type GoogleEvent = z.infer<typeof eventSchema>;
 

@@ -8,6 +8,7 @@ import type { ConnectionWorkflowClient } from '../../clients/connection-workflow
 import { ensureOrganization } from '../../data/connections';
 import { hashSecret, newSecret } from '../secret-hash';
 import type { ServiceDependencies } from '../dependencies';
+import { withCallContext } from '../provider-budget/call-context';
 
 /** How long a started authorization stays valid. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
@@ -99,7 +100,13 @@ export class ConnectionService {
       codeVerifier: pending.codeVerifier,
       redirectUri: pending.redirectUri,
     });
-    const email = (await runtime.adapter.getAccountEmail({ accessToken: tokenSet.accessToken })).toLowerCase();
+    // The account is not known yet: the call draws from the project's budget only (interactive, a person waits).
+    const meter = this.deps.budget.meterFor({ provider: input.provider, project: client.oauthClientId ?? 'platform' });
+    const email = (
+      await withCallContext({ priority: 'interactive', maxWaitMs: 10_000 }, () =>
+        runtime.adapter.getAccountEmail({ accessToken: tokenSet.accessToken, meter }),
+      )
+    ).toLowerCase();
 
     if (pending.reconnectConnectionId) {
       // Reconnecting must restore the same calendar account, not quietly connect another one.
