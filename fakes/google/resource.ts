@@ -40,8 +40,12 @@ export interface GoogleEventResource {
   sequence: number;
   attendees?: GoogleAttendee[];
   reminders: { useDefault: boolean };
-  eventType: 'default';
+  eventType: GoogleEventType;
+  /** Birthdays are private; other types keep the default. */
+  visibility?: 'default' | 'private';
 }
+
+export type GoogleEventType = 'default' | 'outOfOffice' | 'focusTime' | 'fromGmail' | 'birthday' | 'workingLocation';
 
 export interface StoredEvent {
   resource: GoogleEventResource;

@@ -21,6 +21,7 @@ import { ProviderRegistry } from '../../providers/registry';
 import { freePort } from '../../scripts/lib/free-port';
 import { ConnectionWorkflowClient } from '../../clients/connection-workflow';
 import { createServiceDependencies, type ServiceDependencies } from '../../services/dependencies';
+import type { BudgetLimits } from '../../services/provider-budget/limits';
 import { ConnectionService } from '../../services/oauth/connecting';
 import { TEST_KEYRING } from './test-keyring';
 import { createWorker } from '../../worker/create-worker';
@@ -56,6 +57,10 @@ export interface TestStackOptions {
   microsoftFake?: Omit<MicrosoftFakeOptions, 'port' | 'host'>;
   /** Google events.list page size (small pages make multi-page syncs cheap to test). */
   googlePageSize?: number;
+  /** The providers' limits scaled down (the provider budget); default: the configured (real) ones. */
+  budgetLimits?: BudgetLimits;
+  /** Run the providers as `production` (what real credentials select) instead of `sandbox`. */
+  providerMode?: 'production' | 'sandbox';
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -68,7 +73,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   }
 
   const database = await createTestDatabase({ provider: options.provider ?? 'sqlite' });
-  const [google, microsoft] = await Promise.all([startGoogleFake(options.googleFake), startMicrosoftFake(options.microsoftFake)]);
+  // The stack's API serves http on loopback: the fakes accept that unless a test asks for the real behaviour.
+  const [google, microsoft] = await Promise.all([
+    startGoogleFake({ allowLoopbackHttp: true, ...options.googleFake }),
+    startMicrosoftFake({ allowLoopbackHttp: true, ...options.microsoftFake }),
+  ]);
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
   const taskQueue = `test-${randomUUID()}`;
@@ -101,17 +110,23 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     googleRuntime({
       endpoints: google.endpoints,
       client: GOOGLE_SANDBOX_CLIENT,
-      mode: 'sandbox',
+      mode: options.providerMode ?? 'sandbox',
       adapterOptions: { pageSize: options.googlePageSize },
     }),
     microsoftRuntime({
       endpoints: microsoft.endpoints,
       client: { ...SANDBOX_MICROSOFT_CLIENT },
-      mode: 'sandbox',
+      mode: options.providerMode ?? 'sandbox',
       ca: microsoft.caCertificate,
     }),
   ]);
-  const deps = createServiceDependencies(config, { db: database.db, logger, keyring, providers });
+  const deps = createServiceDependencies(config, {
+    db: database.db,
+    logger,
+    keyring,
+    providers,
+    ...(options.budgetLimits ? { budgetLimits: options.budgetLimits } : {}),
+  });
 
   const clientConnection = await Connection.connect({ address });
   const temporal = new Client({ connection: clientConnection, dataConverter: deps.dataConverter });

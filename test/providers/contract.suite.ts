@@ -11,6 +11,7 @@ import type { FakeEventSeed, FakeProviderControl } from '../../fakes/types';
 import { isProviderError, type ProviderErrorKind } from '../../providers/errors';
 import type { CalendarProvider, CallAuth, OAuthClientCredentials, PushMessage, SyncPosition, TokenSet } from '../../providers/types';
 import type { EventChange, EventTime } from '../../domain/events';
+import { unmeteredAuth } from '../../providers/unmetered';
 
 export interface ProviderContractContext {
   provider: CalendarProvider;
@@ -158,7 +159,7 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
         codeVerifier,
         redirectUri: ctx.redirectUri,
       });
-      return { tokens, auth: { accessToken: tokens.accessToken }, calendarId, state };
+      return { tokens, auth: unmeteredAuth(tokens.accessToken), calendarId, state };
     }
 
     /** Runs fetchChanges from `position` until done; returns everything seen and the new cursor. */
@@ -229,7 +230,7 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       } else {
         expect([undefined, tokens.refreshToken]).toContain(refreshed.refreshToken);
       }
-      expect((await ctx.provider.getAccountEmail({ accessToken: refreshed.accessToken })).toLowerCase()).toBe(email.toLowerCase());
+      expect((await ctx.provider.getAccountEmail(unmeteredAuth(refreshed.accessToken))).toLowerCase()).toBe(email.toLowerCase());
     });
 
     it('reports a revoked grant as access_revoked on refresh and unauthorized on API calls', async () => {
@@ -247,7 +248,7 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       await expectKind(ctx.provider.fetchChanges(auth, { calendarId, position: null }), 'unauthorized');
       await expectKind(ctx.provider.getAccountEmail(auth), 'unauthorized');
       const refreshed = await ctx.provider.refresh(ctx.client, tokens.refreshToken!);
-      const page = await ctx.provider.fetchChanges({ accessToken: refreshed.accessToken }, { calendarId, position: null });
+      const page = await ctx.provider.fetchChanges(unmeteredAuth(refreshed.accessToken), { calendarId, position: null });
       expect(page.changes).toEqual(expect.any(Array));
     });
 

@@ -15,6 +15,7 @@ import { isProviderError } from '../../providers/errors';
 import { createMicrosoftProvider } from '../../providers/microsoft';
 import type { CalendarProvider, CallAuth, PushMessage, TokenSet } from '../../providers/types';
 import type { EventChange } from '../../domain/events';
+import { unmeteredAuth } from '../../providers/unmetered';
 
 const DAY_MS = 86_400_000;
 const client = { clientId: 'ms-specific-test-client', clientSecret: 'ms-specific-test-secret' };
@@ -24,7 +25,7 @@ let fake: MicrosoftFake;
 let provider: CalendarProvider;
 
 beforeAll(async () => {
-  fake = await startMicrosoftFake();
+  fake = await startMicrosoftFake({ allowLoopbackHttp: true });
   fake.registerClient(client.clientId, client.clientSecret);
   provider = createMicrosoftProvider(fake.endpoints, {
     ca: fake.caCertificate,
@@ -47,7 +48,7 @@ async function connect(email: string): Promise<{ tokens: TokenSet; auth: CallAut
   });
   const { code } = await fake.authorize(url, email);
   const tokens = await provider.exchangeCode(client, { code, codeVerifier: verifier, redirectUri });
-  return { tokens, auth: { accessToken: tokens.accessToken }, calendarId };
+  return { tokens, auth: unmeteredAuth(tokens.accessToken), calendarId };
 }
 
 async function syncAll(auth: CallAuth, calendarId: string, position: string | null) {
