@@ -2,6 +2,7 @@
 // only these types; each provider folder (providers/google, providers/microsoft) adapts one vendor's API.
 
 import type { EventChange, EventInput, EventPatch, EventTime, ProviderEvent } from '../domain/events';
+import type { Failure } from '../domain/failures';
 
 export type ProviderId = 'google' | 'microsoft';
 
@@ -108,6 +109,11 @@ export interface WebhookRequest {
  */
 export interface RequestMeter {
   acquire(cost?: number): Promise<() => void>;
+  /**
+   * The budget's own refusal, when `acquire` threw one: the client libraries wrap whatever their fetch throws
+   * (as a network error), so the caller looks here for what really happened.
+   */
+  readonly refusal?: Failure;
 }
 
 /**

@@ -65,8 +65,12 @@ export class GoogleOAuth {
     private readonly store: GoogleStore,
     private readonly accessTokenTtlSeconds: number,
     /** Answer every refresh with a new refresh token and retire the old one (stricter than Google, see README). */
-    private readonly rotateRefreshTokens = false,
+    private rotateRefreshTokens = false,
   ) {}
+
+  setRefreshTokenRotation(on: boolean): void {
+    this.rotateRefreshTokens = on;
+  }
 
   /**
    * Granular consent: from now on the account grants only `scopes` of what an app asks for, and its existing

@@ -74,6 +74,10 @@ export interface GoogleFake extends FakeProviderControl {
   setUsageLimitExceeded(email: string, exceeded: boolean): void;
   /** Deletes a secondary calendar (or stops sharing it): its requests answer 404 notFound. */
   deleteCalendar(email: string, calendarId: string): void;
+  /** From now on every refresh answers a new refresh token and retires the presented one (or stops doing so). */
+  setRefreshTokenRotation(on: boolean): void;
+  /** The account's access to a secondary calendar changes (a reader may list it, writes answer 403). */
+  setCalendarAccess(email: string, calendarId: string, role: 'owner' | 'reader'): void;
   /** With `limits`: the most requests let through per project (client id) and per user in one window, and refusals. */
   usageStats(): { perProject: Record<string, number>; perUser: Record<string, number>; refused: number };
 }
@@ -242,6 +246,10 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       return sendEmpty(res, 204);
     }
     if (first === 'usage' && method === 'GET') return sendJson(res, 200, fake.usageStats());
+    if (first === 'refresh-token-rotation' && method === 'PUT') {
+      fake.setRefreshTokenRotation(body?.rotate === true);
+      return sendEmpty(res, 204);
+    }
     if (first === 'accounts' && email !== undefined) {
       if (sub === undefined && (method === 'PUT' || method === 'POST'))
         return sendJson(res, 200, { calendarId: fake.ensureAccount(email) });
@@ -259,6 +267,10 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
         return sendJson(res, 200, {
           calendarId: fake.addCalendar(email, { name, ...(timeZone ? { timeZone } : {}), readOnly: body?.readOnly === true }),
         });
+      }
+      if (sub === 'calendars' && id !== undefined && method === 'PUT') {
+        fake.setCalendarAccess(email, id, body?.role === 'reader' ? 'reader' : 'owner');
+        return sendEmpty(res, 204);
       }
       if (sub === 'calendars' && id !== undefined && method === 'DELETE') {
         fake.deleteCalendar(email, id);
@@ -346,6 +358,13 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       saveSoon();
     },
     usageStats: () => usage?.stats() ?? { perProject: {}, perUser: {}, refused: 0 },
+    setRefreshTokenRotation: (on) => oauth.setRefreshTokenRotation(on),
+    setCalendarAccess(email, calendarId, role) {
+      const calendar = events.calendarOf(store.ensureAccount(email), calendarId);
+      if (!calendar || calendar.primary) throw new ControlError('unknown or primary calendar');
+      calendar.accessRole = role;
+      saveSoon();
+    },
     expireAccessTokens: (email) => saving(oauth.expireAccessTokens(email)),
     expireSyncCursors: (email) => saving(control.expireSyncCursors(email)),
     injectFault: (fault) => faults.add(fault),

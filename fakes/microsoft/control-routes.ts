@@ -9,6 +9,7 @@ type Control = FakeProviderControl & {
   addCalendar(email: string, input: { name: string; readOnly?: boolean; accessDenied?: boolean }): string;
   setCalendarAccess(email: string, calendarId: string, access: 'granted' | 'denied'): void;
   setPersonalAccount(email: string, personal: boolean): void;
+  setMailboxTimeZone(email: string, timeZone: string): void;
   setNotificationsDropped(email: string, dropped: boolean): void;
   usageStats(): unknown;
 };
@@ -87,6 +88,10 @@ export function controlRouter(fake: Control): express.Router {
   router.delete(
     '/accounts/:email/calendars/:calendarId',
     wrap((req) => fake.deleteCalendar(email(req), String(req.params.calendarId))),
+  );
+  router.put(
+    '/accounts/:email/time-zone',
+    wrap((req) => fake.setMailboxTimeZone(email(req), String(req.body?.timeZone ?? 'UTC'))),
   );
   router.put(
     '/accounts/:email/personal',

@@ -39,6 +39,8 @@ export interface Account {
   defaultCalendarId: string;
   /** Bumped by expireSyncCursors: delta tokens of older generations answer 410. */
   syncGeneration: number;
+  /** The mailbox's zone (IANA): what seeded all-day events are written in. UTC when absent. */
+  timeZone?: string;
   /** A personal Microsoft account (outlook.com): getSchedule is not supported for it. */
   personal?: boolean;
   /** Change notifications for this mailbox are dropped (what Graph's `missed` lifecycle event reports). */

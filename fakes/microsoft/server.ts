@@ -87,6 +87,8 @@ export interface MicrosoftFake extends FakeProviderControl {
   setCalendarAccess(email: string, calendarId: string, access: 'granted' | 'denied'): void;
   /** Deletes a secondary calendar (or stops sharing it): its requests answer 404 ErrorItemNotFound. */
   deleteCalendar(email: string, calendarId: string): void;
+  /** The mailbox's zone (IANA): all-day events seeded from now on are written in it, as Outlook does. */
+  setMailboxTimeZone(email: string, timeZone: string): void;
   /** A personal Microsoft account (getSchedule unsupported), or a work account again. */
   setPersonalAccount(email: string, personal: boolean): void;
   /** Drop the mailbox's change notifications (what a later `missed` lifecycle event reports), or deliver them again. */
@@ -166,7 +168,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
   const seedOne = (email: string, seed: FakeEventSeed, calendarId?: string): string => {
     const account = store.ensureAccount(email);
     const calendar = store.calendar(account, calendarId);
-    const { event } = store.createEvent(account, calendar, seedToWrite(seed));
+    const { event } = store.createEvent(account, calendar, seedToWrite(seed, account.timeZone));
     if (seed.reportedZoneName) {
       // What Graph reports for a legacy custom zone or a zone it names by display name; the instants stay exact.
       event.json.originalStartTimeZone = seed.reportedZoneName;
@@ -175,7 +177,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     for (const ex of seed.exceptions ?? []) {
       const occId = occurrenceId(event.json.id, occurrenceDate(event, ex.originalStart));
       if (ex.cancelled) store.deleteEvent(account, occId);
-      else store.updateEvent(account, occId, seedToWrite(ex.patch ?? {}));
+      else store.updateEvent(account, occId, seedToWrite(ex.patch ?? {}, account.timeZone));
     }
     if (seed.status === 'cancelled') store.deleteEvent(account, event.json.id);
     return event.json.id;
@@ -217,7 +219,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
       // A new rule is written with the event's start, which it needs for its range.
       const current = patch.recurrence && !patch.start ? store.findEvent(account, eventId, calendarId)?.event : undefined;
       const start = current ? toSeedTime(current, 'start') : patch.start;
-      store.updateEvent(account, eventId, seedToWrite({ ...patch, ...(start ? { start } : {}) }), { calendarId });
+      store.updateEvent(account, eventId, seedToWrite({ ...patch, ...(start ? { start } : {}) }, account.timeZone), { calendarId });
     },
     deleteEventAsProvider(email, eventId, calendarId) {
       store.deleteEvent(store.ensureAccount(email), eventId, { calendarId });
@@ -265,6 +267,10 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     },
     deleteCalendar(email, calendarId) {
       if (!store.removeCalendar(store.ensureAccount(email), calendarId)) throw new Error('unknown or default calendar');
+      saveSoon();
+    },
+    setMailboxTimeZone(email, timeZone) {
+      store.ensureAccount(email).timeZone = timeZone;
       saveSoon();
     },
     setPersonalAccount(email, personal) {

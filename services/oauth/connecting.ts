@@ -105,7 +105,9 @@ export class ConnectionService {
     const email = (
       await withCallContext({ priority: 'interactive', maxWaitMs: 10_000 }, () =>
         runtime.adapter.getAccountEmail({ accessToken: tokenSet.accessToken, meter }),
-      )
+      ).catch((error: unknown) => {
+        throw meter.refusal ?? error;
+      })
     ).toLowerCase();
 
     if (pending.reconnectConnectionId) {

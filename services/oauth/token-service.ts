@@ -78,7 +78,8 @@ export class TokenService {
         return await call({ accessToken: refreshed.accessToken, meter });
       }
     } catch (error) {
-      throw await this.#heedStopSignals(scope, error);
+      // The budget's own refusal is the truth (the client library wrapped it as a network failure).
+      throw await this.#heedStopSignals(scope, meter.refusal ?? error);
     }
   }
 

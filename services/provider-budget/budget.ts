@@ -59,7 +59,17 @@ export class ProviderBudget {
 
   /** The meter of one call (CallAuth.meter): each HTTP request of the call acquires through it. */
   meterFor(scope: BudgetScope): RequestMeter {
-    return { acquire: (cost = 1) => this.acquire(scope, cost) };
+    const meter: { refusal?: ProviderError; acquire(cost?: number): Promise<() => void> } = {
+      acquire: async (cost = 1) => {
+        try {
+          return await this.acquire(scope, cost);
+        } catch (error) {
+          if (error instanceof ProviderError) meter.refusal = error;
+          throw error;
+        }
+      },
+    };
+    return meter;
   }
 
   /**

@@ -303,7 +303,8 @@ export function statusOf(state: ConnectionState, connectionId: string, historyLe
     connectionId,
     health: state.health,
     lastSync: state.lastSync,
-    nextSyncAt: state.health === 'active' || state.health === 'needs_attention' ? new Date(state.nextSyncAt).toISOString() : undefined,
+    // While reconnect is needed no sync runs; otherwise (errors included: a quota back-off) it says when.
+    nextSyncAt: state.health !== 'needs_reconnect' && state.health !== 'disconnected' ? new Date(state.nextSyncAt).toISOString() : undefined,
     lastError: state.lastError,
     syncedEvents: state.context?.syncedEvents ?? 0,
     pendingReminders: state.reminders.length,
