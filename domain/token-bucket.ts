@@ -20,8 +20,12 @@ export interface BucketState {
   updatedAtMs: number;
 }
 
-/** Of the provider's limit, what the buckets may spend (clock skew and requests in flight take the rest). */
-const SAFETY_SHARE = 0.9;
+/**
+ * Of the provider's limit, what the buckets may spend. The provider counts requests when they ARRIVE: a
+ * request let through now may leave this process later (a busy event loop, a slow connection) and land in
+ * the next window together with newer ones. The rest of the limit absorbs that bunching and clock skew.
+ */
+const SAFETY_SHARE = 0.8;
 /** The burst a bucket allows; the rest of the budget arrives evenly. */
 const BURST_SHARE = 0.1;
 const RESERVE_SHARE = 0.2;

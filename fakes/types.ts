@@ -54,7 +54,8 @@ export type FaultKind =
   | 'unavailable' // 503 (Graph: with Retry-After)
   | 'slow' // answers correctly after `delayMs`
   | 'drop' // destroys the socket without answering
-  | 'malformed'; // answers 200 with a body that is not the documented JSON shape
+  | 'malformed' // answers 200 with a body that is not the documented JSON shape
+  | 'forbidden'; // 403 on this resource (Google forbidden; Graph ErrorAccessDenied): a permission, not a revoked grant
 
 export interface FaultSpec {
   kind: FaultKind;
