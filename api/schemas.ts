@@ -198,7 +198,9 @@ export const connectionResponse = z.object({
 });
 
 export const resolveHeldDeletionsBody = z.strictObject({
-  decision: z.enum(['confirm', 'dismiss'], { error: 'must be confirm or dismiss' }).describe('confirm applies the deletions; dismiss keeps the events'),
+  decision: z
+    .enum(['confirm', 'dismiss'], { error: 'must be confirm or dismiss' })
+    .describe('confirm applies the deletions; dismiss keeps the events'),
 });
 
 export const heldDeletionsParams = z.strictObject({

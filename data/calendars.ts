@@ -169,7 +169,19 @@ export async function calendarIssuesOf(db: Db, connectionId: string): Promise<Ca
   });
   return rows.map((row) =>
     row.removedAt
-      ? { calendarId: row.externalCalendarId, name: row.name, code: row.removedReason ?? 'removed', at: row.removedAt.toISOString(), removed: true }
-      : { calendarId: row.externalCalendarId, name: row.name, code: row.syncErrorCode!, at: row.syncErrorAt!.toISOString(), removed: false },
+      ? {
+          calendarId: row.externalCalendarId,
+          name: row.name,
+          code: row.removedReason ?? 'removed',
+          at: row.removedAt.toISOString(),
+          removed: true,
+        }
+      : {
+          calendarId: row.externalCalendarId,
+          name: row.name,
+          code: row.syncErrorCode!,
+          at: row.syncErrorAt!.toISOString(),
+          removed: false,
+        },
   );
 }

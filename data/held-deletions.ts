@@ -42,7 +42,10 @@ export async function applyStagedDeletions(db: Db, key: CalendarKey, meta: Chang
 
 /** Forgets the staged deletions: the rows stay as they are. */
 export async function discardStagedDeletions(db: Db, key: CalendarKey): Promise<number> {
-  const { count } = await db.calendarEvent.updateMany({ where: { ...key, pendingDeletionAt: { not: null } }, data: { pendingDeletionAt: null } });
+  const { count } = await db.calendarEvent.updateMany({
+    where: { ...key, pendingDeletionAt: { not: null } },
+    data: { pendingDeletionAt: null },
+  });
   return count;
 }
 

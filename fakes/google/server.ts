@@ -80,6 +80,8 @@ export interface GoogleFake extends FakeProviderControl {
   setCalendarAccess(email: string, calendarId: string, role: 'owner' | 'reader'): void;
   /** With `limits`: the most requests let through per project (client id) and per user in one window, and refusals. */
   usageStats(): { perProject: Record<string, number>; perUser: Record<string, number>; refused: number };
+  /** Forgets what the limits counted so far. */
+  resetUsage(): void;
 }
 
 /** OAuth client registered at start-up, so `npm start` works with no configuration. */
@@ -246,6 +248,10 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       return sendEmpty(res, 204);
     }
     if (first === 'usage' && method === 'GET') return sendJson(res, 200, fake.usageStats());
+    if (first === 'usage' && method === 'DELETE') {
+      fake.resetUsage();
+      return sendEmpty(res, 204);
+    }
     if (first === 'refresh-token-rotation' && method === 'PUT') {
       fake.setRefreshTokenRotation(body?.rotate === true);
       return sendEmpty(res, 204);
@@ -358,6 +364,7 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       saveSoon();
     },
     usageStats: () => usage?.stats() ?? { perProject: {}, perUser: {}, refused: 0 },
+    resetUsage: () => usage?.reset(),
     setRefreshTokenRotation: (on) => oauth.setRefreshTokenRotation(on),
     setCalendarAccess(email, calendarId, role) {
       const calendar = events.calendarOf(store.ensureAccount(email), calendarId);
@@ -406,6 +413,10 @@ function usageLimits(limits: GoogleFakeOptions['limits']) {
       if (!perProject.admit(clientId)) return { domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' };
       perUser.admit(user);
       return undefined;
+    },
+    reset() {
+      perUser.reset();
+      perProject.reset();
     },
     stats() {
       const user = perUser.stats();

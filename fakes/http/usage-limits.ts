@@ -40,6 +40,13 @@ export class SlidingWindowLimiter {
     return true;
   }
 
+  /** Forgets what was counted (a test measures one phase at a time). */
+  reset(): void {
+    this.#hits.clear();
+    this.#max.clear();
+    this.#refused = 0;
+  }
+
   /** The most requests let through for each key in any one window, and how many were refused. */
   stats(): { maxInWindow: Record<string, number>; refused: number } {
     return { maxInWindow: Object.fromEntries(this.#max), refused: this.#refused };
@@ -68,6 +75,11 @@ export class ConcurrencyLimiter {
       ended = true;
       this.#active.set(key, (this.#active.get(key) ?? 1) - 1);
     };
+  }
+
+  reset(): void {
+    this.#max.clear();
+    this.#refused = 0;
   }
 
   stats(): { maxConcurrent: Record<string, number>; refused: number } {

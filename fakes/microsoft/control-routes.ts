@@ -12,6 +12,7 @@ type Control = FakeProviderControl & {
   setMailboxTimeZone(email: string, timeZone: string): void;
   setNotificationsDropped(email: string, dropped: boolean): void;
   usageStats(): unknown;
+  resetUsage(): void;
 };
 
 export function controlRouter(fake: Control): express.Router {
@@ -104,6 +105,10 @@ export function controlRouter(fake: Control): express.Router {
   router.get(
     '/usage',
     wrap(() => fake.usageStats()),
+  );
+  router.delete(
+    '/usage',
+    wrap(() => fake.resetUsage()),
   );
   router.get(
     '/accounts/:email/subscriptions',

@@ -95,6 +95,8 @@ export interface MicrosoftFake extends FakeProviderControl {
   setNotificationsDropped(email: string, dropped: boolean): void;
   /** With `limits`: the most concurrent requests and requests per window seen per mailbox, and refusals. */
   usageStats(): { maxConcurrent: Record<string, number>; perMailbox: Record<string, number>; refused: number };
+  /** Forgets what the limits counted so far. */
+  resetUsage(): void;
 }
 
 /** A stored start or end as a seed time (the control API speaks seeds). */
@@ -285,6 +287,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
       else delete account.dropNotifications;
     },
     usageStats: () => usage?.stats() ?? { maxConcurrent: {}, perMailbox: {}, refused: 0 },
+    resetUsage: () => usage?.reset(),
     async close() {
       await subscriptions.close();
       server.closeAllConnections();
@@ -347,6 +350,10 @@ function mailboxLimits(limits: MicrosoftFakeOptions['limits']) {
       const end = concurrency.enter(mailbox);
       if (end) window.admit(mailbox);
       return end;
+    },
+    reset() {
+      concurrency.reset();
+      window.reset();
     },
     stats() {
       const c = concurrency.stats();

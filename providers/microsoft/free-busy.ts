@@ -24,7 +24,8 @@ const BUSY_STATUS: Record<string, BusyBlock['status'] | undefined> = {
 /** [from, to) cut into consecutive windows of at most 62 days. */
 export function scheduleWindows(fromMs: number, toMs: number): Array<[number, number]> {
   const windows: Array<[number, number]> = [];
-  for (let start = fromMs; start < toMs; start += MAX_SCHEDULE_WINDOW_MS) windows.push([start, Math.min(toMs, start + MAX_SCHEDULE_WINDOW_MS)]);
+  for (let start = fromMs; start < toMs; start += MAX_SCHEDULE_WINDOW_MS)
+    windows.push([start, Math.min(toMs, start + MAX_SCHEDULE_WINDOW_MS)]);
   return windows;
 }
 

@@ -15,7 +15,15 @@ import { createGraphClient } from './graph-client';
 import { graphToProviderEvent, ifMatchValue, toGraphCreateBody, toGraphEventBody } from './normalize';
 import { buildAuthorizationUrl, exchangeCode, refreshTokens, type IdentityConfig } from './oauth';
 import { parseGraphPushMessage } from './push-messages';
-import { calendarsSchema, deltaPageSchema, eventListSchema, graphEventSchema, meSchema, subscriptionSchema, type GraphEvent } from './schemas';
+import {
+  calendarsSchema,
+  deltaPageSchema,
+  eventListSchema,
+  graphEventSchema,
+  meSchema,
+  subscriptionSchema,
+  type GraphEvent,
+} from './schemas';
 import { decodePosition, encodePosition } from './sync-position';
 
 export interface MicrosoftProviderOptions {

@@ -93,7 +93,9 @@ export const scheduleSchema = z.object({
 
 /** A calendarView page, as far as free/busy needs it. */
 export const calendarViewPageSchema = z.object({
-  value: z.array(z.object({ showAs: z.string().nullish(), isCancelled: z.boolean().nullish(), start: dateTimeTimeZone, end: dateTimeTimeZone })),
+  value: z.array(
+    z.object({ showAs: z.string().nullish(), isCancelled: z.boolean().nullish(), start: dateTimeTimeZone, end: dateTimeTimeZone }),
+  ),
   '@odata.nextLink': z.string().url().nullish(),
 });
 

@@ -1,13 +1,7 @@
 // An operator's answer to the mass-delete breaker for one calendar: confirm (the held deletions are applied,
 // recorded in each event's history as the operator's) or dismiss (the rows stay; a later full read decides
 // again). Runs in the connection workflow, under its write lock.
-import {
-  applyStagedDeletions,
-  discardStagedDeletions,
-  heldDeletionsOf,
-  releaseHold,
-  type HeldDeletions,
-} from '../../data/held-deletions';
+import { applyStagedDeletions, discardStagedDeletions, heldDeletionsOf, releaseHold, type HeldDeletions } from '../../data/held-deletions';
 import { loadActiveConnection } from '../../data/connections';
 import { Failure, notFound } from '../../domain/failures';
 import type { ServiceDependencies } from '../dependencies';
@@ -38,5 +32,10 @@ export async function resolveHeldDeletions(
       : await discardStagedDeletions(db, key);
   await releaseHold(db, calendar.id);
   logger.info({ connectionId: connection.id, decision: input.decision, events }, 'held deletions resolved by an operator');
-  return { calendarId: calendar.externalCalendarId, decision: input.decision, events, heldDeletions: await heldDeletionsOf(db, connection.id) };
+  return {
+    calendarId: calendar.externalCalendarId,
+    decision: input.decision,
+    events,
+    heldDeletions: await heldDeletionsOf(db, connection.id),
+  };
 }

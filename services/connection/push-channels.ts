@@ -85,9 +85,10 @@ export function pushUnavailableReason(
   runtime: { mode: 'production' | 'sandbox'; descriptor: { displayName: string } },
 ): PushSetup['unavailable'] {
   if (runtime.mode !== 'production' || new URL(config.publicUrl).protocol === 'https:') return undefined;
+  const name = runtime.descriptor.displayName;
   return {
     code: 'https_required',
-    message: `${runtime.descriptor.displayName} sends push notifications only to https URLs and PUBLIC_URL is http; changes arrive by polling`,
+    message: `${name} sends push notifications only to https URLs and PUBLIC_URL is http; changes arrive by polling`,
   };
 }
 
@@ -125,12 +126,9 @@ export async function ensurePushChannels(deps: Deps & Pick<ServiceDependencies, 
     } catch (error) {
       // The provider refused our notification URL (not https, not reachable, validation handshake failed).
       if (!isProviderError(error, 'invalid_request')) throw error;
-      return {
-        unavailable: {
-          code: 'notification_url_refused',
-          message: `${runtime.descriptor.displayName} refused the notification URL (${error.details.code ?? error.details.status ?? 'invalid'}); changes arrive by polling`,
-        },
-      };
+      const why = error.details.code ?? error.details.status ?? 'invalid';
+      const message = `${runtime.descriptor.displayName} refused the notification URL (${why}); changes arrive by polling`;
+      return { unavailable: { code: 'notification_url_refused', message } };
     }
     await saveChannel(db, {
       connectionId,

@@ -59,7 +59,9 @@ export function planFor(limits: BudgetLimits, scope: BudgetScope): BudgetPlan {
   if (scope.provider === 'google') {
     return {
       project: { key: `google:project:${scope.project}`, spec: bucketSpec(limits.google.perProject) },
-      ...(scope.account ? { account: { key: `google:user:${scope.project}:${scope.account}`, spec: bucketSpec(limits.google.perUser) } } : {}),
+      ...(scope.account
+        ? { account: { key: `google:user:${scope.project}:${scope.account}`, spec: bucketSpec(limits.google.perUser) } }
+        : {}),
     };
   }
   const mailbox = scope.account ? `microsoft:mailbox:${scope.project}:${scope.account}` : undefined;

@@ -27,7 +27,7 @@ describe('calendar-level errors', () => {
     expect(answer.status).toBe(200);
   };
 
-  it('microsoft: a 403 ErrorAccessDenied on a shared calendar is that calendar\'s error; the connection stays active', async () => {
+  it("microsoft: a 403 ErrorAccessDenied on a shared calendar is that calendar's error; the connection stays active", async () => {
     const email = 'shared-403@example.com';
     const primary = stack.microsoft.ensureAccount(email);
     const shared = stack.microsoft.addCalendar(email, { name: "Boss's calendar" });
@@ -81,10 +81,14 @@ describe('calendar-level errors', () => {
         expect.objectContaining({ calendarId: team, name: 'Team', code: 'deleted_or_unshared_at_provider', removed: true }),
       ]);
       expect(await liveTitles(connection.connectionId)).toEqual(['Primary one', 'Primary two']);
-      const row = await stack.deps.db.connectionCalendar.findFirstOrThrow({ where: { connectionId: connection.connectionId, externalCalendarId: team } });
+      const row = await stack.deps.db.connectionCalendar.findFirstOrThrow({
+        where: { connectionId: connection.connectionId, externalCalendarId: team },
+      });
       expect(row).toMatchObject({ syncEnabled: false, isWriteTarget: false, removedReason: 'deleted_or_unshared_at_provider' });
       // Each gone event says so in its history.
-      const teamRow = await stack.deps.db.calendarEvent.findFirstOrThrow({ where: { connectionId: connection.connectionId, title: 'Team one' } });
+      const teamRow = await stack.deps.db.calendarEvent.findFirstOrThrow({
+        where: { connectionId: connection.connectionId, title: 'Team one' },
+      });
       expect(teamRow.status).toBe('cancelled');
 
       // And the next sync is just a sync (before, every one failed with not_found until the owner re-selected).

@@ -38,7 +38,10 @@ export async function connect(
     async sync() {
       const before = Date.now();
       await handle.signal(syncNowSignal, { reason: 'manual' });
-      return waitFor(status, (s) => !!s.lastSync && Date.parse(s.lastSync.at) >= before, { what: 'a sync after the signal', timeoutMs: 60_000 });
+      return waitFor(status, (s) => !!s.lastSync && Date.parse(s.lastSync.at) >= before, {
+        what: 'a sync after the signal',
+        timeoutMs: 60_000,
+      });
     },
     async view() {
       return (await call(stack, 'GET', `/v1/connections/${connectionId}`, { token: input.token })).body;

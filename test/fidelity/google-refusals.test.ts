@@ -10,6 +10,7 @@
 //   back-off, instead of retrying hot like a rate limit;
 // - a refresh answer with a new refresh token: the new one is stored (the library mutates its event object).
 import { call, tokenFor } from '../api/api-client';
+import { recordHistoriesIfAsked } from '../helpers/histories';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 import { connect, inHours, timed } from './fidelity-helpers';
@@ -25,7 +26,11 @@ describe('Google refusals', () => {
     token = await tokenFor(stack, 'acme', 'gina');
   });
   afterAll(async () => {
-    await stack?.close();
+    try {
+      if (stack) await recordHistoriesIfAsked(stack, 'fidelity-google');
+    } finally {
+      await stack?.close();
+    }
   });
 
   const rowOf = (connectionId: string, title: string) => stack.deps.db.calendarEvent.findFirstOrThrow({ where: { connectionId, title } });
@@ -103,7 +108,7 @@ describe('Google refusals', () => {
     await rowOf(connection.connectionId, 'Read still works');
   });
 
-  it('event types: birthdays and working locations stay out; out of office, focus time and Gmail events are busy and read-only', async () => {
+  it('event types: birthdays and working locations stay out; out of office, focus time, Gmail events are busy, read-only', async () => {
     const email = 'types@example.com';
     stack.google.ensureAccount(email);
     const day = inHours(24 * 10).slice(0, 10);
@@ -160,7 +165,9 @@ describe('Google refusals', () => {
     stack.google.clearRequests();
     const again = await connection.sync();
     expect(again.lastError?.code).toBe('quota_exhausted');
-    const toGoogle = stack.google.requests().filter((request) => request.path.includes(encodeURIComponent(email)) || request.path.includes(email));
+    const toGoogle = stack.google
+      .requests()
+      .filter((request) => request.path.includes(encodeURIComponent(email)) || request.path.includes(email));
     expect(toGoogle).toEqual([]);
     // The activity was not retried hot: one attempt per sync.
     const blocked = await stack.deps.db.providerBudgetBucket.findFirstOrThrow({ where: { key: { contains: email } } });
@@ -172,7 +179,13 @@ describe('Google refusals', () => {
     const email = 'ratelimit@example.com';
     stack.google.ensureAccount(email);
     const connection = await connect(stack, { token, provider: 'google', email });
-    stack.google.injectFault({ kind: 'rate_limit', rateLimitStatus: 403, rateLimitReason: 'rateLimitExceeded', count: 2, pathIncludes: '/events' });
+    stack.google.injectFault({
+      kind: 'rate_limit',
+      rateLimitStatus: 403,
+      rateLimitReason: 'rateLimitExceeded',
+      count: 2,
+      pathIncludes: '/events',
+    });
     stack.google.seedEvent(email, timed('After the rate limit', 30));
     await waitFor(
       () => connection.sync(),

@@ -9,6 +9,7 @@
 //   series' zone, in UTC);
 // - getSchedule is not supported for personal accounts: free/busy falls back to the calendar view.
 import { call, tokenFor } from '../api/api-client';
+import { recordHistoriesIfAsked } from '../helpers/histories';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 import { connect, inHours, timed } from './fidelity-helpers';
@@ -24,7 +25,11 @@ describe('Microsoft Graph fidelity', () => {
     token = await tokenFor(stack, 'acme', 'mia');
   });
   afterAll(async () => {
-    await stack?.close();
+    try {
+      if (stack) await recordHistoriesIfAsked(stack, 'fidelity-graph');
+    } finally {
+      await stack?.close();
+    }
   });
 
   const rows = (connectionId: string) => stack.deps.db.calendarEvent.findMany({ where: { connectionId } });
@@ -119,10 +124,16 @@ describe('Microsoft Graph fidelity', () => {
 
     // Far beyond the sync window (a year ahead): Graph reports every one of these as @removed.
     const far = (n: number) => timed(`Far ${n}`, 24 * 400 + n);
-    const farIds = stack.microsoft.seedEvents(email, Array.from({ length: 30 }, (_, n) => far(n)));
+    const farIds = stack.microsoft.seedEvents(
+      email,
+      Array.from({ length: 30 }, (_, n) => far(n)),
+    );
     for (const id of farIds.slice(0, 10)) stack.microsoft.updateEventAsProvider(email, id, { title: 'Far, renamed' });
     stack.microsoft.deleteEventAsProvider(email, drop!);
-    stack.microsoft.updateEventAsProvider(email, moved, { start: { kind: 'dateTime', dateTime: inHours(24 * 500), timeZone: 'UTC' }, end: { kind: 'dateTime', dateTime: inHours(24 * 500 + 1), timeZone: 'UTC' } });
+    stack.microsoft.updateEventAsProvider(email, moved, {
+      start: { kind: 'dateTime', dateTime: inHours(24 * 500), timeZone: 'UTC' },
+      end: { kind: 'dateTime', dateTime: inHours(24 * 500 + 1), timeZone: 'UTC' },
+    });
     stack.microsoft.clearRequests();
     const status = await connection.sync();
     expect(status.lastSync?.outcome).toBe('ok');

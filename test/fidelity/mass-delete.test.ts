@@ -5,6 +5,7 @@
 // through as before.
 import { PERMISSIONS } from '../../api/auth/permissions';
 import { call, tokenFor } from '../api/api-client';
+import { recordHistoriesIfAsked } from '../helpers/histories';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { connect, timed } from './fidelity-helpers';
 
@@ -17,7 +18,11 @@ describe('mass-delete breaker', () => {
     owner = await tokenFor(stack, 'acme', 'otto');
   });
   afterAll(async () => {
-    await stack?.close();
+    try {
+      if (stack) await recordHistoriesIfAsked(stack, 'fidelity-mass-delete');
+    } finally {
+      await stack?.close();
+    }
   });
 
   const liveCount = (connectionId: string) => stack.deps.db.calendarEvent.count({ where: { connectionId, status: { not: 'cancelled' } } });
@@ -42,9 +47,7 @@ describe('mass-delete breaker', () => {
     for (const id of ids.slice(1, 21)) stack.google.deleteEventAsProvider(email, id);
     const status = await connection.sync();
     expect(status.health).toBe('needs_attention');
-    expect(status.heldDeletions).toEqual([
-      expect.objectContaining({ calendarId, pending: 20, stored: 29, reason: 'share' }),
-    ]);
+    expect(status.heldDeletions).toEqual([expect.objectContaining({ calendarId, pending: 20, stored: 29, reason: 'share' })]);
     expect(await liveCount(connection.connectionId)).toBe(29);
     const view = await connection.view();
     expect(view).toMatchObject({ status: 'needs_attention', health: 'needs_attention' });
@@ -59,7 +62,9 @@ describe('mass-delete breaker', () => {
     expect(answer.body).toMatchObject({ calendarId, decision: 'confirm', events: 20, heldDeletions: [] });
     expect(await liveCount(connection.connectionId)).toBe(9);
     expect((await connection.status()).health).toBe('active');
-    const gone = await stack.deps.db.calendarEvent.findFirstOrThrow({ where: { connectionId: connection.connectionId, externalEventId: ids[5]! } });
+    const gone = await stack.deps.db.calendarEvent.findFirstOrThrow({
+      where: { connectionId: connection.connectionId, externalEventId: ids[5]! },
+    });
     const history = await stack.deps.db.eventChange.findMany({ where: { eventId: gone.id }, orderBy: { createdAt: 'asc' } });
     expect(history.at(-1)).toMatchObject({ source: 'operator', actor: 'otto' });
 

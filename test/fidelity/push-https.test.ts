@@ -58,27 +58,32 @@ describe('push needs https', () => {
     expect((refused as { details: { code?: string } }).details.code).toBe('push.webhookUrlNotHttps');
   });
 
-  it.each(['google', 'microsoft'] as const)('%s: with an http PUBLIC_URL the status says push is unavailable; polling carries on', async (provider) => {
-    const fake = provider === 'google' ? stack.google : stack.microsoft;
-    const email = `http-${provider}@example.com`;
-    fake.ensureAccount(email);
-    const connection = await connect(stack, { token, provider, email });
-    // The push set-up runs right after the first sync.
-    const status = await waitFor(connection.status, (s) => s.push?.available === false, { what: 'push unavailable in the status' });
-    expect(status.push).toEqual({
-      available: false,
-      reason: { code: 'https_required', message: expect.stringContaining('https') },
-    });
-    expect(fake.listPushChannels(email)).toEqual([]);
-    expect(status.nextSyncAt).toBeDefined();
-    const view = await connection.view();
-    expect(view.push).toMatchObject({ available: false, reason: { code: 'https_required' } });
+  it.each(['google', 'microsoft'] as const)(
+    '%s: with an http PUBLIC_URL the status says push is unavailable; polling carries on',
+    async (provider) => {
+      const fake = provider === 'google' ? stack.google : stack.microsoft;
+      const email = `http-${provider}@example.com`;
+      fake.ensureAccount(email);
+      const connection = await connect(stack, { token, provider, email });
+      // The push set-up runs right after the first sync.
+      const status = await waitFor(connection.status, (s) => s.push?.available === false, { what: 'push unavailable in the status' });
+      expect(status.push).toEqual({
+        available: false,
+        reason: { code: 'https_required', message: expect.stringContaining('https') },
+      });
+      expect(fake.listPushChannels(email)).toEqual([]);
+      expect(status.nextSyncAt).toBeDefined();
+      const view = await connection.view();
+      expect(view.push).toMatchObject({ available: false, reason: { code: 'https_required' } });
 
-    // Polling carries on.
-    fake.seedEvent(email, timed('Arrives by polling', 30));
-    const synced = await connection.sync();
-    expect(synced.lastSync?.outcome).toBe('ok');
-    expect(synced.health).toBe('active');
-    expect(await stack.deps.db.calendarEvent.count({ where: { connectionId: connection.connectionId, title: 'Arrives by polling' } })).toBe(1);
-  });
+      // Polling carries on.
+      fake.seedEvent(email, timed('Arrives by polling', 30));
+      const synced = await connection.sync();
+      expect(synced.lastSync?.outcome).toBe('ok');
+      expect(synced.health).toBe('active');
+      expect(
+        await stack.deps.db.calendarEvent.count({ where: { connectionId: connection.connectionId, title: 'Arrives by polling' } }),
+      ).toBe(1);
+    },
+  );
 });

@@ -190,7 +190,11 @@ describe('connection state', () => {
 
   it('needs attention while the breaker holds deletions, and is active again once they are resolved', () => {
     const held = { calendarId: 'c', name: 'C', pending: 20, stored: 30, reason: 'share', since: new Date(NOW).toISOString() };
-    const synced = afterSyncSucceeded(withContext(initialState(undefined, NOW), context(), NOW), { ...syncResult(), heldDeletions: [held] }, NOW);
+    const synced = afterSyncSucceeded(
+      withContext(initialState(undefined, NOW), context(), NOW),
+      { ...syncResult(), heldDeletions: [held] },
+      NOW,
+    );
     expect(healthAfterSync(synced)).toBe('needs_attention');
     // Syncing goes on while it needs attention: the status still says when.
     expect(statusOf(withHealth(synced, 'needs_attention', NOW).state, 'conn-1', 1)).toMatchObject({
@@ -211,7 +215,9 @@ describe('connection state', () => {
     const state = afterPushRenewed(withContext(initialState(undefined, NOW), context(), NOW), undefined, NOW, unavailable);
     expect(state.pushRetryAt).toBe(NOW + PUSH_UNAVAILABLE_RETRY_MS);
     expect(statusOf(state, 'conn-1', 1).push).toEqual({ available: false, reason: unavailable });
-    expect(statusOf(afterPushRenewed(state, new Date(NOW + 7 * 24 * 60 * MINUTE).toISOString(), NOW), 'conn-1', 1).push).toEqual({ available: true });
+    expect(statusOf(afterPushRenewed(state, new Date(NOW + 7 * 24 * 60 * MINUTE).toISOString(), NOW), 'conn-1', 1).push).toEqual({
+      available: true,
+    });
   });
 
   it('queues Graph lifecycle notices once each', () => {
@@ -233,6 +239,8 @@ describe('connection state', () => {
     const quiet = { ...scheduled, nextSyncAt: NOW + 60 * MINUTE, pushRetryAt: NOW + 60 * MINUTE };
     expect(nextWakeAt(quiet)).toBe(NOW + 30 * MINUTE);
     // Without a schedule (histories of older versions), nothing changes.
-    expect(withReconcileScheduled(withContext(initialState(undefined, NOW), context(), NOW), 'conn-1', NOW).nextReconcileAt).toBeUndefined();
+    expect(
+      withReconcileScheduled(withContext(initialState(undefined, NOW), context(), NOW), 'conn-1', NOW).nextReconcileAt,
+    ).toBeUndefined();
   });
 });

@@ -56,7 +56,12 @@ describe('token bucket', () => {
 
 describe('mass-delete breaker', () => {
   it('holds more than half of a calendar of at least 20 events, and an empty full read', () => {
-    expect(massDeleteVerdict({ pending: 11, stored: 20, fullListingEmpty: false })).toEqual({ hold: true, reason: 'share', pending: 11, stored: 20 });
+    expect(massDeleteVerdict({ pending: 11, stored: 20, fullListingEmpty: false })).toEqual({
+      hold: true,
+      reason: 'share',
+      pending: 11,
+      stored: 20,
+    });
     expect(massDeleteVerdict({ pending: 10, stored: 20, fullListingEmpty: false })).toEqual({ hold: false });
     expect(massDeleteVerdict({ pending: 19, stored: 19, fullListingEmpty: true })).toEqual({ hold: false });
     expect(massDeleteVerdict({ pending: 5, stored: 40, fullListingEmpty: true })).toMatchObject({ hold: true, reason: 'empty_listing' });

@@ -205,7 +205,9 @@ export class ConnectionRun {
 
   /** An operator confirms or dismisses held deletions; the health follows what is still held. */
   async resolveHeldDeletions({ calendarId, decision, actor }: ResolveHeldDeletionsInput): Promise<HeldDeletionsResolution> {
-    const resolved = await this.writes.run(() => provider.resolveHeldDeletions({ connectionId: this.connectionId, calendarId, decision, actor }));
+    const resolved = await this.writes.run(() =>
+      provider.resolveHeldDeletions({ connectionId: this.connectionId, calendarId, decision, actor }),
+    );
     this.state = withHeldDeletions(this.state, resolved.heldDeletions);
     if (this.state.health === 'needs_attention' || this.state.health === 'active') await this.setHealth(healthAfterSync(this.state));
     return resolved;
@@ -256,7 +258,12 @@ export class ConnectionRun {
         const { pending } = this.state;
         const lifecycle = (this.state.pushLifecycle?.length ?? 0) > 0 && this.canCallProvider();
         return (
-          (pending.sync && this.canCallProvider()) || lifecycle || pending.disconnect || pending.reconnect || pending.migrate || pending.settings
+          (pending.sync && this.canCallProvider()) ||
+          lifecycle ||
+          pending.disconnect ||
+          pending.reconnect ||
+          pending.migrate ||
+          pending.settings
         );
       };
       const sleepMs = nextWakeAt(this.state) - Date.now();

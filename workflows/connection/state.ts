@@ -7,14 +7,7 @@ import { planReminders, type PlannedReminder, type UpcomingMeeting } from '../..
 import type { CalendarIssue } from '../../data/calendars';
 import type { HeldDeletions } from '../../data/held-deletions';
 import { nextReconcileAt as nextReconcileTime } from '../../domain/reconciliation';
-import type {
-  ConnectionHealth,
-  ConnectionStatus,
-  LastError,
-  LegacyCarriedState,
-  PushLifecycleNotice,
-  SyncOutcome,
-} from './messages';
+import type { ConnectionHealth, ConnectionStatus, LastError, LegacyCarriedState, PushLifecycleNotice, SyncOutcome } from './messages';
 
 /** Refresh the access token this long before it expires. */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -304,7 +297,8 @@ export function statusOf(state: ConnectionState, connectionId: string, historyLe
     health: state.health,
     lastSync: state.lastSync,
     // While reconnect is needed no sync runs; otherwise (errors included: a quota back-off) it says when.
-    nextSyncAt: state.health !== 'needs_reconnect' && state.health !== 'disconnected' ? new Date(state.nextSyncAt).toISOString() : undefined,
+    nextSyncAt:
+      state.health !== 'needs_reconnect' && state.health !== 'disconnected' ? new Date(state.nextSyncAt).toISOString() : undefined,
     lastError: state.lastError,
     syncedEvents: state.context?.syncedEvents ?? 0,
     pendingReminders: state.reminders.length,

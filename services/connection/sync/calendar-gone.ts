@@ -30,6 +30,9 @@ export async function dropCalendarGoneAtProvider(deps: Deps, connection: Connect
       if (row.pendingDeletionAt) await tx.calendarEvent.update({ where: { id: row.id }, data: { pendingDeletionAt: null } });
     });
   }
-  deps.logger.warn({ connectionId: connection.id, events: rows.length }, 'synced calendar gone at the provider: dropped from the selection');
+  deps.logger.warn(
+    { connectionId: connection.id, events: rows.length },
+    'synced calendar gone at the provider: dropped from the selection',
+  );
   return rows.length;
 }

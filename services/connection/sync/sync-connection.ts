@@ -157,7 +157,10 @@ async function syncCalendarAlone(
     if (calendar.syncErrorCode) await recordCalendarError(deps.db, calendar.id, null);
   } catch (error) {
     if (isProviderError(error, 'permission_denied')) {
-      deps.logger.warn({ connectionId: connection.id, code: error.details.code }, 'calendar not readable with this grant; the others sync on');
+      deps.logger.warn(
+        { connectionId: connection.id, code: error.details.code },
+        'calendar not readable with this grant; the others sync on',
+      );
       await recordCalendarError(deps.db, calendar.id, 'permission_denied');
       return;
     }
