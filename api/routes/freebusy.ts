@@ -39,7 +39,8 @@ export const freeBusyRoutes = [
   }).handle(async ({ caller, body }, { db, workflows, logger }) => {
     const userIds = [...new Set(body.userIds)];
     const rows = await db.calendarConnection.findMany({
-      where: { organizationId: caller.organizationId, userId: { in: userIds }, status: 'active' },
+      // needs_attention: syncing normally, only deletions wait for an operator.
+      where: { organizationId: caller.organizationId, userId: { in: userIds }, status: { in: ['active', 'needs_attention'] } },
       orderBy: { createdAt: 'asc' },
     });
     const timeMin = new Date(body.from).toISOString();
