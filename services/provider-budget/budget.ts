@@ -90,7 +90,9 @@ export class ProviderBudget {
     const startedAt = Date.now();
     await this.#takeTokens(scope, plan, cost, context, startedAt + context.maxWaitMs);
     if (!plan.slots) return () => undefined;
-    return this.#leaseSlot(scope, plan.slots, context, startedAt + context.maxWaitMs);
+    // A $batch holds as many slots as Graph runs its requests at once (up to four, whatever the mailbox).
+    const slots = Math.min(cost, plan.slots.count);
+    return this.#leaseSlots(scope, plan.slots, slots, context, startedAt + context.maxWaitMs);
   }
 
   async #takeTokens(scope: BudgetScope, plan: BudgetPlan, cost: number, context: CallContext, deadlineMs: number): Promise<void> {
@@ -132,26 +134,45 @@ export class ProviderBudget {
     }
   }
 
-  async #leaseSlot(scope: BudgetScope, slots: { key: string; count: number }, context: CallContext, deadlineMs: number) {
+  /** Leases `needed` of the key's slots, all at once or none (no holding some while waiting for more). */
+  async #leaseSlots(scope: BudgetScope, slots: { key: string; count: number }, needed: number, context: CallContext, deadlineMs: number) {
     const deadline = new Deadline(deadlineMs, () => exhausted(scope, 1), context.keepAlive);
     try {
-      const releaseLocal = await this.#semaphore(slots.key, slots.count).acquire(context.priority, deadline);
+      const releaseLocal = await this.#semaphore(slots.key, slots.count).acquire(context.priority, deadline, needed);
       const holder = `${this.#process}:${randomUUID()}`;
+      const leased: number[] = [];
+      const releaseLeased = () => {
+        for (const slot of leased.splice(0)) {
+          releaseSlot(this.db, { key: slots.key, slot, holder }).catch((error: unknown) =>
+            this.logger?.warn({ err: (error as Error).message }, 'provider budget: slot release failed (its lease expires)'),
+          );
+        }
+      };
       try {
         for (;;) {
-          const slot = await leaseSlot(this.db, { key: slots.key, slots: slots.count, holder, leaseMs: SLOT_LEASE_MS, nowMs: Date.now() });
-          if (slot !== null) {
+          while (leased.length < needed) {
+            const slot = await leaseSlot(this.db, {
+              key: slots.key,
+              slots: slots.count,
+              holder,
+              leaseMs: SLOT_LEASE_MS,
+              nowMs: Date.now(),
+            });
+            if (slot === null) break;
+            leased.push(slot);
+          }
+          if (leased.length === needed) {
             return () => {
+              releaseLeased();
               releaseLocal();
-              releaseSlot(this.db, { key: slots.key, slot, holder }).catch((error: unknown) =>
-                this.logger?.warn({ err: (error as Error).message }, 'provider budget: slot release failed (its lease expires)'),
-              );
             };
           }
-          // Taken by other processes: they answer within a request's time.
+          // Taken by other processes (they answer within a request's time): give back what we got, try again.
+          releaseLeased();
           await sleepUntil(Date.now() + 20 + jitterMs(), deadline);
         }
       } catch (error) {
+        releaseLeased();
         releaseLocal();
         throw error;
       }

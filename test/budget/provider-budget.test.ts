@@ -130,6 +130,29 @@ describe.each(testProviders())('provider budget: limits and priorities (%s)', (p
     expect(peak).toBe(2);
   });
 
+  it('Graph: a $batch holds as many slots as Graph runs at once, so it never overlaps past the mailbox limit', async () => {
+    const mailbox: BudgetScope = { provider: 'microsoft', project: nextProject(), account: 'batch@example.com' };
+    const many = { ...limits(1_000, 1_000), microsoft: { ...limits(1_000, 1_000).microsoft, concurrentPerMailbox: 4 } };
+    const budgets = [new ProviderBudget(database.db, many), new ProviderBudget(database.db, many)];
+    let active = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, (_, n) =>
+        withCallContext({ priority: 'background', maxWaitMs: 60_000 }, async () => {
+          // Every third call is a $batch of 20 requests: Graph runs four of them at once.
+          const weight = n % 3 === 0 ? 4 : 1;
+          const release = await budgets[n % 2]!.meterFor(mailbox).acquire(weight === 4 ? 20 : 1);
+          active += weight;
+          peak = Math.max(peak, active);
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          active -= weight;
+          release();
+        }),
+      ),
+    );
+    expect(peak).toBeLessThanOrEqual(4);
+  });
+
   it("no budget within the call's wait: a rate limit with the time to wait, not an endless stall", async () => {
     nextProject();
     const budget = new ProviderBudget(database.db, limits(2, 60_000));
