@@ -35,12 +35,20 @@ describe('Microsoft Graph fidelity', () => {
   const rows = (connectionId: string) => stack.deps.db.calendarEvent.findMany({ where: { connectionId } });
   const live = async (connectionId: string) => (await rows(connectionId)).filter((row) => row.status !== 'cancelled');
   const subscriptionsOf = (email: string) => stack.microsoft.listPushChannels(email);
-  const withPush = async (email: string) =>
-    waitFor(
+  /** The subscription, once the service has stored it too (a notification for it is recognised from then on). */
+  const withPush = async (email: string) => {
+    const [subscription] = await waitFor(
       () => subscriptionsOf(email),
       (list) => list.length === 1,
       { what: 'the subscription' },
     );
+    await waitFor(
+      () => stack.deps.db.pushChannel.count({ where: { providerChannelId: subscription!.id, status: 'active' } }),
+      (count) => count === 1,
+      { what: 'the stored subscription' },
+    );
+    return [subscription];
+  };
   /** A change made in Outlook reaches the CRM by push alone (the poll interval is 15 minutes). */
   const arrivesByPush = (connectionId: string, title: string) =>
     waitFor(
