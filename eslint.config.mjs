@@ -127,6 +127,11 @@ function layer(files, forbidden, { why, packages = [] }) {
           {
             patterns: [
               { regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`, message: `${why}.`, allowTypeImports: true },
+              {
+                // Every provider call of the service is metered by the provider budget (services/provider-budget).
+                regex: '(^|/)providers/unmetered$',
+                message: 'production code never calls a provider around the provider budget: UNMETERED is for tests and benchmarks.',
+              },
               ...(packages.length ? [{ group: packages, message: `${why}.` }] : []),
             ],
           },

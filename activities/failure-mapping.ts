@@ -14,7 +14,9 @@ export function toActivityFailure(error: unknown): unknown {
       type: error.kind,
       message: `${error.provider}: ${error.message}`,
       nonRetryable: !error.retryable,
-      details: [{ kind: error.kind, status: error.details.status, code: error.details.code }],
+      details: [
+        { kind: error.kind, status: error.details.status, code: error.details.code, retryAfterSeconds: error.details.retryAfterSeconds },
+      ],
       ...(error.kind === 'rate_limited' && retryAfter ? { nextRetryDelay: `${retryAfter}s` } : {}),
     });
   }

@@ -22,6 +22,7 @@ import { docsRouter } from './routes/docs';
 import { eventEditRoutes } from './routes/event-edits';
 import { eventRoutes } from './routes/events';
 import { freeBusyRoutes } from './routes/freebusy';
+import { heldDeletionRoutes } from './routes/held-deletions';
 import { healthRoutes } from './routes/health';
 import { icalFeedRoutes, icalRoutes } from './routes/ical';
 import { meRoutes } from './routes/me';
@@ -45,6 +46,7 @@ export const AUTHENTICATED_ROUTES: Route[] = [
   ...providerRoutes,
   ...connectionRoutes,
   ...oauthCompletionRoutes,
+  ...heldDeletionRoutes,
   ...meetingRoutes,
   ...eventRoutes,
   ...eventEditRoutes,

@@ -143,7 +143,26 @@ export const providerResponse = z.object({
 
 export const authorizationResponse = z.object({ authorizationUrl: z.url(), expiresAt: isoDateTime });
 
-const health = z.enum(['active', 'needs_reconnect', 'error', 'disconnected']);
+const health = z
+  .enum(['active', 'needs_attention', 'needs_reconnect', 'error', 'disconnected'])
+  .describe('needs_attention: syncing, but the mass-delete breaker holds deletions (see heldDeletions)');
+
+const calendarIssue = z.object({
+  calendarId: z.string(),
+  name: z.string(),
+  code: z.string().describe('permission_denied, not_found, or (removed) why the calendar left the selection'),
+  at: z.string(),
+  removed: z.boolean().describe('Gone at the provider (deleted or unshared): dropped from the selection, its events marked gone'),
+});
+
+export const heldDeletionsSchema = z.object({
+  calendarId: z.string(),
+  name: z.string(),
+  pending: z.number().int().describe('Deletions waiting for confirm or dismiss'),
+  stored: z.number().int().describe("The calendar's live events when the breaker tripped"),
+  reason: z.string().describe('share: more than the allowed share at once; empty_listing: a full read found no event'),
+  since: isoDateTime,
+});
 
 export const connectionResponse = z.object({
   id,
@@ -173,6 +192,38 @@ export const connectionResponse = z.object({
   oauthClient: z.enum(['organization', 'platform_default']),
   createdAt: isoDateTime,
   disconnectedAt: isoDateTime.nullable(),
+  calendarIssues: z.array(calendarIssue).nullable().describe('Calendars whose own sync failed, or that were removed at the provider'),
+  heldDeletions: z.array(heldDeletionsSchema).nullable(),
+  push: z
+    .object({
+      available: z.boolean(),
+      reason: z.object({ code: z.string(), message: z.string() }).optional(),
+    })
+    .nullable()
+    .describe('Push notifications; when unavailable, why (polling carries on)'),
+  lastReconcile: z
+    .object({ at: isoDateTime, calendars: z.number().int(), repaired: z.number().int() })
+    .nullable()
+    .describe('The last daily reconciliation (a full read compared with the stored events)'),
+  nextReconcileAt: isoDateTime.nullable(),
+});
+
+export const resolveHeldDeletionsBody = z.strictObject({
+  decision: z
+    .enum(['confirm', 'dismiss'], { error: 'must be confirm or dismiss' })
+    .describe('confirm applies the deletions; dismiss keeps the events'),
+});
+
+export const heldDeletionsParams = z.strictObject({
+  connectionId: id,
+  calendarId: z.string().min(1).max(1024).describe('The external calendar id (as in heldDeletions)'),
+});
+
+export const heldDeletionsResolutionResponse = z.object({
+  calendarId: z.string(),
+  decision: z.enum(['confirm', 'dismiss']),
+  events: z.number().int().describe('Events marked deleted (confirm) or kept (dismiss)'),
+  heldDeletions: z.array(heldDeletionsSchema),
 });
 
 export const connectionListResponse = z.object({ connections: z.array(connectionResponse) });
@@ -387,7 +438,7 @@ export const resolvedConflictResponse = z.object({
 export const eventChangeResponse = z.object({
   id,
   direction: z.enum(['inbound', 'outbound']),
-  source: z.enum(['provider', 'api', 'workflow', 'conflict_resolution']),
+  source: z.enum(['provider', 'api', 'workflow', 'conflict_resolution', 'reconciliation', 'operator']),
   actor: z.string().nullable(),
   before: z.record(z.string(), z.unknown()).nullable().describe('The changed fields before (null: created)'),
   after: z.record(z.string(), z.unknown()),

@@ -12,7 +12,14 @@ export function tenantContext(ctx: ApiContext, organizationId: string): ApiConte
   const db = tenantScoped(ctx.db, organizationId);
   const vault = ctx.vault.using(db);
   const oauthClients = new OAuthClientResolver({ db, vault, providers: ctx.providers });
-  const tokens = new TokenService({ db, vault, providers: ctx.providers, oauthClients, logger: ctx.logger.child({ component: 'tokens' }) });
+  const tokens = new TokenService({
+    db,
+    vault,
+    providers: ctx.providers,
+    oauthClients,
+    budget: ctx.budget,
+    logger: ctx.logger.child({ component: 'tokens' }),
+  });
   const scoped = { ...ctx, db, vault, oauthClients, tokens };
   return { ...scoped, connecting: new ConnectionService({ ...scoped, workflows: ctx.workflows }) };
 }

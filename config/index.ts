@@ -112,6 +112,28 @@ const envSchema = z.object({
   /** Where the Microsoft sandbox keeps its TLS CA (default DATA_DIR/sandbox-tls). */
   SANDBOX_TLS_DIR: optionalString,
 
+  // ----- provider budget (services/provider-budget): every provider call of every process draws from it -----
+  /** Google Calendar: requests per minute per user (per project), and per project (the OAuth client's). */
+  GOOGLE_REQUESTS_PER_MINUTE_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  GOOGLE_REQUESTS_PER_MINUTE_PER_PROJECT: z.coerce.number().int().min(1).max(100_000_000).default(10_000),
+  /** Microsoft Graph (Outlook): requests per 10 minutes per mailbox per app, concurrent requests per mailbox, per app. */
+  MICROSOFT_REQUESTS_PER_10_MINUTES_PER_MAILBOX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  MICROSOFT_CONCURRENT_REQUESTS_PER_MAILBOX: z.coerce.number().int().min(1).max(100).default(4),
+  MICROSOFT_REQUESTS_PER_10_SECONDS_PER_APP: z.coerce.number().int().min(1).max(100_000_000).default(130_000),
+  /** How long a connection leaves the provider alone after Google says its usage limits are exhausted. */
+  PROVIDER_QUOTA_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
+
+  // ----- sync safety -----
+  /** The daily full reconciliation: when its window opens (HH:MM, UTC) and over how many minutes it is spread. */
+  RECONCILE_DAILY_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)')
+    .default('03:00'),
+  RECONCILE_SPREAD_MINUTES: z.coerce.number().int().min(0).max(1440).default(240),
+  /** The mass-delete breaker: hold a pass that deletes more than this percentage of a calendar of at least N events. */
+  MASS_DELETE_MAX_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+  MASS_DELETE_MIN_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+
   // ----- the credential vault (vault/keyring.ts); unset outside production: a development keyring -----
   VAULT_KEYS: optionalString,
   VAULT_CURRENT_KEY_ID: optionalString,

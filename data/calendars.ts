@@ -37,8 +37,12 @@ export async function addCalendarRow(
 
 /** Name and zone as the provider lists them now; written only when changed (updated_at feeds iCal's Last-Modified). */
 export async function refreshCalendarDetails(db: Db, row: CalendarRow, calendar: CalendarInfo): Promise<void> {
-  if (row.name === calendar.name && row.timeZone === (calendar.timeZone ?? null)) return;
-  await db.connectionCalendar.update({ where: { id: row.id }, data: { name: calendar.name, timeZone: calendar.timeZone ?? null } });
+  if (row.name === calendar.name && row.timeZone === (calendar.timeZone ?? null) && !row.removedAt) return;
+  // Listed again after it was removed (shared again): it can be selected again like any other calendar.
+  await db.connectionCalendar.update({
+    where: { id: row.id },
+    data: { name: calendar.name, timeZone: calendar.timeZone ?? null, removedAt: null, removedReason: null },
+  });
 }
 
 /** Calendars gone at the provider stop syncing and receiving meetings; their rows and events stay. */
@@ -107,4 +111,77 @@ export async function requireWritableCalendar(db: Db, connectionId: string, exte
   if (!calendar || !(calendar.isWriteTarget || calendar.isPrimary)) {
     throw new Failure('read_only_calendar', 'The connection does not write to this calendar');
   }
+}
+
+/** The calendar's own last sync failed (the connection's other calendars went on); null clears it. */
+export async function recordCalendarError(db: Db, rowId: string, code: string | null): Promise<void> {
+  await db.connectionCalendar.update({
+    where: { id: rowId },
+    data: code ? { syncErrorCode: code, syncErrorAt: new Date() } : { syncErrorCode: null, syncErrorAt: null },
+  });
+}
+
+/**
+ * A calendar gone at the provider (deleted, or no longer shared with the account): dropped from the selection
+ * with the reason, its cursor forgotten; when it received meetings, the primary calendar does now.
+ */
+export async function markCalendarRemoved(db: Db, row: CalendarRow, reason: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await tx.connectionCalendar.update({
+      where: { id: row.id },
+      data: {
+        syncEnabled: false,
+        isWriteTarget: false,
+        syncCursor: null,
+        removedAt: new Date(),
+        removedReason: reason,
+        syncErrorCode: null,
+        syncErrorAt: null,
+        deletionHoldAt: null,
+        deletionHoldReason: null,
+        deletionHoldStored: null,
+      },
+    });
+    if (row.isWriteTarget) {
+      await tx.connectionCalendar.updateMany({
+        where: { connectionId: row.connectionId, isPrimary: true, removedAt: null },
+        data: { isWriteTarget: true },
+      });
+    }
+  });
+}
+
+export interface CalendarIssue {
+  calendarId: string;
+  name: string;
+  /** A failure code (permission_denied, not_found, ...) or, for a removed calendar, why it was removed. */
+  code: string;
+  at: string;
+  /** The calendar is gone at the provider and no longer synced. */
+  removed: boolean;
+}
+
+/** Calendars of the connection whose own sync failed last time, and those removed at the provider. */
+export async function calendarIssuesOf(db: Db, connectionId: string): Promise<CalendarIssue[]> {
+  const rows = await db.connectionCalendar.findMany({
+    where: { connectionId, OR: [{ syncErrorCode: { not: null } }, { removedAt: { not: null } }] },
+    orderBy: { createdAt: 'asc' },
+  });
+  return rows.map((row) =>
+    row.removedAt
+      ? {
+          calendarId: row.externalCalendarId,
+          name: row.name,
+          code: row.removedReason ?? 'removed',
+          at: row.removedAt.toISOString(),
+          removed: true,
+        }
+      : {
+          calendarId: row.externalCalendarId,
+          name: row.name,
+          code: row.syncErrorCode!,
+          at: row.syncErrorAt!.toISOString(),
+          removed: false,
+        },
+  );
 }

@@ -5,6 +5,7 @@ import type { Db, Prisma } from '../db/client';
 import { contentHash, eventRecordFromProvider } from '../domain/event-record';
 import { changedFields, pickFields, versionFromRow, type EventVersion } from '../domain/merge/event-version';
 import type { ProviderEvent } from '../domain/events';
+import type { ChangeEventSource } from '../domain/change-events';
 import { activityFollowsEvent } from './activity-follows-event';
 import type { EventRowModel } from './events';
 import { emitEventChange } from './outbox';
@@ -12,7 +13,8 @@ import { emitEventChange } from './outbox';
 export type Tx = Prisma.TransactionClient | Db;
 
 export type ChangeDirection = 'inbound' | 'outbound';
-export type ChangeSource = 'provider' | 'api' | 'workflow' | 'conflict_resolution';
+/** `reconciliation`: the daily full read repaired it; `operator`: someone confirmed a held mass deletion. */
+export type ChangeSource = ChangeEventSource;
 
 export interface ChangeMeta {
   direction: ChangeDirection;
@@ -23,6 +25,8 @@ export interface ChangeMeta {
 
 /** Every change a sync applies came from the provider. */
 export const INBOUND: ChangeMeta = { direction: 'inbound', source: 'provider', actor: 'provider' };
+/** What the daily reconciliation repaired (drift an incremental sync had not seen). */
+export const RECONCILED: ChangeMeta = { direction: 'inbound', source: 'reconciliation', actor: 'provider' };
 
 /**
  * Records one applied change of `row` (as it is now): only the fields that changed, before and after (null

@@ -52,3 +52,8 @@ export function liveOccurrencesFrom(db: Db, master: EventRowModel, from: EventTi
 export function countSyncedEvents(db: Db, connectionId: string): Promise<number> {
   return db.calendarEvent.count({ where: { connectionId, status: { not: 'cancelled' } } });
 }
+
+/** Live rows of a calendar (for marking them gone when the calendar itself is gone). */
+export function liveRowsOfCalendar(db: Db, connectionId: string, externalCalendarId: string): Promise<EventRowModel[]> {
+  return db.calendarEvent.findMany({ where: { connectionId, externalCalendarId, status: { not: 'cancelled' } } });
+}

@@ -2,7 +2,7 @@
 // it reports, so no change is reported that did not happen and none that happened is lost. Read in order by
 // the change feed (GET /v1/changes) and by each webhook endpoint's workflow.
 import type { Db, Prisma } from '../db/client';
-import { eventChangeType, type ChangeEventData, type ChangeEventType } from '../domain/change-events';
+import { eventChangeType, type ChangeEventData, type ChangeEventSource, type ChangeEventType } from '../domain/change-events';
 import type { EventVersion } from '../domain/merge/event-version';
 import type { EventRowModel } from './events';
 
@@ -29,7 +29,7 @@ export async function emitChange<T extends ChangeEventType>(
 export function emitEventChange(
   tx: Tx,
   row: EventRowModel,
-  meta: { direction: 'inbound' | 'outbound'; source: 'provider' | 'api' | 'workflow' | 'conflict_resolution' },
+  meta: { direction: 'inbound' | 'outbound'; source: ChangeEventSource },
   before: EventVersion | null,
   after: EventVersion,
   changedFields: string[],

@@ -37,6 +37,11 @@ export async function saveChannel(
   await db.pushChannel.create({ data: channel });
 }
 
+/** A subscription renewed in place (same id, same secret) lives longer. */
+export async function renewChannelExpiry(db: Db, channelRowId: string, expiresAt: Date): Promise<void> {
+  await db.pushChannel.update({ where: { id: channelRowId }, data: { expiresAt } });
+}
+
 export async function markChannelStopped(db: Db, channelRowId: string): Promise<void> {
   await db.pushChannel.update({ where: { id: channelRowId }, data: { status: 'stopped', stoppedAt: new Date() } });
 }

@@ -5,7 +5,8 @@ import type { EventChange, EventTime, ProviderEvent } from '../domain/events';
 import { versionFromRow } from '../domain/merge/event-version';
 import type { SyncPosition } from '../providers/types';
 import type { EventRowModel } from './events';
-import { applyProviderVersion, INBOUND, markCancelled, recordChange, rowDataFromProvider, type Tx } from './event-versions';
+import { applyProviderVersion, markCancelled, recordChange, rowDataFromProvider, type ChangeMeta, type Tx } from './event-versions';
+import { stageDeletion } from './held-deletions';
 
 /** What ce_calendar_connection_calendars.sync_cursor holds: the provider position plus our pass state. */
 export interface StoredCursor {
@@ -21,7 +22,10 @@ export function parseStoredCursor(value: string | null): StoredCursor {
 
 export interface PageCounts {
   upserted: number;
+  /** Rows cancelled at once (cancelled occurrences of a series, events excluded by the type policy). */
   deleted: number;
+  /** Rows found deleted at the provider, staged: applied when the pass settles (data/held-deletions.ts). */
+  staged: number;
   unchanged: number;
 }
 
@@ -31,6 +35,8 @@ export interface PageTarget {
   calendarRowId: string;
   /** A full pass marks what it saw, so its end can tell which events the provider no longer has. */
   fullPass: boolean;
+  /** How the changes are recorded in the history (sync: INBOUND; the daily reconciliation: RECONCILED). */
+  meta: ChangeMeta;
 }
 
 /**
@@ -45,7 +51,7 @@ export async function applyChangePage(
   seriesTouched: Set<string>,
 ): Promise<PageCounts> {
   const { connection, calendarId } = target;
-  const counts: PageCounts = { upserted: 0, deleted: 0, unchanged: 0 };
+  const counts: PageCounts = { upserted: 0, deleted: 0, staged: 0, unchanged: 0 };
   const now = new Date();
   await db.$transaction(async (tx) => {
     const seenUnchanged: string[] = [];
@@ -70,9 +76,15 @@ export async function applyChangePage(
           counts.unchanged += 1;
           continue;
         }
-        await markCancelled(tx, existing, INBOUND, now);
+        // Not synced by policy (birthdays, working locations): gone from the CRM's copy at once.
+        if (change.reason === 'excluded') {
+          await markCancelled(tx, existing, target.meta, now);
+          counts.deleted += 1;
+          continue;
+        }
+        // Deleted at the provider: staged, applied when the pass settles unless the breaker holds it.
+        if (await stageDeletion(tx, existing, now)) counts.staged += 1;
         if (existing.seriesMasterExternalId) seriesTouched.add(existing.seriesMasterExternalId);
-        counts.deleted += 1;
         continue;
       }
       const data = rowDataFromProvider(change.event, now);
@@ -87,18 +99,23 @@ export async function applyChangePage(
             ...data,
           },
         });
-        await recordChange(tx, created, INBOUND, null, versionFromRow(created));
+        await recordChange(tx, created, target.meta, null, versionFromRow(created));
         counts.upserted += 1;
       } else if (existing.contentHash === data.contentHash) {
-        // Same content (e.g. our own write coming back): write nothing, or only the new version tag.
-        if (existing.etag !== change.event.version) {
-          await tx.calendarEvent.update({ where: { id: existing.id }, data: { etag: change.event.version, lastSyncedAt: now } });
+        // Same content (e.g. our own write coming back): write nothing, or only the new version tag. A row
+        // staged for deletion that is listed again is not deleted after all.
+        if (existing.etag !== change.event.version || existing.pendingDeletionAt) {
+          await tx.calendarEvent.update({
+            where: { id: existing.id },
+            data: { etag: change.event.version, lastSyncedAt: now, pendingDeletionAt: null },
+          });
         } else if (target.fullPass) {
           seenUnchanged.push(existing.id);
         }
         counts.unchanged += 1;
       } else {
-        await applyProviderVersion(tx, existing, change.event, INBOUND, now);
+        const saved = await applyProviderVersion(tx, existing, change.event, target.meta, now);
+        if (saved.pendingDeletionAt) await tx.calendarEvent.update({ where: { id: existing.id }, data: { pendingDeletionAt: null } });
         counts.upserted += 1;
       }
     }
@@ -164,7 +181,7 @@ async function recordCancelledOccurrence(
       etag: null,
     },
   });
-  await recordChange(tx, created, INBOUND, null, versionFromRow(created));
+  await recordChange(tx, created, target.meta, null, versionFromRow(created));
   return true;
 }
 
@@ -186,29 +203,34 @@ export async function masterWithoutLiveOccurrences(db: Db, connectionId: string,
   const master = await db.calendarEvent.findUnique({
     where: { connectionId_externalCalendarId_externalEventId: { connectionId, externalCalendarId: calendarId, externalEventId: masterId } },
   });
-  if (!master || master.status === 'cancelled') return null;
-  const live = await db.calendarEvent.count({ where: { connectionId, seriesMasterExternalId: masterId, status: { not: 'cancelled' } } });
+  if (!master || master.status === 'cancelled' || master.pendingDeletionAt) return null;
+  const live = await db.calendarEvent.count({
+    where: { connectionId, seriesMasterExternalId: masterId, status: { not: 'cancelled' }, pendingDeletionAt: null },
+  });
   return live > 0 ? null : master;
 }
 
-/** After a complete full pass: inbound events of the calendar it did not see are gone at the provider. */
-export async function cancelUnseenSince(db: Db, connectionId: string, calendarId: string, passStartedAt: Date): Promise<number> {
-  const gone = await db.calendarEvent.findMany({
+/**
+ * After a complete full pass: inbound events of the calendar it did not see are gone at the provider. They
+ * are staged like any deletion (the pass settles them, and the breaker may hold them).
+ */
+export async function stageUnseenSince(db: Db, connectionId: string, calendarId: string, passStartedAt: Date): Promise<number> {
+  const { count } = await db.calendarEvent.updateMany({
     where: {
       connectionId,
       externalCalendarId: calendarId,
       // Our own meetings leave only through explicit deletions, never by absence from a listing.
       syncDirection: 'inbound',
       status: { not: 'cancelled' },
+      pendingDeletionAt: null,
       lastSyncedAt: { lt: passStartedAt },
     },
+    data: { pendingDeletionAt: new Date() },
   });
-  // One transaction per row keeps each cancellation and its history entry together.
-  for (const row of gone) await db.$transaction((tx) => markCancelled(tx, row, INBOUND));
-  return gone.length;
+  return count;
 }
 
-/** Records a deletion the provider confirmed (a lookup answered not found / cancelled). */
-export async function cancelAsDeletedAtProvider(db: Db, row: EventRowModel): Promise<void> {
-  await db.$transaction((tx) => markCancelled(tx, row, INBOUND));
+/** A deletion the provider confirmed (a lookup answered not found / cancelled), staged with the others. */
+export async function stageDeletedAtProvider(db: Db, row: EventRowModel): Promise<boolean> {
+  return stageDeletion(db, row);
 }

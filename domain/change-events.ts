@@ -24,11 +24,15 @@ export const changedEventSchema = z.object({
   activityId: z.string().nullable(),
 });
 
+/** Where a change came from (the event history's `source`). */
+export const changeEventSources = ['provider', 'api', 'workflow', 'conflict_resolution', 'reconciliation', 'operator'] as const;
+export type ChangeEventSource = (typeof changeEventSources)[number];
+
 const eventChangeData = z.object({
   event: changedEventSchema,
   /** Where the change came from: the calendar (inbound) or this service on the CRM's behalf (outbound). */
   direction: z.enum(['inbound', 'outbound']),
-  source: z.enum(['provider', 'api', 'workflow', 'conflict_resolution']),
+  source: z.enum(changeEventSources),
   changedFields: z.array(z.string()).describe('The fields that changed; empty for a creation'),
 });
 

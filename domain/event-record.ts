@@ -24,6 +24,8 @@ export interface EventRecordFields {
   iCalUid: string | null;
   isPrivate: boolean;
   showAs: string;
+  /** Google's eventType when not `default` (domain/event-types.ts); null for ordinary events. */
+  eventType: string | null;
 }
 
 /** The instant an EventTime starts; an all-day date is taken at 00:00 UTC (its date is kept separately). */
@@ -57,6 +59,7 @@ export function eventRecordFromProvider(event: ProviderEvent): EventRecordFields
     iCalUid: event.iCalUid ?? null,
     isPrivate: event.isPrivate ?? false,
     showAs: event.showAs ?? 'busy',
+    eventType: event.eventType && event.eventType !== 'default' ? event.eventType : null,
   };
 }
 
@@ -83,6 +86,8 @@ export function contentHash(fields: EventRecordFields): string {
     // Only when not the default, so rows stored before these fields existed keep their hashes.
     ...(fields.isPrivate ? [{ private: true }] : []),
     ...(fields.showAs !== 'busy' ? [{ showAs: fields.showAs }] : []),
+    // Only when set, so rows of ordinary events keep the hashes they were stored with.
+    ...(fields.eventType ? [fields.eventType] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -46,6 +46,8 @@ export interface ProviderEvent {
   isPrivate?: boolean;
   /** Default busy. */
   showAs?: ShowAs;
+  /** Google's eventType when not `default` (out of office, focus time, ...): see domain/event-types.ts. */
+  eventType?: string;
 }
 
 export interface EventInput {
@@ -67,6 +69,9 @@ export type EventChange =
       externalId: string;
       seriesMasterId?: string;
       originalStart?: EventTime;
-      /** `left_window`: Graph said @removed but the event still exists (it moved out of the sync window). */
-      reason: 'deleted' | 'left_window';
+      /**
+       * `left_window`: Graph said @removed but the event still exists (it moved out of the sync window);
+       * `excluded`: the event exists but its type is not synced (domain/event-types.ts).
+       */
+      reason: 'deleted' | 'left_window' | 'excluded';
     };

@@ -51,6 +51,44 @@ export const FAILURES = {
   },
   /** The provider answered something we cannot read: nothing is written. */
   malformed_response: { retryable: false, http: providerFailed },
+  /**
+   * 403 on one resource (Graph ErrorAccessDenied on a shared or delegated calendar, Google `forbidden` /
+   * `requiredAccessLevel` on a reader calendar): the grant is fine, this calendar or event is not ours to touch.
+   */
+  permission_denied: {
+    retryable: false,
+    http: { status: 409, code: 'calendar_permission_denied', message: 'The calendar account may not make this change in that calendar' },
+  },
+  /** Google 403 forbiddenForNonOrganizer: an invitation's shared fields belong to its organizer. */
+  not_organizer: {
+    retryable: false,
+    http: { status: 409, code: 'not_organizer', message: "Only the meeting's organizer can change it" },
+  },
+  /**
+   * Google 403 insufficientPermissions: the user left a scope unticked at consent (granular consent). Not a
+   * revoked grant: what the granted scopes allow keeps working; a new consent adds the rest.
+   */
+  insufficient_scope: {
+    retryable: false,
+    http: {
+      status: 409,
+      code: 'insufficient_permissions',
+      message: 'The calendar account did not grant the permission this needs; reconnect it and allow calendar access',
+    },
+  },
+  /**
+   * Google 403 quotaExceeded ("Calendar usage limits exceeded"): can last hours, unlike a rate limit, so the
+   * connection backs off for long instead of retrying.
+   */
+  quota_exhausted: {
+    retryable: false,
+    http: {
+      status: 503,
+      code: 'provider_quota_exhausted',
+      message: 'The calendar provider quota for this account is exhausted; try again later',
+      retryAfterSeconds: 1800,
+    },
+  },
 
   // ----- the connection's own state -----
   /** The connection row is gone or disconnected (an activity found nothing to work on). */
@@ -96,6 +134,18 @@ export const FAILURES = {
   },
   /** The event kept changing at the provider during a write: the activity starts over from the stored row. */
   edit_contended: { retryable: true, http: providerFailed },
+  /** Out of office, focus time, events from Gmail: synced as busy, never edited back (domain/event-types.ts). */
+  read_only_event: {
+    retryable: false,
+    http: { status: 409, code: 'read_only_event', message: 'This kind of event is shown as busy but cannot be changed from the CRM' },
+  },
+
+  // ----- the mass-delete breaker (domain/mass-delete.ts) -----
+  /** Confirm or dismiss named a calendar without held deletions. */
+  no_held_deletions: {
+    retryable: false,
+    http: { status: 409, code: 'no_held_deletions', message: 'No deletions are held for this calendar' },
+  },
 
   // ----- the credential vault (an operator is needed, not a retry storm) -----
   vault_tampered: { retryable: false, http: { status: 500, code: 'internal', message: 'Internal error' } },

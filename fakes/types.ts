@@ -32,6 +32,18 @@ export interface FakeEventSeed {
   private?: boolean;
   /** Shown as free (Google transparency `transparent`, Graph showAs `free`). */
   free?: boolean;
+  /**
+   * Someone else organizes it (an invitation in this calendar). Google answers 403 forbiddenForNonOrganizer
+   * to changes of its shared fields.
+   */
+  organizer?: { email: string; name?: string };
+  /** Google event types (default when omitted); Graph has none and ignores it. */
+  eventType?: 'default' | 'outOfOffice' | 'focusTime' | 'fromGmail' | 'birthday' | 'workingLocation';
+  /**
+   * Graph only: the name Graph reports as originalStartTimeZone/originalEndTimeZone instead of the seed's zone,
+   * e.g. `tzone://Microsoft/Custom` (a legacy custom zone) or a display name "(UTC+05:30) Chennai, ...".
+   */
+  reportedZoneName?: string;
   /** For a series: occurrences that were cancelled or changed (moved / retitled). */
   exceptions?: Array<{
     originalStart: SeedTime;
@@ -46,7 +58,8 @@ export type FaultKind =
   | 'unavailable' // 503 (Graph: with Retry-After)
   | 'slow' // answers correctly after `delayMs`
   | 'drop' // destroys the socket without answering
-  | 'malformed'; // answers 200 with a body that is not the documented JSON shape
+  | 'malformed' // answers 200 with a body that is not the documented JSON shape
+  | 'forbidden'; // 403 on this resource (Google forbidden; Graph ErrorAccessDenied): a permission, not a revoked grant
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -79,6 +92,10 @@ export interface FakeProviderControl {
   seedEvent(email: string, event: FakeEventSeed, calendarId?: string): string;
   seedEvents(email: string, events: FakeEventSeed[], calendarId?: string): string[];
   updateEventAsProvider(email: string, eventId: string, patch: Partial<FakeEventSeed>, calendarId?: string): void;
+  /** A secondary calendar of the account (`readOnly`: the account may read it, not write to it); returns its id. */
+  addCalendar(email: string, input: { name: string; readOnly?: boolean }): string;
+  /** The calendar is deleted, or no longer shared with the account: its requests answer 404. */
+  deleteCalendar(email: string, calendarId: string): void;
   deleteEventAsProvider(email: string, eventId: string, calendarId?: string): void;
 
   /**

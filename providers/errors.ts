@@ -14,6 +14,10 @@ export type ProviderErrorKind = Extract<
   | 'version_conflict'
   | 'invalid_request'
   | 'malformed_response'
+  | 'permission_denied'
+  | 'not_organizer'
+  | 'insufficient_scope'
+  | 'quota_exhausted'
 >;
 
 export class ProviderError extends Failure {

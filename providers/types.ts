@@ -2,6 +2,7 @@
 // only these types; each provider folder (providers/google, providers/microsoft) adapts one vendor's API.
 
 import type { EventChange, EventInput, EventPatch, EventTime, ProviderEvent } from '../domain/events';
+import type { Failure } from '../domain/failures';
 
 export type ProviderId = 'google' | 'microsoft';
 
@@ -119,9 +120,28 @@ export interface WebhookRequest {
 // The interface
 // ---------------------------------------------------------------------------------------------------------
 
-/** Per call: the access token to use (activities resolve it from the vault just before calling). */
+/**
+ * The provider budget's side of one HTTP request (services/provider-budget): `acquire` waits until the
+ * request may go (token buckets, concurrency slots) and returns the function that releases it once the
+ * answer arrived. `cost` is how many requests it counts as (a Graph `$batch` counts each request in it).
+ */
+export interface RequestMeter {
+  acquire(cost?: number): Promise<() => void>;
+  /**
+   * The budget's own refusal, when `acquire` threw one: the client libraries wrap whatever their fetch throws
+   * (as a network error), so the caller looks here for what really happened.
+   */
+  readonly refusal?: Failure;
+}
+
+/**
+ * Per call: the access token to use (activities resolve it from the vault just before calling) and the
+ * meter every HTTP request of the call goes through. Only the token service builds one for a connection, so
+ * no provider call can go around the budget.
+ */
 export interface CallAuth {
   accessToken: string;
+  meter: RequestMeter;
 }
 
 export interface CalendarProvider {
@@ -135,9 +155,9 @@ export interface CalendarProvider {
   /**
    * The account a code exchange's tokens belong to, by what the provider guarantees stable (Google: the
    * userinfo `sub`; Microsoft: the id_token's `tid` and `oid`, checked against Graph's /me). Throws
-   * ProviderError `malformed_response` when the provider does not say.
+   * ProviderError `malformed_response` when the provider does not say. `auth` carries the exchange's tokens.
    */
-  getAccountIdentity(client: OAuthClientCredentials, tokens: Pick<TokenSet, 'accessToken' | 'idToken'>): Promise<AccountIdentity>;
+  getAccountIdentity(client: OAuthClientCredentials, auth: CallAuth & Pick<TokenSet, 'idToken'>): Promise<AccountIdentity>;
   /**
    * The permissions a granted `scope` lacks, by name, for a clear refusal at connect time (users can untick
    * scopes on Google's consent screen); [] when everything the service needs was granted.
@@ -173,9 +193,10 @@ export interface CalendarProvider {
     auth: CallAuth,
     input: { calendarId: string; notificationUrl: string; secret: string; expiresAt: Date; lifecycleUrl?: string },
   ): Promise<PushChannel>;
+  /** May answer a new channel (another id, using `secret`) when the old one cannot be extended. */
   renewPushChannel(
     auth: CallAuth,
-    input: { channel: PushChannel; notificationUrl: string; secret: string; expiresAt: Date },
+    input: { channel: PushChannel; notificationUrl: string; secret: string; expiresAt: Date; lifecycleUrl?: string },
   ): Promise<PushChannel>;
   stopPushChannel(auth: CallAuth, channel: PushChannel): Promise<void>;
   /** Interpret an incoming webhook request (no I/O; the caller checks `secret` against the stored hash). */

@@ -13,6 +13,8 @@ import { loadStartupKeyring } from '../vault/development-keyring';
 import type { Keyring } from '../vault/keyring';
 import { Vault } from '../vault/vault';
 import { OAuthClientResolver } from './oauth/oauth-clients';
+import { ProviderBudget } from './provider-budget/budget';
+import { budgetLimitsFrom, type BudgetLimits } from './provider-budget/limits';
 import { TokenService } from './oauth/token-service';
 import { PushTokens } from './push-tokens';
 
@@ -27,6 +29,8 @@ export interface ServiceDependencies {
   providers: ProviderRegistry;
   oauthClients: OAuthClientResolver;
   tokens: TokenService;
+  /** Every provider request of every process draws from it (services/provider-budget). */
+  budget: ProviderBudget;
   /** For every Temporal client and worker: seals attendee lists in payloads (services/attendee-sealing-codec.ts). */
   dataConverter: DataConverter;
   /** The process's metrics (Prometheus). */
@@ -45,6 +49,8 @@ export function createServiceDependencies(
     providers?: ProviderRegistry;
     component?: string;
     metrics?: ServiceMetrics;
+    /** Other limits than the configured ones (tests scale the providers' limits down). */
+    budgetLimits?: BudgetLimits;
   } = {},
 ): ServiceDependencies {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL, name: overrides.component });
@@ -54,9 +60,11 @@ export function createServiceDependencies(
   const vault = new Vault(db, keyring);
   const providers = overrides.providers ?? providerRegistry(config);
   const oauthClients = new OAuthClientResolver({ db, vault, providers });
-  const tokens = new TokenService({ db, vault, providers, oauthClients, logger: logger.child({ component: 'tokens' }) });
+  // The budget's counters belong to no organization: kept with the system client.
+  const budget = new ProviderBudget(systemDb, overrides.budgetLimits ?? budgetLimitsFrom(config), logger.child({ component: 'budget' }));
+  const tokens = new TokenService({ db, vault, providers, oauthClients, budget, logger: logger.child({ component: 'tokens' }) });
   const metrics = overrides.metrics ?? new ServiceMetrics();
   const pushTokens = new PushTokens(keyring);
   const dataConverter = temporalDataConverter(keyring);
-  return { config, logger, db, systemDb, vault, providers, oauthClients, tokens, dataConverter, metrics, pushTokens };
+  return { config, logger, db, systemDb, vault, providers, oauthClients, tokens, budget, dataConverter, metrics, pushTokens };
 }

@@ -9,17 +9,17 @@
 //     Graph items are bound by subscription and clientState (Graph numbers nothing; a replayed genuine
 //     one at most asks for a sync, which the coalescing below and in the workflow absorbs);
 //  4. what remains is reduced to the connections that should sync (once each), plus Graph lifecycle
-//     events, which pass the same checks and are handed on as they are.
+//     events, which pass the same checks and go to their connections' workflows (services/push-lifecycle.ts).
 import { acceptMessageNumber, channelForNotification } from '../data/push-channels';
 import type { PushMessage, WebhookRequest } from '../providers/types';
 import type { ServiceDependencies } from './dependencies';
+import { lifecycleNotice, type LifecycleNotice } from './push-lifecycle';
 import { matchesHash } from './secret-hash';
 
 /** At most this many notifications in one request (Graph batches them); more is refused with 413. */
 export const MAX_NOTIFICATIONS = 100;
 
 type Item = Extract<PushMessage, { kind: 'change' | 'lifecycle' }>;
-export type LifecycleEvent = Extract<PushMessage, { kind: 'lifecycle' }>['event'];
 
 export type PushIntake =
   /** Graph's subscription handshake: answer 200 text/plain with this token. */
@@ -28,12 +28,11 @@ export type PushIntake =
   | { kind: 'handshake' }
   /** More notifications in one request than MAX_NOTIFICATIONS. */
   | { kind: 'too_many'; count: number }
-  /** Checked notifications: the connections whose calendars changed, and verified lifecycle events. */
-  | {
-      kind: 'notifications';
-      connectionIds: string[];
-      lifecycle: Array<{ connectionId: string; channelId: string; event: LifecycleEvent }>;
-    };
+  /**
+   * Checked notifications: the connections whose calendars changed (possibly none), and verified Graph
+   * lifecycle notifications for their workflows to act on (services/push-lifecycle.ts).
+   */
+  | { kind: 'notifications'; connectionIds: string[]; lifecycle?: LifecycleNotice[] };
 
 type Deps = Pick<ServiceDependencies, 'db' | 'providers' | 'logger' | 'pushTokens'>;
 
@@ -53,7 +52,7 @@ export async function receivePushNotification(deps: Deps, provider: 'google' | '
       return { kind: 'handshake' };
     case 'invalid':
       log.info({ provider, reason: message.reason }, 'webhook dropped: not a notification');
-      return { kind: 'notifications', connectionIds: [], lifecycle: [] };
+      return { kind: 'notifications', connectionIds: [] };
     default:
       break;
   }
@@ -65,14 +64,15 @@ export async function receivePushNotification(deps: Deps, provider: 'google' | '
   if (signed.length < items.length) log.warn({ provider, dropped: items.length - signed.length }, 'webhook dropped: forged channel secret');
 
   const connectionIds = new Set<string>();
-  const lifecycle: Array<{ connectionId: string; channelId: string; event: LifecycleEvent }> = [];
+  const lifecycle: LifecycleNotice[] = [];
   for (const item of signed) {
     const connectionId = await genuineConnection(deps, provider, item);
     if (!connectionId) continue;
-    if (item.kind === 'lifecycle') lifecycle.push({ connectionId, channelId: item.channelId, event: item.event });
-    connectionIds.add(connectionId);
+    // A lifecycle event is the workflow's to act on (renew, recreate, or sync on `missed`).
+    if (item.kind === 'lifecycle') lifecycle.push(lifecycleNotice(connectionId, item));
+    else connectionIds.add(connectionId);
   }
-  return { kind: 'notifications', connectionIds: [...connectionIds], lifecycle };
+  return { kind: 'notifications', connectionIds: [...connectionIds], ...(lifecycle.length ? { lifecycle } : {}) };
 }
 
 /** The connection a signed item is for, when its channel is live and the item is no replay. */

@@ -4,13 +4,13 @@ import { loadActiveConnection } from '../../data/connections';
 import { selectCalendars } from '../../services/connection/calendar-selection';
 import { listCalendars } from '../../services/connection/calendars';
 import { busyOfSelectedCalendars } from '../../services/connection/freebusy';
-import { ensurePushChannels, stopPushChannels } from '../../services/connection/push-channels';
+import { ensurePushChannels, repairPushChannel, stopPushChannels } from '../../services/connection/push-channels';
 import type { ServiceDependencies } from '../../services/dependencies';
 import type { ConnectionActivities } from './types';
 
 type CalendarActivities = Pick<
   ConnectionActivities,
-  'listCalendars' | 'selectCalendars' | 'freeBusyOfConnection' | 'ensurePushChannels' | 'stopPushChannels'
+  'listCalendars' | 'selectCalendars' | 'freeBusyOfConnection' | 'ensurePushChannels' | 'repairPushChannel' | 'stopPushChannels'
 >;
 
 export function calendarActivities(deps: ServiceDependencies): CalendarActivities {
@@ -21,6 +21,7 @@ export function calendarActivities(deps: ServiceDependencies): CalendarActivitie
       selectCalendars(deps, await loadActiveConnection(deps.db, connectionId), selection),
     freeBusyOfConnection: (input) => busyOfSelectedCalendars(deps, input),
     ensurePushChannels: (connectionId) => ensurePushChannels(deps, connectionId),
+    repairPushChannel: (input) => repairPushChannel(deps, input),
     stopPushChannels: (connectionId) => stopPushChannels(deps, connectionId),
   };
 }

@@ -2,6 +2,7 @@
 // Each activity is one call into services/ (the work) or data/ (a plain read or write).
 import type { ServiceDependencies } from '../../services/dependencies';
 import { withFailureMapping } from '../failure-mapping';
+import { withCallContexts } from './call-contexts';
 import { calendarActivities } from './calendars';
 import { lifecycleActivities } from './lifecycle';
 import { syncActivities } from './sync';
@@ -9,10 +10,12 @@ import type { ConnectionActivities } from './types';
 import { writeActivities } from './writes';
 
 export function createConnectionActivities(deps: ServiceDependencies): ConnectionActivities {
-  return withFailureMapping({
-    ...lifecycleActivities(deps),
-    ...syncActivities(deps),
-    ...calendarActivities(deps),
-    ...writeActivities(deps),
-  });
+  return withFailureMapping(
+    withCallContexts({
+      ...lifecycleActivities(deps),
+      ...syncActivities(deps),
+      ...calendarActivities(deps),
+      ...writeActivities(deps),
+    }),
+  );
 }

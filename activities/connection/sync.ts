@@ -3,6 +3,7 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { listUpcomingMeetings } from '../../data/upcoming-meetings';
+import { resolveHeldDeletions } from '../../services/connection/held-deletions';
 import { deliverReminder } from '../../services/connection/reminders';
 import { syncConnection } from '../../services/connection/sync/sync-connection';
 import type { ServiceDependencies } from '../../services/dependencies';
@@ -17,8 +18,9 @@ const progress = {
 
 export function syncActivities(
   deps: ServiceDependencies,
-): Pick<ConnectionActivities, 'syncConnection' | 'listUpcomingMeetings' | 'deliverReminder'> {
+): Pick<ConnectionActivities, 'syncConnection' | 'listUpcomingMeetings' | 'deliverReminder' | 'resolveHeldDeletions'> {
   return {
+    resolveHeldDeletions: (input) => resolveHeldDeletions(deps, input),
     syncConnection: (input) => syncConnection(deps, input, progress),
     listUpcomingMeetings: (input) => listUpcomingMeetings(deps.db, input),
     deliverReminder: (input) => deliverReminder(deps, input),

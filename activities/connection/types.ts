@@ -8,6 +8,8 @@ import type { ConnectionBusy } from '../../services/connection/freebusy';
 import type { ConnectionContext } from '../../services/connection/lifecycle';
 import type { OccurrenceEditPlan, OccurrenceEditRequest } from '../../services/connection/writes/occurrence-edits';
 import type { SyncResult } from '../../services/connection/sync/sync-connection';
+import type { PushSetup } from '../../services/connection/push-channels';
+import type { HeldDeletionsResolution } from '../../services/connection/held-deletions';
 import type { EventEdit } from '../../domain/event-edit';
 import type { MeetingChange, ResolvedMeeting } from '../../domain/meeting';
 import type { UpcomingMeeting } from '../../domain/reminders';
@@ -19,7 +21,17 @@ import type {
   ScheduledMeeting,
 } from '../../workflows/connection/messages';
 
-export type { CalendarList, CalendarSelection, ConnectionBusy, ConnectionContext, OccurrenceEditPlan, OccurrenceEditRequest, SyncResult };
+export type {
+  CalendarList,
+  CalendarSelection,
+  ConnectionBusy,
+  ConnectionContext,
+  HeldDeletionsResolution,
+  OccurrenceEditPlan,
+  OccurrenceEditRequest,
+  PushSetup,
+  SyncResult,
+};
 
 export interface ConnectionActivities {
   // the connection's own state
@@ -30,7 +42,8 @@ export interface ConnectionActivities {
   markDisconnected(connectionId: string): Promise<void>;
   migrateConnectionTokens(connectionId: string): Promise<{ migrated: boolean }>;
   // inbound sync, reminders and push
-  syncConnection(input: { connectionId: string; reminderHorizonMinutes: number }): Promise<SyncResult>;
+  /** `reconcile`: the daily reconciliation (every synced calendar read in full, drift repaired). */
+  syncConnection(input: { connectionId: string; reminderHorizonMinutes: number; reconcile?: boolean }): Promise<SyncResult>;
   listUpcomingMeetings(input: { connectionId: string; horizonMinutes: number }): Promise<UpcomingMeeting[]>;
   deliverReminder(input: {
     connectionId: string;
@@ -38,8 +51,21 @@ export interface ConnectionActivities {
     startAt: string;
     leadMinutes: number;
   }): Promise<'delivered' | 'duplicate' | 'stale'>;
-  ensurePushChannels(connectionId: string): Promise<{ expiresAt?: string }>;
+  ensurePushChannels(connectionId: string): Promise<PushSetup>;
+  /** A Graph lifecycle notification: renew or recreate that subscription now. */
+  repairPushChannel(input: {
+    connectionId: string;
+    channelId: string;
+    event: 'reauthorizationRequired' | 'subscriptionRemoved';
+  }): Promise<PushSetup>;
   stopPushChannels(connectionId: string): Promise<void>;
+  /** An operator's answer to the mass-delete breaker for one calendar. */
+  resolveHeldDeletions(input: {
+    connectionId: string;
+    calendarId: string;
+    decision: 'confirm' | 'dismiss';
+    actor: string;
+  }): Promise<HeldDeletionsResolution>;
   // the account's calendars and free/busy, read for the API
   listCalendars(input: { connectionId: string; askProvider: boolean }): Promise<CalendarList>;
   selectCalendars(input: { connectionId: string; selection: CalendarSelection }): Promise<CalendarList>;

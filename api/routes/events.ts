@@ -1,5 +1,6 @@
 // Synced events: of one connection (its owner, or view-all holders of the organization), or across the
 // organization (view-all) / across the caller's own connections (view only); one event, and its change history.
+import type { ChangeSource } from '../../data/event-versions';
 import { PERMISSIONS } from '../auth/permissions';
 import { viewableConnection } from '../connection-access';
 import { ApiError } from '../routing/errors';
@@ -91,7 +92,7 @@ export const eventRoutes = [
     const history = changes.map((change) => ({
       id: change.id,
       direction: change.direction as 'inbound' | 'outbound',
-      source: change.source as 'provider' | 'api' | 'workflow' | 'conflict_resolution',
+      source: change.source as ChangeSource,
       actor: change.actor,
       before: parsedJson(change.fieldsBefore),
       after: parsedJson(change.fieldsAfter) ?? {},

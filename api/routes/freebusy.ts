@@ -46,9 +46,10 @@ export const freeBusyRoutes = [
     const userIds = [...new Set(body.userIds)];
     const emails = body.emails.map((email) => email.toLowerCase());
     const rows = await db.calendarConnection.findMany({
+      // needs_attention: syncing normally, only deletions wait for an operator.
       where: {
         organizationId: caller.organizationId,
-        status: 'active',
+        status: { in: ['active', 'needs_attention'] },
         OR: [{ userId: { in: userIds } }, { externalAccountEmail: { in: emails } }],
       },
       orderBy: { createdAt: 'asc' },

@@ -5,6 +5,7 @@
 // replayed ones are dropped and still answered 202, so probing learns nothing.
 import { z } from 'zod';
 import { MAX_NOTIFICATIONS, receivePushNotification } from '../../services/push-intake';
+import { forwardLifecycleNotices } from '../../services/push-lifecycle';
 import { ApiError } from '../routing/errors';
 import { publicRoute } from '../routing/route';
 
@@ -46,6 +47,7 @@ export const webhookRoutes = [
     if (intake.kind === 'too_many') {
       throw new ApiError(413, 'too_many_notifications', `At most ${MAX_NOTIFICATIONS} notifications per request (got ${intake.count})`);
     }
+    if (intake.lifecycle) await forwardLifecycleNotices(ctx, intake.lifecycle);
     for (const connectionId of intake.connectionIds) {
       try {
         await ctx.pushSignals.request(connectionId);

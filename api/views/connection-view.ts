@@ -25,5 +25,10 @@ export function connectionView(row: CalendarConnectionModel, status: ConnectionS
     oauthClient: row.oauthClientId ? 'organization' : 'platform_default',
     createdAt: row.createdAt.toISOString(),
     disconnectedAt: row.disconnectedAt?.toISOString() ?? null,
+    calendarIssues: status?.calendarIssues ?? null,
+    heldDeletions: status?.heldDeletions ?? null,
+    push: status?.push ?? null,
+    lastReconcile: status?.lastReconcile ?? null,
+    nextReconcileAt: status?.nextReconcileAt ?? null,
   };
 }

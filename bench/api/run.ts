@@ -10,6 +10,7 @@ import type { ProviderId } from '../../providers/types';
 import { formatMiB, formatMs, machineLine, percentile, pollUntil, runAtFixedRate } from '../lib/measure';
 import { numberOption, option } from '../lib/options';
 import { startBenchService } from '../lib/service';
+import { unmeteredAuth } from '../../providers/unmetered';
 
 const RATE = numberOption('rate', 'BENCH_RATE', 20);
 const SECONDS = numberOption('seconds', 'BENCH_SECONDS', 20);
@@ -81,19 +82,16 @@ async function main(): Promise<void> {
     const providerOnly = async (index: number) => {
       const target = targets[index % targets.length]!;
       const start = meetingStart(index);
-      return adapter.createEvent(
-        { accessToken: target.accessToken },
-        {
-          calendarId: target.calendarId,
-          idempotencyKey: randomUUID(),
-          event: {
-            title: `Baseline meeting ${index}`,
-            start: { kind: 'dateTime', dateTime: start, timeZone: 'UTC' },
-            end: { kind: 'dateTime', dateTime: new Date(Date.parse(start) + 1_800_000).toISOString(), timeZone: 'UTC' },
-            attendees: [],
-          },
+      return adapter.createEvent(unmeteredAuth(target.accessToken), {
+        calendarId: target.calendarId,
+        idempotencyKey: randomUUID(),
+        event: {
+          title: `Baseline meeting ${index}`,
+          start: { kind: 'dateTime', dateTime: start, timeZone: 'UTC' },
+          end: { kind: 'dateTime', dateTime: new Date(Date.parse(start) + 1_800_000).toISOString(), timeZone: 'UTC' },
+          attendees: [],
         },
-      );
+      });
     };
 
     // Warm-up (sequential): JIT, keep-alive sockets, each workflow's first update.

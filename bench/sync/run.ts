@@ -16,6 +16,7 @@ import type { CalendarProvider } from '../../providers/types';
 import { formatMiB, machineLine, now, sampleOwnRss, secondsSince } from '../lib/measure';
 import { numberOption } from '../lib/options';
 import { seedSingleEvents } from '../lib/sandbox-calendar';
+import { unmeteredAuth } from '../../providers/unmetered';
 
 const EVENT_COUNT = numberOption('events', 'BENCH_EVENTS', 10_000);
 const PAGE_SIZE = numberOption('page-size', 'BENCH_PAGE_SIZE', 500);
@@ -124,10 +125,10 @@ async function run(target: BenchTarget): Promise<void> {
     let pages = 0;
     let position: string | null = null;
     for (;;) {
-      const page: Awaited<ReturnType<CalendarProvider['fetchChanges']>> = await target.provider.fetchChanges(
-        { accessToken },
-        { calendarId, position },
-      );
+      const page: Awaited<ReturnType<CalendarProvider['fetchChanges']>> = await target.provider.fetchChanges(unmeteredAuth(accessToken), {
+        calendarId,
+        position,
+      });
       count += page.changes.length;
       pages += 1;
       if (page.next.kind === 'done') break;

@@ -16,7 +16,7 @@ import { vtimezoneFor } from './vtimezone';
 export type FeedVisibility = 'private' | 'public';
 
 /** The columns of ce_calendar_events the renderer needs. */
-export interface FeedEventRow extends Omit<EventRecordFields, 'iCalUid'> {
+export interface FeedEventRow extends Omit<EventRecordFields, 'iCalUid' | 'eventType'> {
   id: string;
   connectionId: string;
   externalCalendarId: string;

@@ -30,6 +30,9 @@ export const renderGoogleFault: FaultRenderer = (res: ServerResponse, fault) => 
     case 'server_error':
       sendGoogleError(res, 500, { reason: 'backendError', message: 'Backend Error' });
       return;
+    case 'forbidden':
+      sendGoogleError(res, 403, { reason: 'forbidden', message: 'Forbidden' });
+      return;
     case 'unavailable':
       sendGoogleError(res, 503, { reason: 'backendError', message: 'The service is currently unavailable.' }, retryAfter);
       return;

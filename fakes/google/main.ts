@@ -7,7 +7,13 @@ import { GOOGLE_SANDBOX_CLIENT, startGoogleFake } from './server';
 async function main(): Promise<void> {
   const port = Number(process.env.GOOGLE_FAKE_PORT ?? 4010);
   const stateFile = sandboxStatePath('google');
-  const fake = await startGoogleFake({ port, host: process.env.GOOGLE_FAKE_HOST ?? '127.0.0.1', ...(stateFile ? { stateFile } : {}) });
+  const fake = await startGoogleFake({
+    port,
+    host: process.env.GOOGLE_FAKE_HOST ?? '127.0.0.1',
+    // The local API serves http: the sandbox accepts loopback http watch addresses unless told to behave like Google.
+    allowLoopbackHttp: process.env.FAKE_ALLOW_LOOPBACK_HTTP !== '0',
+    ...(stateFile ? { stateFile } : {}),
+  });
   process.stdout.write(
     `Google fake listening on ${fake.baseUrl} (sandbox OAuth client id: ${GOOGLE_SANDBOX_CLIENT.clientId}, ` +
       `state: ${stateFile ?? 'in memory only'})\n`,

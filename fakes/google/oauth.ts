@@ -1,5 +1,8 @@
 // Google's OAuth 2.0 endpoints as the fake serves them: authorize (sandbox sign-in), token (code with PKCE,
-// refresh), revoke and userinfo. Google does not rotate refresh tokens, so refresh answers carry none.
+// refresh), revoke and userinfo. Google is not known to rotate refresh tokens, so refresh answers carry none
+// unless the fake is started with `rotateRefreshTokens` (then the old one stops working: stricter than any
+// provider, so a client that keeps the old token fails). Granular consent: an account can be set to tick
+// only some of the scopes asked for (setGrantedScopes).
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -31,6 +34,8 @@ interface AccessToken {
 export interface AccessContext {
   email: string;
   scopes: Set<string>;
+  /** The OAuth client the token was issued to: Google counts project quotas per client's project. */
+  clientId: string;
 }
 
 const CODE_TTL_MS = 10 * 60_000;
@@ -51,6 +56,8 @@ export interface GoogleOAuthState {
   accessTokens: Array<[token: string, grantId: string, expiresAt: number]>;
   refreshTokens: Array<[token: string, grantId: string]>;
   issued: string[];
+  /** Accounts that grant only some scopes (granular consent); absent in older state files. */
+  grantedScopes?: Array<[email: string, scopes: string[]]>;
 }
 
 export class GoogleOAuth {
@@ -61,11 +68,48 @@ export class GoogleOAuth {
   private readonly issued: string[] = [];
   /** Per account: the scopes its user unticks on the consent screen. */
   private readonly declined = new Map<string, Set<string>>();
+  /** Granular consent: the scopes an account ticks, whatever is asked for. */
+  private readonly grantedScopes = new Map<string, Set<string>>();
 
   constructor(
     private readonly store: GoogleStore,
     private readonly accessTokenTtlSeconds: number,
+    /** Answer every refresh with a new refresh token and retire the old one (stricter than Google, see README). */
+    private rotateRefreshTokens = false,
   ) {}
+
+  setRefreshTokenRotation(on: boolean): void {
+    this.rotateRefreshTokens = on;
+  }
+
+  /**
+   * Granular consent: from now on the account grants only `scopes` of what an app asks for, and its existing
+   * grants shrink to them (as if consented that way); null grants everything again for new consents.
+   */
+  setGrantedScopes(email: string, scopes: string[] | null): void {
+    const key = email.toLowerCase();
+    if (!scopes) {
+      this.grantedScopes.delete(key);
+      return;
+    }
+    const allowed = new Set(scopes);
+    this.grantedScopes.set(key, allowed);
+    for (const grant of this.allGrants()) {
+      if (grant.email === key)
+        grant.scope = grant.scope
+          .split(' ')
+          .filter((scope) => allowed.has(scope))
+          .join(' ');
+    }
+  }
+
+  private allGrants(): Grant[] {
+    const grants = new Set<Grant>();
+    for (const grant of this.refreshTokens.values()) grants.add(grant);
+    for (const { grant } of this.accessTokens.values()) grants.add(grant);
+    for (const { grant } of this.codes.values()) grants.add(grant);
+    return [...grants];
+  }
 
   registerClient(clientId: string, clientSecret: string): void {
     this.clients.set(clientId, clientSecret);
@@ -88,6 +132,7 @@ export class GoogleOAuth {
       refreshTokens: [...this.refreshTokens].map(([token, grant]) => [token, grant.id]),
       issued: [...this.issued],
       declined: [...this.declined].map(([email, scopes]) => [email, [...scopes]]),
+      grantedScopes: [...this.grantedScopes].map(([email, scopes]) => [email, [...scopes]]),
     };
   }
 
@@ -110,6 +155,8 @@ export class GoogleOAuth {
     this.issued.splice(0, this.issued.length, ...state.issued);
     this.declined.clear();
     for (const [email, scopes] of state.declined ?? []) this.declined.set(email, new Set(scopes));
+    this.grantedScopes.clear();
+    for (const [email, scopes] of state.grantedScopes ?? []) this.grantedScopes.set(email, new Set(scopes));
   }
 
   /** From now on the account's user unticks these scopes at consent (an empty list: grants everything again). */
@@ -139,7 +186,7 @@ export class GoogleOAuth {
     if (!match) return undefined;
     const token = this.accessTokens.get(match[1]!);
     if (!token || token.grant.revoked || token.expiresAt <= Date.now()) return undefined;
-    return { email: token.grant.email, scopes: new Set(token.grant.scope.split(' ')) };
+    return { email: token.grant.email, scopes: new Set(token.grant.scope.split(' ')), clientId: token.grant.clientId };
   }
 
   private issue(prefix: string): string {
@@ -180,11 +227,15 @@ export class GoogleOAuth {
     if (!/^[^@\s]+@[^@\s]+$/.test(email)) return fail('invalid_request', 'Invalid login_hint.');
 
     // Sandbox: signing in creates the account on first use. Consent grants what was asked, less what the
-    // account's user unticks (declineScopes), or what the sign-in form left unticked (`granted` values).
+    // account's user unticks (declineScopes), beyond what the account ticks at all (setGrantedScopes), or
+    // what the sign-in form left unticked (`granted` values); the redirect's `scope` says which, as Google's does.
     this.store.ensureAccount(email);
     const declined = this.declined.get(email.toLowerCase()) ?? new Set<string>();
-    const ticked = p.getAll('granted');
-    const granted = scope.filter((s) => SIGN_IN_SCOPES.has(s) || (!declined.has(s) && (p.get('consent') !== 'form' || ticked.includes(s))));
+    const onlyTicks = this.grantedScopes.get(email.toLowerCase());
+    const formTicked = p.getAll('granted');
+    const consents = (s: string) =>
+      !declined.has(s) && (!onlyTicks || onlyTicks.has(s)) && (p.get('consent') !== 'form' || formTicked.includes(s));
+    const granted = scope.filter((s) => SIGN_IN_SCOPES.has(s) || consents(s));
     const grant: Grant = {
       id: randomBytes(8).toString('hex'),
       email: email.toLowerCase(),
@@ -253,10 +304,15 @@ export class GoogleOAuth {
 
   private refresh(form: URLSearchParams, clientId: string, res: ServerResponse): void {
     const grant = this.refreshTokens.get(form.get('refresh_token') ?? '');
+    const presented = form.get('refresh_token') ?? '';
     if (!grant || grant.revoked || grant.clientId !== clientId) {
       return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
     }
-    sendJson(res, 200, this.newAccessToken(grant));
+    if (!this.rotateRefreshTokens) return sendJson(res, 200, this.newAccessToken(grant));
+    const refreshToken = this.issue('1//0g');
+    this.refreshTokens.delete(presented);
+    this.refreshTokens.set(refreshToken, grant);
+    sendJson(res, 200, { ...this.newAccessToken(grant), refresh_token: refreshToken });
   }
 
   private newAccessToken(grant: Grant): Record<string, unknown> {

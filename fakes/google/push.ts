@@ -34,7 +34,11 @@ export class PushChannels {
   private readonly inflight = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(private readonly baseUrl: () => string) {}
+  constructor(
+    private readonly baseUrl: () => string,
+    /** Accept http:// addresses on loopback hosts (the local API serves http); Google accepts https only. */
+    private readonly allowLoopbackHttp = false,
+  ) {}
 
   exportState(): PushChannelsState {
     return [...this.channels.values()].map(({ pending: _pending, ...channel }) => channel);
@@ -62,8 +66,15 @@ export class PushChannels {
     } catch {
       return badRequest(res, 'Invalid WebHook address.');
     }
-    // Google requires https; the local fake also accepts http for loopback receivers.
-    if (address.protocol !== 'https:' && address.protocol !== 'http:') return badRequest(res, 'WebHook callback must be HTTPS.');
+    // Google requires https (400 push.webhookUrlNotHttps); with allowLoopbackHttp the fake also takes http on loopback.
+    const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(address.hostname);
+    if (address.protocol !== 'https:' && !(address.protocol === 'http:' && this.allowLoopbackHttp && loopback)) {
+      return sendGoogleError(res, 400, {
+        domain: 'global',
+        reason: 'push.webhookUrlNotHttps',
+        message: `WebHook callback must be HTTPS: ${input.address}`,
+      });
+    }
     if (input.token !== undefined && (typeof input.token !== 'string' || input.token.length > 256))
       return badRequest(res, 'Invalid channel token.');
     if (this.channels.has(input.id)) {
@@ -142,6 +153,8 @@ export class PushChannels {
   }
 
   private async send(address: string, headers: Record<string, string>): Promise<void> {
+    // The fake never generates traffic beyond this machine: a channel to another host is kept but not called.
+    if (!/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(new URL(address).hostname)) return;
     for (let attempt = 0; ; attempt += 1) {
       let status: number;
       try {

@@ -42,8 +42,11 @@ export interface GoogleEventResource {
   sequence: number;
   attendees?: GoogleAttendee[];
   reminders: { useDefault: boolean };
-  eventType: 'default';
+  /** Birthdays are private (visibility above); other types keep the default. */
+  eventType: GoogleEventType;
 }
+
+export type GoogleEventType = 'default' | 'outOfOffice' | 'focusTime' | 'fromGmail' | 'birthday' | 'workingLocation';
 
 export interface StoredEvent {
   resource: GoogleEventResource;

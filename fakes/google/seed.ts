@@ -46,6 +46,20 @@ export function applySeedFields(resource: GoogleEventResource, seed: Partial<Fak
   if (seed.status !== undefined) resource.status = seed.status;
   if (seed.private !== undefined) resource.visibility = seed.private ? 'private' : 'default';
   if (seed.free !== undefined) resource.transparency = seed.free ? 'transparent' : 'opaque';
+  if (seed.organizer !== undefined) {
+    // An invitation: someone else organizes it, the account is one of the attendees.
+    resource.organizer = {
+      email: seed.organizer.email.toLowerCase(),
+      ...(seed.organizer.name ? { displayName: seed.organizer.name } : {}),
+    };
+    resource.creator = { email: seed.organizer.email.toLowerCase() };
+  }
+  if (seed.eventType !== undefined) {
+    resource.eventType = seed.eventType;
+    // Birthdays and working locations do not block time; the other types do (Google's defaults).
+    if (seed.eventType === 'birthday' || seed.eventType === 'workingLocation') resource.transparency = 'transparent';
+    if (seed.eventType === 'birthday') resource.visibility = 'private';
+  }
   if (seed.attendees !== undefined) {
     resource.attendees = seed.attendees.map((attendee) => ({
       email: attendee.email,

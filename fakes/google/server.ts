@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 
 import { BodyError, readJson, sendEmpty, sendJson } from '../http/body';
 import { FaultInjector } from '../http/faults';
+import { SlidingWindowLimiter } from '../http/usage-limits';
 import { StateFile } from '../persistence/state-file';
 import type { FakeEventSeed, FakeProviderControl } from '../types';
 import { ControlError, GoogleControl } from './control';
@@ -38,6 +39,18 @@ export interface GoogleFakeOptions {
    * restarts (the sandbox). Without it the fake lives in memory only (tests).
    */
   stateFile?: string;
+  /**
+   * Accept `http://` watch addresses on loopback hosts. Google accepts https only (400 push.webhookUrlNotHttps),
+   * and so does the fake by default; the sandbox and the test stack turn this on, since the local API serves http.
+   */
+  allowLoopbackHttp?: boolean;
+  /** Answer every refresh with a new refresh token and retire the old one (Google is not known to rotate). */
+  rotateRefreshTokens?: boolean;
+  /**
+   * Enforce Google's usage limits on Calendar API requests, on a sliding window (Google: 600 per minute per user,
+   * 10,000 per minute per project): over them, 403 userRateLimitExceeded / rateLimitExceeded. Off by default.
+   */
+  limits?: { perUser?: number; perProject?: number; windowMs?: number };
 }
 
 /** What the state file holds. */
@@ -60,6 +73,20 @@ export interface GoogleFake extends FakeProviderControl {
   addCalendar(email: string, input: { name: string; timeZone?: string; readOnly?: boolean }): string;
   /** The state file in use (undefined: in memory only). */
   readonly stateFile: string | undefined;
+  /** Granular consent: the account grants only these scopes from now on, its grants included (null: all again). */
+  setGrantedScopes(email: string, scopes: string[] | null): void;
+  /** "Calendar usage limits exceeded": every Calendar API call of the account answers 403 quotaExceeded until cleared. */
+  setUsageLimitExceeded(email: string, exceeded: boolean): void;
+  /** Deletes a secondary calendar (or stops sharing it): its requests answer 404 notFound. */
+  deleteCalendar(email: string, calendarId: string): void;
+  /** From now on every refresh answers a new refresh token and retires the presented one (or stops doing so). */
+  setRefreshTokenRotation(on: boolean): void;
+  /** The account's access to a secondary calendar changes (a reader may list it, writes answer 403). */
+  setCalendarAccess(email: string, calendarId: string, role: 'owner' | 'reader'): void;
+  /** With `limits`: the most requests let through per project (client id) and per user in one window, and refusals. */
+  usageStats(): { perProject: Record<string, number>; perUser: Record<string, number>; refused: number };
+  /** Forgets what the limits counted so far. */
+  resetUsage(): void;
 }
 
 /** OAuth client registered at start-up, so `npm start` works with no configuration. */
@@ -80,9 +107,11 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   let baseUrl = '';
   const store = new GoogleStore();
-  const oauth = new GoogleOAuth(store, options.accessTokenTtlSeconds ?? 3600);
+  const oauth = new GoogleOAuth(store, options.accessTokenTtlSeconds ?? 3600, options.rotateRefreshTokens ?? false);
   const events = new EventsApi(store);
-  const push = new PushChannels(() => baseUrl);
+  const push = new PushChannels(() => baseUrl, options.allowLoopbackHttp ?? false);
+  const usage = usageLimits(options.limits);
+  const usageLimitExceeded = new Set<string>();
   const control = new GoogleControl(store, events);
   const faults = new FaultInjector((path) => !path.startsWith('/__fake') && !path.startsWith('/o/oauth2'));
   let requestLog: Array<{ method: string; path: string; status: number }> = [];
@@ -140,6 +169,11 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
         { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' },
       );
     }
+    if (usageLimitExceeded.has(auth.email)) {
+      return sendGoogleError(res, 403, { domain: 'usageLimits', reason: 'quotaExceeded', message: 'Calendar usage limits exceeded.' });
+    }
+    const refusal = usage?.admit(auth.clientId, auth.email);
+    if (refusal) return sendGoogleError(res, 403, refusal);
     const allowed = (scopes: string[]): boolean => scopes.some((scope) => auth.scopes.has(scope));
     const forbidden = (): void =>
       sendGoogleError(res, 403, { reason: 'insufficientPermissions', message: 'Request had insufficient authentication scopes.' });
@@ -218,9 +252,41 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       fake.clearRequests();
       return sendEmpty(res, 204);
     }
+    if (first === 'usage' && method === 'GET') return sendJson(res, 200, fake.usageStats());
+    if (first === 'usage' && method === 'DELETE') {
+      fake.resetUsage();
+      return sendEmpty(res, 204);
+    }
+    if (first === 'refresh-token-rotation' && method === 'PUT') {
+      fake.setRefreshTokenRotation(body?.rotate === true);
+      return sendEmpty(res, 204);
+    }
     if (first === 'accounts' && email !== undefined) {
       if (sub === undefined && (method === 'PUT' || method === 'POST'))
         return sendJson(res, 200, { calendarId: fake.ensureAccount(email) });
+      if (sub === 'granted-scopes' && method === 'PUT') {
+        fake.setGrantedScopes(email, Array.isArray(body?.scopes) ? (body.scopes as string[]) : null);
+        return sendEmpty(res, 204);
+      }
+      if (sub === 'usage-limit-exceeded' && method === 'PUT') {
+        fake.setUsageLimitExceeded(email, body?.exceeded === true);
+        return sendEmpty(res, 204);
+      }
+      if (sub === 'calendars' && id === undefined && method === 'POST') {
+        const name = typeof body?.name === 'string' ? body.name : 'Calendar';
+        const timeZone = typeof body?.timeZone === 'string' ? body.timeZone : undefined;
+        return sendJson(res, 200, {
+          calendarId: fake.addCalendar(email, { name, ...(timeZone ? { timeZone } : {}), readOnly: body?.readOnly === true }),
+        });
+      }
+      if (sub === 'calendars' && id !== undefined && method === 'PUT') {
+        fake.setCalendarAccess(email, id, body?.role === 'reader' ? 'reader' : 'owner');
+        return sendEmpty(res, 204);
+      }
+      if (sub === 'calendars' && id !== undefined && method === 'DELETE') {
+        fake.deleteCalendar(email, id);
+        return sendEmpty(res, 204);
+      }
       if (sub === 'revoke' && method === 'POST') {
         fake.revokeGrants(email);
         return sendEmpty(res, 204);
@@ -308,6 +374,25 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       return { code, state: redirect.searchParams.get('state') ?? '', redirectUri: `${redirect.origin}${redirect.pathname}` };
     },
     revokeGrants: (email) => saving(oauth.revokeGrants(email)),
+    setGrantedScopes: (email, scopes) => saving(oauth.setGrantedScopes(email, scopes)),
+    setUsageLimitExceeded(email, exceeded) {
+      if (exceeded) usageLimitExceeded.add(email.toLowerCase());
+      else usageLimitExceeded.delete(email.toLowerCase());
+    },
+    deleteCalendar(email, calendarId) {
+      const account = store.ensureAccount(email);
+      if (!store.removeCalendar(account, calendarId)) throw new ControlError('unknown or primary calendar');
+      saveSoon();
+    },
+    usageStats: () => usage?.stats() ?? { perProject: {}, perUser: {}, refused: 0 },
+    resetUsage: () => usage?.reset(),
+    setRefreshTokenRotation: (on) => oauth.setRefreshTokenRotation(on),
+    setCalendarAccess(email, calendarId, role) {
+      const calendar = events.calendarOf(store.ensureAccount(email), calendarId);
+      if (!calendar || calendar.primary) throw new ControlError('unknown or primary calendar');
+      calendar.accessRole = role;
+      saveSoon();
+    },
     expireAccessTokens: (email) => saving(oauth.expireAccessTokens(email)),
     expireSyncCursors: (email) => saving(control.expireSyncCursors(email)),
     injectFault: (fault) => faults.add(fault),
@@ -330,4 +415,34 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     },
   };
   return fake;
+}
+
+/** Google's per-user and per-project request limits, when a test asks the fake to enforce them. */
+function usageLimits(limits: GoogleFakeOptions['limits']) {
+  if (!limits) return undefined;
+  const windowMs = limits.windowMs ?? 60_000;
+  const perUser = new SlidingWindowLimiter({ requests: limits.perUser ?? 600, windowMs });
+  const perProject = new SlidingWindowLimiter({ requests: limits.perProject ?? 10_000, windowMs });
+  return {
+    /** Counts the request; a refusal in Google's terms when it is over a limit. */
+    admit(clientId: string, email: string) {
+      const user = `${clientId}:${email}`;
+      if (!perUser.hasRoom(user)) {
+        perUser.refuse();
+        return { domain: 'usageLimits', reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' };
+      }
+      if (!perProject.admit(clientId)) return { domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' };
+      perUser.admit(user);
+      return undefined;
+    },
+    reset() {
+      perUser.reset();
+      perProject.reset();
+    },
+    stats() {
+      const user = perUser.stats();
+      const project = perProject.stats();
+      return { perProject: project.maxInWindow, perUser: user.maxInWindow, refused: user.refused + project.refused };
+    },
+  };
 }

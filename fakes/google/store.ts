@@ -151,6 +151,15 @@ export class GoogleStore {
     return calendar;
   }
 
+  /** The calendar is deleted (or no longer shared): every request for it answers 404 notFound. */
+  removeCalendar(account: Account, calendarId: string): boolean {
+    const calendar = account.calendars.get(calendarId);
+    if (!calendar || calendar.primary) return false;
+    account.calendars.delete(calendarId);
+    this.calendarsById.delete(calendarId);
+    return true;
+  }
+
   /** A calendar by id (`primary` resolves to the account's primary calendar when `account` is given). */
   findCalendar(calendarId: string, account?: Account): Calendar | undefined {
     if (account && calendarId === 'primary') return account.calendars.get(account.email);

@@ -6,6 +6,13 @@ import type { FakeProviderControl } from '../types';
 type Control = FakeProviderControl & {
   caCertificate: string;
   sendLifecycleNotification(id: string, event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'): boolean;
+  addCalendar(email: string, input: { name: string; readOnly?: boolean; accessDenied?: boolean }): string;
+  setCalendarAccess(email: string, calendarId: string, access: 'granted' | 'denied'): void;
+  setPersonalAccount(email: string, personal: boolean): void;
+  setMailboxTimeZone(email: string, timeZone: string): void;
+  setNotificationsDropped(email: string, dropped: boolean): void;
+  usageStats(): unknown;
+  resetUsage(): void;
 };
 
 export function controlRouter(fake: Control): express.Router {
@@ -68,6 +75,44 @@ export function controlRouter(fake: Control): express.Router {
   router.post(
     '/accounts/:email/recreate',
     wrap((req) => fake.recreateAccount(email(req))),
+  );
+  router.post(
+    '/accounts/:email/calendars',
+    wrap((req) => ({
+      calendarId: fake.addCalendar(email(req), {
+        name: String(req.body?.name ?? 'Calendar'),
+        readOnly: req.body?.readOnly === true,
+        accessDenied: req.body?.accessDenied === true,
+      }),
+    })),
+  );
+  router.put(
+    '/accounts/:email/calendars/:calendarId/access',
+    wrap((req) => fake.setCalendarAccess(email(req), String(req.params.calendarId), req.body?.access === 'denied' ? 'denied' : 'granted')),
+  );
+  router.delete(
+    '/accounts/:email/calendars/:calendarId',
+    wrap((req) => fake.deleteCalendar(email(req), String(req.params.calendarId))),
+  );
+  router.put(
+    '/accounts/:email/time-zone',
+    wrap((req) => fake.setMailboxTimeZone(email(req), String(req.body?.timeZone ?? 'UTC'))),
+  );
+  router.put(
+    '/accounts/:email/personal',
+    wrap((req) => fake.setPersonalAccount(email(req), req.body?.personal === true)),
+  );
+  router.put(
+    '/accounts/:email/notifications-dropped',
+    wrap((req) => fake.setNotificationsDropped(email(req), req.body?.dropped === true)),
+  );
+  router.get(
+    '/usage',
+    wrap(() => fake.usageStats()),
+  );
+  router.delete(
+    '/usage',
+    wrap(() => fake.resetUsage()),
   );
   router.get(
     '/accounts/:email/subscriptions',

@@ -18,6 +18,8 @@ interface DeltaState {
   endMs: number;
   generation: number;
   delivered: Map<string, string>;
+  /** The store's change sequence when the round was computed (absent in older state files). */
+  seq?: number;
 }
 
 export type DeltaItem = { kind: 'upsert'; event: StoredEvent } | { kind: 'removed'; id: string };
@@ -87,7 +89,15 @@ export class DeltaEngine {
     const items = this.store.viewItems(account, calendarId, startMs, endMs);
     const delivered = new Map(items.map((e) => [e.json.id, e.json.changeKey]));
     return this.saveRound({
-      state: { email: account.email, calendarId, startMs, endMs, generation: account.syncGeneration, delivered },
+      state: {
+        email: account.email,
+        calendarId,
+        startMs,
+        endMs,
+        generation: account.syncGeneration,
+        delivered,
+        seq: this.store.currentSeq(),
+      },
       items: items.map((event) => ({ kind: 'upsert', event })),
       createdAt: Date.now(),
     });
@@ -115,7 +125,14 @@ export class DeltaEngine {
       if (state.delivered.get(event.json.id) !== event.json.changeKey) items.push({ kind: 'upsert', event });
     }
     for (const id of state.delivered.keys()) if (!delivered.has(id)) items.push({ kind: 'removed', id });
-    return this.saveRound({ state: { ...state, delivered }, items, createdAt: Date.now() });
+    // Graph also reports events added or updated OUTSIDE the window as @removed (event-delta reference): the
+    // client must not read every @removed as a deletion of something it holds.
+    if (state.seq !== undefined) {
+      for (const [id, seq] of this.store.calendar(account, state.calendarId).changedAt) {
+        if (seq > state.seq && !delivered.has(id) && !state.delivered.has(id)) items.push({ kind: 'removed', id });
+      }
+    }
+    return this.saveRound({ state: { ...state, delivered, seq: this.store.currentSeq() }, items, createdAt: Date.now() });
   }
 
   /** One page of a round. `skipToken` is `${roundId}.${offset}`. */

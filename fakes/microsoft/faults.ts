@@ -55,6 +55,11 @@ function renderer(isToken: boolean): FaultRenderer {
         );
       case 'server_error':
         return send(500, isToken ? identityBody('server_error') : graphBody('generalException', 'An internal server error occurred.'));
+      case 'forbidden':
+        return send(
+          403,
+          isToken ? identityBody('invalid_request') : graphBody('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'),
+        );
       case 'malformed':
         return send(200, '{"value": "this is not a collection", "@odata.nextLink": 42');
       default:

@@ -20,7 +20,15 @@ export interface GraphRouteDeps {
   subscriptions: SubscriptionManager;
   tenantId: string;
   baseUrl: () => string;
+  /** Runs one request of a `$batch` against this same server (it trusts the fake's CA). */
+  selfFetch: (url: string, init: RequestInit) => Promise<globalThis.Response>;
+  /** Outlook's per-mailbox limits, when a test asks the fake to enforce them. */
+  limits?: MailboxLimits;
 }
+
+/** Marks the requests a `$batch` runs on this server (not logged as the client's own requests). */
+export const BATCH_ITEM_HEADER = 'x-fake-batch-item';
+const MAX_BATCH = 20;
 
 type Handler = (req: Request, res: Response, account: Account) => unknown;
 
@@ -69,7 +77,12 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
           token ? 'Lifetime validation failed, the token is expired.' : 'Access token is empty.',
         );
       }
-      await handler(req, res, store.ensureAccount(email));
+      const account = store.ensureAccount(email);
+      // Every request but the $batch envelope counts against the mailbox (Graph evaluates batch items one by one).
+      const end = req.path === '/$batch' || !deps.limits ? () => undefined : deps.limits.enter(account.email);
+      if (!end) throw mailboxThrottled();
+      res.on('close', end);
+      await handler(req, res, account);
     } catch (error) {
       if (error instanceof GraphHttpError) sendGraphError(req, res, error);
       else next(error);
@@ -77,6 +90,19 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   };
   const zoneOf = (req: Request) => responseZone(req.get('prefer'));
   const calendarParam = (req: Request) => (typeof req.params.calendarId === 'string' ? req.params.calendarId : undefined);
+  /** The calendar a request names (default: the primary), unless the grant does not reach it. */
+  const reachableCalendar = (req: Request, account: Account) => {
+    const calendar = store.calendar(account, calendarParam(req));
+    if (calendar.accessDenied) throw accessDenied();
+    return calendar;
+  };
+  const reachableEvent = (req: Request, account: Account) => {
+    if (calendarParam(req)) reachableCalendar(req, account);
+    const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
+    if (!found) throw notFound();
+    if (found.calendar.accessDenied) throw accessDenied();
+    return found;
+  };
 
   router.get(
     '/me',
@@ -135,6 +161,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
       );
       const linkBase = `${deps.baseUrl()}/v1.0${req.path}`;
       let skipToken = q.$skiptoken;
+      if (calendarParam(req)) reachableCalendar(req, account);
       if (!skipToken && q.$deltatoken) {
         skipToken = delta.resumeRound(
           account,
@@ -143,7 +170,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
         );
       } else if (!skipToken) {
         const { startMs, endMs } = requiredWindow(q);
-        store.calendar(account, calendarParam(req));
+        reachableCalendar(req, account);
         skipToken = delta.startRound(account, calendarParam(req), startMs, endMs);
       }
       const zone = zoneOf(req);
@@ -162,6 +189,27 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
     }),
   );
 
+  // --- calendarView (what a calendar shows in a window; free/busy reads it where getSchedule is unsupported) --
+  router.get(
+    ['/me/calendarView', '/me/calendar/calendarView', '/me/calendars/:calendarId/calendarView'],
+    route((req, res, account) => {
+      const q = lowerQuery(req);
+      const { startMs, endMs } = requiredWindow(q);
+      const calendar = reachableCalendar(req, account);
+      const top = Math.min(MAX_PAGE_SIZE, Math.max(1, Number(q.$top) || DEFAULT_INSTANCES_PAGE_SIZE));
+      const skip = Math.max(0, Number(q.$skip) || 0);
+      const all = store.viewItems(account, calendar.id, startMs, endMs);
+      const window = `startDateTime=${encodeURIComponent(q.startdatetime!)}&endDateTime=${encodeURIComponent(q.enddatetime!)}`;
+      res.json({
+        '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#users('me')/calendarView",
+        ...(skip + top < all.length
+          ? { '@odata.nextLink': `${deps.baseUrl()}/v1.0${req.path}?${window}&$top=${top}&$skip=${skip + top}` }
+          : {}),
+        value: all.slice(skip, skip + top).map((event) => eventView(event, zoneOf(req))),
+      });
+    }),
+  );
+
   // --- events --------------------------------------------------------------------------------------------
   const eventPaths = ['/me/events/:eventId', '/me/calendar/events/:eventId', '/me/calendars/:calendarId/events/:eventId'];
   const collectionPaths = ['/me/events', '/me/calendar/events', '/me/calendars/:calendarId/events'];
@@ -170,9 +218,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   router.get(
     eventPaths,
     route((req, res, account) => {
-      const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
-      if (!found) throw notFound();
-      res.json(eventView(found.event, zoneOf(req)));
+      res.json(eventView(reachableEvent(req, account).event, zoneOf(req)));
     }),
   );
 
@@ -184,8 +230,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
     route((req, res, account) => {
       const q = lowerQuery(req);
       const { startMs, endMs } = requiredWindow(q);
-      const found = store.findEvent(account, eventIdParam(req), calendarParam(req));
-      if (!found) throw notFound();
+      const found = reachableEvent(req, account);
       // What Graph answers for a non-master is undocumented (unconfirmed); a 400 is the closest documented shape.
       if (found.event.json.type !== 'seriesMaster')
         throw badRequest('The event is not the master of a recurring series.', 'ErrorInvalidRequest');
@@ -209,7 +254,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   router.post(
     collectionPaths,
     route((req, res, account) => {
-      const calendar = store.calendar(account, calendarParam(req));
+      const calendar = reachableCalendar(req, account);
       const zone = zoneOf(req);
       const { event } = store.createEvent(account, calendar, parseEventWrite(req.body));
       res.status(201).setHeader('Location', `${deps.baseUrl()}/v1.0/Users('${account.id}')/Events('${event.json.id}')`);
@@ -220,6 +265,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   router.patch(
     eventPaths,
     route((req, res, account) => {
+      reachableEvent(req, account);
       const zone = zoneOf(req);
       const event = store.updateEvent(account, eventIdParam(req), parseEventWrite(req.body), {
         calendarId: calendarParam(req),
@@ -232,6 +278,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   router.delete(
     eventPaths,
     route((req, res, account) => {
+      reachableEvent(req, account);
       store.deleteEvent(account, eventIdParam(req), { calendarId: calendarParam(req), ifMatch: req.get('if-match') });
       res.status(204).end();
     }),
@@ -240,8 +287,8 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   // --- free/busy -----------------------------------------------------------------------------------------
   router.post(
     ['/me/calendar/getSchedule', '/me/calendar/getschedule'],
-    route((req, res) => {
-      res.json(getSchedule(store, (req.body ?? {}) as never, zoneOf(req)));
+    route((req, res, account) => {
+      res.json(getSchedule(store, (req.body ?? {}) as never, zoneOf(req), account));
     }),
   );
 
@@ -265,11 +312,42 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
       res.json(subscriptions.toJson(subscriptions.renew(account, String(req.params.id), (req.body ?? {}) as Record<string, unknown>)));
     }),
   );
+  router.post(
+    '/subscriptions/:id/reauthorize',
+    route((req, res, account) => {
+      subscriptions.reauthorize(account, String(req.params.id));
+      res.status(204).end();
+    }),
+  );
   router.delete(
     '/subscriptions/:id',
     route((req, res, account) => {
       subscriptions.delete(account, String(req.params.id));
       res.status(204).end();
+    }),
+  );
+
+  // --- JSON batching ---------------------------------------------------------------------------------------
+  router.post(
+    '/$batch',
+    route(async (req, res) => {
+      const body = (req.body ?? {}) as { requests?: unknown };
+      if (!Array.isArray(body.requests) || body.requests.length === 0) throw badRequest('Invalid batch payload format.', 'BadRequest');
+      if (body.requests.length > MAX_BATCH) {
+        throw badRequest(`Number of batch request steps exceeds the maximum of ${MAX_BATCH}.`, 'BadRequest');
+      }
+      const answers = new Map<string, { id: string; status: number; headers: Record<string, string>; body?: unknown }>();
+      for (const raw of body.requests as Array<Record<string, unknown>>) {
+        const id = String(raw.id ?? '');
+        const dependsOn = Array.isArray(raw.dependsOn) ? (raw.dependsOn as unknown[]).map(String) : [];
+        if (dependsOn.some((other) => (answers.get(other)?.status ?? 424) >= 400)) {
+          answers.set(id, { id, status: 424, headers: {}, body: { error: { code: 'FailedDependency', message: 'A dependency failed.' } } });
+          continue;
+        }
+        answers.set(id, await runBatchItem(deps, req, raw));
+      }
+      // Graph answers in any order.
+      res.json({ responses: [...answers.values()].reverse() });
     }),
   );
 
@@ -281,4 +359,46 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
     );
   });
   return router;
+}
+
+/** Outlook's per-mailbox limits as a fake enforces them: a request over them answers what Graph answers. */
+export interface MailboxLimits {
+  /** Starts a request for the mailbox; undefined when it is over a limit. */
+  enter(mailbox: string): (() => void) | undefined;
+}
+
+function mailboxThrottled(): GraphHttpError {
+  return new GraphHttpError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', { 'Retry-After': '1' });
+}
+
+function accessDenied(): GraphHttpError {
+  return new GraphHttpError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+}
+
+/** One request of a `$batch`, run against this server with the batch's own bearer token. */
+async function runBatchItem(deps: GraphRouteDeps, req: Request, raw: Record<string, unknown>) {
+  const id = String(raw.id ?? '');
+  const method = String(raw.method ?? 'GET').toUpperCase();
+  const url = String(raw.url ?? '');
+  const headers: Record<string, string> = {
+    ...((raw.headers as Record<string, string> | undefined) ?? {}),
+    authorization: req.get('authorization') ?? '',
+    [BATCH_ITEM_HEADER]: '1',
+  };
+  if (raw.body !== undefined) headers['content-type'] = 'application/json';
+  const target = `${deps.baseUrl()}/v1.0/${url.replace(/^\/+/, '').replace(/^v1\.0\//, '')}`;
+  const answer = await deps.selfFetch(target, { method, headers, ...(raw.body !== undefined ? { body: JSON.stringify(raw.body) } : {}) });
+  const text = await answer.text();
+  const answerHeaders: Record<string, string> = {};
+  for (const name of ['retry-after', 'content-type', 'location']) {
+    const value = answer.headers.get(name);
+    if (value) answerHeaders[name === 'retry-after' ? 'Retry-After' : name] = value;
+  }
+  let body: unknown;
+  try {
+    body = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    body = text;
+  }
+  return { id, status: answer.status, headers: answerHeaders, ...(body !== undefined ? { body } : {}) };
 }

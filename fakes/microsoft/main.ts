@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     host: process.env.MICROSOFT_FAKE_HOST ?? '127.0.0.1',
     tls,
     clients,
+    // The local API serves http: the sandbox accepts loopback http notification URLs unless told to behave like Graph.
+    allowLoopbackHttp: process.env.FAKE_ALLOW_LOOPBACK_HTTP !== '0',
     ...(stateFile ? { stateFile } : {}),
   });
   console.log(

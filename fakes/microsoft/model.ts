@@ -22,6 +22,13 @@ export interface StoredCalendar {
   /** Ids of occurrences deleted from their series: Graph shows them nowhere, expansion must skip them. */
   deletedOccurrences: Set<string>;
   byTransactionId: Map<string, string>;
+  /**
+   * A calendar shared with (or delegated to) the mailbox that the grant does not reach (no Calendars.*.Shared):
+   * listed, but its events answer 403 ErrorAccessDenied.
+   */
+  accessDenied?: boolean;
+  /** Store sequence number of each event id's last change (create, update, delete), for delta rounds. */
+  changedAt: Map<string, number>;
 }
 
 export interface Account {
@@ -32,4 +39,10 @@ export interface Account {
   defaultCalendarId: string;
   /** Bumped by expireSyncCursors: delta tokens of older generations answer 410. */
   syncGeneration: number;
+  /** The mailbox's zone (IANA): what seeded all-day events are written in. UTC when absent. */
+  timeZone?: string;
+  /** A personal Microsoft account (outlook.com): getSchedule is not supported for it. */
+  personal?: boolean;
+  /** Change notifications for this mailbox are dropped (what Graph's `missed` lifecycle event reports). */
+  dropNotifications?: boolean;
 }

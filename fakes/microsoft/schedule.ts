@@ -2,7 +2,8 @@
 // (0 free, 1 tentative, 2 busy, 3 out of office, 4 working elsewhere) and scheduleItems.
 import type { ShowAs } from './event-resource';
 import type { ResponseZone } from './event-view';
-import { badRequest } from './graph-errors';
+import { GraphHttpError, badRequest } from './graph-errors';
+import type { Account } from './model';
 import { graphDateTimeOf, instantOfGraphDateTime, requireZone } from './graph-time';
 import type { MicrosoftStore } from './store';
 
@@ -22,12 +23,21 @@ function readTime(t: ScheduleRequest['startTime'], field: string): number {
   return ms;
 }
 
-export function getSchedule(store: MicrosoftStore, body: ScheduleRequest, outZone: ResponseZone) {
+/** getSchedule answers at most 62 days (calendar-getschedule reference). */
+const MAX_WINDOW_MS = 62 * 86_400_000;
+
+export function getSchedule(store: MicrosoftStore, body: ScheduleRequest, outZone: ResponseZone, caller: Account) {
+  // Not supported for personal Microsoft accounts (reference: "Delegated (personal Microsoft account): Not
+  // supported"). The exact answer is undocumented (unconfirmed): the fake refuses like an access check.
+  if (caller.personal) throw new GraphHttpError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
   if (!Array.isArray(body.schedules) || body.schedules.length === 0) throw badRequest('Schedules are required.');
   if (body.schedules.length > 100) throw badRequest('Too many schedules requested (at most 100).');
   const startMs = readTime(body.startTime, 'startTime');
   const endMs = readTime(body.endTime, 'endTime');
   if (endMs <= startMs) throw badRequest('endTime must be after startTime.');
+  if (endMs - startMs > MAX_WINDOW_MS) {
+    throw badRequest('The requested time duration exceeds the maximum of 62 days.', 'ErrorTimeIntervalTooBig');
+  }
   const interval = body.availabilityViewInterval ?? 30;
   if (!Number.isInteger(interval) || interval < 5 || interval > 1440)
     throw badRequest('availabilityViewInterval must be between 5 and 1440.');

@@ -1,7 +1,7 @@
 // Provider-neutral seeds (fakes/types.ts) -> the writes Outlook would make. Seeded events look Outlook-made:
 // zones are written with Windows names ("Pacific Standard Time") wherever the fake's table has one, and a
-// series carries a patternedRecurrence (rrule-to-pattern.ts). The fake's mailboxes live in UTC, so all-day
-// events are written in UTC, as the mailbox zone would be.
+// series carries a patternedRecurrence (rrule-to-pattern.ts). All-day events are written in the mailbox's
+// zone (UTC unless set with setMailboxTimeZone), as Outlook writes them.
 import { isKnownZone } from '../time/zone-clock';
 import type { FakeEventSeed, SeedAttendee, SeedTime } from '../types';
 import type { Attendee, ResponseType } from './event-resource';
@@ -20,9 +20,14 @@ const RESPONSE: Record<SeedAttendee['response'], ResponseType> = {
 
 export class SeedError extends Error {}
 
-/** A seed time as Outlook writes it, with the IANA zone it stands for. */
-export function seedTimeToGraph(time: SeedTime): DateTimeTimeZone & { iana: string } {
-  if (time.kind === 'date') return { dateTime: `${time.date}T00:00:00.0000000`, timeZone: 'UTC', iana: 'UTC' };
+/**
+ * A seed time as Outlook writes it, with the IANA zone it stands for. All-day dates are written in the
+ * mailbox's zone (UTC unless the mailbox was given one), as Outlook writes them.
+ */
+export function seedTimeToGraph(time: SeedTime, mailboxZone = 'UTC'): DateTimeTimeZone & { iana: string } {
+  if (time.kind === 'date') {
+    return { dateTime: `${time.date}T00:00:00.0000000`, timeZone: windowsNameForIana(mailboxZone) ?? mailboxZone, iana: mailboxZone };
+  }
   const iana = time.timeZone;
   if (!isKnownZone(iana)) throw new SeedError(`unknown time zone ${iana}`);
   const ms = Date.parse(time.dateTime);
@@ -38,15 +43,15 @@ function attendee(a: SeedAttendee): Attendee {
   };
 }
 
-export function seedToWrite(seed: Partial<FakeEventSeed>): EventWrite {
+export function seedToWrite(seed: Partial<FakeEventSeed>, mailboxZone = 'UTC'): EventWrite {
   const write: EventWrite = {};
   if (seed.title !== undefined) write.subject = seed.title;
   if (seed.description !== undefined) write.body = { contentType: 'text', content: seed.description };
   if (seed.location !== undefined) write.location = seed.location;
-  const start = seed.start && seedTimeToGraph(seed.start);
+  const start = seed.start && seedTimeToGraph(seed.start, mailboxZone);
   if (start) write.start = { dateTime: start.dateTime, timeZone: start.timeZone };
   if (seed.end) {
-    const end = seedTimeToGraph(seed.end);
+    const end = seedTimeToGraph(seed.end, mailboxZone);
     write.end = { dateTime: end.dateTime, timeZone: end.timeZone };
   }
   if (seed.start) write.isAllDay = seed.start.kind === 'date';

@@ -7,13 +7,15 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { StateFile } from '../persistence/state-file';
 import { createTestCertificateAuthority, type TestCertificateAuthority } from '../tls/certificate-authority';
+import { createTrustingDispatcher } from '../tls/trusting-dispatcher';
+import { ConcurrencyLimiter, SlidingWindowLimiter } from '../http/usage-limits';
 import type { FakeEventSeed, FakeProviderControl, FaultSpec, SeedTime } from '../types';
 import { controlRouter } from './control-routes';
 import { DeltaEngine, type DeltaEngineState } from './delta';
 import { createFaultInjector, faultMiddleware } from './faults';
 import { graphErrorBody } from './graph-errors';
 import { dateIn, requireZone } from './graph-time';
-import { graphRouter } from './graph-routes';
+import { BATCH_ITEM_HEADER, graphRouter } from './graph-routes';
 import { IdentityProvider, type IdentityState } from './identity';
 import { completeAuthorization, identityRouter, type AuthorizeParams } from './identity-routes';
 import { newGuid, occurrenceId } from './ids';
@@ -47,6 +49,16 @@ export interface MicrosoftFakeOptions {
    * restarts (the sandbox). Without it the fake lives in memory only (tests).
    */
   stateFile?: string;
+  /**
+   * Accept `http://` notification URLs on loopback hosts. Graph requires https, and so does the fake by default;
+   * the sandbox and the test stack turn this on, since the local API serves http.
+   */
+  allowLoopbackHttp?: boolean;
+  /**
+   * Enforce Outlook's per-mailbox limits (Graph: 4 concurrent requests, 10,000 per 10 minutes per app per
+   * mailbox): over them, 429 with Retry-After. Off by default.
+   */
+  limits?: { mailboxConcurrency?: number; perMailbox?: number; windowMs?: number };
 }
 
 /** What the state file holds; the tenant and application ids stay the same across restarts too. */
@@ -69,6 +81,22 @@ export interface MicrosoftFake extends FakeProviderControl {
   readonly stateFile: string | undefined;
   /** Sends a lifecycle notification for a subscription (Graph does this on its own schedule). */
   sendLifecycleNotification(subscriptionId: string, event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'): boolean;
+  /** A secondary calendar; `accessDenied`: shared or delegated, its events answer 403 ErrorAccessDenied. */
+  addCalendar(email: string, input: { name: string; readOnly?: boolean; accessDenied?: boolean }): string;
+  /** Whether the grant reaches the calendar (false: 403 ErrorAccessDenied on its events). */
+  setCalendarAccess(email: string, calendarId: string, access: 'granted' | 'denied'): void;
+  /** Deletes a secondary calendar (or stops sharing it): its requests answer 404 ErrorItemNotFound. */
+  deleteCalendar(email: string, calendarId: string): void;
+  /** The mailbox's zone (IANA): all-day events seeded from now on are written in it, as Outlook does. */
+  setMailboxTimeZone(email: string, timeZone: string): void;
+  /** A personal Microsoft account (getSchedule unsupported), or a work account again. */
+  setPersonalAccount(email: string, personal: boolean): void;
+  /** Drop the mailbox's change notifications (what a later `missed` lifecycle event reports), or deliver them again. */
+  setNotificationsDropped(email: string, dropped: boolean): void;
+  /** With `limits`: the most concurrent requests and requests per window seen per mailbox, and refusals. */
+  usageStats(): { maxConcurrent: Record<string, number>; perMailbox: Record<string, number>; refused: number };
+  /** Forgets what the limits counted so far. */
+  resetUsage(): void;
 }
 
 /** A stored start or end as a seed time (the control API speaks seeds). */
@@ -95,7 +123,8 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
   const store = new MicrosoftStore();
   const identity = new IdentityProvider(options.accessTokenTtlSeconds ?? 3600, tenantId);
   const delta = new DeltaEngine(store);
-  const subscriptions = new SubscriptionManager(applicationId);
+  const subscriptions = new SubscriptionManager(applicationId, options.allowLoopbackHttp ?? false);
+  const usage = mailboxLimits(options.limits);
   if (saved) {
     store.importState(saved.store);
     identity.importState(saved.identity);
@@ -129,7 +158,9 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
   const app = express();
   app.disable('x-powered-by');
   app.use((req, res, next) => {
-    if (!req.path.startsWith('/__fake')) res.on('finish', () => log.push({ method: req.method, path: req.path, status: res.statusCode }));
+    // A $batch's own requests to this server are not the client's requests: the log shows the $batch only.
+    const client = !req.path.startsWith('/__fake') && req.get(BATCH_ITEM_HEADER) === undefined;
+    if (client) res.on('finish', () => log.push({ method: req.method, path: req.path, status: res.statusCode }));
     // Any request may change state (codes, tokens, delta links, subscriptions): one throttled save covers them.
     res.on('finish', saveSoon);
     next();
@@ -139,11 +170,16 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
   const seedOne = (email: string, seed: FakeEventSeed, calendarId?: string): string => {
     const account = store.ensureAccount(email);
     const calendar = store.calendar(account, calendarId);
-    const { event } = store.createEvent(account, calendar, seedToWrite(seed));
+    const { event } = store.createEvent(account, calendar, seedToWrite(seed, account.timeZone));
+    if (seed.reportedZoneName) {
+      // What Graph reports for a legacy custom zone or a zone it names by display name; the instants stay exact.
+      event.json.originalStartTimeZone = seed.reportedZoneName;
+      event.json.originalEndTimeZone = seed.reportedZoneName;
+    }
     for (const ex of seed.exceptions ?? []) {
       const occId = occurrenceId(event.json.id, occurrenceDate(event, ex.originalStart));
       if (ex.cancelled) store.deleteEvent(account, occId);
-      else store.updateEvent(account, occId, seedToWrite(ex.patch ?? {}));
+      else store.updateEvent(account, occId, seedToWrite(ex.patch ?? {}, account.timeZone));
     }
     if (seed.status === 'cancelled') store.deleteEvent(account, event.json.id);
     return event.json.id;
@@ -190,7 +226,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
       // A new rule is written with the event's start, which it needs for its range.
       const current = patch.recurrence && !patch.start ? store.findEvent(account, eventId, calendarId)?.event : undefined;
       const start = current ? toSeedTime(current, 'start') : patch.start;
-      store.updateEvent(account, eventId, seedToWrite({ ...patch, ...(start ? { start } : {}) }), { calendarId });
+      store.updateEvent(account, eventId, seedToWrite({ ...patch, ...(start ? { start } : {}) }, account.timeZone), { calendarId });
     },
     deleteEventAsProvider(email, eventId, calendarId) {
       store.deleteEvent(store.ensureAccount(email), eventId, { calendarId });
@@ -226,6 +262,37 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
       log.length = 0;
     },
     sendLifecycleNotification: (id, event) => saving(subscriptions.notifyLifecycle(id, event)),
+    addCalendar(email, input) {
+      const account = store.ensureAccount(email);
+      return saving(store.addCalendar(account, { name: input.name, canEdit: !input.readOnly, accessDenied: input.accessDenied }).id);
+    },
+    setCalendarAccess(email, calendarId, access) {
+      const calendar = store.calendar(store.ensureAccount(email), calendarId);
+      if (access === 'denied') calendar.accessDenied = true;
+      else delete calendar.accessDenied;
+      saveSoon();
+    },
+    deleteCalendar(email, calendarId) {
+      if (!store.removeCalendar(store.ensureAccount(email), calendarId)) throw new Error('unknown or default calendar');
+      saveSoon();
+    },
+    setMailboxTimeZone(email, timeZone) {
+      store.ensureAccount(email).timeZone = timeZone;
+      saveSoon();
+    },
+    setPersonalAccount(email, personal) {
+      const account = store.ensureAccount(email);
+      if (personal) account.personal = true;
+      else delete account.personal;
+      saveSoon();
+    },
+    setNotificationsDropped(email, dropped) {
+      const account = store.ensureAccount(email);
+      if (dropped) account.dropNotifications = true;
+      else delete account.dropNotifications;
+    },
+    usageStats: () => usage?.stats() ?? { maxConcurrent: {}, perMailbox: {}, refused: 0 },
+    resetUsage: () => usage?.reset(),
     async close() {
       await subscriptions.close();
       server.closeAllConnections();
@@ -236,7 +303,20 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
 
   app.use('/__fake', controlRouter(fake));
   app.use(identityRouter(identity, store));
-  app.use('/v1.0', graphRouter({ store, identity, delta, subscriptions, tenantId, baseUrl: () => baseUrl }));
+  const trusting = createTrustingDispatcher(tls.caCertificate);
+  app.use(
+    '/v1.0',
+    graphRouter({
+      store,
+      identity,
+      delta,
+      subscriptions,
+      tenantId,
+      baseUrl: () => baseUrl,
+      selfFetch: (url, init) => fetch(url, { ...init, dispatcher: trusting } as unknown as RequestInit),
+      ...(usage ? { limits: usage } : {}),
+    }),
+  );
   // Unreadable JSON bodies and unexpected failures answer in Graph's error shape.
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = error.type === 'entity.parse.failed' ? 400 : (error.status ?? 500);
@@ -262,4 +342,31 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
   const { port } = server.address() as AddressInfo;
   baseUrl = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return fake;
+}
+
+/** Outlook's per-mailbox limits, when a test asks the fake to enforce them. */
+function mailboxLimits(limits: MicrosoftFakeOptions['limits']) {
+  if (!limits) return undefined;
+  const concurrency = new ConcurrencyLimiter(limits.mailboxConcurrency ?? 4);
+  const window = new SlidingWindowLimiter({ requests: limits.perMailbox ?? 10_000, windowMs: limits.windowMs ?? 600_000 });
+  return {
+    enter(mailbox: string) {
+      if (!window.hasRoom(mailbox)) {
+        window.refuse();
+        return undefined;
+      }
+      const end = concurrency.enter(mailbox);
+      if (end) window.admit(mailbox);
+      return end;
+    },
+    reset() {
+      concurrency.reset();
+      window.reset();
+    },
+    stats() {
+      const c = concurrency.stats();
+      const w = window.stats();
+      return { maxConcurrent: c.maxConcurrent, perMailbox: w.maxInWindow, refused: c.refused + w.refused };
+    },
+  };
 }

@@ -20,20 +20,31 @@ export type MicrosoftStoreState = Array<
       name: string;
       isDefault: boolean;
       canEdit: boolean;
+      accessDenied?: boolean;
       events: GraphEvent[];
       exceptions: GraphEvent[];
       deletedOccurrences: string[];
       byTransactionId: Array<[transactionId: string, eventId: string]>;
+      /** Absent in older state files. */
+      changedAt?: Array<[eventId: string, seq: number]>;
     }>;
   }
 >;
 
-export function newCalendar(input: { id?: string; name: string; isDefault: boolean; canEdit: boolean }): StoredCalendar {
+export function newCalendar(input: {
+  id?: string;
+  name: string;
+  isDefault: boolean;
+  canEdit: boolean;
+  accessDenied?: boolean;
+}): StoredCalendar {
   return {
     id: input.id ?? newCalendarId(),
     name: input.name,
     isDefault: input.isDefault,
     canEdit: input.canEdit,
+    ...(input.accessDenied ? { accessDenied: true } : {}),
+    changedAt: new Map(),
     events: new Map(),
     exceptions: new Map(),
     deletedOccurrences: new Set(),
@@ -44,12 +55,20 @@ export function newCalendar(input: { id?: string; name: string; isDefault: boole
 export class MicrosoftStore {
   private readonly accounts = new Map<string, Account>();
   private readonly listeners: ChangeListener[] = [];
+  /** Orders every change, so a delta round knows what changed since the one before (in or out of its window). */
+  private seq = 0;
 
   onChange(listener: ChangeListener): void {
     this.listeners.push(listener);
   }
 
+  currentSeq(): number {
+    return this.seq;
+  }
+
   private emit(account: Account, calendarId: string, eventId: string, type: ChangeType): void {
+    this.seq += 1;
+    account.calendars.get(calendarId)?.changedAt.set(eventId, this.seq);
     for (const l of this.listeners) l(account, calendarId, eventId, type);
   }
 
@@ -86,10 +105,12 @@ export class MicrosoftStore {
         name: c.name,
         isDefault: c.isDefault,
         canEdit: c.canEdit,
+        ...(c.accessDenied ? { accessDenied: true } : {}),
         events: [...c.events.values()].map((e) => e.json),
         exceptions: [...c.exceptions.values()].map((e) => e.json),
         deletedOccurrences: [...c.deletedOccurrences],
         byTransactionId: [...c.byTransactionId],
+        changedAt: [...c.changedAt],
       })),
     }));
   }
@@ -105,6 +126,10 @@ export class MicrosoftStore {
         for (const json of saved.exceptions) calendar.exceptions.set(json.id, stored(json, calendar.id));
         for (const id of saved.deletedOccurrences) calendar.deletedOccurrences.add(id);
         for (const [transactionId, eventId] of saved.byTransactionId) calendar.byTransactionId.set(transactionId, eventId);
+        for (const [eventId, seq] of saved.changedAt ?? []) {
+          calendar.changedAt.set(eventId, seq);
+          this.seq = Math.max(this.seq, seq);
+        }
         account.calendars.set(calendar.id, calendar);
       }
       this.accounts.set(account.email, account);
@@ -117,6 +142,19 @@ export class MicrosoftStore {
 
   allAccounts(): Account[] {
     return [...this.accounts.values()];
+  }
+
+  /** Adds a (secondary) calendar to the mailbox. */
+  addCalendar(account: Account, input: { name: string; canEdit?: boolean; accessDenied?: boolean }): StoredCalendar {
+    const calendar = newCalendar({ name: input.name, isDefault: false, canEdit: input.canEdit ?? true, accessDenied: input.accessDenied });
+    account.calendars.set(calendar.id, calendar);
+    return calendar;
+  }
+
+  /** Deletes a secondary calendar (or stops sharing it): its requests answer 404 ErrorItemNotFound. */
+  removeCalendar(account: Account, calendarId: string): boolean {
+    if (calendarId === account.defaultCalendarId) return false;
+    return account.calendars.delete(calendarId);
   }
 
   /** `calendarId` undefined or 'primary' -> the default calendar. */
@@ -245,11 +283,14 @@ function untouchedOccurrences(calendar: StoredCalendar, master: StoredEvent, sta
   );
 }
 
-/** If-Match takes the `@odata.etag` (W/"changeKey") or the bare changeKey. */
+/**
+ * If-Match takes the `@odata.etag` (W/"changeKey"), as Graph documents it; a bare changeKey is not an etag and
+ * never matches (Graph answers 412 the same way).
+ */
 function checkIfMatch(event: StoredEvent, ifMatch: string | undefined): void {
   if (!ifMatch || ifMatch === '*') return;
-  const given = ifMatch.replace(/^W\//, '').replace(/^"|"$/g, '');
-  if (given !== event.json.changeKey) {
+  const etag = /^(W\/)?"(.*)"$/.exec(ifMatch.trim());
+  if (!etag || etag[2] !== event.json.changeKey) {
     throw new GraphHttpError(
       412,
       'ErrorIrresolvableConflict',

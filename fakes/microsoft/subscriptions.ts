@@ -3,8 +3,8 @@
 // and delivery of change and lifecycle notifications with a few retries.
 //
 // Sandbox relaxations (documented here because the real service differs):
-// - Real Graph requires an https notificationUrl reachable from the internet. The fake also accepts plain
-//   http:// URLs, because the local API serves plain HTTP.
+// - Real Graph requires an https notificationUrl reachable from the internet, and so does the fake unless it
+//   was started with `allowLoopbackHttp` (the sandbox and the test stack: the local API serves plain HTTP).
 // - The fake only ever delivers to loopback hosts (127.0.0.0/8, ::1, localhost): it must not generate traffic
 //   anywhere else, so other hosts are refused with 400 like an unreachable endpoint.
 // - Graph retries failed deliveries for up to 4 hours; the fake retries 3 times within a few seconds.
@@ -23,6 +23,8 @@ export interface Subscription {
   clientState: string | null;
   expirationDateTime: Date;
   applicationId: string;
+  /** reauthorizationRequired was sent: no notifications until the subscription is renewed or reauthorized. */
+  needsReauthorization?: boolean;
 }
 
 /** Subscriptions as plain JSON, for the sandbox state file. */
@@ -33,7 +35,7 @@ const VALIDATION_TIMEOUT_MS = 10_000;
 const DELIVERY_TIMEOUT_MS = 3_000;
 const RETRY_DELAYS_MS = [200, 1000, 3000];
 
-function checkUrl(value: unknown, field: string): string {
+function checkUrl(value: unknown, field: string, allowHttp: boolean): string {
   if (typeof value !== 'string') throw badRequest(`${field} is required.`, 'InvalidRequest');
   let url: URL;
   try {
@@ -41,7 +43,10 @@ function checkUrl(value: unknown, field: string): string {
   } catch {
     throw badRequest(`Invalid ${field}.`, 'InvalidRequest');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badRequest(`The ${field} must be an https URL.`, 'InvalidRequest');
+  // What Graph answers for an http URL is not documented word for word (unconfirmed); it refuses it with 400.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowHttp)) {
+    throw badRequest(`The ${field} must be an https URL.`, 'InvalidRequest');
+  }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!(host === 'localhost' || host === '::1' || /^127\./.test(host))) {
     throw badRequest(
@@ -93,7 +98,10 @@ export class SubscriptionManager {
   private readonly pending = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(private readonly applicationId: string) {}
+  constructor(
+    private readonly applicationId: string,
+    private readonly allowLoopbackHttp = false,
+  ) {}
 
   exportState(): SubscriptionsState {
     return [...this.subscriptions.values()].map((s) => ({ ...s, expirationDateTime: s.expirationDateTime.toISOString() }));
@@ -134,9 +142,11 @@ export class SubscriptionManager {
     if (!/^(me|users\/[^/]+)\/(events|calendar\/events|calendars\/[^/]+\/events)$/i.test(resource)) {
       throw badRequest(`Resource '${resource}' is not supported.`, 'InvalidRequest');
     }
-    const notificationUrl = checkUrl(body.notificationUrl, 'notificationUrl');
+    const notificationUrl = checkUrl(body.notificationUrl, 'notificationUrl', this.allowLoopbackHttp);
     const lifecycleNotificationUrl =
-      body.lifecycleNotificationUrl == null ? null : checkUrl(body.lifecycleNotificationUrl, 'lifecycleNotificationUrl');
+      body.lifecycleNotificationUrl == null
+        ? null
+        : checkUrl(body.lifecycleNotificationUrl, 'lifecycleNotificationUrl', this.allowLoopbackHttp);
     const expirationDateTime = checkExpiration(body.expirationDateTime);
     const clientState = typeof body.clientState === 'string' ? body.clientState : null;
     if (clientState && clientState.length > 128) throw badRequest('clientState must be at most 128 characters.', 'InvalidRequest');
@@ -167,10 +177,17 @@ export class SubscriptionManager {
     return s;
   }
 
+  /** PATCH: a new expiration; renewing also reauthorizes (learn.microsoft.com/graph/webhooks-lifecycle). */
   renew(account: Account, id: string, body: Record<string, unknown>): Subscription {
     const s = this.get(account, id);
     s.expirationDateTime = checkExpiration(body.expirationDateTime);
+    delete s.needsReauthorization;
     return s;
+  }
+
+  /** POST /subscriptions/{id}/reauthorize. */
+  reauthorize(account: Account, id: string): void {
+    delete this.get(account, id).needsReauthorization;
   }
 
   delete(account: Account, id: string): void {
@@ -191,8 +208,11 @@ export class SubscriptionManager {
 
   /** Called for every event write: notifies the account's subscriptions that cover the calendar. */
   notifyChange(account: Account, calendarId: string, eventId: string, changeType: 'created' | 'updated' | 'deleted'): void {
+    // Dropped notifications are what a later `missed` lifecycle event reports.
+    if (account.dropNotifications) return;
     for (const s of this.list(account.email)) {
       if (!s.changeType.split(',').includes(changeType)) continue;
+      if (s.needsReauthorization) continue;
       const m = /calendars\/([^/]+)\/events$/i.exec(s.resource);
       if (m && m[1] !== calendarId) continue;
       if (!m && /calendar\/events$/i.test(s.resource) && calendarId !== account.defaultCalendarId) continue;
@@ -233,6 +253,7 @@ export class SubscriptionManager {
       ],
     });
     if (lifecycleEvent === 'subscriptionRemoved') this.subscriptions.delete(id);
+    if (lifecycleEvent === 'reauthorizationRequired') s.needsReauthorization = true;
     return true;
   }
 

@@ -13,7 +13,10 @@ interface ResponseLike {
   headers?: unknown;
 }
 
-const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded', 'dailyLimitExceeded']);
+/** Short-lived: back off and retry. */
+const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);
+/** Can last hours ("Calendar usage limits exceeded", a project's daily quota): stop for long, do not retry hot. */
+const QUOTA_REASONS = new Set(['quotaExceeded', 'dailyLimitExceeded']);
 
 function headerValue(headers: unknown, name: string): string | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
@@ -68,8 +71,14 @@ function classifyHttp(status: number, body: unknown, retryAfter: number | undefi
   if (status === 401) return make('unauthorized', status, reason);
   if (status === 429) return make('rate_limited', status, reason, retryAfter);
   if (status === 403 && reason && RATE_LIMIT_REASONS.has(reason)) return make('rate_limited', status, reason, retryAfter);
-  // Missing scopes: only a new consent helps, like a revoked grant.
-  if (status === 403 && (reason === 'insufficientPermissions' || reason === 'authError')) return make('access_revoked', status, reason);
+  if (status === 403 && reason && QUOTA_REASONS.has(reason)) return make('quota_exhausted', status, reason, retryAfter);
+  // A scope the user did not grant (granular consent): the grant itself is fine, what it allows keeps working.
+  if (status === 403 && reason === 'insufficientPermissions') return make('insufficient_scope', status, reason);
+  if (status === 403 && reason === 'authError') return make('access_revoked', status, reason);
+  // Shared fields of an invitation belong to its organizer.
+  if (status === 403 && reason === 'forbiddenForNonOrganizer') return make('not_organizer', status, reason);
+  // Any other 403 (forbidden, requiredAccessLevel on a reader calendar, ...) is about this resource only.
+  if (status === 403) return make('permission_denied', status, reason);
   if (status === 410 && (reason === 'fullSyncRequired' || reason === 'updatedMinTooLongAgo')) return make('cursor_expired', status, reason);
   if (status === 404 || status === 410) return make('not_found', status, reason);
   if (status === 412) return make('version_conflict', status, reason);

@@ -54,6 +54,7 @@ export function toProviderEvent(event: GoogleEvent, calendarId: string, fallback
     updatedAt: event.updated ?? new Date(0).toISOString(),
     ...(event.visibility === 'private' || event.visibility === 'confidential' ? { isPrivate: true } : {}),
     ...(event.transparency === 'transparent' ? { showAs: 'free' as const } : {}),
+    ...(event.eventType && event.eventType !== 'default' ? { eventType: event.eventType } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import type { ZodType } from 'zod';
 
 import { ProviderError } from '../errors';
+import { meteredFetch } from '../metered-fetch';
 import type {
   CalendarInfo,
   CalendarProvider,
@@ -67,18 +68,21 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
   const timeout = options.timeoutMs ?? 30_000;
   const pageSize = Math.min(Math.max(options.pageSize ?? 500, 1), 2500);
 
-  function oauthClient(client?: OAuthClientCredentials): OAuth2Client {
+  /** OAuth endpoints (token, revoke) are not Calendar API requests: they are not metered by the budget. */
+  function oauthClient(client?: OAuthClientCredentials, fetchImplementation: typeof fetch = fetch): OAuth2Client {
     return new OAuth2Client({
       ...(client ? { clientId: client.clientId, clientSecret: client.clientSecret } : {}),
       endpoints: { oauth2AuthBaseUrl: endpoints.authorizeUrl, oauth2TokenUrl: endpoints.tokenUrl, oauth2RevokeUrl: endpoints.revokeUrl },
-      transporterOptions: { timeout, fetchImplementation: fetch },
+      transporterOptions: { timeout, fetchImplementation },
     });
   }
 
+  /** The Calendar client for one call: every request it makes goes through the call's meter (the budget). */
   function api(auth: CallAuth): calendar_v3.Calendar {
-    const authClient = oauthClient();
+    const fetchImplementation = meteredFetch(auth.meter);
+    const authClient = oauthClient(undefined, fetchImplementation);
     authClient.setCredentials({ access_token: auth.accessToken });
-    return calendar({ version: 'v3', auth: authClient, rootUrl: endpoints.apiRootUrl, timeout, retry: false, fetchImplementation: fetch });
+    return calendar({ version: 'v3', auth: authClient, rootUrl: endpoints.apiRootUrl, timeout, retry: false, fetchImplementation });
   }
 
   async function guard<T>(call: GoogleCallKind, fn: () => Promise<T>): Promise<T> {
@@ -166,10 +170,12 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
     refresh: (client, refreshToken) =>
       guard('refresh', async () => {
         const authClient = oauthClient(client);
-        // The library keeps the OLD refresh token in its credentials; the raw answer comes with `tokens`.
+        // The library keeps the OLD refresh token in its credentials; the raw answer comes with `tokens`, and
+        // the library overwrites that very object's refresh_token with the old one right after emitting it:
+        // copy it inside the listener, or a rotated refresh token is lost.
         let raw: unknown;
         authClient.on('tokens', (tokens) => {
-          raw = tokens;
+          raw = { ...tokens };
         });
         authClient.setCredentials({ refresh_token: refreshToken });
         await authClient.refreshAccessToken();
@@ -186,10 +192,10 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
         }
       }),
 
-    getAccountIdentity: (_client, tokens) =>
+    getAccountIdentity: (_client, auth) =>
       guard('api', async () => {
-        const authClient = oauthClient();
-        authClient.setCredentials({ access_token: tokens.accessToken });
+        const authClient = oauthClient(undefined, meteredFetch(auth.meter));
+        authClient.setCredentials({ access_token: auth.accessToken });
         const response = await authClient.request({ url: endpoints.userinfoUrl, method: 'GET', retry: false, timeout });
         const userinfo = parse(userinfoSchema, response.data, 'userinfo');
         return { subject: userinfo.sub, email: userinfo.email };

@@ -38,6 +38,8 @@ export const eventSchema = z.object({
   attendees: z.array(attendeeSchema).optional(),
   visibility: z.string().optional(),
   transparency: z.string().optional(),
+  /** default, outOfOffice, focusTime, fromGmail, birthday, workingLocation (more may come). */
+  eventType: z.string().optional(),
 });
 export type GoogleEvent = z.infer<typeof eventSchema>;
 

@@ -23,8 +23,10 @@ export function classifyHttp(status: number, code: string | undefined, retryAfte
   const message = `Microsoft Graph answered ${status}${code ? ` ${code}` : ''}`;
   if (code && CURSOR_CODES.has(code)) return new ProviderError('cursor_expired', PROVIDER, message, details);
   if (status === 401) return new ProviderError('unauthorized', PROVIDER, message, details);
-  // 403 on a delegated call: consent or licence withdrawn; the user has to reconnect.
-  if (status === 403) return new ProviderError('access_revoked', PROVIDER, message, details);
+  // 403 (ErrorAccessDenied, Forbidden) is about this resource: a shared or delegated calendar the grant does not
+  // reach (Calendars.Read.Shared), a mailbox the app may not open. A revoked grant shows as 401 and as
+  // invalid_grant at refresh, never as 403, so the connection itself stays usable.
+  if (status === 403) return new ProviderError('permission_denied', PROVIDER, message, details);
   if (status === 404) return new ProviderError('not_found', PROVIDER, message, details);
   if (status === 410) return new ProviderError('cursor_expired', PROVIDER, message, details);
   if (status === 412 || (status === 409 && code === 'ErrorIrresolvableConflict')) {

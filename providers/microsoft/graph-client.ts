@@ -7,8 +7,11 @@
 //   inside the call. Retries belong to the Temporal activities, which see `rate_limited` with
 //   retryAfterSeconds and back off durably; in-call sleeps would only hide throttling and stall workers.
 // - No RedirectHandler either (Graph calendar calls do not redirect; a 410 Location is read, not followed).
+// - Every request passes the call's meter (MeteringHandler): the provider budget shared by all processes.
 import { AuthenticationHandler, Client, HTTPMessageHandler } from '@microsoft/microsoft-graph-client';
 import type { Dispatcher } from 'undici';
+import type { CallAuth } from '../types';
+import { MeteringHandler } from './metering-handler';
 
 export interface GraphClientConfig {
   graphBaseUrl: string;
@@ -16,9 +19,11 @@ export interface GraphClientConfig {
   timeoutMs: number;
 }
 
-export function createGraphClient(config: GraphClientConfig, accessToken: string): Client {
-  const auth = new AuthenticationHandler({ getAccessToken: async () => accessToken });
-  auth.setNext(new HTTPMessageHandler());
+export function createGraphClient(config: GraphClientConfig, call: CallAuth): Client {
+  const auth = new AuthenticationHandler({ getAccessToken: async () => call.accessToken });
+  const metering = new MeteringHandler(call.meter);
+  auth.setNext(metering);
+  metering.setNext(new HTTPMessageHandler());
   const host = new URL(config.graphBaseUrl).hostname.replace(/^\[|\]$/g, '');
   return Client.initWithMiddleware({
     middleware: auth,

@@ -6,6 +6,7 @@ import type { Attendee, AttendeeResponse, EventInput, EventKind, EventPatch, Eve
 import { RecurrenceMappingError, recurrenceToRrule, rruleToRecurrence, type PatternedRecurrence } from './recurrence';
 import type { GraphEvent } from './schemas';
 import { epochToDate, epochToWallTime, ianaToWindows, wallTimeToEpoch, windowsToIana } from './time-zones';
+import { fixedOffsetZone, zoneFromOffsetName } from './zone-names';
 
 const KIND: Record<string, EventKind> = {
   singleInstance: 'single',
@@ -26,17 +27,44 @@ function malformed(what: string): ProviderError {
   return new ProviderError('malformed_response', 'microsoft', `Microsoft Graph event has an unreadable ${what}`);
 }
 
-/** The IANA zone the event was written in: originalStartTimeZone first (the start is usually in UTC). */
+/** A zone name Graph wrote, if any table or the offset it carries resolves it (zone-names.ts). */
+function knownZone(name: string | null | undefined): string | undefined {
+  return windowsToIana(name) ?? zoneFromOffsetName(name);
+}
+
+/** A fixed-offset zone from a date-time Graph wrote with an explicit offset ("...+05:30"). */
+function zoneOfOffsetDateTime(value: string): string | undefined {
+  const m = /([+-])(\d{2}):?(\d{2})$/.exec(value.trim());
+  if (!m) return undefined;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return fixedOffsetZone(m[1] === '-' ? -minutes : minutes);
+}
+
+/**
+ * The IANA zone the event was written in. originalStartTimeZone / originalEndTimeZone first (the start and
+ * end themselves come in UTC). When that is a legacy custom zone (`tzone://Microsoft/Custom`) or a name no
+ * table knows, the event's other clues: its series' recurrence zone, its other end's zone, an offset in the
+ * date-time itself, the zone Graph answered in. UTC only when the event carries no clue at all.
+ */
 function eventZone(event: GraphEvent, which: 'start' | 'end'): string {
-  const original = which === 'start' ? event.originalStartTimeZone : event.originalEndTimeZone;
-  return windowsToIana(original) ?? windowsToIana(event[which].timeZone) ?? 'UTC';
+  const own = which === 'start' ? event.originalStartTimeZone : event.originalEndTimeZone;
+  const other = which === 'start' ? event.originalEndTimeZone : event.originalStartTimeZone;
+  const answered = event[which];
+  return (
+    knownZone(own) ??
+    knownZone(event.recurrence?.range.recurrenceTimeZone) ??
+    knownZone(other) ??
+    zoneOfOffsetDateTime(answered.dateTime) ??
+    knownZone(answered.timeZone) ??
+    'UTC'
+  );
 }
 
 function toEventTime(event: GraphEvent, which: 'start' | 'end'): EventTime {
   const value = event[which];
   // All-day events are midnight-to-midnight wall dates; the date part is the day, whatever the zone.
   if (event.isAllDay) return { kind: 'date', date: value.dateTime.slice(0, 10) };
-  const writtenIn = windowsToIana(value.timeZone) ?? 'UTC';
+  const writtenIn = knownZone(value.timeZone) ?? 'UTC';
   let ms: number;
   try {
     ms = wallTimeToEpoch(value.dateTime, writtenIn);
@@ -52,7 +80,7 @@ function toEventTime(event: GraphEvent, which: 'start' | 'end'): EventTime {
  * event's originalStartTimeZone; without a readable zone, the nearest UTC midnight.
  */
 function allDayOriginalDate(ms: number, event: GraphEvent): string {
-  const zone = windowsToIana(event.originalStartTimeZone);
+  const zone = knownZone(event.recurrence?.range.recurrenceTimeZone) ?? knownZone(event.originalStartTimeZone);
   return zone ? epochToDate(ms, zone) : epochToDate(Math.round(ms / 86_400_000) * 86_400_000, 'UTC');
 }
 
@@ -71,7 +99,8 @@ export function graphToProviderEvent(event: GraphEvent, calendarId: string): Pro
   const out: ProviderEvent = {
     externalId: event.id,
     calendarId,
-    version: event.changeKey ?? event['@odata.etag'] ?? '',
+    // If-Match takes the @odata.etag (W/"<changeKey>"), not the bare changeKey.
+    version: event['@odata.etag'] ?? (event.changeKey ? weakEtag(event.changeKey) : ''),
     status: event.isCancelled ? 'cancelled' : event.showAs === 'tentative' ? 'tentative' : 'confirmed',
     start,
     end: toEventTime(event, 'end'),
@@ -105,7 +134,7 @@ export function graphToProviderEvent(event: GraphEvent, calendarId: string): Pro
     };
   }
   if (kind === 'seriesMaster' && event.recurrence) {
-    const recurrenceZone = windowsToIana(event.recurrence.range.recurrenceTimeZone) ?? zone;
+    const recurrenceZone = knownZone(event.recurrence.range.recurrenceTimeZone) ?? zone;
     try {
       out.recurrence = recurrenceToRrule(event.recurrence as PatternedRecurrence, {
         timeZone: recurrenceZone,
@@ -196,4 +225,17 @@ export function toGraphCreateBody(input: EventInput, idempotencyKey: string): Re
 export function transactionIdFor(key: string): string {
   if (/^[A-Za-z0-9._:-]{1,64}$/.test(key)) return key;
   return `sha256-${createHash('sha256').update(key).digest('base64url')}`;
+}
+
+/** Graph's `@odata.etag` form of a changeKey. */
+export function weakEtag(changeKey: string): string {
+  return `W/"${changeKey}"`;
+}
+
+/**
+ * What If-Match must carry: the `@odata.etag`. Rows synced before the adapter kept the etag hold the bare
+ * changeKey; it is wrapped the way Graph wraps it.
+ */
+export function ifMatchValue(version: string): string {
+  return /^(W\/)?"/.test(version) ? version : weakEtag(version);
 }

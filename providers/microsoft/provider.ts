@@ -5,12 +5,14 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import tls from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import { ProviderError, isProviderError } from '../errors';
-import type { BusyBlock, CalendarInfo, CalendarProvider, CallAuth, ChangePage, FreeBusyResult } from '../types';
+import type { CalendarInfo, CalendarProvider, CallAuth, ChangePage } from '../types';
 import type { EventChange, EventTime, ProviderEvent } from '../../domain/events';
 import type { MicrosoftEndpoints } from './endpoints';
-import { toProviderError } from './errors';
+import { batchGet, type BatchAnswer } from './batch';
+import { classifyHttp, toProviderError } from './errors';
+import { graphFreeBusy } from './free-busy';
 import { createGraphClient } from './graph-client';
-import { graphToProviderEvent, toGraphCreateBody, toGraphEventBody } from './normalize';
+import { graphToProviderEvent, ifMatchValue, toGraphCreateBody, toGraphEventBody } from './normalize';
 import { buildAuthorizationUrl, exchangeCode, idTokenIdentity, missingPermissions, refreshTokens, type IdentityConfig } from './oauth';
 import { parseGraphPushMessage } from './push-messages';
 import {
@@ -19,11 +21,10 @@ import {
   eventListSchema,
   graphEventSchema,
   meSchema,
-  scheduleSchema,
   subscriptionSchema,
+  type GraphEvent,
 } from './schemas';
 import { decodePosition, encodePosition } from './sync-position';
-import { wallTimeToEpoch, windowsToIana } from './time-zones';
 
 export interface MicrosoftProviderOptions {
   /** Extra CA (PEM) to trust besides Node's roots: the sandbox fake's test CA. */
@@ -39,14 +40,6 @@ export interface MicrosoftProviderOptions {
 const DAY_MS = 86_400_000;
 /** Outlook event subscriptions live at most 4230 minutes; stay a little under it. */
 const MAX_SUBSCRIPTION_MS = 4230 * 60_000 - 5 * 60_000;
-const FREE_BUSY_BATCH = 20;
-
-const BUSY_STATUS: Record<string, BusyBlock['status'] | undefined> = {
-  busy: 'busy',
-  tentative: 'tentative',
-  oof: 'outOfOffice',
-  workingElsewhere: 'workingElsewhere',
-};
 
 export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: MicrosoftProviderOptions = {}): CalendarProvider {
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -54,8 +47,7 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
   const pageSize = options.pageSize ?? 200;
   const dispatcher: Dispatcher | undefined = options.ca ? new Agent({ connect: { ca: [...tls.rootCertificates, options.ca] } }) : undefined;
   const identity: IdentityConfig = { authorityUrl: endpoints.authorityUrl, dispatcher, timeoutMs };
-  const graph = (auth: CallAuth): Client =>
-    createGraphClient({ graphBaseUrl: endpoints.graphBaseUrl, dispatcher, timeoutMs }, auth.accessToken);
+  const graph = (auth: CallAuth): Client => createGraphClient({ graphBaseUrl: endpoints.graphBaseUrl, dispatcher, timeoutMs }, auth);
 
   async function call<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -130,21 +122,59 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
     return found;
   }
 
-  /** After @removed: still there (moved out of the window) or really gone? */
-  async function removedChange(auth: CallAuth, calendarId: string, id: string): Promise<EventChange> {
-    try {
-      const event = await getEvent(auth, calendarId, id);
-      return {
-        type: 'delete',
-        externalId: id,
-        reason: event.status === 'cancelled' ? 'deleted' : 'left_window',
-        ...(event.seriesMasterId ? { seriesMasterId: event.seriesMasterId } : {}),
-        ...(event.originalStart ? { originalStart: event.originalStart } : {}),
-      };
-    } catch (error) {
-      if (isProviderError(error, 'not_found')) return { type: 'delete', externalId: id, reason: 'deleted' };
-      throw error;
+  /**
+   * After @removed: still there (moved out of the window, or changed while outside it: Graph reports those
+   * too) or really gone? Asked for the whole page at once with $batch, never one GET per entry.
+   */
+  function removedChange(id: string, answer: BatchAnswer, calendarId: string): EventChange {
+    if (answer.status === 404) return { type: 'delete', externalId: id, reason: 'deleted' };
+    if (answer.status !== 200) throw classifyHttp(answer.status, errorCodeOf(answer.body), undefined);
+    const event = graphToProviderEvent(parse(graphEventSchema, answer.body), calendarId);
+    return {
+      type: 'delete',
+      externalId: id,
+      reason: event.status === 'cancelled' ? 'deleted' : 'left_window',
+      ...(event.seriesMasterId ? { seriesMasterId: event.seriesMasterId } : {}),
+      ...(event.originalStart ? { originalStart: event.originalStart } : {}),
+    };
+  }
+
+  /** A delta page as changes: removed entries classified and series masters fetched in $batch requests. */
+  async function pageChanges(auth: CallAuth, calendarId: string, items: Array<Record<string, unknown>>): Promise<EventChange[]> {
+    const removedIds: string[] = [];
+    const events: GraphEvent[] = [];
+    for (const item of items) {
+      if ('@removed' in item) removedIds.push(item.id as string);
+      else events.push(parse(graphEventSchema, item));
     }
+    // calendarView delta lists occurrences and exceptions but never their series master; fetch each once per
+    // page so the series itself (its recurrence) reaches the caller too.
+    const masterIds = [...new Set(events.flatMap((event) => (event.seriesMasterId ? [event.seriesMasterId] : [])))];
+    const answers = await batchGet(graph(auth), [...removedIds, ...masterIds].map(eventPath));
+    const removed = new Map(removedIds.map((id, i) => [id, removedChange(id, answers[i]!, calendarId)]));
+    const masters = new Map<string, ProviderEvent>();
+    masterIds.forEach((id, i) => {
+      const answer = answers[removedIds.length + i]!;
+      if (answer.status === 200) masters.set(id, graphToProviderEvent(parse(graphEventSchema, answer.body), calendarId));
+      else if (answer.status !== 404) throw classifyHttp(answer.status, errorCodeOf(answer.body), undefined);
+    });
+    const changes: EventChange[] = [];
+    const mastersSeen = new Set<string>();
+    let next = 0;
+    for (const item of items) {
+      if ('@removed' in item) {
+        changes.push(removed.get(item.id as string)!);
+        continue;
+      }
+      const event = graphToProviderEvent(events[next++]!, calendarId);
+      const master = event.seriesMasterId ? masters.get(event.seriesMasterId) : undefined;
+      if (master && !mastersSeen.has(master.externalId)) {
+        mastersSeen.add(master.externalId);
+        changes.push({ type: 'upsert', event: master });
+      }
+      changes.push({ type: 'upsert', event });
+    }
+    return changes;
   }
 
   return {
@@ -165,9 +195,8 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
       return undefined;
     },
 
-    async getAccountIdentity(client, tokens) {
-      const { tenantId, objectId } = idTokenIdentity(tokens.idToken, client.clientId);
-      const auth = { accessToken: tokens.accessToken };
+    async getAccountIdentity(client, auth) {
+      const { tenantId, objectId } = idTokenIdentity(auth.idToken, client.clientId);
       const me = parse(meSchema, await call(() => graph(auth).api('/me').select(['id', 'mail', 'userPrincipalName']).get()));
       // The access token and the id_token must be about the same user.
       if (me.id.toLowerCase() !== objectId)
@@ -205,27 +234,7 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
       }
       const json = await call(() => graph(auth).api(url).header('Prefer', `odata.maxpagesize=${pageSize}`).get());
       const page = parse(deltaPageSchema, json);
-
-      const changes: EventChange[] = [];
-      const mastersSeen = new Set<string>();
-      for (const item of page.value) {
-        if ('@removed' in item) {
-          changes.push(await removedChange(auth, calendarId, item.id as string));
-          continue;
-        }
-        const event = graphToProviderEvent(parse(graphEventSchema, item), calendarId);
-        // calendarView delta lists occurrences and exceptions but never their series master; fetch it once
-        // per page so the series itself (its recurrence) reaches the caller too.
-        if (event.seriesMasterId && !mastersSeen.has(event.seriesMasterId)) {
-          mastersSeen.add(event.seriesMasterId);
-          try {
-            changes.push({ type: 'upsert', event: await getEvent(auth, calendarId, event.seriesMasterId) });
-          } catch (error) {
-            if (!isProviderError(error, 'not_found')) throw error;
-          }
-        }
-        changes.push({ type: 'upsert', event });
-      }
+      const changes = await pageChanges(auth, calendarId, page.value);
       const next = page['@odata.nextLink'];
       const delta = page['@odata.deltaLink'];
       if (next) return { changes, next: { kind: 'page', position: encodePosition({ kind: 'page', url: next }) } };
@@ -259,7 +268,7 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
       const body = toGraphEventBody(patch, current);
       const json = await call(() => {
         const request = graph(auth).api(eventPath(eventId));
-        if (ifMatch) request.header('If-Match', ifMatch);
+        if (ifMatch) request.header('If-Match', ifMatchValue(ifMatch));
         return request.patch(body);
       });
       return graphToProviderEvent(parse(graphEventSchema, json), calendarId);
@@ -268,43 +277,12 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
     async deleteEvent(auth, { eventId, ifMatch }) {
       await call(() => {
         const request = graph(auth).api(eventPath(eventId));
-        if (ifMatch) request.header('If-Match', ifMatch);
+        if (ifMatch) request.header('If-Match', ifMatchValue(ifMatch));
         return request.delete();
       });
     },
 
-    async freeBusy(auth, { emails, timeMin, timeMax }) {
-      const result: FreeBusyResult = {};
-      for (let i = 0; i < emails.length; i += FREE_BUSY_BATCH) {
-        const batch = emails.slice(i, i + FREE_BUSY_BATCH);
-        const body = {
-          schedules: batch,
-          startTime: { dateTime: new Date(timeMin).toISOString().replace('Z', ''), timeZone: 'UTC' },
-          endTime: { dateTime: new Date(timeMax).toISOString().replace('Z', ''), timeZone: 'UTC' },
-          availabilityViewInterval: 30,
-        };
-        const json = await call(() => graph(auth).api('/me/calendar/getSchedule').header('Prefer', 'outlook.timezone="UTC"').post(body));
-        const schedule = parse(scheduleSchema, json);
-        for (const email of batch) {
-          const info = schedule.value.find((s) => s.scheduleId.toLowerCase() === email.toLowerCase());
-          if (!info) {
-            result[email] = { error: 'notReturned' };
-          } else if (info.error) {
-            result[email] = { error: info.error.responseCode ?? 'error' };
-          } else {
-            const toIso = (t: { dateTime: string; timeZone?: string | null }) =>
-              new Date(wallTimeToEpoch(t.dateTime, windowsToIana(t.timeZone) ?? 'UTC')).toISOString();
-            result[email] = {
-              busy: (info.scheduleItems ?? []).flatMap((item): BusyBlock[] => {
-                const status = BUSY_STATUS[item.status];
-                return status ? [{ start: toIso(item.start), end: toIso(item.end), status }] : [];
-              }),
-            };
-          }
-        }
-      }
-      return result;
-    },
+    freeBusy: (auth, { emails, timeMin, timeMax }) => graphFreeBusy(graph(auth), { emails, timeMin, timeMax }),
 
     async createPushChannel(auth, { calendarId, notificationUrl, secret, expiresAt, lifecycleUrl }) {
       const expiration = new Date(Math.min(expiresAt.getTime(), Date.now() + MAX_SUBSCRIPTION_MS));
@@ -321,7 +299,7 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
       return { channelId: s.id, calendarId, expiresAt: new Date(s.expirationDateTime) };
     },
 
-    async renewPushChannel(auth, { channel, notificationUrl, secret, expiresAt }) {
+    async renewPushChannel(auth, { channel, notificationUrl, secret, expiresAt, lifecycleUrl }) {
       const expiration = new Date(Math.min(expiresAt.getTime(), Date.now() + MAX_SUBSCRIPTION_MS));
       try {
         const s = parse(
@@ -336,7 +314,13 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
       } catch (error) {
         // Expired or removed by Graph: a renewal can only be a new subscription.
         if (!isProviderError(error, 'not_found')) throw error;
-        return this.createPushChannel(auth, { calendarId: channel.calendarId, notificationUrl, secret, expiresAt });
+        return this.createPushChannel(auth, {
+          calendarId: channel.calendarId,
+          notificationUrl,
+          secret,
+          expiresAt,
+          ...(lifecycleUrl ? { lifecycleUrl } : {}),
+        });
       }
     },
 
@@ -360,4 +344,8 @@ function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T 
   const result = schema.safeParse(value);
   if (!result.success) throw new ProviderError('malformed_response', 'microsoft', 'Microsoft Graph answered an unexpected body');
   return result.data;
+}
+
+function errorCodeOf(body: unknown): string | undefined {
+  return (body as { error?: { code?: string } } | undefined)?.error?.code;
 }

@@ -92,6 +92,14 @@ export const scheduleSchema = z.object({
   ),
 });
 
+/** A calendarView page, as far as free/busy needs it. */
+export const calendarViewPageSchema = z.object({
+  value: z.array(
+    z.object({ showAs: z.string().nullish(), isCancelled: z.boolean().nullish(), start: dateTimeTimeZone, end: dateTimeTimeZone }),
+  ),
+  '@odata.nextLink': z.string().url().nullish(),
+});
+
 export const subscriptionSchema = z.object({ id: z.string(), expirationDateTime: z.string() });
 
 export const tokenResponseSchema = z.object({

@@ -4,6 +4,7 @@ import { loadActiveConnection, markDisconnected } from '../../data/connections';
 import { countSyncedEvents } from '../../data/events';
 import { earliestActiveChannel } from '../../data/push-channels';
 import { readSettings } from '../../data/settings';
+import type { ReconcileSchedule } from '../../domain/reconciliation';
 import type { ModuleSettings } from '../../domain/settings';
 import { isProviderError } from '../../providers/errors';
 import type { ConnectionHealth } from '../../workflows/connection/messages';
@@ -12,6 +13,8 @@ import { migrateLegacyTokens } from '../oauth/token-migration';
 
 export interface ConnectionContext {
   settings: ModuleSettings;
+  /** When the daily reconciliation runs (RECONCILE_DAILY_AT, RECONCILE_SPREAD_MINUTES); absent in old histories. */
+  reconcile?: ReconcileSchedule;
   /** Health as stored (e.g. needs_reconnect recorded by a failed refresh outside the workflow). */
   storedHealth: ConnectionHealth;
   tokenExpiresAt?: string;
@@ -20,7 +23,15 @@ export interface ConnectionContext {
   migrationRequired: boolean;
 }
 
-export async function loadConnectionContext({ db }: Pick<ServiceDependencies, 'db'>, connectionId: string): Promise<ConnectionContext> {
+export function reconcileScheduleOf(config: Pick<ServiceDependencies['config'], 'RECONCILE_DAILY_AT' | 'RECONCILE_SPREAD_MINUTES'>) {
+  const [hours, minutes] = config.RECONCILE_DAILY_AT.split(':').map(Number);
+  return { dailyAtMinutes: hours! * 60 + minutes!, spreadMinutes: config.RECONCILE_SPREAD_MINUTES };
+}
+
+export async function loadConnectionContext(
+  { db, config }: Pick<ServiceDependencies, 'db' | 'config'>,
+  connectionId: string,
+): Promise<ConnectionContext> {
   const connection = await loadActiveConnection(db, connectionId);
   const [settings, channel, syncedEvents] = await Promise.all([
     readSettings(db, connection.organizationId),
@@ -30,6 +41,7 @@ export async function loadConnectionContext({ db }: Pick<ServiceDependencies, 'd
   const { updatedAt: _updatedAt, ...moduleSettings } = settings;
   return {
     settings: moduleSettings,
+    reconcile: reconcileScheduleOf(config),
     storedHealth: connection.status as ConnectionHealth,
     tokenExpiresAt: connection.tokenExpiresAt?.toISOString(),
     pushChannelExpiresAt: channel?.expiresAt.toISOString(),

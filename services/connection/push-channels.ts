@@ -8,6 +8,7 @@ import {
   activeChannelsOfCalendar,
   activeChannelsOutside,
   markChannelStopped,
+  renewChannelExpiry,
   saveChannel,
   type PushChannelRow,
 } from '../../data/push-channels';
@@ -68,12 +69,38 @@ export async function stopDeselectedPushChannels(deps: Deps, connection: Connect
   return stopped;
 }
 
+/** What the workflow learns from a push set-up: the earliest expiry, or why push cannot work here. */
+export interface PushSetup {
+  expiresAt?: string;
+  /** Push is unavailable (polling carries on): a code and a sentence for the connection's status. */
+  unavailable?: { code: string; message: string };
+}
+
+/**
+ * Google and Microsoft deliver notifications only to https URLs with a valid certificate. With real
+ * credentials and an http PUBLIC_URL no channel can be made: say so instead of failing every renewal. (The
+ * sandbox providers accept loopback http, so `npm start` keeps push.)
+ */
+export function pushUnavailableReason(
+  config: Pick<ServiceDependencies['config'], 'publicUrl'>,
+  runtime: { mode: 'production' | 'sandbox'; descriptor: { displayName: string } },
+): PushSetup['unavailable'] {
+  if (runtime.mode !== 'production' || new URL(config.publicUrl).protocol === 'https:') return undefined;
+  const name = runtime.descriptor.displayName;
+  return {
+    code: 'https_required',
+    message: `${name} sends push notifications only to https URLs and PUBLIC_URL is http; changes arrive by polling`,
+  };
+}
+
 /** Every synced calendar has a channel with more than RENEW_BEFORE_MS left; returns the earliest expiry. */
-export async function ensurePushChannels(deps: EnsureDeps, connectionId: string): Promise<{ expiresAt?: string }> {
+export async function ensurePushChannels(deps: EnsureDeps, connectionId: string): Promise<PushSetup> {
   const { db, providers, tokens, logger, config } = deps;
   const connection = await loadActiveConnection(db, connectionId);
   const runtime = providers.get(connection.provider);
   if (runtime.descriptor.capabilities.push === 'none') return {};
+  const unavailable = pushUnavailableReason(config, runtime);
+  if (unavailable) return { unavailable };
   const calendars = (await ensureCalendars(deps, connection)).filter((calendar) => calendar.syncEnabled);
   await stopDeselectedPushChannels(deps, connection);
   const expiries: Date[] = [];
@@ -87,15 +114,24 @@ export async function ensurePushChannels(deps: EnsureDeps, connectionId: string)
     // Checkable by the webhook without the database (services/push-tokens.ts).
     const secret = deps.pushTokens.issue();
     const expiresAt = new Date(Date.now() + runtime.descriptor.capabilities.maxPushTtlMinutes * 60_000);
-    const channel = await tokens.withAccessToken(connectionId, (auth) =>
-      runtime.adapter.createPushChannel(auth, {
-        calendarId: calendar.externalCalendarId,
-        notificationUrl: webhookUrl(config.publicUrl, connection.provider),
-        lifecycleUrl: webhookUrl(config.publicUrl, connection.provider),
-        secret,
-        expiresAt,
-      }),
-    );
+    let channel: PushChannel;
+    try {
+      channel = await tokens.withAccessToken(connectionId, (auth) =>
+        runtime.adapter.createPushChannel(auth, {
+          calendarId: calendar.externalCalendarId,
+          notificationUrl: webhookUrl(config.publicUrl, connection.provider),
+          lifecycleUrl: webhookUrl(config.publicUrl, connection.provider),
+          secret,
+          expiresAt,
+        }),
+      );
+    } catch (error) {
+      // The provider refused our notification URL (not https, not reachable, validation handshake failed).
+      if (!isProviderError(error, 'invalid_request')) throw error;
+      const why = error.details.code ?? error.details.status ?? 'invalid';
+      const message = `${runtime.descriptor.displayName} refused the notification URL (${why}); changes arrive by polling`;
+      return { unavailable: { code: 'notification_url_refused', message } };
+    }
     await saveChannel(db, {
       connectionId,
       externalCalendarId: calendar.externalCalendarId,
@@ -123,4 +159,54 @@ export async function stopPushChannels(deps: Deps, connectionId: string): Promis
   const connection = await deps.db.calendarConnection.findUnique({ where: { id: connectionId } });
   if (!connection) return;
   for (const row of await activeChannels(deps.db, connectionId)) await stopChannel(deps, connection, row);
+}
+
+/**
+ * Graph lifecycle notifications (learn.microsoft.com/graph/webhooks-lifecycle), acted on at once:
+ * `reauthorizationRequired` renews the subscription now (a renewal reauthorizes it; one Graph no longer has
+ * is created anew), `subscriptionRemoved` marks it stopped and creates a new one. (`missed` needs no channel
+ * work: the workflow syncs.) Returns the channels' earliest expiry as ensurePushChannels does.
+ */
+export async function repairPushChannel(
+  deps: EnsureDeps,
+  input: { connectionId: string; channelId: string; event: 'reauthorizationRequired' | 'subscriptionRemoved' },
+): Promise<PushSetup> {
+  const { db, providers, tokens, config } = deps;
+  const connection = await loadActiveConnection(db, input.connectionId);
+  const row = (await activeChannels(db, connection.id)).find((channel) => channel.providerChannelId === input.channelId);
+  if (row && input.event === 'subscriptionRemoved') await markChannelStopped(db, row.id);
+  if (row && input.event === 'reauthorizationRequired') {
+    const runtime = providers.get(connection.provider);
+    const secret = deps.pushTokens.issue();
+    const current: PushChannel = {
+      channelId: row.providerChannelId,
+      resourceId: row.resourceId ?? undefined,
+      calendarId: row.externalCalendarId,
+      expiresAt: row.expiresAt,
+    };
+    const renewed = await tokens.withAccessToken(connection.id, (auth) =>
+      runtime.adapter.renewPushChannel(auth, {
+        channel: current,
+        notificationUrl: webhookUrl(config.publicUrl, connection.provider),
+        lifecycleUrl: webhookUrl(config.publicUrl, connection.provider),
+        secret,
+        expiresAt: new Date(Date.now() + runtime.descriptor.capabilities.maxPushTtlMinutes * 60_000),
+      }),
+    );
+    if (renewed.channelId === row.providerChannelId) {
+      // Renewed in place: same subscription, same secret.
+      await renewChannelExpiry(db, row.id, renewed.expiresAt);
+    } else {
+      await markChannelStopped(db, row.id);
+      await saveChannel(db, {
+        connectionId: connection.id,
+        externalCalendarId: row.externalCalendarId,
+        providerChannelId: renewed.channelId,
+        resourceId: renewed.resourceId ?? null,
+        tokenHash: hashSecret(secret),
+        expiresAt: renewed.expiresAt,
+      });
+    }
+  }
+  return ensurePushChannels(deps, connection.id);
 }

@@ -20,6 +20,7 @@ import { hashSecret, newSecret } from '../secret-hash';
 import type { ServiceDependencies } from '../dependencies';
 import { bindAccount } from './account-binding';
 import { OAuthFlowError } from './oauth-flow-error';
+import { withCallContext } from '../provider-budget/call-context';
 
 export { OAuthFlowError } from './oauth-flow-error';
 
@@ -138,7 +139,13 @@ export class ConnectionService {
       await this.revokeQuietly(input.provider, client.credentials, tokens);
       throw new OAuthFlowError('missing_permissions', `Allow every requested permission; not granted: ${missing.join('; ')}`, missing);
     }
-    const identity = await adapter.getAccountIdentity(client.credentials, tokens);
+    // The account is not known yet: the call draws from the project's budget only (interactive, a person waits).
+    const meter = this.deps.budget.meterFor({ provider: input.provider, project: client.oauthClientId ?? 'platform' });
+    const identity = await withCallContext({ priority: 'interactive', maxWaitMs: 10_000 }, () =>
+      adapter.getAccountIdentity(client.credentials, { accessToken: tokens.accessToken, idToken: tokens.idToken, meter }),
+    ).catch((error: unknown) => {
+      throw meter.refusal ?? error;
+    });
 
     await ensureOrganization(tenantDb, pending.organizationId);
     let bound: Awaited<ReturnType<typeof bindAccount>>;

@@ -10,6 +10,8 @@ import { ProviderError, isProviderError } from '../../providers/errors';
 import type { ProviderRegistry } from '../../providers/registry';
 import type { CallAuth, TokenSet } from '../../providers/types';
 import type { Vault } from '../../vault/vault';
+import type { ProviderBudget } from '../provider-budget/budget';
+import type { BudgetScope } from '../provider-budget/limits';
 import type { OAuthClientResolver } from './oauth-clients';
 
 /** Refresh when the access token has less than this left. */
@@ -25,7 +27,14 @@ export class TokenService {
   readonly #refreshing = new Map<string, Promise<FreshToken>>();
 
   constructor(
-    private readonly deps: { db: Db; vault: Vault; providers: ProviderRegistry; oauthClients: OAuthClientResolver; logger: Logger },
+    private readonly deps: {
+      db: Db;
+      vault: Vault;
+      providers: ProviderRegistry;
+      oauthClients: OAuthClientResolver;
+      budget: ProviderBudget;
+      logger: Logger;
+    },
   ) {}
 
   async getFreshAccessToken(connectionId: string, options: { forceRefresh?: boolean } = {}): Promise<FreshToken> {
@@ -49,16 +58,44 @@ export class TokenService {
     return refresh;
   }
 
-  /** Calls the provider with a fresh token; a 401 refreshes once and retries (the token may be revoked early). */
+  /**
+   * Calls the provider with a fresh token, every request metered by the provider budget (the only way a
+   * connection's calls reach a provider); a 401 refreshes once and retries (the token may be revoked early).
+   * When the provider says the account must stop (quota exhausted, Retry-After), the budget blocks the account
+   * for every process.
+   */
   async withAccessToken<T>(connectionId: string, call: (auth: CallAuth) => Promise<T>): Promise<T> {
+    const connection = await this.#load(connectionId);
+    const scope = budgetScopeOf(connection);
+    const meter = this.deps.budget.meterFor(scope);
     const token = await this.getFreshAccessToken(connectionId);
     try {
-      return await call({ accessToken: token.accessToken });
+      try {
+        return await call({ accessToken: token.accessToken, meter });
+      } catch (error) {
+        if (!isProviderError(error, 'unauthorized')) throw error;
+        const refreshed = await this.refresh(connectionId, token.expiresAt);
+        return await call({ accessToken: refreshed.accessToken, meter });
+      }
     } catch (error) {
-      if (!isProviderError(error, 'unauthorized')) throw error;
-      const refreshed = await this.refresh(connectionId, token.expiresAt);
-      return call({ accessToken: refreshed.accessToken });
+      // The budget's own refusal is the truth (the client library wrapped it as a network failure).
+      throw await this.#heedStopSignals(scope, meter.refusal ?? error);
     }
+  }
+
+  /** A provider's "stop" becomes a block of the account in the shared budget. */
+  async #heedStopSignals(scope: BudgetScope, error: unknown): Promise<unknown> {
+    if (!isProviderError(error) || error.details.code === 'budget_exhausted' || error.details.code === 'quota_exhausted') return error;
+    const { budget } = this.deps;
+    if (error.kind === 'quota_exhausted') {
+      const seconds = Math.ceil(budget.limits.quotaBackoffMs / 1000);
+      await budget.block(scope, 'quota_exhausted', seconds);
+      return new ProviderError('quota_exhausted', error.provider, error.message, { ...error.details, retryAfterSeconds: seconds });
+    }
+    if (error.kind === 'rate_limited' && error.details.retryAfterSeconds) {
+      await budget.block(scope, 'rate_limited', error.details.retryAfterSeconds);
+    }
+    return error;
   }
 
   /**
@@ -159,4 +196,13 @@ async function upsertCredential(
     return existingId;
   }
   return vault.put(input);
+}
+
+/** Whose budget a connection's calls draw from: its OAuth client's project and its account. */
+export function budgetScopeOf(connection: Pick<ConnectionRow, 'provider' | 'oauthClientId' | 'externalAccountEmail'>): BudgetScope {
+  return {
+    provider: connection.provider as BudgetScope['provider'],
+    project: connection.oauthClientId ?? 'platform',
+    account: connection.externalAccountEmail.toLowerCase(),
+  };
 }

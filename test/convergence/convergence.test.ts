@@ -1,7 +1,8 @@
 // Convergence of two-way sync, as a property: random interleavings of edits in the calendar (through the
 // fake's provider-side controls) and in the CRM (through the API: schedule, edit, move, cancel, and for
 // series: edit or cancel one occurrence, split "this and following", end the series), with recurring
-// series, injected provider faults and worker restarts, then the workflow is left to settle.
+// series, injected provider faults (5xx, throttling, a 403 on the calendar), Graph lifecycle notifications,
+// Google quota exhaustion and worker restarts, then the workflow is left to settle.
 // Afterwards both sides must hold the same events (and series rules), every version the CRM row ever held must be in the
 // change history (it replays to the current row), every CRM edit that was accepted must be in the history
 // or a conflict record, and nothing may be duplicated.
@@ -26,6 +27,7 @@ const MAX_OPS = Number(process.env.CONVERGENCE_MAX_OPS ?? 14);
 const PATH = process.env.CONVERGENCE_PATH;
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
+const QUOTA_BACKOFF_SECONDS = 2;
 
 type Op =
   | { side: 'provider'; kind: 'create'; hours: number }
@@ -39,7 +41,11 @@ type Op =
   | { side: 'crm'; kind: 'retitleOccurrence' | 'cancelOccurrence' | 'splitSeries' | 'endSeries'; pick: number; occurrence: number }
   | { side: 'both'; kind: 'retitle'; pick: number; crmField: 'title' | 'location' }
   | { side: 'infra'; kind: 'sync' | 'restartWorker' }
-  | { side: 'infra'; kind: 'fault'; fault: 'server_error' | 'rate_limit' | 'unavailable'; count: number };
+  | { side: 'infra'; kind: 'fault'; fault: 'server_error' | 'rate_limit' | 'unavailable' | 'forbidden'; count: number }
+  /** Graph lifecycle notifications for the connection's subscription (Google has none: nothing happens). */
+  | { side: 'infra'; kind: 'lifecycle'; event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed' }
+  /** Google "Calendar usage limits exceeded" for the account until the settle phase (Graph: none). */
+  | { side: 'infra'; kind: 'quota' };
 
 const pick = fc.nat({ max: 50 });
 const hours = fc.integer({ min: 24, max: 24 * 20 });
@@ -112,10 +118,19 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       side: fc.constant('infra' as const),
       kind: fc.constant('fault' as const),
-      fault: fc.constantFrom('server_error' as const, 'rate_limit' as const, 'unavailable' as const),
+      fault: fc.constantFrom('server_error' as const, 'rate_limit' as const, 'unavailable' as const, 'forbidden' as const),
       count: fc.integer({ min: 1, max: 2 }),
     }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      side: fc.constant('infra' as const),
+      kind: fc.constant('lifecycle' as const),
+      event: fc.constantFrom('reauthorizationRequired' as const, 'subscriptionRemoved' as const, 'missed' as const),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ side: fc.constant('infra' as const), kind: fc.constant('quota' as const) }) },
 );
 
 const instant = (time: EventTime) => (time.kind === 'date' ? Date.parse(`${time.date}T00:00:00Z`) : Date.parse(time.dateTime));
@@ -128,7 +143,10 @@ describe('convergence of two-way sync (property)', () => {
   let run = 0;
 
   beforeAll(async () => {
-    stack = await startTestStack({ env: { API_RATE_LIMIT_PER_MINUTE: '1000000' } });
+    // A quota back-off of seconds, so the settle phase can wait one out.
+    stack = await startTestStack({
+      env: { API_RATE_LIMIT_PER_MINUTE: '1000000', PROVIDER_QUOTA_BACKOFF_SECONDS: String(QUOTA_BACKOFF_SECONDS) },
+    });
     token = await tokenFor(stack, 'acme', 'prop');
   });
   afterAll(async () => {
@@ -191,6 +209,7 @@ describe('convergence of two-way sync (property)', () => {
         where: { connectionId, status: { not: 'cancelled' }, eventKind: { not: 'occurrence' } },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       });
+    let quotaExhausted = false;
     const quietly = (fn: () => void) => {
       try {
         fn();
@@ -341,12 +360,31 @@ describe('convergence of two-way sync (property)', () => {
       } else if (op.kind === 'restartWorker') {
         await stack.restartWorker();
       } else if (op.kind === 'fault') {
-        fake.injectFault({ kind: op.fault, count: op.count, retryAfterSeconds: 1 });
+        // A 403 hits one calendar's reads or writes (a permission, not a revoked grant).
+        fake.injectFault({
+          kind: op.fault,
+          count: op.count,
+          retryAfterSeconds: 1,
+          ...(op.fault === 'forbidden' ? { pathIncludes: '/events' } : {}),
+        });
+      } else if (op.kind === 'lifecycle') {
+        if (provider === 'microsoft')
+          for (const channel of fake.listPushChannels(email)) stack.microsoft.sendLifecycleNotification(channel.id, op.event);
+      } else if (op.kind === 'quota') {
+        if (provider === 'google') {
+          stack.google.setUsageLimitExceeded(email, true);
+          quotaExhausted = true;
+        }
       }
     }
 
-    // Settle: no more faults; two syncs, the second started after every edit (see waitForSyncAfter).
+    // Settle: no more faults, the quota back in (and its back-off waited out); two syncs, the second started
+    // after every edit (see waitForSyncAfter).
     fake.clearFaults();
+    if (quotaExhausted) {
+      stack.google.setUsageLimitExceeded(email, false);
+      await new Promise((resolve) => setTimeout(resolve, (QUOTA_BACKOFF_SECONDS + 1) * 1000));
+    }
     await syncAfter(handle, Date.now());
     await syncAfter(handle, Date.now());
 

@@ -24,6 +24,7 @@ import { ProviderRegistry } from '../../providers/registry';
 import { freePort } from '../../scripts/lib/free-port';
 import { ConnectionWorkflowClient } from '../../clients/connection-workflow';
 import { createServiceDependencies, type ServiceDependencies } from '../../services/dependencies';
+import type { BudgetLimits } from '../../services/provider-budget/limits';
 import { ConnectionService } from '../../services/oauth/connecting';
 import { TEST_KEY_BASE64, TEST_KEYRING } from './test-keyring';
 import { startApiMetrics } from '../../observability/process-metrics';
@@ -97,6 +98,10 @@ export interface TestStackOptions {
    * stack's own), so the development sign-in exists. Default: a signing key handed over as JWT_PUBLIC_KEY.
    */
   developmentSignIn?: boolean;
+  /** The providers' limits scaled down (the provider budget); default: the configured (real) ones. */
+  budgetLimits?: BudgetLimits;
+  /** Run the providers as `production` (what real credentials select) instead of `sandbox`. */
+  providerMode?: 'production' | 'sandbox';
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -109,7 +114,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   }
 
   const database = await createTestDatabase({ provider: options.provider ?? 'sqlite' });
-  const [google, microsoft] = await Promise.all([startGoogleFake(options.googleFake), startMicrosoftFake(options.microsoftFake)]);
+  // The stack's API serves http on loopback: the fakes accept that unless a test asks for the real behaviour.
+  const [google, microsoft] = await Promise.all([
+    startGoogleFake({ allowLoopbackHttp: true, ...options.googleFake }),
+    startMicrosoftFake({ allowLoopbackHttp: true, ...options.microsoftFake }),
+  ]);
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
   const taskQueue = `test-${randomUUID()}`;
@@ -153,22 +162,35 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     googleRuntime({
       endpoints: google.endpoints,
       client: GOOGLE_SANDBOX_CLIENT,
-      mode: 'sandbox',
+      mode: options.providerMode ?? 'sandbox',
       adapterOptions: { pageSize: options.googlePageSize },
     }),
     microsoftRuntime({
       endpoints: microsoft.endpoints,
       client: { ...SANDBOX_MICROSOFT_CLIENT },
-      mode: 'sandbox',
+      mode: options.providerMode ?? 'sandbox',
       ca: microsoft.caCertificate,
     }),
   ]);
-  const deps = createServiceDependencies(config, { db: database.db, logger, keyring, providers });
+  const deps = createServiceDependencies(config, {
+    db: database.db,
+    logger,
+    keyring,
+    providers,
+    ...(options.budgetLimits ? { budgetLimits: options.budgetLimits } : {}),
+  });
   const roles = options.databaseRoles ? await createDatabaseRoles(database) : undefined;
-  const apiDeps = roles
-    ? createServiceDependencies(config, { db: roles.appDb, systemDb: roles.systemDb, logger, keyring, providers })
-    : deps;
-  const workerDeps = roles ? createServiceDependencies(config, { db: roles.systemDb, logger, keyring, providers }) : deps;
+  const roleDeps = (db: typeof database.db, systemDb: typeof database.db) =>
+    createServiceDependencies(config, {
+      db,
+      systemDb,
+      logger,
+      keyring,
+      providers,
+      ...(options.budgetLimits ? { budgetLimits: options.budgetLimits } : {}),
+    });
+  const apiDeps = roles ? roleDeps(roles.appDb, roles.systemDb) : deps;
+  const workerDeps = roles ? roleDeps(roles.systemDb, roles.systemDb) : deps;
 
   const clientConnection = await Connection.connect({ address });
   const temporal = new Client({ connection: clientConnection, dataConverter: deps.dataConverter });

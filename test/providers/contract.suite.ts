@@ -11,6 +11,7 @@ import type { FakeEventSeed, FakeProviderControl } from '../../fakes/types';
 import { isProviderError, type ProviderErrorKind } from '../../providers/errors';
 import type { CalendarProvider, CallAuth, OAuthClientCredentials, PushMessage, SyncPosition, TokenSet } from '../../providers/types';
 import type { EventChange, EventTime } from '../../domain/events';
+import { unmeteredAuth } from '../../providers/unmetered';
 
 export interface ProviderContractContext {
   provider: CalendarProvider;
@@ -20,6 +21,9 @@ export interface ProviderContractContext {
 }
 
 const DAY_MS = 86_400_000;
+
+/** A code exchange's tokens as the identity call takes them (no budget in contract tests). */
+const withMeter = (tokens: TokenSet) => ({ ...unmeteredAuth(tokens.accessToken), idToken: tokens.idToken });
 
 /** A timed event `daysFromNow` days ahead at 10:00 UTC (inside any reasonable sync window). */
 function timedSeed(title: string, daysFromNow: number, hours = 1): FakeEventSeed {
@@ -158,7 +162,7 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
         codeVerifier,
         redirectUri: ctx.redirectUri,
       });
-      return { tokens, auth: { accessToken: tokens.accessToken }, calendarId, state };
+      return { tokens, auth: unmeteredAuth(tokens.accessToken), calendarId, state };
     }
 
     /** Runs fetchChanges from `position` until done; returns everything seen and the new cursor. */
@@ -191,14 +195,14 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       expect(tokens.refreshToken).toEqual(expect.any(String));
       expect(tokens.expiresAt.getTime()).toBeGreaterThan(Date.now());
       expect(ctx.provider.missingPermissions(tokens.scope)).toEqual([]);
-      const identity = await ctx.provider.getAccountIdentity(ctx.client, tokens);
+      const identity = await ctx.provider.getAccountIdentity(ctx.client, withMeter(tokens));
       expect(identity.email.toLowerCase()).toBe(email.toLowerCase());
       expect(identity.subject).toEqual(expect.any(String));
       expect(identity.subject.toLowerCase()).not.toContain(email.toLowerCase());
       // The same account again: the same subject. The address given to a new account: another subject.
-      expect((await ctx.provider.getAccountIdentity(ctx.client, (await connect(email)).tokens)).subject).toBe(identity.subject);
+      expect((await ctx.provider.getAccountIdentity(ctx.client, withMeter((await connect(email)).tokens))).subject).toBe(identity.subject);
       ctx.fake.recreateAccount(email);
-      const reborn = await ctx.provider.getAccountIdentity(ctx.client, (await connect(email)).tokens);
+      const reborn = await ctx.provider.getAccountIdentity(ctx.client, withMeter((await connect(email)).tokens));
       expect(reborn.email.toLowerCase()).toBe(email.toLowerCase());
       expect(reborn.subject).not.toBe(identity.subject);
     });
@@ -239,7 +243,8 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       } else {
         expect([undefined, tokens.refreshToken]).toContain(refreshed.refreshToken);
       }
-      expect((await ctx.provider.getAccountIdentity(ctx.client, refreshed)).email.toLowerCase()).toBe(email.toLowerCase());
+      const identity = await ctx.provider.getAccountIdentity(ctx.client, withMeter(refreshed));
+      expect(identity.email.toLowerCase()).toBe(email.toLowerCase());
     });
 
     it('reports a revoked grant as access_revoked on refresh and unauthorized on API calls', async () => {
@@ -255,9 +260,9 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       const { tokens, auth, calendarId } = await connect(email);
       ctx.fake.expireAccessTokens(email);
       await expectKind(ctx.provider.fetchChanges(auth, { calendarId, position: null }), 'unauthorized');
-      await expectKind(ctx.provider.getAccountIdentity(ctx.client, tokens), 'unauthorized');
+      await expectKind(ctx.provider.getAccountIdentity(ctx.client, withMeter(tokens)), 'unauthorized');
       const refreshed = await ctx.provider.refresh(ctx.client, tokens.refreshToken!);
-      const page = await ctx.provider.fetchChanges({ accessToken: refreshed.accessToken }, { calendarId, position: null });
+      const page = await ctx.provider.fetchChanges(unmeteredAuth(refreshed.accessToken), { calendarId, position: null });
       expect(page.changes).toEqual(expect.any(Array));
     });
 
@@ -773,7 +778,7 @@ export function runProviderContract(name: string, setup: () => Promise<ProviderC
       const errors = await Promise.all([
         ctx.provider.refresh(ctx.client, tokens.refreshToken!).catch((error: unknown) => error),
         ctx.provider.fetchChanges(auth, { calendarId, position: null }).catch((error: unknown) => error),
-        ctx.provider.getAccountIdentity(ctx.client, tokens).catch((error: unknown) => error),
+        ctx.provider.getAccountIdentity(ctx.client, withMeter(tokens)).catch((error: unknown) => error),
       ]);
       const secrets = ctx.fake.issuedSecrets();
       for (const error of errors) {

@@ -9,6 +9,7 @@ import { createGoogleProvider } from '../../providers/google';
 import { toProviderError } from '../../providers/google/errors';
 import { eventIdForKey } from '../../providers/google/event-id';
 import type { CalendarProvider, CallAuth } from '../../providers/types';
+import { unmeteredAuth } from '../../providers/unmetered';
 
 const client = { clientId: 'adapter-test.apps.googleusercontent.com', clientSecret: 'adapter-secret' };
 const redirectUri = 'http://127.0.0.1:9/cb';
@@ -34,7 +35,7 @@ async function connect(email: string): Promise<{ auth: CallAuth; refreshToken: s
   });
   const { code } = await fake.authorize(url, email);
   const tokens = await provider.exchangeCode(client, { code, codeVerifier: verifier, redirectUri });
-  return { auth: { accessToken: tokens.accessToken }, refreshToken: tokens.refreshToken! };
+  return { auth: unmeteredAuth(tokens.accessToken), refreshToken: tokens.refreshToken! };
 }
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
@@ -57,10 +58,15 @@ describe('Google error classification', () => {
   it.each([
     [403, 'rateLimitExceeded', 'rate_limited'],
     [403, 'userRateLimitExceeded', 'rate_limited'],
-    [403, 'quotaExceeded', 'rate_limited'],
+    // Usage limits that can last hours are not a rate limit to retry hot (issue 13).
+    [403, 'quotaExceeded', 'quota_exhausted'],
+    [403, 'dailyLimitExceeded', 'quota_exhausted'],
     [429, 'rateLimitExceeded', 'rate_limited'],
-    [403, 'insufficientPermissions', 'access_revoked'],
-    [403, 'forbidden', 'invalid_request'],
+    // A scope left unticked at consent, or a resource the grant may not touch: never a revoked grant.
+    [403, 'insufficientPermissions', 'insufficient_scope'],
+    [403, 'forbidden', 'permission_denied'],
+    [403, 'requiredAccessLevel', 'permission_denied'],
+    [403, 'forbiddenForNonOrganizer', 'not_organizer'],
     [410, 'fullSyncRequired', 'cursor_expired'],
     [410, 'deleted', 'not_found'],
     [404, 'notFound', 'not_found'],
@@ -73,7 +79,7 @@ describe('Google error classification', () => {
     const error = toProviderError(gaxiosLike(status, apiError(reason, status), { 'retry-after': '12' }));
     expect(error.kind).toBe(kind);
     expect(error.details).toMatchObject({ status, code: reason });
-    if (kind === 'rate_limited') expect(error.details.retryAfterSeconds).toBe(12);
+    if (kind === 'rate_limited' || kind === 'quota_exhausted') expect(error.details.retryAfterSeconds).toBe(12);
     expect(error.message).toBe(`google ${status} ${reason}`);
   });
 
@@ -86,7 +92,8 @@ describe('Google error classification', () => {
 
   it('treats connection failures as transient and classifies by code, not message text', () => {
     expect(toProviderError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).kind).toBe('transient');
-    expect(toProviderError(gaxiosLike(403, apiError('somethingNew', 403))).kind).toBe('invalid_request');
+    expect(toProviderError(gaxiosLike(403, apiError('somethingNew', 403))).kind).toBe('permission_denied');
+    expect(toProviderError(gaxiosLike(400, apiError('somethingNew', 400))).kind).toBe('invalid_request');
     const retryDate = new Date(Date.now() + 30_000).toUTCString();
     expect(toProviderError(gaxiosLike(429, 'Too Many Requests', { 'retry-after': retryDate })).details.retryAfterSeconds).toBeGreaterThan(
       0,

@@ -12,7 +12,7 @@ const REDIRECT = 'http://127.0.0.1:9/callback';
 
 let fake: GoogleFake;
 beforeAll(async () => {
-  fake = await startGoogleFake();
+  fake = await startGoogleFake({ allowLoopbackHttp: true });
   fake.registerClient(CLIENT.clientId, CLIENT.clientSecret);
 });
 afterAll(() => fake.close());

@@ -5,6 +5,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { startGoogleFake } from '../../fakes/google';
 import { generateSandboxCalendar } from '../../fakes/sandbox-calendar';
 import { createGoogleProvider } from '../../providers/google';
+import { unmeteredAuth } from '../../providers/unmetered';
 
 const now = new Date('2030-03-15T12:00:00Z');
 
@@ -59,10 +60,10 @@ describe('generateSandboxCalendar', () => {
       const seen = new Set<string>();
       let position: string | null = null;
       for (;;) {
-        const page: Awaited<ReturnType<typeof provider.fetchChanges>> = await provider.fetchChanges(
-          { accessToken },
-          { calendarId: email, position },
-        );
+        const page: Awaited<ReturnType<typeof provider.fetchChanges>> = await provider.fetchChanges(unmeteredAuth(accessToken), {
+          calendarId: email,
+          position,
+        });
         for (const change of page.changes) seen.add(change.type === 'upsert' ? change.event.externalId : change.externalId);
         if (page.next.kind === 'done') break;
         position = page.next.position;

@@ -5,7 +5,7 @@ import { createGoogleProvider } from '../../providers/google';
 import { runProviderContract } from './contract.suite';
 
 runProviderContract('google', async () => {
-  const fake = await startGoogleFake();
+  const fake = await startGoogleFake({ allowLoopbackHttp: true });
   const client = { clientId: 'contract-test.apps.googleusercontent.com', clientSecret: 'contract-test-secret' };
   fake.registerClient(client.clientId, client.clientSecret);
   return {

@@ -15,6 +15,7 @@ import { isProviderError } from '../../providers/errors';
 import { createMicrosoftProvider } from '../../providers/microsoft';
 import type { CalendarProvider, CallAuth, PushMessage, TokenSet } from '../../providers/types';
 import type { EventChange } from '../../domain/events';
+import { unmeteredAuth } from '../../providers/unmetered';
 
 const DAY_MS = 86_400_000;
 const client = { clientId: 'ms-specific-test-client', clientSecret: 'ms-specific-test-secret' };
@@ -24,7 +25,7 @@ let fake: MicrosoftFake;
 let provider: CalendarProvider;
 
 beforeAll(async () => {
-  fake = await startMicrosoftFake();
+  fake = await startMicrosoftFake({ allowLoopbackHttp: true });
   fake.registerClient(client.clientId, client.clientSecret);
   provider = createMicrosoftProvider(fake.endpoints, {
     ca: fake.caCertificate,
@@ -47,7 +48,7 @@ async function connect(email: string): Promise<{ tokens: TokenSet; auth: CallAut
   });
   const { code } = await fake.authorize(url, email);
   const tokens = await provider.exchangeCode(client, { code, codeVerifier: verifier, redirectUri });
-  return { tokens, auth: { accessToken: tokens.accessToken }, calendarId };
+  return { tokens, auth: unmeteredAuth(tokens.accessToken), calendarId };
 }
 
 async function syncAll(auth: CallAuth, calendarId: string, position: string | null) {
@@ -545,5 +546,42 @@ describe('the sandbox test CA', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('getSchedule', () => {
+  it('refuses more than 62 days at once (like Graph); the adapter asks in parts and joins them', async () => {
+    const { auth, tokens } = await connect('schedule-long@example.com');
+    const from = Date.parse('2031-01-05T00:00:00Z');
+    const to = from + 100 * DAY_MS;
+    const at = (days: number, hours: number) => ({
+      kind: 'dateTime' as const,
+      dateTime: new Date(from + days * DAY_MS + hours * 3_600_000).toISOString(),
+      timeZone: 'UTC',
+    });
+    fake.seedEvents('schedule-long@example.com', [
+      { title: 'early', start: at(3, 9), end: at(3, 10) },
+      { title: 'late', start: at(80, 9), end: at(80, 10) },
+    ]);
+    const direct = await fetch(`${fake.baseUrl}/v1.0/me/calendar/getSchedule`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        schedules: ['schedule-long@example.com'],
+        startTime: { dateTime: new Date(from).toISOString().replace('Z', ''), timeZone: 'UTC' },
+        endTime: { dateTime: new Date(to).toISOString().replace('Z', ''), timeZone: 'UTC' },
+      }),
+      dispatcher: createTrustingDispatcher(fake.caCertificate),
+    } as unknown as RequestInit);
+    expect(direct.status).toBe(400);
+    expect(((await direct.json()) as { error: { code: string } }).error.code).toBe('ErrorTimeIntervalTooBig');
+
+    const result = await provider.freeBusy(auth, {
+      emails: ['schedule-long@example.com'],
+      timeMin: new Date(from).toISOString(),
+      timeMax: new Date(to).toISOString(),
+    });
+    const entry = result['schedule-long@example.com'];
+    expect(entry && 'busy' in entry ? entry.busy.map((block) => block.start) : entry).toEqual([at(3, 9).dateTime, at(80, 9).dateTime]);
   });
 });

@@ -140,7 +140,8 @@ describe('Graph event JSON with Windows time zones', () => {
     expect(event.start).toEqual({ kind: 'dateTime', dateTime: '2030-07-01T16:00:00.000Z', timeZone: 'America/Los_Angeles' }); // PDT
     expect(event.end).toEqual({ kind: 'dateTime', dateTime: '2030-07-01T17:30:00.000Z', timeZone: 'America/Los_Angeles' });
     expect(event.attendees).toEqual([{ email: 'a@example.org', name: 'A', response: 'tentative', optional: true }]);
-    expect(event).toMatchObject({ version: 'ck1', kind: 'single', status: 'confirmed', updatedAt: '2030-01-01T00:00:00.123Z' });
+    // The version is what If-Match needs: the @odata.etag form of the changeKey.
+    expect(event).toMatchObject({ version: 'W/"ck1"', kind: 'single', status: 'confirmed', updatedAt: '2030-01-01T00:00:00.123Z' });
   });
 
   it('reads a UTC start with the Windows originalStartTimeZone as that IANA zone', () => {

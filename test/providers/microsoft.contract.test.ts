@@ -5,7 +5,7 @@ import { createMicrosoftProvider } from '../../providers/microsoft';
 import { runProviderContract } from './contract.suite';
 
 runProviderContract('microsoft', async () => {
-  const fake = await startMicrosoftFake();
+  const fake = await startMicrosoftFake({ allowLoopbackHttp: true });
   const client = { clientId: '6f1c2a9e-contract-test', clientSecret: 'contract-test-secret~value' };
   fake.registerClient(client.clientId, client.clientSecret);
   return {

@@ -14,6 +14,7 @@ import { createMicrosoftProvider } from '../../providers/microsoft';
 import type { EventChange } from '../../domain/events';
 import type { CalendarProvider, SyncPosition } from '../../providers/types';
 import { freePort } from '../../scripts/lib/free-port';
+import { unmeteredAuth } from '../../providers/unmetered';
 
 const DAY_MS = 86_400_000;
 const redirectUri = 'http://127.0.0.1:3000/oauth/callback';
@@ -67,7 +68,7 @@ const timed = (title: string, days: number) => {
 async function syncAll(provider: CalendarProvider, accessToken: string, calendarId: string, position: SyncPosition | null) {
   const changes: EventChange[] = [];
   for (;;) {
-    const page = await provider.fetchChanges({ accessToken }, { calendarId, position });
+    const page = await provider.fetchChanges(unmeteredAuth(accessToken), { calendarId, position });
     changes.push(...page.changes);
     if (page.next.kind === 'done') return { changes, cursor: page.next.cursor };
     position = page.next.position;
@@ -123,11 +124,13 @@ describe.each([
     const { code } = await fake.authorize(url, email);
     const tokens = await provider.exchangeCode(setup.client, { code, codeVerifier: verifier, redirectUri });
     // The account's stable identifier survives the restart too.
-    const subjectBefore = (await provider.getAccountIdentity(setup.client, tokens)).subject;
-    const created = await provider.createEvent(
-      { accessToken: tokens.accessToken },
-      { calendarId, idempotencyKey: `persist-${randomBytes(4).toString('hex')}`, event: timed('Before restart', 2) },
-    );
+    const identityOf = () => provider.getAccountIdentity(setup.client, { ...unmeteredAuth(tokens.accessToken), idToken: tokens.idToken });
+    const subjectBefore = (await identityOf()).subject;
+    const created = await provider.createEvent(unmeteredAuth(tokens.accessToken), {
+      calendarId,
+      idempotencyKey: `persist-${randomBytes(4).toString('hex')}`,
+      event: timed('Before restart', 2),
+    });
     const full = await syncAll(provider, tokens.accessToken, calendarId, null);
     expect(titles(full.changes)).toEqual(['Before restart']);
 
@@ -143,7 +146,7 @@ describe.each([
 
     fake = await setup.start(stateFile);
     provider = setup.provider(fake);
-    const identity = await provider.getAccountIdentity(setup.client, tokens);
+    const identity = await identityOf();
     expect(identity.email.toLowerCase()).toBe(email);
     expect(identity.subject).toBe(subjectBefore);
     const refreshed = await provider.refresh(setup.client, tokens.refreshToken!);

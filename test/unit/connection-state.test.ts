@@ -5,6 +5,13 @@ import type { LegacyCarriedState } from '../../workflows/connection/messages';
 import {
   afterPushFailed,
   afterPushRenewed,
+  healthAfterSync,
+  PUSH_UNAVAILABLE_RETRY_MS,
+  reconcileDue,
+  takeLifecycleNotice,
+  withHeldDeletions,
+  withLifecycleNotice,
+  withReconcileScheduled,
   afterSyncFailed,
   afterSyncSucceeded,
   afterTokenRefreshFailed,
@@ -189,5 +196,61 @@ describe('connection state', () => {
     const requested = withRequest(idle, 'sync');
     expect(statusOf(requested, 'conn-1', 1).syncing).toBe(true);
     expect(statusOf(withHealth(requested, 'needs_reconnect', NOW).state, 'conn-1', 1).syncing).toBe(false);
+  });
+
+  it('needs attention while the breaker holds deletions, and is active again once they are resolved', () => {
+    const held = { calendarId: 'c', name: 'C', pending: 20, stored: 30, reason: 'share', since: new Date(NOW).toISOString() };
+    const synced = afterSyncSucceeded(
+      withContext(initialState(undefined, NOW), context(), NOW),
+      { ...syncResult(), heldDeletions: [held] },
+      NOW,
+    );
+    expect(healthAfterSync(synced)).toBe('needs_attention');
+    // Syncing goes on while it needs attention: the status still says when.
+    expect(statusOf(withHealth(synced, 'needs_attention', NOW).state, 'conn-1', 1)).toMatchObject({
+      heldDeletions: [held],
+      nextSyncAt: new Date(synced.nextSyncAt).toISOString(),
+    });
+    expect(healthAfterSync(withHeldDeletions(synced, []))).toBe('active');
+  });
+
+  it('waits a provider back-off longer than the poll interval before the next sync', () => {
+    const state = withContext(initialState(undefined, NOW), context(), NOW);
+    expect(withNextSync(state, 15 * MINUTE, NOW, 30 * MINUTE).nextSyncAt).toBe(NOW + 30 * MINUTE);
+    expect(withNextSync(state, 15 * MINUTE, NOW, 1_000).nextSyncAt).toBe(NOW + 15 * MINUTE);
+  });
+
+  it('says why push is unavailable and looks again hours later, not every poll interval', () => {
+    const unavailable = { code: 'https_required', message: 'PUBLIC_URL is http' };
+    const state = afterPushRenewed(withContext(initialState(undefined, NOW), context(), NOW), undefined, NOW, unavailable);
+    expect(state.pushRetryAt).toBe(NOW + PUSH_UNAVAILABLE_RETRY_MS);
+    expect(statusOf(state, 'conn-1', 1).push).toEqual({ available: false, reason: unavailable });
+    expect(statusOf(afterPushRenewed(state, new Date(NOW + 7 * 24 * 60 * MINUTE).toISOString(), NOW), 'conn-1', 1).push).toEqual({
+      available: true,
+    });
+  });
+
+  it('queues Graph lifecycle notices once each', () => {
+    const notice = { channelId: 'sub-1', event: 'reauthorizationRequired' as const };
+    let state = withLifecycleNotice(withLifecycleNotice(initialState(undefined, NOW), notice), notice);
+    state = withLifecycleNotice(state, { channelId: 'sub-1', event: 'missed' });
+    const first = takeLifecycleNotice(state)!;
+    expect(first.notice).toEqual(notice);
+    expect(takeLifecycleNotice(first.state)!.notice.event).toBe('missed');
+    expect(takeLifecycleNotice(takeLifecycleNotice(first.state)!.state)).toBeUndefined();
+  });
+
+  it('schedules the daily reconciliation from the context and wakes for it', () => {
+    const state = withContext(initialState(undefined, NOW), context({ reconcile: { dailyAtMinutes: 9 * 60 + 30, spreadMinutes: 0 } }), NOW);
+    const scheduled = withReconcileScheduled(state, 'conn-1', NOW);
+    expect(scheduled.nextReconcileAt).toBe(NOW + 30 * MINUTE);
+    expect(reconcileDue(scheduled, NOW + 29 * MINUTE)).toBe(false);
+    expect(reconcileDue(scheduled, NOW + 30 * MINUTE)).toBe(true);
+    const quiet = { ...scheduled, nextSyncAt: NOW + 60 * MINUTE, pushRetryAt: NOW + 60 * MINUTE };
+    expect(nextWakeAt(quiet)).toBe(NOW + 30 * MINUTE);
+    // Without a schedule (histories of older versions), nothing changes.
+    expect(
+      withReconcileScheduled(withContext(initialState(undefined, NOW), context(), NOW), 'conn-1', NOW).nextReconcileAt,
+    ).toBeUndefined();
   });
 });

@@ -167,6 +167,36 @@ describe('connection workflow timers (mocked activities)', () => {
     expect(reminder!.at).toBeGreaterThanOrEqual(startAt - LEAD_MINUTES * MINUTE);
   });
 
+  it('runs the daily reconciliation at its time of day, and schedules the next one a day later', async () => {
+    const slot = Date.now() + 4_000;
+    const dayStart = Math.floor(slot / (24 * 60 * MINUTE)) * 24 * 60 * MINUTE;
+    const mocks = mockActivities({
+      // The window opens 4 s from now (fractional minutes: the configured HH:MM is whole minutes), no spread.
+      context: () => ({ reconcile: { dailyAtMinutes: (slot - dayStart) / MINUTE, spreadMinutes: 0 } }),
+      sync: () => ({ reconciled: { at: iso(Date.now()), calendars: 1, repaired: 2 } }),
+    });
+    await withWorkflow(mocks, {}, async (workflowId) => {
+      await waitFor(
+        async () => mocks.named('syncConnection').filter((call) => (call.input as { reconcile?: boolean }).reconcile).length,
+        (count) => count === 1,
+        { what: 'the reconciliation' },
+      );
+      const status = await waitFor(
+        () => client.workflow.getHandle(workflowId).query(statusQuery),
+        (s) => !!s.lastReconcile,
+        { what: 'the reconciliation in the status' },
+      );
+      expect(Date.parse(status.nextReconcileAt!)).toBe(slot + 24 * 60 * MINUTE);
+      expect(status.lastReconcile).toMatchObject({ calendars: 1, repaired: 2 });
+    });
+    const [first, ...rest] = mocks.named('syncConnection');
+    // The first sync at start is an ordinary one; the reconciliation runs at its time, once.
+    expect((first!.input as { reconcile?: boolean }).reconcile).toBeUndefined();
+    const reconciliations = rest.filter((call) => (call.input as { reconcile?: boolean }).reconcile);
+    expect(reconciliations).toHaveLength(1);
+    expect(reconciliations[0]!.at).toBeGreaterThanOrEqual(slot);
+  });
+
   it('carries a reminder across continue-as-new and delivers it once in the new run', async () => {
     // Due 20 s after the start: the first run continues as new long before, right after its first sync
     // and push renewal (a small history bound), and the new run must know of the meeting without syncing.

@@ -13,7 +13,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CalendarList, ConnectionBusy, ConnectionContext } from '../../activities/connection/types';
+import type { CalendarList, ConnectionBusy, ConnectionContext, HeldDeletionsResolution } from '../../activities/connection/types';
 import { eventEditSchema } from '../../domain/event-edit';
 import { meetingChangeSchema, meetingFieldsSchema, resolveMeeting } from '../../domain/meeting';
 import { ConnectionHealth as ConnectionHealthKey } from '../search-attributes';
@@ -28,7 +28,9 @@ import type {
   EditEventInput,
   EditOccurrenceInput,
   FreeBusyInput,
+  PushLifecycleNotice,
   RescheduleMeetingInput,
+  ResolveHeldDeletionsInput,
   ResolveConflictInput,
   ScheduleMeetingInput,
   SelectCalendarsInput,
@@ -41,18 +43,24 @@ import {
   afterTokenRefreshed,
   afterTokenRefreshFailed,
   carriedState,
+  healthAfterSync,
   initialState,
   nextWakeAt,
   pollIntervalMs,
+  reconcileDue,
   reminderHorizonMinutes,
   statusOf,
   takeDueReminder,
+  takeLifecycleNotice,
   tokenRefreshDue,
   withContext,
   withHealth,
+  withHeldDeletions,
+  withLifecycleNotice,
   withNextSync,
   withoutRequest,
   withoutUpcoming,
+  withReconcileScheduled,
   withRequest,
   withUpcoming,
   type ConnectionState,
@@ -66,6 +74,12 @@ export const HISTORY_EVENT_LIMIT = 2_000;
 const SERIALISE_MEETING_WRITES = 'serialise-meeting-writes-with-sync';
 /** A changed calendar selection also renews push channels at once (for the newly selected calendars). */
 const PUSH_ON_SELECTION_CHANGE = 'push-channels-on-selection-change';
+/** A successful sync sets `needs_attention` while the mass-delete breaker holds deletions (and `active` after). */
+const NEEDS_ATTENTION_HEALTH = 'needs-attention-health';
+/** An exhausted provider quota waits the budget's back-off before the next sync instead of one poll interval. */
+const QUOTA_BACKOFF = 'quota-backoff';
+/** The daily reconciliation: once a day every synced calendar is read in full and drift repaired. */
+const DAILY_RECONCILIATION = 'daily-reconciliation';
 
 export class ConnectionRun {
   state: ConnectionState;
@@ -103,6 +117,11 @@ export class ConnectionRun {
 
   request(kind: Exclude<keyof PendingRequests, 'sync'>): void {
     this.state = withRequest(this.state, kind);
+  }
+
+  /** A Graph lifecycle notification: acted on by the loop at once (renew/recreate the subscription, or sync). */
+  pushLifecycle(notice: PushLifecycleNotice): void {
+    this.state = withLifecycleNotice(this.state, notice);
   }
 
   // ----- updates: CRM-side writes ---------------------------------------------------------------------------
@@ -187,6 +206,18 @@ export class ConnectionRun {
     return interactive.freeBusyOfConnection({ connectionId: this.connectionId, ...window });
   }
 
+  // ----- updates: the mass-delete breaker -----------------------------------------------------------------
+
+  /** An operator confirms or dismisses held deletions; the health follows what is still held. */
+  async resolveHeldDeletions({ calendarId, decision, actor }: ResolveHeldDeletionsInput): Promise<HeldDeletionsResolution> {
+    const resolved = await this.writes.run(() =>
+      provider.resolveHeldDeletions({ connectionId: this.connectionId, calendarId, decision, actor }),
+    );
+    this.state = withHeldDeletions(this.state, resolved.heldDeletions);
+    if (this.state.health === 'needs_attention' || this.state.health === 'active') await this.setHealth(healthAfterSync(this.state));
+    return resolved;
+  }
+
   // ----- the loop ---------------------------------------------------------------------------------------
 
   async run(): Promise<void> {
@@ -210,9 +241,11 @@ export class ConnectionRun {
 
       // Each step may move the connection to needs_reconnect, which stops all provider calls until reconnect.
       if (this.canCallProvider() && tokenRefreshDue(this.state, Date.now())) await this.refreshToken();
-      if (this.canCallProvider() && (this.requestedSyncDue() || Date.now() >= this.state.nextSyncAt)) {
+      await this.handlePushLifecycle();
+      const reconcile = this.reconcileDueNow();
+      if (this.canCallProvider() && (reconcile || this.requestedSyncDue() || Date.now() >= this.state.nextSyncAt)) {
         // The lock is free unless a CRM-side write is running; then the sync waits for it.
-        await this.writes.takeTurn(() => this.runSync());
+        await this.writes.takeTurn(() => this.runSync(reconcile));
       }
       if (this.canCallProvider() && Date.now() >= this.state.pushRetryAt) await this.renewPushChannels();
       await this.deliverDueReminders();
@@ -234,8 +267,10 @@ export class ConnectionRun {
       const wakeBy = Math.min(nextWakeAt(this.state), gapEndsAt());
       const wake = () => {
         const { pending } = this.state;
+        const lifecycle = (this.state.pushLifecycle?.length ?? 0) > 0 && this.canCallProvider();
         return (
           (this.requestedSyncDue() && this.canCallProvider()) ||
+          lifecycle ||
           // A sync requested during this sleep, whose gap ends before the sleep would: sleep again, shorter.
           gapEndsAt() < wakeBy ||
           pending.disconnect ||
@@ -296,7 +331,22 @@ export class ConnectionRun {
     }
   }
 
-  private async runSync(): Promise<void> {
+  /**
+   * Whether the daily reconciliation is due now. Its schedule starts once this patch is in effect (running
+   * workflows pick it up at their next loop); the next one is scheduled when this one starts.
+   */
+  private reconcileDueNow(): boolean {
+    if (!this.canCallProvider() || !patched(DAILY_RECONCILIATION)) return false;
+    if (this.state.nextReconcileAt === undefined) {
+      this.state = withReconcileScheduled(this.state, this.connectionId, Date.now());
+      return false;
+    }
+    if (!reconcileDue(this.state, Date.now())) return false;
+    this.state = withReconcileScheduled(this.state, this.connectionId, Date.now());
+    return true;
+  }
+
+  private async runSync(reconcile = false): Promise<void> {
     this.state = withoutRequest(this.state, 'sync');
     // Shown by the status query only (no command, nothing carried). Set and cleared without an await of its
     // own: an extra await would reorder this run's commands and break the replay of recorded histories.
@@ -305,23 +355,57 @@ export class ConnectionRun {
     await this.loadedContext();
     const pollMs = pollIntervalMs(this.state);
     const reminderHorizon = reminderHorizonMinutes(this.state);
+    let waitMs = 0;
     try {
       const result = await this.callProvider(() =>
-        sync.syncConnection({ connectionId: this.connectionId, reminderHorizonMinutes: reminderHorizon }),
+        sync.syncConnection({
+          connectionId: this.connectionId,
+          reminderHorizonMinutes: reminderHorizon,
+          ...(reconcile ? { reconcile: true } : {}),
+        }),
       );
       this.state = afterSyncSucceeded(this.state, result, Date.now());
-      if (this.state.health === 'error') await this.setHealth('active');
+      if (patched(NEEDS_ATTENTION_HEALTH)) {
+        const next = healthAfterSync(this.state);
+        if (this.state.health !== next) await this.setHealth(next);
+      } else if (this.state.health === 'error') await this.setHealth('active');
     } catch (error) {
       const type = failureType(error) ?? 'sync_failed';
       this.state = afterSyncFailed(this.state, Date.now());
-      if (type !== 'access_revoked') {
+      if (type === 'quota_exhausted' && patched(QUOTA_BACKOFF)) {
+        // Usage limits that can last hours: wait them out instead of retrying every poll interval.
+        waitMs = (failureRetryAfterSeconds(error) ?? 0) * 1000;
+        log.warn('provider quota exhausted; sync backs off', { connectionId: this.connectionId, waitMs });
+        await this.setHealth('error', { code: type, message: 'provider quota exhausted' });
+      } else if (type !== 'access_revoked') {
         log.warn('sync failed', { connectionId: this.connectionId, type });
         await this.setHealth('error', { code: type, message: failureMessage(error) });
       }
     } finally {
       this.syncRunning = false;
     }
-    this.state = withNextSync(this.state, pollMs, Date.now());
+    this.state = withNextSync(this.state, pollMs, Date.now(), waitMs);
+  }
+
+  /** Graph lifecycle notifications, one at a time: `missed` syncs, the others renew or recreate the subscription. */
+  private async handlePushLifecycle(): Promise<void> {
+    for (let next = takeLifecycleNotice(this.state); next && this.canCallProvider(); next = takeLifecycleNotice(this.state)) {
+      this.state = next.state;
+      const { channelId, event } = next.notice;
+      if (event === 'missed') {
+        this.state = withRequest(this.state, 'sync');
+        continue;
+      }
+      try {
+        const setup = await this.callProvider(() => provider.repairPushChannel({ connectionId: this.connectionId, channelId, event }));
+        this.state = afterPushRenewed(this.state, setup.expiresAt, Date.now(), setup.unavailable);
+      } catch (error) {
+        log.warn('push channel repair failed', { connectionId: this.connectionId, type: failureType(error), event });
+        this.state = afterPushFailed(this.state, Date.now());
+      }
+      // A subscription Graph removed may have missed changes meanwhile.
+      if (event === 'subscriptionRemoved') this.state = withRequest(this.state, 'sync');
+    }
   }
 
   private async refreshToken(): Promise<void> {
@@ -338,8 +422,8 @@ export class ConnectionRun {
 
   private async renewPushChannels(): Promise<void> {
     try {
-      const { expiresAt } = await this.callProvider(() => provider.ensurePushChannels(this.connectionId));
-      this.state = afterPushRenewed(this.state, expiresAt, Date.now());
+      const { expiresAt, unavailable } = await this.callProvider(() => provider.ensurePushChannels(this.connectionId));
+      this.state = afterPushRenewed(this.state, expiresAt, Date.now(), unavailable);
     } catch (error) {
       log.warn('push channel setup failed', { connectionId: this.connectionId, type: failureType(error) });
       this.state = afterPushFailed(this.state, Date.now());
@@ -381,6 +465,14 @@ export class ConnectionRun {
 function failureType(error: unknown): string | undefined {
   const cause = error instanceof ActivityFailure ? error.cause : error;
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+/** The provider's Retry-After carried by an activity failure's details (activities/failure-mapping.ts). */
+function failureRetryAfterSeconds(error: unknown): number | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  const details = cause.details?.[0] as { retryAfterSeconds?: unknown } | undefined;
+  return typeof details?.retryAfterSeconds === 'number' ? details.retryAfterSeconds : undefined;
 }
 
 function failureMessage(error: unknown): string {

@@ -4,14 +4,20 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EventEdit, OccurrenceEdit, OccurrenceScope } from '../../domain/event-edit';
 import type { MeetingChangeInput, MeetingFieldsInput } from '../../domain/meeting';
 import type { ModuleSettings } from '../../domain/settings';
-import type { CalendarList, ConnectionBusy } from '../../activities/connection/types';
+import type { CalendarList, ConnectionBusy, HeldDeletionsResolution } from '../../activities/connection/types';
 import type { CalendarSelection } from '../../domain/calendar-selection';
+import type { CalendarIssue } from '../../data/calendars';
+import type { HeldDeletions } from '../../data/held-deletions';
 import type { ConnectionState } from './state';
 
 /** One workflow per connection; a repeated start with this id is rejected by Temporal, never duplicated. */
 export const connectionWorkflowId = (connectionId: string): string => `calendar-connection:${connectionId}`;
 
-export type ConnectionHealth = 'active' | 'needs_reconnect' | 'error' | 'disconnected';
+/**
+ * `needs_attention`: syncing, but the mass-delete breaker holds deletions of a calendar for an operator
+ * (status.heldDeletions has the numbers; confirm or dismiss through the API).
+ */
+export type ConnectionHealth = 'active' | 'needs_attention' | 'needs_reconnect' | 'error' | 'disconnected';
 
 export interface ConnectionWorkflowInput {
   connectionId: string;
@@ -70,6 +76,21 @@ export interface ConnectionStatus {
   historyLength: number;
   /** How many times this workflow continued as new (each run starts a fresh history). */
   generation: number;
+  /** Calendars whose own last sync failed (e.g. 403 on a shared calendar) or that were removed at the provider. */
+  calendarIssues?: CalendarIssue[];
+  /** Calendars whose deletions the mass-delete breaker holds (health `needs_attention`). */
+  heldDeletions?: HeldDeletions[];
+  /** Push notifications: available, or why not (polling carries on either way). */
+  push?: PushStatus;
+  /** The daily reconciliation: when it runs next, and how the last one went. */
+  nextReconcileAt?: string;
+  lastReconcile?: { at: string; calendars: number; repaired: number };
+}
+
+export interface PushStatus {
+  available: boolean;
+  /** Why push is unavailable (https_required, notification_url_refused). */
+  reason?: { code: string; message: string };
 }
 
 export interface ScheduledMeeting {
@@ -103,6 +124,12 @@ export const rescheduleMeetingUpdate = defineUpdate<ScheduledMeeting, [Reschedul
 export const cancelMeetingUpdate = defineUpdate<{ eventId: string; cancelled: true }, [CancelMeetingInput]>('cancelMeeting');
 
 export const syncNowSignal = defineSignal<[{ reason: 'push' | 'manual' | 'settings' }?]>('syncNow');
+/** A Graph lifecycle notification for one of the connection's subscriptions (checked by the webhook). */
+export interface PushLifecycleNotice {
+  channelId: string;
+  event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
+}
+export const pushLifecycleSignal = defineSignal<[PushLifecycleNotice]>('pushLifecycle');
 export const disconnectSignal = defineSignal('disconnect');
 /** New tokens were stored by the OAuth callback: resume calling the provider. */
 export const reconnectSignal = defineSignal('reconnect');
@@ -195,3 +222,13 @@ export interface FreeBusyInput {
 }
 /** Busy blocks of the connection's selected calendars, asked from the provider. */
 export const freeBusyUpdate = defineUpdate<ConnectionBusy, [FreeBusyInput]>('freeBusy');
+
+// ----- the mass-delete breaker: an operator's decision ---------------------------------------------------
+
+export interface ResolveHeldDeletionsInput {
+  calendarId: string;
+  decision: 'confirm' | 'dismiss';
+  actor: string;
+}
+/** Confirm (apply) or dismiss (keep the events) the deletions the breaker holds for one calendar. */
+export const resolveHeldDeletionsUpdate = defineUpdate<HeldDeletionsResolution, [ResolveHeldDeletionsInput]>('resolveHeldDeletions');

@@ -4,7 +4,10 @@
 // server. Continue-as-new carries the whole state to the next run.
 import type { ConnectionContext, SyncResult } from '../../activities/connection/types';
 import { planReminders, type PlannedReminder, type UpcomingMeeting } from '../../domain/reminders';
-import type { ConnectionHealth, ConnectionStatus, LastError, LegacyCarriedState, SyncOutcome } from './messages';
+import type { CalendarIssue } from '../../data/calendars';
+import type { HeldDeletions } from '../../data/held-deletions';
+import { nextReconcileAt as nextReconcileTime } from '../../domain/reconciliation';
+import type { ConnectionHealth, ConnectionStatus, LastError, LegacyCarriedState, PushLifecycleNotice, SyncOutcome } from './messages';
 
 /** Refresh the access token this long before it expires. */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -43,6 +46,16 @@ export interface ConnectionState {
   generation: number;
   /** When the last sync started (epoch ms): requested syncs keep a minimum gap from it (sync-pacing.ts). */
   lastSyncStartedAt?: number;
+  /** From the last successful sync: calendar-level problems and deletions the breaker holds. */
+  calendarIssues?: CalendarIssue[];
+  heldDeletions?: HeldDeletions[];
+  /** Set when push cannot work here (polling carries on). */
+  pushUnavailable?: { code: string; message: string };
+  /** Graph lifecycle notifications waiting for the loop (renew or recreate a subscription, sync). */
+  pushLifecycle?: PushLifecycleNotice[];
+  /** When the daily reconciliation is next due (epoch ms); set once the patch that runs it is in effect. */
+  nextReconcileAt?: number;
+  lastReconcile?: { at: string; calendars: number; repaired: number };
 }
 
 /** The state a run starts from: fresh (first run: sync at once), or carried over by continue-as-new. */
@@ -134,6 +147,9 @@ export function afterSyncSucceeded(state: ConnectionState, result: SyncResult, n
   return withReminders(
     {
       ...state,
+      ...(result.calendarIssues ? { calendarIssues: result.calendarIssues } : {}),
+      ...(result.heldDeletions ? { heldDeletions: result.heldDeletions } : {}),
+      ...(result.reconciled ? { lastReconcile: result.reconciled } : {}),
       lastSync: {
         at: new Date(now).toISOString(),
         outcome: 'ok',
@@ -157,9 +173,42 @@ export function afterSyncFailed(state: ConnectionState, now: number): Connection
   };
 }
 
-/** After every sync attempt: the next one is a poll interval away. */
-export function withNextSync(state: ConnectionState, pollMs: number, now: number): ConnectionState {
-  return { ...state, nextSyncAt: now + pollMs };
+/** After every sync attempt: the next one is a poll interval away (or later, when the provider asked to wait). */
+export function withNextSync(state: ConnectionState, pollMs: number, now: number, waitMs = 0): ConnectionState {
+  return { ...state, nextSyncAt: now + Math.max(pollMs, waitMs) };
+}
+
+/** What health a successful sync leaves: `needs_attention` while the breaker holds deletions, else active. */
+export function healthAfterSync(state: ConnectionState): ConnectionHealth {
+  return state.heldDeletions?.length ? 'needs_attention' : 'active';
+}
+
+/** An operator resolved held deletions: what the breaker still holds. */
+export function withHeldDeletions(state: ConnectionState, heldDeletions: HeldDeletions[]): ConnectionState {
+  return { ...state, heldDeletions };
+}
+
+/** The daily reconciliation's next time, from the context's schedule (once it is known). */
+export function withReconcileScheduled(state: ConnectionState, connectionId: string, now: number): ConnectionState {
+  const schedule = state.context?.reconcile;
+  if (!schedule) return state;
+  return { ...state, nextReconcileAt: nextReconcileTime(connectionId, schedule, now) };
+}
+
+export function reconcileDue(state: ConnectionState, now: number): boolean {
+  return state.nextReconcileAt !== undefined && now >= state.nextReconcileAt;
+}
+
+/** A Graph lifecycle notification to act on (a repeat of one already waiting is dropped). */
+export function withLifecycleNotice(state: ConnectionState, notice: PushLifecycleNotice): ConnectionState {
+  const waiting = state.pushLifecycle ?? [];
+  if (waiting.some((known) => known.channelId === notice.channelId && known.event === notice.event)) return state;
+  return { ...state, pushLifecycle: [...waiting, notice] };
+}
+
+export function takeLifecycleNotice(state: ConnectionState): { state: ConnectionState; notice: PushLifecycleNotice } | undefined {
+  const [notice, ...rest] = state.pushLifecycle ?? [];
+  return notice ? { notice, state: { ...state, pushLifecycle: rest } } : undefined;
 }
 
 export function afterTokenRefreshed(state: ConnectionState, expiresAt: string): ConnectionState {
@@ -171,9 +220,18 @@ export function afterTokenRefreshFailed(state: ConnectionState, now: number): Co
   return { ...state, tokenExpiresAt: now + TOKEN_REFRESH_MARGIN_MS + MINUTE };
 }
 
-export function afterPushRenewed(state: ConnectionState, expiresAt: string | undefined, now: number): ConnectionState {
+/** Push unavailable here (an http PUBLIC_URL with real providers): looked at again a few times a day. */
+export const PUSH_UNAVAILABLE_RETRY_MS = 6 * 60 * MINUTE;
+
+export function afterPushRenewed(
+  state: ConnectionState,
+  expiresAt: string | undefined,
+  now: number,
+  unavailable?: { code: string; message: string },
+): ConnectionState {
   const pushChannelExpiresAt = expiresAt ? Date.parse(expiresAt) : undefined;
-  const { pushChannelExpiresAt: _old, ...rest } = state;
+  const { pushChannelExpiresAt: _old, pushUnavailable: _was, ...rest } = state;
+  if (unavailable) return { ...rest, pushUnavailable: unavailable, pushRetryAt: now + PUSH_UNAVAILABLE_RETRY_MS };
   return {
     ...rest,
     ...(pushChannelExpiresAt !== undefined ? { pushChannelExpiresAt } : {}),
@@ -220,6 +278,7 @@ export function nextWakeAt(state: ConnectionState): number {
   const candidates = [state.reminders[0]?.dueAt ?? Infinity];
   if (state.health !== 'needs_reconnect') {
     candidates.push(state.nextSyncAt, state.pushRetryAt);
+    if (state.nextReconcileAt !== undefined) candidates.push(state.nextReconcileAt);
     if (state.tokenExpiresAt !== undefined) candidates.push(state.tokenExpiresAt - TOKEN_REFRESH_MARGIN_MS);
   }
   return Math.min(...candidates);
@@ -242,7 +301,9 @@ export function statusOf(state: ConnectionState, connectionId: string, historyLe
     // A requested sync waits while reconnect is needed: that is not "syncing".
     syncing: syncRunning || (state.pending.sync && state.health !== 'needs_reconnect'),
     lastSync: state.lastSync,
-    nextSyncAt: state.health === 'active' ? new Date(state.nextSyncAt).toISOString() : undefined,
+    // While reconnect is needed no sync runs; otherwise (errors included: a quota back-off) it says when.
+    nextSyncAt:
+      state.health !== 'needs_reconnect' && state.health !== 'disconnected' ? new Date(state.nextSyncAt).toISOString() : undefined,
     lastError: state.lastError,
     syncedEvents: state.context?.syncedEvents ?? 0,
     pendingReminders: state.reminders.length,
@@ -252,5 +313,10 @@ export function statusOf(state: ConnectionState, connectionId: string, historyLe
     settings: state.context?.settings,
     historyLength,
     generation: state.generation,
+    calendarIssues: state.calendarIssues ?? [],
+    heldDeletions: state.heldDeletions ?? [],
+    push: state.pushUnavailable ? { available: false, reason: state.pushUnavailable } : { available: true },
+    ...(state.nextReconcileAt !== undefined ? { nextReconcileAt: new Date(state.nextReconcileAt).toISOString() } : {}),
+    ...(state.lastReconcile ? { lastReconcile: state.lastReconcile } : {}),
   };
 }

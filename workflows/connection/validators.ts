@@ -39,6 +39,11 @@ export const updateInputSchemas = {
     actor,
   }),
   selectCalendars: z.strictObject({ selection: calendarSelectionSchema }),
+  resolveHeldDeletions: z.strictObject({
+    calendarId: id('a calendar id'),
+    decision: z.enum(['confirm', 'dismiss'], { error: 'must be confirm or dismiss' }),
+    actor,
+  }),
   freeBusy: z
     .strictObject({ timeMin: isoDateTime, timeMax: isoDateTime })
     .refine((window) => Date.parse(window.timeMin) < Date.parse(window.timeMax), {
@@ -72,6 +77,15 @@ export function requireActive(state: ConnectionState): void {
 export function activeAnd<K extends keyof typeof updateInputSchemas>(kind: K, state: () => ConnectionState) {
   return (input: unknown): void => {
     requireActive(state());
+    const result = updateInputSchemas[kind].safeParse(input);
+    if (!result.success) throw invalidRequest(result.error.issues);
+  };
+}
+
+/** The validator of an update that only touches the service's own records: a connected connection and a valid input. */
+export function connectedAnd<K extends keyof typeof updateInputSchemas>(kind: K, state: () => ConnectionState) {
+  return (input: unknown): void => {
+    requireConnected(state());
     const result = updateInputSchemas[kind].safeParse(input);
     if (!result.success) throw invalidRequest(result.error.issues);
   };

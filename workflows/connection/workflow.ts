@@ -12,9 +12,11 @@ import {
   freeBusyUpdate,
   listCalendarsUpdate,
   migrateSignal,
+  pushLifecycleSignal,
   reconnectSignal,
   rescheduleMeetingUpdate,
   resolveConflictUpdate,
+  resolveHeldDeletionsUpdate,
   scheduleMeetingUpdate,
   selectCalendarsUpdate,
   settingsChangedSignal,
@@ -22,7 +24,7 @@ import {
   syncNowSignal,
   type ConnectionWorkflowInput,
 } from './messages';
-import { activeAnd, requireConnected } from './validators';
+import { activeAnd, connectedAnd, requireConnected } from './validators';
 
 export { HISTORY_EVENT_LIMIT } from './connection-run';
 
@@ -35,6 +37,7 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   setHandler(reconnectSignal, () => run.request('reconnect'));
   setHandler(settingsChangedSignal, () => run.request('settings'));
   setHandler(migrateSignal, () => run.request('migrate'));
+  setHandler(pushLifecycleSignal, (notice) => run.pushLifecycle(notice));
   setHandler(statusQuery, () => run.status());
 
   setHandler(scheduleMeetingUpdate, (request) => run.scheduleMeeting(request), { validator: activeAnd('scheduleMeeting', state) });
@@ -46,6 +49,9 @@ export async function connectionWorkflow(input: ConnectionWorkflowInput): Promis
   setHandler(listCalendarsUpdate, () => run.listCalendars(), { validator: () => requireConnected(run.state) });
   setHandler(selectCalendarsUpdate, (request) => run.selectCalendars(request), { validator: activeAnd('selectCalendars', state) });
   setHandler(freeBusyUpdate, (window) => run.freeBusy(window), { validator: activeAnd('freeBusy', state) });
+  setHandler(resolveHeldDeletionsUpdate, (request) => run.resolveHeldDeletions(request), {
+    validator: connectedAnd('resolveHeldDeletions', state),
+  });
 
   await run.run();
 }

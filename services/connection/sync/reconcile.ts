@@ -1,15 +1,15 @@
 // What a change listing cannot say by itself, checked with the provider at the end of a pass: our own
-// recent meetings it never listed, series left without live occurrences, and (after a complete full pass)
-// events it did not see at all.
+// recent meetings it never listed, and series left without live occurrences. What these find deleted is
+// staged like every other deletion of the pass (data/held-deletions.ts).
 import type { EventRowModel } from '../../../data/events';
-import { cancelAsDeletedAtProvider, masterWithoutLiveOccurrences, recentOutboundEvents } from '../../../data/sync-pages';
+import { masterWithoutLiveOccurrences, recentOutboundEvents, stageDeletedAtProvider } from '../../../data/sync-pages';
 import { isProviderError } from '../../../providers/errors';
 import type { ServiceDependencies } from '../../dependencies';
 
 type Deps = Pick<ServiceDependencies, 'db' | 'providers' | 'tokens'>;
 type Connection = { id: string; provider: string };
 
-/** Asks the provider whether the event is gone (deleted, or cancelled); records the deletion if so. */
+/** Asks the provider whether the event is gone (deleted, or cancelled); stages the deletion if so. */
 async function cancelIfGoneAtProvider(deps: Deps, connection: Connection, calendarId: string, row: EventRowModel): Promise<boolean> {
   const adapter = deps.providers.get(connection.provider).adapter;
   let gone: boolean;
@@ -22,8 +22,7 @@ async function cancelIfGoneAtProvider(deps: Deps, connection: Connection, calend
     if (!isProviderError(error, 'not_found')) throw error;
     gone = true;
   }
-  if (gone) await cancelAsDeletedAtProvider(deps.db, row);
-  return gone;
+  return gone && (await stageDeletedAtProvider(deps.db, row));
 }
 
 /**

@@ -5,6 +5,7 @@ import { conflictOfConnection, recordManualResolution, storedVersion } from '../
 import { loadActiveConnection } from '../../../data/connections';
 import { liveEventRow } from '../../../data/events';
 import { applyEdit, type EventEdit } from '../../../domain/event-edit';
+import { requireEditableEventType } from '../../../domain/event-types';
 import { Failure, notFound } from '../../../domain/failures';
 import type { EventVersion } from '../../../domain/merge/event-version';
 import type { EditedEvent, ResolvedConflict } from '../../../workflows/connection/messages';
@@ -19,6 +20,7 @@ export async function editEvent(
 ): Promise<EditedEvent> {
   const connection = await loadActiveConnection(deps.db, input.connectionId);
   const event = await liveEventRow(deps.db, input.connectionId, input.eventId);
+  requireEditableEventType(event.eventType);
   await requireWritableCalendar(deps.db, connection.id, event.externalCalendarId);
   const { row, conflictId, resolution } = await writeThrough(deps, {
     connection,
@@ -47,6 +49,7 @@ export async function resolveConflict(
   if (chosen.status !== 'cancelled' && conflict.event.status === 'cancelled') {
     throw new Failure('event_deleted', 'The event is deleted in the calendar; it cannot take that version');
   }
+  requireEditableEventType(conflict.event.eventType);
   await requireWritableCalendar(deps.db, connection.id, conflict.event.externalCalendarId);
   const { row } = await writeThrough(deps, {
     connection,

@@ -8,6 +8,7 @@
 //   the occurrence, its exceptions from there on are cancelled (conflict-aware), and the original series
 //   ends the day before it.
 import { requireWritableCalendar } from '../../../data/calendars';
+import { requireEditableEventType } from '../../../domain/event-types';
 import { loadActiveConnection, type ConnectionRow } from '../../../data/connections';
 import { liveEventRow, liveOccurrencesFrom, occurrenceRow, type EventRowModel } from '../../../data/events';
 import { markCancelled, type ChangeMeta } from '../../../data/event-versions';
@@ -167,6 +168,7 @@ export async function planOccurrenceEdit(deps: Deps, input: OccurrenceEditReques
   const connection = await loadActiveConnection(db, input.connectionId);
   const master = await liveEventRow(db, connection.id, input.eventId, 'Event');
   if (master.eventKind !== 'seriesMaster' || !master.recurrence) throw new Failure('not_a_series', 'The event is not a recurring series');
+  requireEditableEventType(master.eventType);
   await requireWritableCalendar(db, connection.id, master.externalCalendarId);
   const series = versionFromRow(master);
   const at = occurrenceTime(series.start, input.originalStart);

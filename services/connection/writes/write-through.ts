@@ -19,6 +19,7 @@ import type { EventPatch, ProviderEvent } from '../../../domain/events';
 import { Failure } from '../../../domain/failures';
 import { mergeThreeWay, type MergeResolution } from '../../../domain/merge/three-way';
 import { isProviderError } from '../../../providers/errors';
+import type { CallAuth } from '../../../providers/types';
 import type { ServiceDependencies } from '../../dependencies';
 
 /** Rounds of 412 -> merge -> write before giving the activity retry a fresh start. */
@@ -49,7 +50,7 @@ export async function writeThrough(
   input: WriteThroughInput,
 ): Promise<WriteThroughResult> {
   const adapter = providers.get(input.connection.provider).adapter;
-  const call = <T>(fn: (auth: { accessToken: string }) => Promise<T>) => tokens.withAccessToken(input.connection.id, fn);
+  const call = <T>(fn: (auth: CallAuth) => Promise<T>) => tokens.withAccessToken(input.connection.id, fn);
   let row = input.row;
   let target = input.target(versionFromRow(row));
   const extra = input.extraPatch && Object.keys(input.extraPatch).length ? input.extraPatch : undefined;
