@@ -18,6 +18,7 @@ export function tenantContext(ctx: ApiContext, organizationId: string): ApiConte
     providers: ctx.providers,
     oauthClients,
     budget: ctx.budget,
+    metrics: ctx.metrics,
     logger: ctx.logger.child({ component: 'tokens' }),
   });
   const scoped = { ...ctx, db, vault, oauthClients, tokens };

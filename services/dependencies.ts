@@ -62,8 +62,8 @@ export function createServiceDependencies(
   const oauthClients = new OAuthClientResolver({ db, vault, providers });
   // The budget's counters belong to no organization: kept with the system client.
   const budget = new ProviderBudget(systemDb, overrides.budgetLimits ?? budgetLimitsFrom(config), logger.child({ component: 'budget' }));
-  const tokens = new TokenService({ db, vault, providers, oauthClients, budget, logger: logger.child({ component: 'tokens' }) });
   const metrics = overrides.metrics ?? new ServiceMetrics();
+  const tokens = new TokenService({ db, vault, providers, oauthClients, budget, metrics, logger: logger.child({ component: 'tokens' }) });
   const pushTokens = new PushTokens(keyring);
   const dataConverter = temporalDataConverter(keyring);
   return { config, logger, db, systemDb, vault, providers, oauthClients, tokens, budget, dataConverter, metrics, pushTokens };

@@ -10,6 +10,7 @@ import { ProviderError, isProviderError } from '../../providers/errors';
 import type { ProviderRegistry } from '../../providers/registry';
 import type { CallAuth, TokenSet } from '../../providers/types';
 import type { Vault } from '../../vault/vault';
+import type { ServiceMetrics } from '../../observability/metrics';
 import type { ProviderBudget } from '../provider-budget/budget';
 import type { BudgetScope } from '../provider-budget/limits';
 import type { OAuthClientResolver } from './oauth-clients';
@@ -34,6 +35,8 @@ export class TokenService {
       oauthClients: OAuthClientResolver;
       budget: ProviderBudget;
       logger: Logger;
+      /** Counts provider calls and throttles (calendar_provider_calls_total, calendar_provider_throttles_total). */
+      metrics?: ServiceMetrics;
     },
   ) {}
 
@@ -69,18 +72,36 @@ export class TokenService {
     const scope = budgetScopeOf(connection);
     const meter = this.deps.budget.meterFor(scope);
     const token = await this.getFreshAccessToken(connectionId);
+    const provider = connection.provider;
     try {
+      let result: T;
       try {
-        return await call({ accessToken: token.accessToken, meter });
+        result = await call({ accessToken: token.accessToken, meter });
       } catch (error) {
         if (!isProviderError(error, 'unauthorized')) throw error;
+        this.#count(provider, error);
         const refreshed = await this.refresh(connectionId, token.expiresAt);
-        return await call({ accessToken: refreshed.accessToken, meter });
+        result = await call({ accessToken: refreshed.accessToken, meter });
       }
+      this.#count(provider, null);
+      return result;
     } catch (error) {
       // The budget's own refusal is the truth (the client library wrapped it as a network failure).
-      throw await this.#heedStopSignals(scope, meter.refusal ?? error);
+      const failure = meter.refusal ?? error;
+      this.#count(provider, failure);
+      throw await this.#heedStopSignals(scope, failure);
     }
+  }
+
+  /** One provider call's outcome in the metrics: ok, or the failure's kind; throttles counted apart. */
+  #count(provider: string, error: unknown): void {
+    const { metrics } = this.deps;
+    if (!metrics) return;
+    // The budget's own refusal (budget_exhausted) is no provider answer: counted as such, not as a throttle.
+    const budgetRefusal = isProviderError(error) && error.details.code === 'budget_exhausted';
+    const outcome = error === null ? 'ok' : budgetRefusal ? 'budget_exhausted' : isProviderError(error) ? error.kind : 'error';
+    metrics.providerCalls.inc({ provider, outcome });
+    if (outcome === 'rate_limited' || outcome === 'quota_exhausted') metrics.providerThrottles.inc({ provider });
   }
 
   /** A provider's "stop" becomes a block of the account in the shared budget. */

@@ -62,6 +62,8 @@ describe('metrics', () => {
     expect(workerText).toMatch(/^temporal_\w+/m); // the SDK's own (task slots, polls, latencies...)
     expect(workerText).toMatch(/^process_resident_memory_bytes /m);
     expect(sample(workerText, 'calendar_events_written_total', { provider: 'google' })).toBeDefined();
+    // Every provider call goes through the token service, which counts it.
+    expect(sample(workerText, 'calendar_provider_calls_total', { provider: 'google', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
 
     const apiText = await scrape(apiMetricsPort);
     expect(

@@ -51,6 +51,7 @@ describe('webhooks hold up against floods, forgeries and replays', () => {
     const events = history.events ?? [];
     return {
       signals: events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'syncNow').length,
+      lifecycle: events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'pushLifecycle').length,
       syncs: events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'syncConnection').length,
     };
   }
@@ -137,18 +138,21 @@ describe('webhooks hold up against floods, forgeries and replays', () => {
     expect((await google(headers(1001, 'another-resource'))).status).toBe(202);
     expect(await lastNumber()).toBe(1000);
 
-    // A flood of 60 new, genuine-looking notifications within the gap.
+    // A flood of 60 new, genuine-looking notifications.
+    const floodStarted = Date.now();
     for (let n = 1001; n <= 1060; n += 1) expect((await google(headers(n))).status).toBe(202);
+    // Each gap the flood spans gives one signal at once and one trailing signal at its end (a loaded machine
+    // may stretch the flood over more than one gap); the workflow runs at most one sync per signal.
+    const gapsSpanned = Math.floor((Date.now() - floodStarted) / (GAP_SECONDS * 1000)) + 1;
     expect(await lastNumber()).toBe(1060);
-    // One signal at once, one trailing signal at the end of the gap; the workflow runs a sync or two.
     await new Promise((resolve) => setTimeout(resolve, (GAP_SECONDS + 2) * 1000));
     const after = await eventually(
       () => signalsAndSyncs(connectionId),
-      (counts) => counts.signals - before.signals === 2,
+      (counts) => counts.signals - before.signals >= 2,
       'the trailing signal',
     );
-    expect(after.signals - before.signals).toBe(2);
-    expect(after.syncs - before.syncs).toBeLessThanOrEqual(2);
+    expect(after.signals - before.signals).toBeLessThanOrEqual(2 * gapsSpanned);
+    expect(after.syncs - before.syncs).toBeLessThanOrEqual(after.signals - before.signals);
     expect(after.syncs - before.syncs).toBeGreaterThanOrEqual(1);
   });
 
@@ -170,10 +174,12 @@ describe('webhooks hold up against floods, forgeries and replays', () => {
       value: [{ subscriptionId: channel.providerChannelId, clientState: secret, lifecycleEvent: 'missed', resource: 'me/events' }],
     });
     expect(lifecycle.status).toBe(202);
-    await eventually(
+    // Verified, it goes to the workflow as a lifecycle notice (not a plain sync request), and `missed` syncs.
+    const after = await eventually(
       () => signalsAndSyncs(connectionId),
-      (counts) => counts.signals === before.signals + 1,
-      'the lifecycle event asked for a sync',
+      (counts) => counts.lifecycle === before.lifecycle + 1 && counts.syncs > before.syncs,
+      'the lifecycle event handed to the workflow, which synced',
     );
+    expect(after.signals).toBe(before.signals);
   });
 });
