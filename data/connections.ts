@@ -8,6 +8,18 @@ import { emitChange } from './outbox';
 
 export type ConnectionRow = NonNullable<Awaited<ReturnType<Db['calendarConnection']['findUnique']>>>;
 
+/** Health changes the connection's owner must act on, as in-app notifications (connection alerts). */
+const CONNECTION_ALERTS: Partial<Record<ConnectionHealth, { title: (account: string) => string; body: string }>> = {
+  needs_reconnect: {
+    title: (account) => `Reconnect your ${account}`,
+    body: 'The calendar account withdrew access, so syncing has stopped. Reconnect it to resume.',
+  },
+  needs_attention: {
+    title: (account) => `Deletions on hold for your ${account}`,
+    body: 'A sync would have deleted many events at once. Nothing was deleted: confirm or keep them.',
+  },
+};
+
 /** The connection, unless it is gone or disconnected (then nothing may be done for it). */
 export async function loadActiveConnection(db: Db, connectionId: string): Promise<ConnectionRow> {
   const connection = await db.calendarConnection.findUnique({ where: { id: connectionId } });
@@ -40,6 +52,24 @@ async function changeHealth(
       },
     });
     if (before.status === health) return;
+    const alert = CONNECTION_ALERTS[health];
+    if (alert) {
+      // The owner hears it in the app too (once per change: a retried write finds the health already stored).
+      const account = `${before.provider === 'google' ? 'Google' : 'Microsoft'} calendar ${before.externalAccountEmail}`;
+      await tx.notification.create({
+        data: {
+          organizationId: before.organizationId,
+          userId: before.userId,
+          type: `connection.${health}`,
+          dedupeKey: `connection:${connectionId}:${health}:${Date.now()}`,
+          eventId: null,
+          title: alert.title(account),
+          body: alert.body,
+          scheduledFor: new Date(),
+          deliveredAt: new Date(),
+        },
+      });
+    }
     await emitChange(tx, {
       organizationId: before.organizationId,
       connectionId,

@@ -17,7 +17,9 @@ const notificationsQuery = z.strictObject({
 });
 const notificationResponse = z.object({
   id: z.uuid(),
-  type: z.string().describe('calendar.pre_meeting, webhook_endpoint.disabled, ...'),
+  type: z
+    .string()
+    .describe('calendar.pre_meeting (a reminder), connection.needs_reconnect, connection.needs_attention, webhook_endpoint.disabled'),
   title: z.string(),
   body: z.string().nullable(),
   eventId: z.string().nullable(),

@@ -198,6 +198,12 @@ describe('the CRM hears everything', () => {
     stack.google.expireAccessTokens(email);
     await sync();
     await waitForWebhook('connection.health_changed', (data) => data.connectionId === connectionId && data.health === 'needs_reconnect');
+    // The owner is told in the app as well, once.
+    const alerts = (await call(stack, 'GET', '/v1/notifications', { token: alice })).body.notifications.filter(
+      (notification: { type: string }) => notification.type === 'connection.needs_reconnect',
+    );
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].title).toContain('Reconnect your Google calendar');
     // Reconnecting the same account brings it back: another health change, to active.
     const started = await call(stack, 'POST', `/v1/connections/${connectionId}/reconnect`, { token: alice, body: {} });
     const { code, state } = await stack.google.authorize(started.body.authorizationUrl, email);
