@@ -73,6 +73,13 @@ export function CalendarConnectionSettingsPage() {
       {outcome && outcome.kind !== 'connected' && (
         <Notice kind={outcome.kind === 'failed' ? 'error' : 'warning'} onDismiss={() => setOutcome(null)}>
           {outcome.message}
+          {outcome.kind === 'failed' && outcome.missing && outcome.missing.length > 0 && (
+            <ul className="missing-permissions">
+              {outcome.missing.map((permission) => (
+                <li key={permission}>{permission}</li>
+              ))}
+            </ul>
+          )}
         </Notice>
       )}
 
@@ -96,6 +103,7 @@ export function CalendarConnectionSettingsPage() {
                 connection={connection}
                 provider={providerOf(connection.provider)}
                 canConnect={can('connect')}
+                canDecideDeletions={can('connect') || can('admin')}
                 reconnecting={attempt?.reconnectId === connection.id}
                 onReconnect={(target) => start(providerOf(target.provider), target.provider, target)}
               />
