@@ -15,14 +15,14 @@ const OAUTH_ERROR_WORDS: Record<string, string> = {
 
 export interface OAuthFailure {
   message: string;
-  /** For missing_permissions: each permission to allow, in words (what it is for, then its name). */
+  /** For missing_permissions: each permission to allow, in words (what it is for — its name). */
   missing: string[];
 }
 
 /** A permission as the API names it in error.details: "<scope> (<purpose>) was not granted". */
 function missingPermissionWords(detail: FieldProblem): string {
   const named = /^(\S+) \((.+)\) was not granted$/.exec(detail.message);
-  return named ? `${named[2]} (${named[1]})` : detail.message;
+  return named ? `${named[2]} — ${named[1]}` : detail.message;
 }
 
 export function oauthFailure(code: string, fallback?: string, details: FieldProblem[] = []): OAuthFailure {
