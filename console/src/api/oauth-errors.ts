@@ -1,6 +1,12 @@
 // The OAuth round trip's failures in plain words: the provider's own answer on the return page (access_denied,
-// ...) and the codes of POST /v1/oauth/complete. Pure, so it is unit tested (test/unit/console-logic.test.ts).
-import type { FieldProblem } from './client';
+// ...) and the codes of POST /v1/oauth/complete. Pure (no import of the API client, which needs a browser), so
+// it is unit tested (test/unit/console-logic.test.ts).
+
+/** An entry of the API's error.details (ApiProblem.details). */
+interface FieldProblem {
+  field: string;
+  message: string;
+}
 
 const OAUTH_ERROR_WORDS: Record<string, string> = {
   access_denied: 'You declined access to the calendar, so nothing was connected.',
