@@ -144,7 +144,7 @@ describe('the console in a browser', () => {
     await screenshot(page, 'connections');
   });
 
-  step('refuses a Google sign-in with the calendar permission unticked, and names it in words', async () => {
+  step('refuses a Google sign-in with the calendar permission unticked, naming it in words; a closed sign-in window says so', async () => {
     const connectionsBefore = await stack.deps.db.calendarConnection.count();
     const popupOpened = page.waitForEvent('popup');
     await page.getByRole('button', { name: 'Connect Google Calendar' }).click();
@@ -163,8 +163,19 @@ describe('the console in a browser', () => {
       .waitFor();
     expect(await stack.deps.db.calendarConnection.count()).toBe(connectionsBefore);
     await expectAccessible('missing permissions');
+    await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'missing-permissions');
     await refusal.getByRole('button', { name: 'Dismiss' }).click();
+
+    // A sign-in window closed without finishing ends the attempt with words, not a spinner.
+    const secondPopup = page.waitForEvent('popup');
+    await page.getByRole('button', { name: 'Connect Google Calendar' }).click();
+    await (await secondPopup).close();
+    const closedEarly = page.getByRole('status').filter({ hasText: 'The sign-in window was closed before the calendar was connected' });
+    await closedEarly.waitFor();
+    await page.getByRole('button', { name: 'Connect Google Calendar' }).waitFor();
+    await closedEarly.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await stack.deps.db.calendarConnection.count()).toBe(connectionsBefore);
   });
 
   step('syncs now on request', async () => {
@@ -349,6 +360,7 @@ describe('the console in a browser', () => {
     const popup = await popupOpened;
     // It may be done already (isClosed and the listener are set up in one turn: no close is missed).
     if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: 60_000 });
+    await page.getByText('Google Calendar is reconnected. Syncing resumes now.').waitFor();
     await waitForStatus(GOOGLE_EMAIL, 'Healthy');
 
     await card(MICROSOFT_EMAIL).getByRole('button', { name: 'Disconnect' }).click();
@@ -382,7 +394,11 @@ describe('the console in a browser', () => {
   });
 
   step('lists a reminder in Notifications with the unread count, and marks it read from the keyboard', async () => {
-    const alice = await stack.signToken({ org: 'acme', user: 'alice', permissions: [PERMISSIONS.view, PERMISSIONS.schedule] });
+    const alice = await stack.signToken({
+      org: 'acme',
+      user: 'alice',
+      permissions: [PERMISSIONS.view, PERMISSIONS.connect, PERMISSIONS.schedule],
+    });
     const row = await connectionRow(GOOGLE_EMAIL);
     // A meeting inside the reminder lead (5 minutes, saved on the Settings screen): its reminder is due at once.
     const scheduled = await call(stack, 'POST', `/v1/connections/${row.id}/meetings`, {

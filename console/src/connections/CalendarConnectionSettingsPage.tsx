@@ -23,7 +23,7 @@ export function CalendarConnectionSettingsPage() {
   const connections = useConnections();
   const providers = useProviders();
   const [attempt, setAttempt] = useState<Attempt | null>(null);
-  const [outcome, setOutcome] = useState<(ConnectOutcome & { providerName: string }) | null>(null);
+  const [outcome, setOutcome] = useState<(ConnectOutcome & { providerName: string; reconnect?: boolean }) | null>(null);
 
   const start = (provider: Provider | undefined, providerId: Connection['provider'], reconnect?: Connection) => {
     // The popup opens in the click itself, or the browser blocks it.
@@ -42,7 +42,7 @@ export function CalendarConnectionSettingsPage() {
     void connectCalendar(popup, reconnect ? { provider: providerId, reconnectConnectionId: reconnect.id } : { provider: providerId }).then(
       (result) => {
         setAttempt(null);
-        setOutcome({ ...result, providerName });
+        setOutcome({ ...result, providerName, reconnect: Boolean(reconnect) });
         void queryClient.invalidateQueries({ queryKey: ['connections'] });
       },
     );
@@ -67,7 +67,9 @@ export function CalendarConnectionSettingsPage() {
       )}
       {outcome?.kind === 'connected' && (
         <Notice kind="success" onDismiss={() => setOutcome(null)}>
-          {outcome.providerName} is connected. The first sync runs now.
+          {outcome.reconnect
+            ? `${outcome.providerName} is reconnected. Syncing resumes now.`
+            : `${outcome.providerName} is connected. The first sync runs now.`}
         </Notice>
       )}
       {outcome && outcome.kind !== 'connected' && (
