@@ -360,8 +360,10 @@ describe('the console in a browser', () => {
     const popup = await popupOpened;
     // It may be done already (isClosed and the listener are set up in one turn: no close is missed).
     if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: 60_000 });
-    await page.getByText('Google Calendar is reconnected. Syncing resumes now.').waitFor();
+    const reconnected = page.getByRole('status').filter({ hasText: 'Google Calendar is reconnected. Syncing resumes now.' });
+    await reconnected.waitFor();
     await waitForStatus(GOOGLE_EMAIL, 'Healthy');
+    await reconnected.getByRole('button', { name: 'Dismiss' }).click();
 
     await card(MICROSOFT_EMAIL).getByRole('button', { name: 'Disconnect' }).click();
     const confirm = page.getByRole('dialog', { name: `Disconnect ${MICROSOFT_EMAIL}?` });
