@@ -18,6 +18,7 @@ import { waitFor } from '../helpers/wait';
 const GOOGLE_EMAIL = 'alice@example.com';
 const MICROSOFT_EMAIL = 'alice@contoso.example';
 const UNTICKED_EMAIL = 'alice.unticked@example.com';
+const BOSS_CALENDAR = "Boss's calendar";
 const EVENTS_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
 const DAY = 24 * 3_600_000;
 const ZONE = 'Europe/Berlin';
@@ -61,6 +62,8 @@ describe('the console in a browser', () => {
   let planningId: string;
   /** Events weeks ahead (outside the event views' days), deleted en masse at the provider to trip the breaker. */
   let bulkIds: string[];
+  /** A calendar shared with the Microsoft account, whose access the test takes away. */
+  let bossCalendarId: string;
 
   beforeAll(async () => {
     ensureConsoleBuilt();
@@ -74,6 +77,7 @@ describe('the console in a browser', () => {
     );
     stack.microsoft.ensureAccount(MICROSOFT_EMAIL);
     stack.microsoft.seedEvent(MICROSOFT_EMAIL, timed(tomorrowAt(16), 'Quarterly review'));
+    bossCalendarId = stack.microsoft.addCalendar(MICROSOFT_EMAIL, { name: BOSS_CALENDAR });
     browser = await launchBrowser();
     context = await newContext(browser);
     page = await context.newPage();
@@ -204,6 +208,35 @@ describe('the console in a browser', () => {
     ).toBe(true);
     await expectAccessible('calendar selection');
     await card(GOOGLE_EMAIL).getByRole('button', { name: 'Hide calendars' }).click();
+  });
+
+  step("shows a calendar's own problem next to it: one that can't be read with the access granted", async () => {
+    const microsoft = card(MICROSOFT_EMAIL);
+    await microsoft.getByRole('button', { name: 'Calendars' }).click();
+    await microsoft.getByRole('checkbox', { name: `Sync ${BOSS_CALENDAR}` }).check();
+    await microsoft.getByRole('button', { name: 'Save calendars' }).click();
+    await microsoft.getByText('Saved. Newly selected calendars sync now.').waitFor();
+    await microsoft.getByRole('button', { name: 'Hide calendars' }).click();
+    // The delegation ends: Graph answers 403 for that calendar only; the connection stays healthy.
+    stack.microsoft.setCalendarAccess(MICROSOFT_EMAIL, bossCalendarId, 'denied');
+    await microsoft.getByRole('button', { name: 'Sync now' }).click();
+    await waitFor(
+      () => microsoft.textContent(),
+      (text) => !!text?.includes(`The calendar ${BOSS_CALENDAR} has a problem`),
+      { what: 'the calendar issue on the card', timeoutMs: 60_000 },
+    );
+    await waitForStatus(MICROSOFT_EMAIL, 'Healthy');
+    await microsoft.getByRole('button', { name: 'Calendars' }).click();
+    await microsoft
+      .getByRole('rowheader', { name: new RegExp(BOSS_CALENDAR) })
+      .getByText("This calendar can't be read with the access granted.")
+      .waitFor();
+    await expectAccessible('calendar issue');
+    await microsoft.scrollIntoViewIfNeeded();
+    await screenshot(page, 'calendar-issue');
+    // Access comes back; the problem clears with the next sync.
+    stack.microsoft.setCalendarAccess(MICROSOFT_EMAIL, bossCalendarId, 'granted');
+    await microsoft.getByRole('button', { name: 'Hide calendars' }).click();
   });
 
   step('schedules a meeting: the API error lands on its field, then the meeting is in the events view and at the provider', async () => {
