@@ -3,11 +3,13 @@
 // pages the popups go through. One journey in order (each step builds on the calendars the earlier ones
 // connected): sign in, connect Google and Microsoft, sync now, schedule a meeting, see it in events and the
 // activity timeline, resolve a conflict side by side, run the vault migration, settings, the organization's
-// OAuth client, reconnect and disconnect; and a viewer. Every screen passes axe-core without a serious or
+// OAuth client, reconnect and disconnect, a mass deletion held and confirmed, a reminder in notifications
+// marked read, a consent with a permission unticked refused in words; and a viewer. Every screen passes axe-core without a serious or
 // critical violation. CONSOLE_SCREENSHOTS=1 also saves docs/console/*.png.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PERMISSIONS } from '../../api/auth/permissions';
 import { insertLegacyConnections } from '../../scripts/legacy/legacy-rows';
+import { call } from '../api/api-client';
 import { ensureConsoleBuilt, launchBrowser, newContext, screenshot, seriousViolations } from '../helpers/browser';
 import { stopCalendarPush } from '../helpers/push';
 import { startTestStack, type TestStack } from '../helpers/stack';
@@ -15,6 +17,10 @@ import { waitFor } from '../helpers/wait';
 
 const GOOGLE_EMAIL = 'alice@example.com';
 const MICROSOFT_EMAIL = 'alice@contoso.example';
+const UNTICKED_EMAIL = 'alice.unticked@example.com';
+const BOSS_CALENDAR = "Boss's calendar";
+const EVENTS_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
+const DAY = 24 * 3_600_000;
 const ZONE = 'Europe/Berlin';
 const HOUR = 3_600_000;
 
@@ -54,6 +60,10 @@ describe('the console in a browser', () => {
   let context: BrowserContext;
   let page: Page;
   let planningId: string;
+  /** Events weeks ahead (outside the event views' days), deleted en masse at the provider to trip the breaker. */
+  let bulkIds: string[];
+  /** A calendar shared with the Microsoft account, whose access the test takes away. */
+  let bossCalendarId: string;
 
   beforeAll(async () => {
     ensureConsoleBuilt();
@@ -61,8 +71,13 @@ describe('the console in a browser', () => {
     stack.google.ensureAccount(GOOGLE_EMAIL);
     planningId = stack.google.seedEvent(GOOGLE_EMAIL, timed(tomorrowAt(14), 'Planning'));
     stack.google.seedEvent(GOOGLE_EMAIL, timed(tomorrowAt(9), 'Standup'));
+    bulkIds = stack.google.seedEvents(
+      GOOGLE_EMAIL,
+      Array.from({ length: 25 }, (_, n) => timed(new Date(tomorrowAt(11).getTime() + (30 + n) * DAY), `Later ${n}`)),
+    );
     stack.microsoft.ensureAccount(MICROSOFT_EMAIL);
     stack.microsoft.seedEvent(MICROSOFT_EMAIL, timed(tomorrowAt(16), 'Quarterly review'));
+    bossCalendarId = stack.microsoft.addCalendar(MICROSOFT_EMAIL, { name: BOSS_CALENDAR });
     browser = await launchBrowser();
     context = await newContext(browser);
     page = await context.newPage();
@@ -133,6 +148,40 @@ describe('the console in a browser', () => {
     await screenshot(page, 'connections');
   });
 
+  step('refuses a Google sign-in with the calendar permission unticked, naming it in words; a closed sign-in window says so', async () => {
+    const connectionsBefore = await stack.deps.db.calendarConnection.count();
+    const popupOpened = page.waitForEvent('popup');
+    await page.getByRole('button', { name: 'Connect Google Calendar' }).click();
+    const popup = await popupOpened;
+    await popup.locator('input[name="login_hint"]').fill(UNTICKED_EMAIL);
+    // Google's granular consent: the person unticks one of the permissions asked for.
+    await popup.getByRole('checkbox', { name: EVENTS_SCOPE, exact: true }).uncheck();
+    const closed = popup.waitForEvent('close', { timeout: 60_000 });
+    await popup.getByRole('button', { name: /sign in/i }).click();
+    await closed;
+    const refusal = page.getByRole('alert').filter({ hasText: 'did not allow everything the service needs' });
+    await refusal.waitFor();
+    await refusal
+      .getByRole('listitem')
+      .filter({ hasText: `view and edit events (sync, meetings, edits) — ${EVENTS_SCOPE}` })
+      .waitFor();
+    expect(await stack.deps.db.calendarConnection.count()).toBe(connectionsBefore);
+    await expectAccessible('missing permissions');
+    await page.evaluate('window.scrollTo(0, 0)');
+    await screenshot(page, 'missing-permissions');
+    await refusal.getByRole('button', { name: 'Dismiss' }).click();
+
+    // A sign-in window closed without finishing ends the attempt with words, not a spinner.
+    const secondPopup = page.waitForEvent('popup');
+    await page.getByRole('button', { name: 'Connect Google Calendar' }).click();
+    await (await secondPopup).close();
+    const closedEarly = page.getByRole('status').filter({ hasText: 'The sign-in window was closed before the calendar was connected' });
+    await closedEarly.waitFor();
+    await page.getByRole('button', { name: 'Connect Google Calendar' }).waitFor();
+    await closedEarly.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await stack.deps.db.calendarConnection.count()).toBe(connectionsBefore);
+  });
+
   step('syncs now on request', async () => {
     const row = await connectionRow(GOOGLE_EMAIL);
     const before = Date.now();
@@ -159,6 +208,35 @@ describe('the console in a browser', () => {
     ).toBe(true);
     await expectAccessible('calendar selection');
     await card(GOOGLE_EMAIL).getByRole('button', { name: 'Hide calendars' }).click();
+  });
+
+  step("shows a calendar's own problem next to it: one that can't be read with the access granted", async () => {
+    const microsoft = card(MICROSOFT_EMAIL);
+    await microsoft.getByRole('button', { name: 'Calendars' }).click();
+    await microsoft.getByRole('checkbox', { name: `Sync ${BOSS_CALENDAR}` }).check();
+    await microsoft.getByRole('button', { name: 'Save calendars' }).click();
+    await microsoft.getByText('Saved. Newly selected calendars sync now.').waitFor();
+    await microsoft.getByRole('button', { name: 'Hide calendars' }).click();
+    // The delegation ends: Graph answers 403 for that calendar only; the connection stays healthy.
+    stack.microsoft.setCalendarAccess(MICROSOFT_EMAIL, bossCalendarId, 'denied');
+    await microsoft.getByRole('button', { name: 'Sync now' }).click();
+    await waitFor(
+      () => microsoft.textContent(),
+      (text) => !!text?.includes(`The calendar ${BOSS_CALENDAR} has a problem`),
+      { what: 'the calendar issue on the card', timeoutMs: 60_000 },
+    );
+    await waitForStatus(MICROSOFT_EMAIL, 'Healthy');
+    await microsoft.getByRole('button', { name: 'Calendars' }).click();
+    await microsoft
+      .getByRole('rowheader', { name: new RegExp(BOSS_CALENDAR) })
+      .getByText("This calendar can't be read with the access granted.")
+      .waitFor();
+    await expectAccessible('calendar issue');
+    await microsoft.scrollIntoViewIfNeeded();
+    await screenshot(page, 'calendar-issue');
+    // Access comes back; the problem clears with the next sync.
+    stack.microsoft.setCalendarAccess(MICROSOFT_EMAIL, bossCalendarId, 'granted');
+    await microsoft.getByRole('button', { name: 'Hide calendars' }).click();
   });
 
   step('schedules a meeting: the API error lands on its field, then the meeting is in the events view and at the provider', async () => {
@@ -293,11 +371,14 @@ describe('the console in a browser', () => {
     await expectAccessible('settings with an error');
     await screenshot(page, 'settings');
     await duration.fill('45');
+    // The shortest reminder lead, for the notifications step.
+    await page.getByLabel('Pre-meeting notification (minutes)').fill('5');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.').waitFor();
-    expect((await stack.deps.db.moduleSettings.findFirstOrThrow({ where: { organizationId: 'acme' } })).defaultMeetingDurationMinutes).toBe(
-      45,
-    );
+    expect(await stack.deps.db.moduleSettings.findFirstOrThrow({ where: { organizationId: 'acme' } })).toMatchObject({
+      defaultMeetingDurationMinutes: 45,
+      preMeetingNotificationMinutes: 5,
+    });
   });
 
   step('reconnects a calendar whose access was revoked, then disconnects one after confirmation', async () => {
@@ -312,7 +393,10 @@ describe('the console in a browser', () => {
     const popup = await popupOpened;
     // It may be done already (isClosed and the listener are set up in one turn: no close is missed).
     if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: 60_000 });
+    const reconnected = page.getByRole('status').filter({ hasText: 'Google Calendar is reconnected. Syncing resumes now.' });
+    await reconnected.waitFor();
     await waitForStatus(GOOGLE_EMAIL, 'Healthy');
+    await reconnected.getByRole('button', { name: 'Dismiss' }).click();
 
     await card(MICROSOFT_EMAIL).getByRole('button', { name: 'Disconnect' }).click();
     const confirm = page.getByRole('dialog', { name: `Disconnect ${MICROSOFT_EMAIL}?` });
@@ -320,6 +404,69 @@ describe('the console in a browser', () => {
     await confirm.getByRole('button', { name: 'Disconnect' }).click();
     await card(MICROSOFT_EMAIL).waitFor({ state: 'detached', timeout: 60_000 });
     expect((await connectionRow(MICROSOFT_EMAIL)).status).toBe('disconnected');
+  });
+
+  step('holds a mass deletion at the provider for a decision, and confirms it from the console', async () => {
+    await waitForStatus(GOOGLE_EMAIL, 'Healthy');
+    const row = await connectionRow(GOOGLE_EMAIL);
+    const live = () => stack.deps.db.calendarEvent.count({ where: { connectionId: row.id, status: { not: 'cancelled' } } });
+    const before = await live();
+    // Most of the calendar disappears at the provider at once (one synchronous loop: no sync runs in between).
+    for (const id of bulkIds.slice(0, 20)) stack.google.deleteEventAsProvider(GOOGLE_EMAIL, id);
+    await card(GOOGLE_EMAIL).getByRole('button', { name: 'Sync now' }).click();
+    await waitForStatus(GOOGLE_EMAIL, 'Needs attention');
+    const held = card(GOOGLE_EMAIL).getByRole('region', { name: 'Deletions on hold' });
+    await held.getByText(`20 of its ${before} events were deleted at the provider at once`).waitFor();
+    await card(GOOGLE_EMAIL).getByText('20 deletions are on hold').waitFor();
+    expect(await live()).toBe(before);
+    await expectAccessible('needs attention');
+    await screenshot(page, 'needs-attention');
+
+    await held.getByRole('button', { name: 'Confirm deletions' }).click();
+    await held.getByText('Confirmed: 20 events were deleted here too.').waitFor();
+    await waitForStatus(GOOGLE_EMAIL, 'Healthy');
+    expect(await live()).toBe(before - 20);
+  });
+
+  step('lists a reminder in Notifications with the unread count, and marks it read from the keyboard', async () => {
+    const alice = await stack.signToken({
+      org: 'acme',
+      user: 'alice',
+      permissions: [PERMISSIONS.view, PERMISSIONS.connect, PERMISSIONS.schedule],
+    });
+    const row = await connectionRow(GOOGLE_EMAIL);
+    // A meeting inside the reminder lead (5 minutes, saved on the Settings screen): its reminder is due at once.
+    const scheduled = await call(stack, 'POST', `/v1/connections/${row.id}/meetings`, {
+      token: alice,
+      headers: { 'idempotency-key': 'console-reminder' },
+      body: { title: 'Quick call', start: new Date(Math.ceil(Date.now() / 1000) * 1000 + 3 * 60_000).toISOString(), durationMinutes: 15 },
+    });
+    expect(scheduled.status).toBe(201);
+    expect((await call(stack, 'POST', `/v1/connections/${row.id}/sync`, { token: alice, body: {} })).status).toBe(202);
+
+    await nav('Notifications');
+    const item = page.locator('li.notification', { hasText: 'Starting in 5 min: Quick call' });
+    await item.waitFor({ timeout: 60_000 });
+    await item.getByText('Reminder', { exact: true }).waitFor();
+    const badge = page.getByRole('navigation', { name: 'Sections' }).getByTestId('unread-badge');
+    await waitFor(
+      () => badge.textContent(),
+      (text) => text === '1 unread',
+      { what: 'the unread badge to count the reminder', timeoutMs: 30_000 },
+    );
+    await expectAccessible('notifications');
+    await screenshot(page, 'notifications');
+
+    await item.getByRole('button', { name: 'Mark as read' }).press('Enter');
+    await item.getByRole('button', { name: 'Mark as read' }).waitFor({ state: 'detached' });
+    await badge.waitFor({ state: 'detached' });
+    // The keyboard user's place is kept: focus is on the notification just read.
+    expect(await page.evaluate('document.activeElement?.textContent ?? ""')).toContain('Quick call');
+    const stored = await stack.deps.db.notification.findFirstOrThrow({ where: { organizationId: 'acme', userId: 'alice' } });
+    expect(stored.readAt).not.toBeNull();
+    await page.getByRole('button', { name: 'Unread', exact: true }).click();
+    await page.getByText('Nothing unread.').waitFor();
+    await expectAccessible('notifications (unread, empty)');
   });
 
   step('shows a viewer without connect no connect button, and takes a token handed over in the URL fragment', async () => {

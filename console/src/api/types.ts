@@ -2,7 +2,8 @@
 // the contract; these mirror the parts used here).
 
 export type ProviderId = 'google' | 'microsoft';
-export type Health = 'active' | 'needs_reconnect' | 'error' | 'disconnected';
+/** needs_attention: syncing, but the mass-delete breaker holds deletions (see heldDeletions). */
+export type Health = 'active' | 'needs_attention' | 'needs_reconnect' | 'error' | 'disconnected';
 
 export interface Me {
   organizationId: string;
@@ -35,6 +36,53 @@ export interface Connection {
   migrationRequired: boolean;
   oauthClient: 'organization' | 'platform_default';
   createdAt: string;
+  /** Calendars whose own sync failed, or that were removed at the provider; null when the workflow did not answer. */
+  calendarIssues: CalendarIssue[] | null;
+  heldDeletions: HeldDeletions[] | null;
+  /** Push notifications; when unavailable, why (polling carries on). */
+  push: { available: boolean; reason?: { code: string; message: string } } | null;
+  lastReconcile: { at: string; calendars: number; repaired: number } | null;
+  nextReconcileAt: string | null;
+}
+
+export interface CalendarIssue {
+  calendarId: string;
+  name: string;
+  /** permission_denied, not_found, ... or, for a removed calendar, why it was removed. */
+  code: string;
+  at: string;
+  removed: boolean;
+}
+
+/** Deletions of one calendar the mass-delete breaker holds until confirmed or dismissed. */
+export interface HeldDeletions {
+  calendarId: string;
+  name: string;
+  pending: number;
+  /** The calendar's live events when the breaker tripped. */
+  stored: number;
+  /** share: more than the allowed share at once; empty_listing: a full read found no event. */
+  reason: string;
+  since: string;
+}
+
+export interface HeldDeletionsResolution {
+  calendarId: string;
+  decision: 'confirm' | 'dismiss';
+  events: number;
+  heldDeletions: HeldDeletions[];
+}
+
+export interface AppNotification {
+  id: string;
+  /** calendar.pre_meeting, webhook_endpoint.disabled, ... */
+  type: string;
+  title: string;
+  body: string | null;
+  eventId: string | null;
+  scheduledFor: string;
+  deliveredAt: string | null;
+  readAt: string | null;
 }
 
 export interface Calendar {

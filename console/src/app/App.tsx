@@ -9,6 +9,9 @@ import { ActivityPage } from '../activity/ActivityPage';
 import { ConflictsPage } from '../conflicts/ConflictsPage';
 import { CalendarConnectionSettingsPage } from '../connections/CalendarConnectionSettingsPage';
 import { EventsPage } from '../events/EventsPage';
+import { unreadBadge } from '../notifications/kinds';
+import { NotificationsPage } from '../notifications/NotificationsPage';
+import { useUnreadCount } from '../notifications/queries';
 import { ScheduleMeetingDialog } from '../meetings/ScheduleMeetingDialog';
 import { SessionContext, sessionInfo, useSession } from '../session/permissions';
 import { SignIn } from '../session/SignIn';
@@ -71,6 +74,7 @@ function Shell() {
           <NavLink to="/events">Events</NavLink>
           <NavLink to="/activity">Activity</NavLink>
           <NavLink to="/conflicts">Conflicts</NavLink>
+          <NotificationsLink />
           <NavLink to="/settings">Settings</NavLink>
         </nav>
         <div className="who">
@@ -94,11 +98,29 @@ function Shell() {
           <Route path="/activity" element={<ActivityPage onSchedule={can('schedule') ? () => setScheduling(true) : undefined} />} />
           <Route path="/conflicts" element={<ConflictsPage />} />
           <Route path="/conflicts/:conflictId" element={<ConflictsPage />} />
+          <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </main>
       {scheduling && <ScheduleMeetingDialog onClose={() => setScheduling(false)} />}
     </>
+  );
+}
+
+/** "Notifications" with the unread count as a badge (in words for screen readers). */
+function NotificationsLink() {
+  const unread = useUnreadCount();
+  const badge = unreadBadge(unread.data ?? 0);
+  return (
+    <NavLink to="/notifications">
+      Notifications{' '}
+      {badge && (
+        <span className="badge" data-testid="unread-badge">
+          {badge}
+          <span className="visually-hidden"> unread</span>
+        </span>
+      )}
+    </NavLink>
   );
 }

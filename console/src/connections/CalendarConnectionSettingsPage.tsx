@@ -23,7 +23,7 @@ export function CalendarConnectionSettingsPage() {
   const connections = useConnections();
   const providers = useProviders();
   const [attempt, setAttempt] = useState<Attempt | null>(null);
-  const [outcome, setOutcome] = useState<(ConnectOutcome & { providerName: string }) | null>(null);
+  const [outcome, setOutcome] = useState<(ConnectOutcome & { providerName: string; reconnect?: boolean }) | null>(null);
 
   const start = (provider: Provider | undefined, providerId: Connection['provider'], reconnect?: Connection) => {
     // The popup opens in the click itself, or the browser blocks it.
@@ -42,7 +42,7 @@ export function CalendarConnectionSettingsPage() {
     void connectCalendar(popup, reconnect ? { provider: providerId, reconnectConnectionId: reconnect.id } : { provider: providerId }).then(
       (result) => {
         setAttempt(null);
-        setOutcome({ ...result, providerName });
+        setOutcome({ ...result, providerName, reconnect: Boolean(reconnect) });
         void queryClient.invalidateQueries({ queryKey: ['connections'] });
       },
     );
@@ -67,12 +67,21 @@ export function CalendarConnectionSettingsPage() {
       )}
       {outcome?.kind === 'connected' && (
         <Notice kind="success" onDismiss={() => setOutcome(null)}>
-          {outcome.providerName} is connected. The first sync runs now.
+          {outcome.reconnect
+            ? `${outcome.providerName} is reconnected. Syncing resumes now.`
+            : `${outcome.providerName} is connected. The first sync runs now.`}
         </Notice>
       )}
       {outcome && outcome.kind !== 'connected' && (
         <Notice kind={outcome.kind === 'failed' ? 'error' : 'warning'} onDismiss={() => setOutcome(null)}>
           {outcome.message}
+          {outcome.kind === 'failed' && outcome.missing && outcome.missing.length > 0 && (
+            <ul className="missing-permissions">
+              {outcome.missing.map((permission) => (
+                <li key={permission}>{permission}</li>
+              ))}
+            </ul>
+          )}
         </Notice>
       )}
 
@@ -96,6 +105,7 @@ export function CalendarConnectionSettingsPage() {
                 connection={connection}
                 provider={providerOf(connection.provider)}
                 canConnect={can('connect')}
+                canDecideDeletions={can('connect') || can('admin')}
                 reconnecting={attempt?.reconnectId === connection.id}
                 onReconnect={(target) => start(providerOf(target.provider), target.provider, target)}
               />

@@ -3,10 +3,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api, ApiProblem } from '../api/client';
-import type { CalendarList } from '../api/types';
+import type { CalendarIssue, CalendarList } from '../api/types';
 import { LoadFailed, Loading, Notice } from '../ui/Notice';
+import { calendarIssueWords } from './status';
 
-export function CalendarSelection(props: { connectionId: string; accountEmail: string; canChange: boolean }) {
+export function CalendarSelection(props: { connectionId: string; accountEmail: string; issues: CalendarIssue[]; canChange: boolean }) {
   const queryClient = useQueryClient();
   const key = ['calendars', props.connectionId];
   const list = useQuery({ queryKey: key, queryFn: () => api<CalendarList>('GET', `/v1/connections/${props.connectionId}/calendars`) });
@@ -35,6 +36,9 @@ export function CalendarSelection(props: { connectionId: string; accountEmail: s
     calendars.some((calendar) => calendar.sync !== sync.includes(calendar.externalCalendarId)) ||
     (calendars.find((calendar) => calendar.writeTarget)?.externalCalendarId ?? null) !== writeTarget;
   const problem = save.error instanceof ApiProblem ? save.error : null;
+  const issueOf = (calendarId: string) => props.issues.find((issue) => issue.calendarId === calendarId);
+  // A calendar removed at the provider may be gone from the list: its issue is still worth a line.
+  const unlisted = props.issues.filter((issue) => !calendars.some((calendar) => calendar.externalCalendarId === issue.calendarId));
 
   return (
     <form
@@ -61,6 +65,12 @@ export function CalendarSelection(props: { connectionId: string; accountEmail: s
                 {calendar.name}
                 {calendar.isPrimary && <span className="tag">Primary</span>}
                 {calendar.canWrite === false && <span className="tag">Read only</span>}
+                {issueOf(calendar.externalCalendarId) && (
+                  <span className="calendar-issue">
+                    <span aria-hidden="true">▲ </span>
+                    {calendarIssueWords(issueOf(calendar.externalCalendarId)!)}
+                  </span>
+                )}
               </th>
               <td>
                 <input
@@ -91,6 +101,15 @@ export function CalendarSelection(props: { connectionId: string; accountEmail: s
           ))}
         </tbody>
       </table>
+      {unlisted.length > 0 && (
+        <ul className="calendar-issues">
+          {unlisted.map((issue) => (
+            <li key={issue.calendarId} className="calendar-issue">
+              <strong>{issue.name}</strong>: {calendarIssueWords(issue)}
+            </li>
+          ))}
+        </ul>
+      )}
       {problem && <Notice kind="error">{problem.details[0]?.message ?? problem.message}</Notice>}
       {save.isSuccess && !changed && <Notice kind="success">Saved. Newly selected calendars sync now.</Notice>}
       {props.canChange && (

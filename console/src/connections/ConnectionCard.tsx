@@ -8,7 +8,8 @@ import { ConfirmDialog } from '../ui/Dialog';
 import { formatDateTime, formatRelative } from '../ui/format';
 import { Notice } from '../ui/Notice';
 import { CalendarSelection } from './CalendarSelection';
-import { indicatorOf, type Indicator } from './status';
+import { HeldDeletions } from './HeldDeletions';
+import { indicatorOf, pushNote, type Indicator } from './status';
 import { StatusIndicator } from './StatusIndicator';
 
 /** A requested sync shows as running until the connection reports a newer one (or this long passes). */
@@ -18,6 +19,8 @@ export function ConnectionCard(props: {
   connection: Connection;
   provider: Provider | undefined;
   canConnect: boolean;
+  /** Held deletions: the owner with connect, or an admin, decides. */
+  canDecideDeletions: boolean;
   onReconnect: (connection: Connection) => void;
   reconnecting: boolean;
 }) {
@@ -51,6 +54,8 @@ export function ConnectionCard(props: {
   const name = props.provider?.name ?? connection.provider;
   const needsReconnect = indicator.label === 'Needs reconnect';
   const lastSync = connection.lastSync;
+  const issues = connection.calendarIssues ?? [];
+  const quietNote = pushNote(connection);
 
   return (
     <li className="card connection" aria-labelledby={`connection-${connection.id}`}>
@@ -96,6 +101,20 @@ export function ConnectionCard(props: {
           <dt>OAuth client</dt>
           <dd>{connection.oauthClient === 'organization' ? 'Your organization' : 'Platform default'}</dd>
         </div>
+        {connection.lastReconcile && (
+          <div>
+            <dt>Full check</dt>
+            <dd>
+              <time dateTime={connection.lastReconcile.at} title={formatDateTime(connection.lastReconcile.at)}>
+                {formatRelative(connection.lastReconcile.at)}
+              </time>
+              <span className="muted">
+                {' '}
+                · {connection.lastReconcile.repaired === 0 ? 'all matched' : `${connection.lastReconcile.repaired} repaired`}
+              </span>
+            </dd>
+          </div>
+        )}
         {connection.nextSyncAt && !connection.syncing && (
           <div>
             <dt>Next sync</dt>
@@ -105,6 +124,16 @@ export function ConnectionCard(props: {
           </div>
         )}
       </dl>
+      {connection.heldDeletions && (
+        <HeldDeletions connectionId={connection.id} held={connection.heldDeletions} canDecide={props.canDecideDeletions} />
+      )}
+      {issues.length > 0 && !showCalendars && (
+        <p className="hint">
+          {issues.length === 1 ? `The calendar ${issues[0]!.name} has a problem` : `${issues.length} calendars have a problem`}: open
+          Calendars to see what.
+        </p>
+      )}
+      {quietNote && <p className="hint quiet-note">{quietNote}</p>}
       {disconnect.isSuccess && <Notice kind="info">Disconnecting: syncing stops and the service gives up its access…</Notice>}
       {syncNow.error && <Notice kind="error">{problemText(syncNow.error)}</Notice>}
       {disconnect.error && <Notice kind="error">{problemText(disconnect.error)}</Notice>}
@@ -137,6 +166,7 @@ export function ConnectionCard(props: {
         <CalendarSelection
           connectionId={connection.id}
           accountEmail={connection.accountEmail}
+          issues={issues}
           canChange={props.canConnect && !needsReconnect}
         />
       )}
