@@ -1,4 +1,4 @@
-// What a notification is, in words, from its type (calendar.pre_meeting, webhook_endpoint.disabled, ...).
+// What a notification is, in words, from its type (calendar.pre_meeting, connection.needs_reconnect, webhook_endpoint.disabled, ...).
 // Pure, so it is unit tested (test/unit/console-logic.test.ts).
 import type { AppNotification } from '../api/types';
 
