@@ -448,22 +448,42 @@ describe('the console in a browser', () => {
     const item = page.locator('li.notification', { hasText: 'Starting in 5 min: Quick call' });
     await item.waitFor({ timeout: 60_000 });
     await item.getByText('Reminder', { exact: true }).waitFor();
+    // The connection alerts of the steps before (access withdrawn, deletions held) are listed too.
+    await page
+      .locator('li.notification', { hasText: 'Reconnect your Google calendar' })
+      .getByText('Connection alert', { exact: true })
+      .waitFor();
+    const unread = () => stack.deps.db.notification.count({ where: { organizationId: 'acme', userId: 'alice', readAt: null } });
+    const expected = await unread();
+    expect(expected).toBeGreaterThanOrEqual(2);
     const badge = page.getByRole('navigation', { name: 'Sections' }).getByTestId('unread-badge');
     await waitFor(
       () => badge.textContent(),
-      (text) => text === '1 unread',
-      { what: 'the unread badge to count the reminder', timeoutMs: 30_000 },
+      (text) => text === `${expected} unread`,
+      { what: 'the unread badge to count the reminder and the alerts', timeoutMs: 30_000 },
     );
     await expectAccessible('notifications');
     await screenshot(page, 'notifications');
 
     await item.getByRole('button', { name: 'Mark as read' }).press('Enter');
     await item.getByRole('button', { name: 'Mark as read' }).waitFor({ state: 'detached' });
-    await badge.waitFor({ state: 'detached' });
+    await waitFor(
+      () => badge.textContent(),
+      (text) => text === `${expected - 1} unread`,
+      { what: 'the unread badge to count one less', timeoutMs: 30_000 },
+    );
     // The keyboard user's place is kept: focus is on the notification just read.
     expect(await page.evaluate('document.activeElement?.textContent ?? ""')).toContain('Quick call');
-    const stored = await stack.deps.db.notification.findFirstOrThrow({ where: { organizationId: 'acme', userId: 'alice' } });
+    const stored = await stack.deps.db.notification.findFirstOrThrow({
+      where: { organizationId: 'acme', userId: 'alice', type: 'calendar.pre_meeting' },
+    });
     expect(stored.readAt).not.toBeNull();
+    // The rest read too, one by one.
+    for (let left = expected - 1; left > 0; left -= 1) {
+      await page.locator('li.notification').getByRole('button', { name: 'Mark as read' }).first().click();
+      await waitFor(unread, (count) => count === left - 1, { what: 'one more notification read', timeoutMs: 30_000 });
+    }
+    await badge.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Unread', exact: true }).click();
     await page.getByText('Nothing unread.').waitFor();
     await expectAccessible('notifications (unread, empty)');
