@@ -15,6 +15,8 @@ export interface SentRequest {
   /** Epoch ms the HTTP request was sent and its answer arrived (Date.now(), the server's clock too). */
   sentAt: number;
   answeredAt: number;
+  /** Answered 201 (failed requests are paired too, so the ones after them pair right, but not counted). */
+  ok: boolean;
 }
 
 export const HOPS = [
@@ -98,6 +100,7 @@ export async function hopsOf(temporalClient: Client, requests: SentRequest[]): P
     const ordered = [...sent].sort((a, b) => a.sentAt - b.sentAt);
     mine.forEach((line, index) => {
       const request = ordered[index]!;
+      if (!request.ok) return;
       hops.api_to_accepted.push(line.accepted - request.sentAt);
       hops.accepted_to_scheduled.push(line.scheduled - line.accepted);
       hops.schedule_to_start.push(line.started - line.scheduled);

@@ -99,8 +99,8 @@ async function main(): Promise<void> {
         body: JSON.stringify({ title: `Bench meeting ${index}`, start: meetingStart(index), durationMinutes: 30 }),
       });
       const body = await response.text();
+      sent.push({ workflowId: connectionWorkflowId(target.connectionId), sentAt, answeredAt: Date.now(), ok: response.status === 201 });
       if (response.status !== 201) throw new Error(`HTTP ${response.status}: ${body.slice(0, 200)}`);
-      sent.push({ workflowId: connectionWorkflowId(target.connectionId), sentAt, answeredAt: Date.now() });
       return body;
     };
     const providerOnly = async (index: number) => {
