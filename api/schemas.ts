@@ -275,16 +275,29 @@ export const eventPageResponse = z.object({ events: z.array(eventResponse), next
 
 const busyBlocks = z.array(z.object({ start: isoDateTime, end: isoDateTime }));
 const freeBusyErrors = z.array(z.object({ connectionId: id, code: z.string() }));
+const freeBusySources = z
+  .array(
+    z.object({
+      connectionId: id,
+      source: z
+        .enum(['synced', 'provider'])
+        .describe('synced: answered from the synced events (fresh, see lastSyncAt and pushLive); provider: asked live'),
+      lastSyncAt: isoDateTime.nullable().describe('The oldest last sync of the selected calendars (null: not synced yet)'),
+      pushLive: z.boolean().describe('Every selected calendar has a live push channel (changes arrive within seconds)'),
+    }),
+  )
+  .describe("Where each connection's part of the answer came from, and how fresh the synced events are");
 export const freeBusyResponse = z.object({
   from: isoDateTime,
   to: isoDateTime,
-  users: z.array(z.object({ userId: z.string(), busy: busyBlocks, errors: freeBusyErrors })),
+  users: z.array(z.object({ userId: z.string(), busy: busyBlocks, errors: freeBusyErrors, sources: freeBusySources })),
   emails: z
     .array(
       z.object({
         connected: z.boolean().describe('false: no active calendar of the organization has this address (busy is then empty)'),
         busy: busyBlocks,
         errors: freeBusyErrors,
+        sources: freeBusySources,
       }),
     )
     .describe('One entry per requested address, in request order (the addresses are not repeated back)'),

@@ -3,6 +3,8 @@
 // by a stable hash of the connection id so they do not all hit the providers at once. Pure and
 // deterministic (the workflow calls it).
 
+import { stableHash } from './stable-hash';
+
 export interface ReconcileSchedule {
   /** Minutes after 00:00 UTC at which the window opens (RECONCILE_DAILY_AT). */
   dailyAtMinutes: number;
@@ -14,16 +16,6 @@ export const DEFAULT_RECONCILE_SCHEDULE: ReconcileSchedule = { dailyAtMinutes: 3
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
-
-/** FNV-1a over the id's UTF-16 code units: stable across processes and versions, no crypto needed. */
-function stableHash(value: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < value.length; i += 1) {
-    hash ^= value.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
 
 /** This connection's place in the window, in minutes after it opens. */
 export function reconcileOffsetMinutes(connectionId: string, spreadMinutes: number): number {

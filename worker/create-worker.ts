@@ -21,13 +21,27 @@ export interface CreateWorkerOptions {
 }
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+/**
+ * A workflow task waits this long for the worker that has the workflow cached before another worker takes it
+ * (replaying the history). The SDK's 10 s would add up to 10 s to a request whose worker died (an update's
+ * activity retried elsewhere still needs a workflow task to answer); a live worker starts its task in
+ * milliseconds.
+ */
+const STICKY_TASK_WAIT = '5 seconds' as const;
 /** Concurrent webhook deliveries per worker process (each waits at most 10 s for an endpoint). */
 const WEBHOOK_DELIVERY_SLOTS = 50;
 
 export async function createWorkers(options: CreateWorkerOptions): Promise<Worker[]> {
   const { connection, namespace, taskQueue, identity, deps } = options;
   const workflowBundle = options.workflowBundle ?? { code: (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH })).code };
-  const shared = { connection, namespace, workflowBundle, dataConverter: deps.dataConverter, ...(identity ? { identity } : {}) };
+  const shared = {
+    connection,
+    namespace,
+    workflowBundle,
+    dataConverter: deps.dataConverter,
+    stickyQueueScheduleToStartTimeout: STICKY_TASK_WAIT,
+    ...(identity ? { identity } : {}),
+  };
   return Promise.all([
     Worker.create({ ...shared, taskQueue, activities: createActivities(deps) }),
     Worker.create({

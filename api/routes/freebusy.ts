@@ -1,11 +1,14 @@
 // POST /v1/freebusy: merged busy blocks of users of the caller's organization (by CRM user id, or by the
 // address of a connected calendar account: what a meeting's attendee list holds) across their active
-// connections (only the calendars each owner selected for sync), asked live from the providers by each
-// connection's workflow, at most FREEBUSY_CONCURRENCY at a time and within one overall deadline. A calendar
+// connections (only the calendars each owner selected for sync). A connection whose synced events are fresh
+// (services/synced-freebusy.ts, domain/sync-freshness.ts) answers from them; the others are asked live from
+// the providers by each connection's workflow, at most FREEBUSY_CONCURRENCY at a time and within one overall
+// deadline. Each answer says, per connection, where it came from and how fresh the rows are. A calendar
 // that cannot answer is reported per user (connection id and an error code) instead of failing the request.
 import { applicationFailureIn } from '../../clients/temporal-errors';
 import { mergeBusyIntervals, type Interval } from '../../domain/freebusy';
 import { mapWithConcurrency } from '../../services/bounded-concurrency';
+import { syncedBusyOf } from '../../services/synced-freebusy';
 import { freeBusyUpdate } from '../../workflows/connection/messages';
 import { PERMISSIONS } from '../auth/permissions';
 import { route } from '../routing/route';
@@ -57,25 +60,49 @@ export const freeBusyRoutes = [
     const timeMin = new Date(body.from).toISOString();
     const timeMax = new Date(body.to).toISOString();
 
-    const deadline = Date.now() + REQUEST_DEADLINE_MS;
-    const answers = await mapWithConcurrency(rows, FREEBUSY_CONCURRENCY, async (row) => {
-      try {
-        const left = Math.min(PROVIDER_TIMEOUT_MS, deadline - Date.now());
-        if (left <= 0) throw Object.assign(new Error('timeout'), { code: 'timeout' });
-        return { row, ...(await withTimeout(workflows.update(row, freeBusyUpdate, [{ timeMin, timeMax }]), left)) };
-      } catch (error) {
-        const code = errorCode(error);
-        logger.warn({ connectionId: row.id, code }, 'free/busy failed for a connection');
-        return { row, busy: [] as Interval[], error: code };
-      }
+    const synced = await syncedBusyOf(
+      db,
+      caller.organizationId,
+      rows.map((row) => row.id),
+      { from: new Date(timeMin), to: new Date(timeMax) },
+    );
+    const fromRows = rows.flatMap((row) => {
+      const { busy, freshness } = synced.get(row.id)!;
+      return busy ? [{ row, busy, source: 'synced' as const, freshness }] : [];
     });
+    const deadline = Date.now() + REQUEST_DEADLINE_MS;
+    const asked = await mapWithConcurrency(
+      rows.filter((row) => !synced.get(row.id)!.busy),
+      FREEBUSY_CONCURRENCY,
+      async (row) => {
+        const answer = { row, source: 'provider' as const, freshness: synced.get(row.id)!.freshness };
+        try {
+          const left = Math.min(PROVIDER_TIMEOUT_MS, deadline - Date.now());
+          if (left <= 0) throw Object.assign(new Error('timeout'), { code: 'timeout' });
+          return { ...answer, ...(await withTimeout(workflows.update(row, freeBusyUpdate, [{ timeMin, timeMax }]), left)) };
+        } catch (error) {
+          const code = errorCode(error);
+          logger.warn({ connectionId: row.id, code }, 'free/busy failed for a connection');
+          return { ...answer, busy: [] as Interval[], error: code };
+        }
+      },
+    );
+    // In the rows' order (oldest connection first), whichever way each was answered.
+    const byId = new Map([...fromRows, ...asked].map((answer) => [answer.row.id, answer] as const));
+    const answers = rows.map((row) => byId.get(row.id)!);
 
     const merged = (mine: typeof answers) => ({
       busy: mergeBusyIntervals(
         mine.flatMap((answer) => answer.busy),
         { from: timeMin, to: timeMax },
       ),
-      errors: mine.filter((answer) => answer.error).map((answer) => ({ connectionId: answer.row.id, code: answer.error! })),
+      errors: mine.flatMap((answer) => ('error' in answer && answer.error ? [{ connectionId: answer.row.id, code: answer.error }] : [])),
+      sources: mine.map(({ row, source, freshness }) => ({
+        connectionId: row.id,
+        source,
+        lastSyncAt: freshness.lastSyncAt,
+        pushLive: freshness.pushLive,
+      })),
     });
     const users = userIds.map((userId) => ({ userId, ...merged(answers.filter((answer) => answer.row.userId === userId)) }));
     // In request order, without the address itself: attendee addresses are not echoed back (README, Security).

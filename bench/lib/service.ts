@@ -89,7 +89,11 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
     cleanups.push(() => temporalServer.stop());
     const database = await newDatabase();
     cleanups.push(() => database.cleanup());
-    const [google, microsoft] = await Promise.all([startGoogleFake(), startMicrosoftFake()]);
+    // The API serves http on loopback: the fakes accept that for push notifications, as the sandbox does.
+    const [google, microsoft] = await Promise.all([
+      startGoogleFake({ allowLoopbackHttp: true }),
+      startMicrosoftFake({ allowLoopbackHttp: true }),
+    ]);
     cleanups.push(
       () => google.close(),
       () => microsoft.close(),

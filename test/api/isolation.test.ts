@@ -262,12 +262,12 @@ describe.each(VARIANTS)('API: tenant isolation and permissions (%s)', (provider)
       token: outsider,
       body: { userIds: ['olivia'], from: start(), to: new Date(Date.parse(start()) + 3_600_000).toISOString() },
     });
-    expect(freeBusy.body.users).toEqual([{ userId: 'olivia', busy: [], errors: [] }]);
+    expect(freeBusy.body.users).toEqual([{ userId: 'olivia', busy: [], errors: [], sources: [] }]);
     const byAddress = await call(stack, 'POST', '/v1/freebusy', {
       token: outsider,
       body: { emails: [email], from: start(), to: new Date(Date.parse(start()) + 3_600_000).toISOString() },
     });
-    expect(byAddress.body.emails).toEqual([{ connected: false, busy: [], errors: [] }]);
+    expect(byAddress.body.emails).toEqual([{ connected: false, busy: [], errors: [], sources: [] }]);
     expect((await call(stack, 'GET', '/v1/activities', { token: outsider })).body.activities).toEqual([]);
     const colleague = await tokenFor(stack, 'acme', 'nick', [PERMISSIONS.view]);
     expect((await call(stack, 'GET', '/v1/connections', { token: colleague })).body.connections).toEqual([]);

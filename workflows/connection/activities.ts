@@ -20,6 +20,25 @@ export const provider = proxyActivities<ConnectionActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8, nonRetryableErrorTypes },
 });
 
+/**
+ * CRM-side writes a person waits for (scheduling, rescheduling, cancelling, edits): the API gives up after
+ * 30 s, so a worker that dies mid-call must be noticed within seconds, not after a minute. The activity
+ * heartbeats while it runs (activities/connection/call-contexts.ts): a dead worker misses the 3 s heartbeat
+ * and another worker retries at once; the retry is idempotent (the same idempotency key at the provider, the
+ * row unique per request id). 12 s bounds one attempt, provider budget wait included (8 s).
+ */
+export const interactiveWrite = proxyActivities<ConnectionActivities>({
+  startToCloseTimeout: '12 seconds',
+  heartbeatTimeout: '3 seconds',
+  retry: {
+    initialInterval: '200 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes,
+  },
+});
+
 /** Database-only work (context, health, reminders, migration). */
 export const local = proxyActivities<ConnectionActivities>({
   startToCloseTimeout: '30 seconds',

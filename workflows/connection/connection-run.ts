@@ -17,8 +17,9 @@ import type { CalendarList, ConnectionBusy, ConnectionContext, HeldDeletionsReso
 import { eventEditSchema } from '../../domain/event-edit';
 import { meetingChangeSchema, meetingFieldsSchema, resolveMeeting } from '../../domain/meeting';
 import { ConnectionHealth as ConnectionHealthKey } from '../search-attributes';
-import { interactive, local, provider, sync } from './activities';
+import { interactive, interactiveWrite, local, provider, sync } from './activities';
 import { COALESCE_REQUESTED_SYNCS, DEFAULT_MIN_SYNC_GAP_MS, requestedSyncDueAt, withSyncStarted } from './sync-pacing';
+import { SPREAD_PERIODIC_WORK, withSpreadStart } from './spread';
 import { WriteLock } from './write-lock';
 import type {
   CancelMeetingInput,
@@ -80,6 +81,8 @@ const NEEDS_ATTENTION_HEALTH = 'needs-attention-health';
 const QUOTA_BACKOFF = 'quota-backoff';
 /** The daily reconciliation: once a day every synced calendar is read in full and drift repaired. */
 const DAILY_RECONCILIATION = 'daily-reconciliation';
+/** CRM-side writes run with interactive timeouts (a dead worker's attempt is retried within seconds). */
+const INTERACTIVE_WRITE_TIMEOUTS = 'interactive-write-timeouts';
 
 export class ConnectionRun {
   state: ConnectionState;
@@ -129,7 +132,7 @@ export class ConnectionRun {
   async scheduleMeeting({ requestId, ...fields }: ScheduleMeetingInput) {
     const parsed = meetingFieldsSchema.parse(fields);
     const meeting = resolveMeeting(parsed, (await this.loadedContext()).settings.defaultMeetingDurationMinutes);
-    const scheduled = await this.callProvider(() => provider.scheduleMeeting({ connectionId: this.connectionId, requestId, meeting }));
+    const scheduled = await this.callProvider(() => this.writer().scheduleMeeting({ connectionId: this.connectionId, requestId, meeting }));
     this.state = withUpcoming(this.state, { eventId: scheduled.eventId, startAt: scheduled.start }, Date.now());
     return scheduled;
   }
@@ -138,7 +141,7 @@ export class ConnectionRun {
     const { settings } = await this.loadedContext();
     const reschedule = () =>
       this.callProvider(() =>
-        provider.rescheduleMeeting({
+        this.writer().rescheduleMeeting({
           connectionId: this.connectionId,
           eventId,
           change: meetingChangeSchema.parse(change),
@@ -151,7 +154,7 @@ export class ConnectionRun {
   }
 
   async cancelMeeting({ eventId }: CancelMeetingInput) {
-    const cancel = () => this.callProvider(() => provider.cancelMeeting({ connectionId: this.connectionId, eventId }));
+    const cancel = () => this.callProvider(() => this.writer().cancelMeeting({ connectionId: this.connectionId, eventId }));
     if (patched(SERIALISE_MEETING_WRITES)) await this.writes.run(cancel);
     else await cancel();
     this.state = withoutUpcoming(this.state, eventId, Date.now());
@@ -163,7 +166,7 @@ export class ConnectionRun {
     await this.loadedContext();
     const parsed = eventEditSchema.parse(edit);
     const input = { connectionId: this.connectionId, eventId, edit: parsed, actor, ...(requestedAt ? { requestedAt } : {}) };
-    return this.writes.run(() => this.callProvider(() => provider.editEvent(input)));
+    return this.writes.run(() => this.callProvider(() => this.writer().editEvent(input)));
   }
 
   /** Planned once, from the series as stored now; the write (and its retries) carries out that plan. */
@@ -172,7 +175,9 @@ export class ConnectionRun {
     const connectionId = this.connectionId;
     const request = { connectionId, requestId, eventId, originalStart, scope, change, actor, ...(requestedAt ? { requestedAt } : {}) };
     return this.writes.run(() =>
-      this.callProvider(async () => provider.applyOccurrenceEdit({ ...request, plan: await provider.planOccurrenceEdit(request) })),
+      this.callProvider(async () =>
+        this.writer().applyOccurrenceEdit({ ...request, plan: await this.writer().planOccurrenceEdit(request) }),
+      ),
     );
   }
 
@@ -185,7 +190,7 @@ export class ConnectionRun {
       actor,
       ...(merged ? { merged: eventEditSchema.parse(merged) } : {}),
     };
-    return this.writes.run(() => this.callProvider(() => provider.resolveConflict(input)));
+    return this.writes.run(() => this.callProvider(() => this.writer().resolveConflict(input)));
   }
 
   // ----- updates: reads of the account for the API ----------------------------------------------------------
@@ -223,6 +228,8 @@ export class ConnectionRun {
   async run(): Promise<void> {
     if (patched(COALESCE_REQUESTED_SYNCS)) this.minSyncGapMs = this.input.minSyncGapMs ?? DEFAULT_MIN_SYNC_GAP_MS;
     const context = await this.loadedContext();
+    // Overdue periodic work waits the connection's own offset, so a restart does not wake everyone at once.
+    if (patched(SPREAD_PERIODIC_WORK)) this.state = withSpreadStart(this.state, this.connectionId, Date.now());
     if (context.storedHealth === 'needs_reconnect' && this.state.health === 'active' && !this.state.pending.reconnect) {
       await this.setHealth('needs_reconnect', { code: 'invalid_grant' });
     }
@@ -283,6 +290,11 @@ export class ConnectionRun {
       if (sleepMs === Infinity) await condition(wake);
       else await condition(wake, Math.max(1, sleepMs));
     }
+  }
+
+  /** The activities of CRM-side writes: interactive timeouts past the patch, the provider's before it. */
+  private writer(): typeof provider {
+    return patched(INTERACTIVE_WRITE_TIMEOUTS) ? interactiveWrite : provider;
   }
 
   private canCallProvider(): boolean {
