@@ -69,19 +69,31 @@ describe('provider budget: one project, many connections', () => {
     stack.google.resetUsage();
     await stack.startWorker();
 
-    const statuses = await waitFor(
-      () => Promise.all(connections.map((id) => stack.temporal.workflow.getHandle(connectionWorkflowId(id)).query(statusQuery))),
-      (all) => all.every((status) => status.lastSync?.outcome === 'ok'),
-      { what: 'every first sync', timeoutMs: 240_000, intervalMs: 2_000 },
+    // Only the connections not yet synced are asked again (200 queries every poll would add load of their
+    // own); a query that fails under load is asked again at the next poll.
+    const synced = new Map<string, Awaited<ReturnType<typeof statusOf>>>();
+    const statusOf = (id: string) => stack.temporal.workflow.getHandle(connectionWorkflowId(id)).query(statusQuery);
+    await waitFor(
+      async () => {
+        const pending = connections.filter((id) => !synced.has(id));
+        const answers = await Promise.all(pending.map((id) => statusOf(id).catch(() => undefined)));
+        pending.forEach((id, index) => {
+          const status = answers[index];
+          if (status?.lastSync?.outcome === 'ok') synced.set(id, status);
+        });
+        return synced.size;
+      },
+      (count) => count === CONNECTIONS,
+      { what: 'every first sync', timeoutMs: 600_000, intervalMs: 5_000 },
     );
-    expect(statuses.every((status) => status.health === 'active')).toBe(true);
+    expect([...synced.values()].every((status) => status.health === 'active')).toBe(true);
     const usage = stack.google.usageStats();
     // Google refused nothing: the service never went over a limit.
     expect(usage.refused).toBe(0);
     expect(usage.perProject[GOOGLE_SANDBOX_CLIENT.clientId]!).toBeLessThanOrEqual(PER_PROJECT);
     expect(Math.max(...Object.values(usage.perUser))).toBeLessThanOrEqual(PER_USER);
     expect(await stack.deps.db.calendarEvent.count({ where: { connectionId: { in: connections } } })).toBe(CONNECTIONS / 4);
-  }, 420_000);
+  }, 900_000);
 
   it('a burst of every connection calling at once is paced by the budget; without it, Google refuses', async () => {
     stack.google.resetUsage();
