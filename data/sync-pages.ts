@@ -11,7 +11,8 @@ import { updateActivityOf } from './activity-follows-event';
 import type { EventRowModel } from './events';
 import { changeRecords, type ChangeMeta, type ChangeRecords, type Tx } from './event-versions';
 import { stageDeletion } from './held-deletions';
-import { emitChanges, type OutboxEntry } from './outbox';
+import type { OutboxEntry } from './outbox';
+import { insertEvents, insertHistory, insertOutbox, updateEventContents } from './bulk-writes';
 
 /** What ce_calendar_connection_calendars.sync_cursor holds: the provider position plus our pass state. */
 export interface StoredCursor {
@@ -55,7 +56,7 @@ export async function applyChangePage(
     for (const chunk of chunksWithoutRepeats(changes)) {
       const stored = await storedRows(tx, target, idsToRead(chunk));
       const plan = planPage(chunk, stored, { calendarId: target.calendarId, fullPass: target.fullPass, now });
-      await writePlan(tx, target, plan.steps, now);
+      await writePlan(tx, db.provider, target, plan.steps, now);
       for (const key of Object.keys(counts) as Array<keyof PageCounts>) counts[key] += plan.counts[key];
       for (const series of plan.seriesTouched) seriesTouched.add(series);
     }
@@ -79,12 +80,21 @@ async function storedRows(tx: Tx, target: PageTarget, externalEventIds: string[]
  * marks in one each; rows whose content changed one by one (each has its own values). The change stream
  * gets the page's changes in page order, an activity's change right after its event's.
  */
-async function writePlan(tx: Tx, target: PageTarget, steps: Array<PageStep<EventRowModel>>, now: Date): Promise<void> {
+async function writePlan(
+  tx: Tx,
+  provider: Db['provider'],
+  target: PageTarget,
+  steps: Array<PageStep<EventRowModel>>,
+  now: Date,
+): Promise<void> {
   const created: EventRowModel[] = [];
   const history: ChangeRecords['history'][] = [];
   const outbox: OutboxEntry[] = [];
   const staged: string[] = [];
   const seen: string[] = [];
+  const updated: EventRowModel[] = [];
+  // Activities that follow an updated event: their change goes right after the event's in the stream.
+  const following: Array<{ saved: EventRowModel; at: number }> = [];
   const record = (records: ChangeRecords | null) => {
     if (!records) return;
     history.push(records.history);
@@ -99,10 +109,12 @@ async function writePlan(tx: Tx, target: PageTarget, steps: Array<PageStep<Event
         break;
       }
       case 'update': {
-        const saved = await tx.calendarEvent.update({ where: { id: step.row.id }, data: { ...step.data, pendingDeletionAt: null } });
+        // Written below with the page's other updates, in one statement; the row is known without reading it.
+        const saved: EventRowModel = { ...step.row, ...step.data, pendingDeletionAt: null, updatedAt: now };
+        updated.push(saved);
         const extra = step.row.attendees !== saved.attendees ? { attendees: 'changed' } : {};
         record(changeRecords(saved, target.meta, versionFromRow(step.row), versionFromRow(saved), extra));
-        await followActivity(tx, saved, outbox);
+        if (saved.activityId) following.push({ saved, at: outbox.length });
         break;
       }
       case 'cancel': {
@@ -125,9 +137,20 @@ async function writePlan(tx: Tx, target: PageTarget, steps: Array<PageStep<Event
         break;
     }
   }
-  if (created.length) await tx.calendarEvent.createMany({ data: created });
-  if (history.length) await tx.eventChange.createMany({ data: history });
-  await emitChanges(tx, outbox);
+  await updateEventContents(tx, provider, updated);
+  for (const { saved, at } of following.reverse()) {
+    const entry = await updateActivityOf(tx, saved);
+    if (entry) outbox.splice(at, 0, entry);
+  }
+  await insertEvents(tx, created);
+  await insertHistory(
+    tx,
+    history.map((entry) => ({ ...entry, id: randomUUID(), createdAt: now })),
+  );
+  await insertOutbox(
+    tx,
+    outbox.map((entry) => ({ ...entry, id: randomUUID(), occurredAt: now })),
+  );
   // Staged only while live and not staged yet (as read): the plan counted exactly these.
   if (staged.length) await tx.calendarEvent.updateMany({ where: { id: { in: staged } }, data: { pendingDeletionAt: now } });
   if (seen.length) await tx.calendarEvent.updateMany({ where: { id: { in: seen } }, data: { lastSyncedAt: now } });

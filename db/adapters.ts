@@ -19,9 +19,9 @@ const SQLITE_PRAGMAS = [
   'PRAGMA synchronous = NORMAL;',
 ].join('\n');
 
-export function createAdapterFactory(target: DatabaseTarget): SqlMigrationAwareDriverAdapterFactory {
+export function createAdapterFactory(target: DatabaseTarget, options: { poolSize?: number } = {}): SqlMigrationAwareDriverAdapterFactory {
   if (target.provider === 'postgresql') {
-    return createPostgresAdapterFactory(target.url);
+    return createPostgresAdapterFactory(target.url, options);
   }
   fs.mkdirSync(path.dirname(target.filePath), { recursive: true });
   const inner = new PrismaBetterSqlite3({ url: target.filePath, timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -29,6 +29,7 @@ export function createAdapterFactory(target: DatabaseTarget): SqlMigrationAwareD
   const withPragmas = async (connection: Promise<SqlDriverAdapter>): Promise<SqlDriverAdapter> => {
     const adapter = await connection;
     await adapter.executeScript(SQLITE_PRAGMAS);
+    beginImmediate(adapter);
     return adapter;
   };
   return {
@@ -37,4 +38,20 @@ export function createAdapterFactory(target: DatabaseTarget): SqlMigrationAwareD
     connect: () => withPragmas(inner.connect()),
     connectToShadowDb: () => inner.connectToShadowDb(),
   };
+}
+
+/**
+ * Transactions take the write lock when they begin (BEGIN IMMEDIATE), waiting up to busy_timeout for it.
+ * The adapter begins them DEFERRED: a transaction that reads, then writes while another process (API and
+ * worker share the file) has written since its read, cannot upgrade its snapshot and fails at once with
+ * SQLITE_BUSY ("Operation has timed out"), busy_timeout or not. Waiting at BEGIN is what a single-writer
+ * database wants; the wait is short because write transactions are (a sync page is a few statements).
+ * @prisma/adapter-better-sqlite3 7.10 has no option for it: its startTransaction prepares "BEGIN" on the
+ * handle it keeps in `client`, so that one statement is rewritten there.
+ */
+function beginImmediate(adapter: SqlDriverAdapter): void {
+  const handle = (adapter as unknown as { client?: { prepare(sql: string): unknown } }).client;
+  if (!handle || typeof handle.prepare !== 'function') throw new Error('@prisma/adapter-better-sqlite3: no database handle to configure');
+  const prepare = handle.prepare.bind(handle);
+  handle.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql);
 }
