@@ -26,6 +26,8 @@ const envSchema = z.object({
    * then the API's login of the application role (calsync_app). Unset: DATABASE_URL for both.
    */
   SYSTEM_DATABASE_URL: optionalString,
+  /** PostgreSQL: connections per pool (each process has one, two with SYSTEM_DATABASE_URL). SQLite: unused. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),

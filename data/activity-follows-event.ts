@@ -4,7 +4,7 @@
 // calendar change that caused it.
 import type { Db, Prisma } from '../db/client';
 import type { EventRowModel } from './events';
-import { emitChange } from './outbox';
+import { emitChanges, outboxEntry, type OutboxEntry } from './outbox';
 
 type Tx = Prisma.TransactionClient | Db;
 
@@ -30,9 +30,18 @@ function answersOf(attendeesJson: string | null): AttendeeAnswer[] {
 
 /** Brings the event's activity up to date with it; does nothing when nothing changed. */
 export async function activityFollowsEvent(tx: Tx, event: EventRowModel): Promise<void> {
-  if (!event.activityId) return;
+  const entry = await updateActivityOf(tx, event);
+  if (entry) await emitChanges(tx, [entry]);
+}
+
+/**
+ * Updates the event's activity and returns its activity.updated change for the caller to write (in order
+ * with the event's own change); null when there is no activity or nothing changed.
+ */
+export async function updateActivityOf(tx: Tx, event: EventRowModel): Promise<OutboxEntry | null> {
+  if (!event.activityId) return null;
   const activity = await tx.crmActivity.findUnique({ where: { id: event.activityId } });
-  if (!activity) return;
+  if (!activity) return null;
   const answers = answersOf(event.attendees);
   const next = {
     subject: event.title ?? activity.subject,
@@ -49,9 +58,9 @@ export async function activityFollowsEvent(tx: Tx, event: EventRowModel): Promis
     ...(next.status !== activity.status ? ['status'] : []),
     ...(next.attendeeResponses !== (activity.attendeeResponses ?? '[]') ? ['attendeeResponses'] : []),
   ];
-  if (changedFields.length === 0) return;
+  if (changedFields.length === 0) return null;
   const saved = await tx.crmActivity.update({ where: { id: activity.id }, data: next });
-  await emitChange(tx, {
+  return outboxEntry({
     organizationId: activity.organizationId,
     connectionId: event.connectionId,
     type: 'activity.updated',

@@ -1,6 +1,7 @@
 // Connection rows: the one the worker acts on, its stored health, and its end (tokens deleted, channels
 // stopped). Also the organization row every tenant-scoped row hangs from.
 import type { Db } from '../db/client';
+import { isUniqueViolation } from '../db/errors';
 import { Failure } from '../domain/failures';
 import type { ConnectionHealth } from '../workflows/connection/messages';
 import type { Vault } from '../vault/vault';
@@ -133,9 +134,20 @@ export async function markDisconnected(db: Db, vault: Vault, connectionId: strin
   });
 }
 
-/** Every tenant-scoped row hangs from its organization's row, created on first use. */
+/**
+ * Every tenant-scoped row hangs from its organization's row, created on first use. Concurrent first uses of
+ * one organization (a burst of its users connecting) race to create it: the losers' unique violation means
+ * the row is there, which is all they need. Prisma's upsert is no help here: on PostgreSQL it reads, then
+ * inserts, and the second insert fails on ce_organizations_pkey. Not for use inside an interactive
+ * transaction on PostgreSQL (a failed statement aborts it); every caller runs it on its own.
+ */
 export async function ensureOrganization(db: Db, organizationId: string): Promise<void> {
-  await db.organization.upsert({ where: { id: organizationId }, create: { id: organizationId }, update: {} });
+  if (await db.organization.findUnique({ where: { id: organizationId }, select: { id: true } })) return;
+  try {
+    await db.organization.create({ data: { id: organizationId } });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
 }
 
 /** Connections counted by health (status), for the connections-by-health gauge. */

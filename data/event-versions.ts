@@ -2,13 +2,13 @@
 // (ce_calendar_event_changes) that goes with every applied change. Shared by inbound sync and the
 // write-through of CRM edits so both record the same way.
 import type { Db, Prisma } from '../db/client';
-import { contentHash, eventRecordFromProvider } from '../domain/event-record';
+import { rowDataFromProvider as providerRowData, type ProviderRowData } from '../domain/sync/page-plan';
 import { changedFields, pickFields, versionFromRow, type EventVersion } from '../domain/merge/event-version';
 import type { ProviderEvent } from '../domain/events';
 import type { ChangeEventSource } from '../domain/change-events';
 import { activityFollowsEvent } from './activity-follows-event';
 import type { EventRowModel } from './events';
-import { emitEventChange } from './outbox';
+import { emitChanges, eventChangeEntry, type OutboxEntry } from './outbox';
 
 export type Tx = Prisma.TransactionClient | Db;
 
@@ -28,10 +28,42 @@ export const INBOUND: ChangeMeta = { direction: 'inbound', source: 'provider', a
 /** What the daily reconciliation repaired (drift an incremental sync had not seen). */
 export const RECONCILED: ChangeMeta = { direction: 'inbound', source: 'reconciliation', actor: 'provider' };
 
+/** The rows that record one applied change: its history entry and its change-stream entry. */
+export interface ChangeRecords {
+  history: { eventId: string; direction: string; source: string; actor: string | null; fieldsBefore: string | null; fieldsAfter: string };
+  outbox: OutboxEntry;
+}
+
 /**
- * Records one applied change of `row` (as it is now): only the fields that changed, before and after (null
- * before: created), in the event's history and in the change stream the CRM hears (data/outbox.ts).
+ * What records one applied change of `row` (as it is now): only the fields that changed, before and after
+ * (null before: created), for the event's history and the change stream the CRM hears (data/outbox.ts).
+ * Null when nothing changed.
  */
+export function changeRecords(
+  row: EventRowModel,
+  meta: ChangeMeta,
+  before: EventVersion | null,
+  after: EventVersion,
+  extra: Record<string, unknown> = {},
+): ChangeRecords | null {
+  const fields = before ? changedFields(before, after) : [];
+  if (before && fields.length === 0 && Object.keys(extra).length === 0) return null;
+  const fieldsBefore = before ? { ...pickFields(before, fields), ...extraBefore(extra) } : null;
+  const fieldsAfter = before ? { ...pickFields(after, fields), ...extra } : { ...after, ...extra };
+  return {
+    outbox: eventChangeEntry(row, meta, before, after, [...fields, ...Object.keys(extra).filter((key) => key === 'attendees')]),
+    history: {
+      eventId: row.id,
+      direction: meta.direction,
+      source: meta.source,
+      actor: meta.actor,
+      fieldsBefore: fieldsBefore ? JSON.stringify(fieldsBefore) : null,
+      fieldsAfter: JSON.stringify(fieldsAfter),
+    },
+  };
+}
+
+/** Records one applied change of `row` (see changeRecords) in the history and the change stream. */
 export async function recordChange(
   tx: Tx,
   row: EventRowModel,
@@ -40,21 +72,10 @@ export async function recordChange(
   after: EventVersion,
   extra: Record<string, unknown> = {},
 ) {
-  const fields = before ? changedFields(before, after) : [];
-  const fieldsBefore = before ? { ...pickFields(before, fields), ...extraBefore(extra) } : null;
-  const fieldsAfter = before ? { ...pickFields(after, fields), ...extra } : { ...after, ...extra };
-  if (before && fields.length === 0 && Object.keys(extra).length === 0) return;
-  await emitEventChange(tx, row, meta, before, after, [...fields, ...Object.keys(extra).filter((key) => key === 'attendees')]);
-  await tx.eventChange.create({
-    data: {
-      eventId: row.id,
-      direction: meta.direction,
-      source: meta.source,
-      actor: meta.actor,
-      fieldsBefore: fieldsBefore ? JSON.stringify(fieldsBefore) : null,
-      fieldsAfter: JSON.stringify(fieldsAfter),
-    },
-  });
+  const records = changeRecords(row, meta, before, after, extra);
+  if (!records) return;
+  await emitChanges(tx, [records.outbox]);
+  await tx.eventChange.create({ data: records.history });
 }
 
 /** Attendee changes are noted, not copied (addresses stay out of the history). */
@@ -63,15 +84,8 @@ function extraBefore(extra: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Row columns for a provider version (content, version tag, hash). */
-export function rowDataFromProvider(event: ProviderEvent, now = new Date()) {
-  const fields = eventRecordFromProvider(event);
-  return {
-    ...fields,
-    etag: event.version,
-    contentHash: contentHash(fields),
-    externalUpdatedAt: new Date(event.updatedAt),
-    lastSyncedAt: now,
-  };
+export function rowDataFromProvider(event: ProviderEvent, now = new Date()): ProviderRowData {
+  return providerRowData(event, now);
 }
 
 /**

@@ -10,31 +10,52 @@ type Tx = Prisma.TransactionClient | Db;
 
 export type OutboxRow = Awaited<ReturnType<Db['outboxEvent']['findMany']>>[number];
 
+/** A change-stream row as written (the sequence and the public id are the database's). */
+export interface OutboxEntry {
+  organizationId: string;
+  connectionId: string | null;
+  userId: string | null;
+  type: string;
+  data: string;
+}
+
+export function outboxEntry<T extends ChangeEventType>(change: {
+  organizationId: string;
+  connectionId?: string | null;
+  userId?: string | null;
+  type: T;
+  data: ChangeEventData<T>;
+}): OutboxEntry {
+  return {
+    organizationId: change.organizationId,
+    connectionId: change.connectionId ?? null,
+    userId: change.userId ?? null,
+    type: change.type,
+    data: JSON.stringify(change.data),
+  };
+}
+
 export async function emitChange<T extends ChangeEventType>(
   tx: Tx,
   change: { organizationId: string; connectionId?: string | null; userId?: string | null; type: T; data: ChangeEventData<T> },
 ): Promise<void> {
-  await tx.outboxEvent.create({
-    data: {
-      organizationId: change.organizationId,
-      connectionId: change.connectionId ?? null,
-      userId: change.userId ?? null,
-      type: change.type,
-      data: JSON.stringify(change.data),
-    },
-  });
+  await tx.outboxEvent.create({ data: outboxEntry(change) });
+}
+
+/** Several changes in one statement, in the given order (their sequences follow it). */
+export async function emitChanges(tx: Tx, entries: OutboxEntry[]): Promise<void> {
+  if (entries.length) await tx.outboxEvent.createMany({ data: entries });
 }
 
 /** The change of a synced event as the stream reports it (event.* or meeting.*). */
-export function emitEventChange(
-  tx: Tx,
+export function eventChangeEntry(
   row: EventRowModel,
   meta: { direction: 'inbound' | 'outbound'; source: ChangeEventSource },
   before: EventVersion | null,
   after: EventVersion,
   changedFields: string[],
-): Promise<void> {
-  return emitChange(tx, {
+): OutboxEntry {
+  return outboxEntry({
     organizationId: row.organizationId,
     connectionId: row.connectionId,
     type: eventChangeType(row, before, after),

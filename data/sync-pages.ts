@@ -1,12 +1,18 @@
 // Applying a page of provider changes to ce_calendar_events: the whole page in one transaction together
-// with the position reached, so a crash replays the last page and never skips one.
+// with the position reached, so a crash replays the last page and never skips one (a replay finds its rows
+// and writes nothing new).
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
-import type { EventChange, EventTime, ProviderEvent } from '../domain/events';
+import type { EventChange } from '../domain/events';
 import { versionFromRow } from '../domain/merge/event-version';
+import { chunksWithoutRepeats, idsToRead, planPage, type PageCounts, type PageStep, type ProviderRowData } from '../domain/sync/page-plan';
 import type { SyncPosition } from '../providers/types';
+import { updateActivityOf } from './activity-follows-event';
 import type { EventRowModel } from './events';
-import { applyProviderVersion, markCancelled, recordChange, rowDataFromProvider, type ChangeMeta, type Tx } from './event-versions';
+import { changeRecords, type ChangeMeta, type ChangeRecords, type Tx } from './event-versions';
 import { stageDeletion } from './held-deletions';
+import type { OutboxEntry } from './outbox';
+import { insertEvents, insertHistory, insertOutbox, updateEventContents } from './bulk-writes';
 
 /** What ce_calendar_connection_calendars.sync_cursor holds: the provider position plus our pass state. */
 export interface StoredCursor {
@@ -20,14 +26,7 @@ export function parseStoredCursor(value: string | null): StoredCursor {
   return JSON.parse(value) as StoredCursor;
 }
 
-export interface PageCounts {
-  upserted: number;
-  /** Rows cancelled at once (cancelled occurrences of a series, events excluded by the type policy). */
-  deleted: number;
-  /** Rows found deleted at the provider, staged: applied when the pass settles (data/held-deletions.ts). */
-  staged: number;
-  unchanged: number;
-}
+export type { PageCounts } from '../domain/sync/page-plan';
 
 export interface PageTarget {
   connection: { id: string; organizationId: string };
@@ -40,8 +39,9 @@ export interface PageTarget {
 }
 
 /**
- * Applies the page and stores `nextCursor` in one transaction. Series whose occurrences this page cancelled
- * are added to `seriesTouched` (the caller checks whether their master still exists).
+ * Applies the page and stores `nextCursor` in one short transaction: per run of the page without repeated
+ * events, one read of the rows it touches, the plan (domain/sync/page-plan.ts), then batched writes. Series
+ * whose occurrences this page cancelled are added to `seriesTouched` (the caller checks their masters).
  */
 export async function applyChangePage(
   db: Db,
@@ -50,77 +50,15 @@ export async function applyChangePage(
   nextCursor: StoredCursor,
   seriesTouched: Set<string>,
 ): Promise<PageCounts> {
-  const { connection, calendarId } = target;
   const counts: PageCounts = { upserted: 0, deleted: 0, staged: 0, unchanged: 0 };
   const now = new Date();
   await db.$transaction(async (tx) => {
-    const seenUnchanged: string[] = [];
-    for (const change of changes) {
-      const externalEventId = change.type === 'upsert' ? change.event.externalId : change.externalId;
-      const existing = await tx.calendarEvent.findUnique({
-        where: {
-          connectionId_externalCalendarId_externalEventId: { connectionId: connection.id, externalCalendarId: calendarId, externalEventId },
-        },
-      });
-      if (change.type === 'delete') {
-        // A cancelled occurrence of a series we hold, never stored as its own event: keep it as a
-        // cancelled exception, so the series' state (which occurrences are gone) is known here too.
-        if (!existing && change.reason === 'deleted' && change.seriesMasterId && change.originalStart) {
-          if (await recordCancelledOccurrence(tx, target, change, now)) {
-            counts.deleted += 1;
-            continue;
-          }
-        }
-        // "Left the window" is not a deletion: the event still exists at the provider.
-        if (change.reason === 'left_window' || !existing || existing.status === 'cancelled') {
-          counts.unchanged += 1;
-          continue;
-        }
-        // Not synced by policy (birthdays, working locations): gone from the CRM's copy at once.
-        if (change.reason === 'excluded') {
-          await markCancelled(tx, existing, target.meta, now);
-          counts.deleted += 1;
-          continue;
-        }
-        // Deleted at the provider: staged, applied when the pass settles unless the breaker holds it.
-        if (await stageDeletion(tx, existing, now)) counts.staged += 1;
-        if (existing.seriesMasterExternalId) seriesTouched.add(existing.seriesMasterExternalId);
-        continue;
-      }
-      const data = rowDataFromProvider(change.event, now);
-      if (!existing) {
-        const created = await tx.calendarEvent.create({
-          data: {
-            organizationId: connection.organizationId,
-            connectionId: connection.id,
-            externalCalendarId: calendarId,
-            externalEventId: change.event.externalId,
-            syncDirection: 'inbound',
-            ...data,
-          },
-        });
-        await recordChange(tx, created, target.meta, null, versionFromRow(created));
-        counts.upserted += 1;
-      } else if (existing.contentHash === data.contentHash) {
-        // Same content (e.g. our own write coming back): write nothing, or only the new version tag. A row
-        // staged for deletion that is listed again is not deleted after all.
-        if (existing.etag !== change.event.version || existing.pendingDeletionAt) {
-          await tx.calendarEvent.update({
-            where: { id: existing.id },
-            data: { etag: change.event.version, lastSyncedAt: now, pendingDeletionAt: null },
-          });
-        } else if (target.fullPass) {
-          seenUnchanged.push(existing.id);
-        }
-        counts.unchanged += 1;
-      } else {
-        const saved = await applyProviderVersion(tx, existing, change.event, target.meta, now);
-        if (saved.pendingDeletionAt) await tx.calendarEvent.update({ where: { id: existing.id }, data: { pendingDeletionAt: null } });
-        counts.upserted += 1;
-      }
-    }
-    if (seenUnchanged.length) {
-      await tx.calendarEvent.updateMany({ where: { id: { in: seenUnchanged } }, data: { lastSyncedAt: now } });
+    for (const chunk of chunksWithoutRepeats(changes)) {
+      const stored = await storedRows(tx, target, idsToRead(chunk));
+      const plan = planPage(chunk, stored, { calendarId: target.calendarId, fullPass: target.fullPass, now });
+      await writePlan(tx, db.provider, target, plan.steps, now);
+      for (const key of Object.keys(counts) as Array<keyof PageCounts>) counts[key] += plan.counts[key];
+      for (const series of plan.seriesTouched) seriesTouched.add(series);
     }
     await tx.connectionCalendar.update({
       where: { id: target.calendarRowId },
@@ -130,59 +68,116 @@ export async function applyChangePage(
   return counts;
 }
 
-/** Stores a cancelled occurrence of a series we hold as a cancelled exception; false when the series is unknown. */
-async function recordCancelledOccurrence(
+async function storedRows(tx: Tx, target: PageTarget, externalEventIds: string[]): Promise<Map<string, EventRowModel>> {
+  const rows = await tx.calendarEvent.findMany({
+    where: { connectionId: target.connection.id, externalCalendarId: target.calendarId, externalEventId: { in: externalEventIds } },
+  });
+  return new Map(rows.map((row) => [row.externalEventId, row]));
+}
+
+/**
+ * Writes a plan: new rows, history and change-stream rows in one statement each, staged deletions and seen
+ * marks in one each; rows whose content changed one by one (each has its own values). The change stream
+ * gets the page's changes in page order, an activity's change right after its event's.
+ */
+async function writePlan(
   tx: Tx,
+  provider: Db['provider'],
   target: PageTarget,
-  change: Extract<EventChange, { type: 'delete' }>,
+  steps: Array<PageStep<EventRowModel>>,
   now: Date,
-): Promise<boolean> {
-  const { connection, calendarId } = target;
-  const master = await tx.calendarEvent.findUnique({
-    where: {
-      connectionId_externalCalendarId_externalEventId: {
-        connectionId: connection.id,
-        externalCalendarId: calendarId,
-        externalEventId: change.seriesMasterId!,
-      },
-    },
-  });
-  if (!master || !change.originalStart) return false;
-  const start = change.originalStart;
-  const durationMs = master.endAt.getTime() - master.startAt.getTime();
-  const startMs = start.kind === 'date' ? Date.parse(`${start.date}T00:00:00Z`) : Date.parse(start.dateTime);
-  const end: EventTime =
-    start.kind === 'date'
-      ? { kind: 'date', date: new Date(startMs + durationMs).toISOString().slice(0, 10) }
-      : { kind: 'dateTime', dateTime: new Date(startMs + durationMs).toISOString(), timeZone: start.timeZone };
-  const occurrence: ProviderEvent = {
-    externalId: change.externalId,
-    calendarId,
-    version: '',
-    status: 'cancelled',
-    ...(master.title ? { title: master.title } : {}),
-    start,
-    end,
-    kind: 'exception',
-    seriesMasterId: change.seriesMasterId!,
-    originalStart: start,
-    attendees: [],
-    updatedAt: now.toISOString(),
+): Promise<void> {
+  const created: EventRowModel[] = [];
+  const history: ChangeRecords['history'][] = [];
+  const outbox: OutboxEntry[] = [];
+  const staged: string[] = [];
+  const seen: string[] = [];
+  const updated: EventRowModel[] = [];
+  // Activities that follow an updated event: their change goes right after the event's in the stream.
+  const following: Array<{ saved: EventRowModel; at: number }> = [];
+  const record = (records: ChangeRecords | null) => {
+    if (!records) return;
+    history.push(records.history);
+    outbox.push(records.outbox);
   };
-  const data = rowDataFromProvider(occurrence, now);
-  const created = await tx.calendarEvent.create({
-    data: {
-      organizationId: connection.organizationId,
-      connectionId: connection.id,
-      externalCalendarId: calendarId,
-      externalEventId: change.externalId,
-      syncDirection: 'inbound',
-      ...data,
-      etag: null,
-    },
-  });
-  await recordChange(tx, created, target.meta, null, versionFromRow(created));
-  return true;
+  for (const step of steps) {
+    switch (step.kind) {
+      case 'create': {
+        const row = newRow(target, step.externalEventId, step.data, now);
+        created.push(row);
+        record(changeRecords(row, target.meta, null, versionFromRow(row)));
+        break;
+      }
+      case 'update': {
+        // Written below with the page's other updates, in one statement; the row is known without reading it.
+        const saved: EventRowModel = { ...step.row, ...step.data, pendingDeletionAt: null, updatedAt: now };
+        updated.push(saved);
+        const extra = step.row.attendees !== saved.attendees ? { attendees: 'changed' } : {};
+        record(changeRecords(saved, target.meta, versionFromRow(step.row), versionFromRow(saved), extra));
+        if (saved.activityId) following.push({ saved, at: outbox.length });
+        break;
+      }
+      case 'cancel': {
+        const saved = await tx.calendarEvent.update({ where: { id: step.row.id }, data: { status: 'cancelled', lastSyncedAt: now } });
+        record(changeRecords(saved, target.meta, versionFromRow(step.row), versionFromRow(saved)));
+        await followActivity(tx, saved, outbox);
+        break;
+      }
+      case 'refresh':
+        await tx.calendarEvent.update({
+          where: { id: step.row.id },
+          data: { etag: step.etag, lastSyncedAt: now, pendingDeletionAt: null },
+        });
+        break;
+      case 'stage':
+        staged.push(step.row.id);
+        break;
+      case 'seen':
+        seen.push(step.row.id);
+        break;
+    }
+  }
+  await updateEventContents(tx, provider, updated);
+  for (const { saved, at } of following.reverse()) {
+    const entry = await updateActivityOf(tx, saved);
+    if (entry) outbox.splice(at, 0, entry);
+  }
+  await insertEvents(tx, created);
+  await insertHistory(
+    tx,
+    history.map((entry) => ({ ...entry, id: randomUUID(), createdAt: now })),
+  );
+  await insertOutbox(
+    tx,
+    outbox.map((entry) => ({ ...entry, id: randomUUID(), occurredAt: now })),
+  );
+  // Staged only while live and not staged yet (as read): the plan counted exactly these.
+  if (staged.length) await tx.calendarEvent.updateMany({ where: { id: { in: staged } }, data: { pendingDeletionAt: now } });
+  if (seen.length) await tx.calendarEvent.updateMany({ where: { id: { in: seen } }, data: { lastSyncedAt: now } });
+}
+
+async function followActivity(tx: Tx, saved: EventRowModel, outbox: OutboxEntry[]): Promise<void> {
+  if (!saved.activityId) return;
+  const entry = await updateActivityOf(tx, saved);
+  if (entry) outbox.push(entry);
+}
+
+/** The row a create writes, complete, so its change can be recorded without reading it back. */
+function newRow(target: PageTarget, externalEventId: string, data: ProviderRowData, now: Date): EventRowModel {
+  return {
+    id: randomUUID(),
+    organizationId: target.connection.organizationId,
+    connectionId: target.connection.id,
+    externalCalendarId: target.calendarId,
+    externalEventId,
+    syncDirection: 'inbound',
+    activityId: null,
+    requestId: null,
+    pendingDeletionAt: null,
+    createdAt: now,
+    updatedAt: now,
+    ...data,
+  };
 }
 
 /** Our own meetings on the calendar created since `since` and not cancelled (checked when a pass missed them). */

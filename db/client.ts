@@ -24,10 +24,11 @@ const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 60_000 };
 /**
  * Builds a client for `databaseUrl` (default: DATABASE_URL semantics, see db/database-url.ts). It connects
  * lazily on the first query; call `$disconnect()` when done. It does not migrate: see db/migrate.ts.
+ * `poolSize`: PostgreSQL connections of this client (DATABASE_POOL_SIZE); SQLite has one handle per client.
  */
-export function createDb(databaseUrl?: string): Db {
+export function createDb(databaseUrl?: string, options: { poolSize?: number } = {}): Db {
   const target = resolveDatabaseUrl(databaseUrl);
-  const adapter = createAdapterFactory(target);
+  const adapter = createAdapterFactory(target, options);
   const client =
     target.provider === 'sqlite'
       ? new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS })

@@ -46,9 +46,13 @@ class CharAsTextClient extends pg.Client {
   }
 }
 
-function poolConfig(url: string): pg.PoolConfig {
+/** Connections per pool when DATABASE_POOL_SIZE does not say (node-postgres' own default). */
+export const DEFAULT_POOL_SIZE = 10;
+
+function poolConfig(url: string, poolSize = DEFAULT_POOL_SIZE): pg.PoolConfig {
   // What a session may see is its role's business (db/tenant-scope.ts): nothing is declared at connect time.
-  return { connectionString: url, Client: CharAsTextClient } as pg.PoolConfig;
+  // A caller waits for a free connection rather than failing: bounded by Prisma's transaction maxWait.
+  return { connectionString: url, Client: CharAsTextClient, max: poolSize } as pg.PoolConfig;
 }
 
 type ConnectedAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
@@ -66,8 +70,8 @@ function withWholeScripts<A extends ConnectedAdapter>(adapter: A): A {
   return adapter;
 }
 
-export function createPostgresAdapterFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
-  const main = new PrismaPg(poolConfig(url));
+export function createPostgresAdapterFactory(url: string, options: { poolSize?: number } = {}): SqlMigrationAwareDriverAdapterFactory {
+  const main = new PrismaPg(poolConfig(url, options.poolSize));
   return {
     provider: main.provider,
     adapterName: main.adapterName,

@@ -54,8 +54,9 @@ export function createServiceDependencies(
   } = {},
 ): ServiceDependencies {
   const logger = overrides.logger ?? createLogger({ level: config.LOG_LEVEL, name: overrides.component });
-  const db = overrides.db ?? createDb(config.DATABASE_URL);
-  const systemDb = overrides.systemDb ?? (config.SYSTEM_DATABASE_URL && !overrides.db ? createDb(config.SYSTEM_DATABASE_URL) : db);
+  const pool = { poolSize: config.DATABASE_POOL_SIZE };
+  const db = overrides.db ?? createDb(config.DATABASE_URL, pool);
+  const systemDb = overrides.systemDb ?? (config.SYSTEM_DATABASE_URL && !overrides.db ? createDb(config.SYSTEM_DATABASE_URL, pool) : db);
   const keyring = overrides.keyring ?? loadStartupKeyring({ dataDir: config.DATA_DIR, env: config }).keyring;
   const vault = new Vault(db, keyring);
   const providers = overrides.providers ?? providerRegistry(config);

@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   assertProductionReady(config);
   // The worker works across organizations by connection id: everything it does runs as the system role.
-  const deps = createServiceDependencies(config, { component: 'worker', db: createDb(config.SYSTEM_DATABASE_URL ?? config.DATABASE_URL) });
+  const deps = createServiceDependencies(config, {
+    component: 'worker',
+    db: createDb(config.SYSTEM_DATABASE_URL ?? config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE }),
+  });
   const { logger } = deps;
   if (isProduction(config)) {
     const variable = config.SYSTEM_DATABASE_URL ? 'SYSTEM_DATABASE_URL' : 'DATABASE_URL';

@@ -20,7 +20,7 @@ export interface OverheadResult {
 }
 
 /** Connects through the workflow and waits for the first sync; times measured from the start of connecting. */
-async function viaWorkflow(service: BenchService, email: string, timeoutMs: number) {
+export async function viaWorkflow(service: BenchService, email: string, timeoutMs: number) {
   const { db } = service.deps;
   const start = now();
   const { connectionId, workflowId } = await service.connect({ provider: 'google', email, organizationId: `org-${email}` });
@@ -42,7 +42,7 @@ async function viaWorkflow(service: BenchService, email: string, timeoutMs: numb
 }
 
 /** The same connect code path without starting a workflow, then the activity function itself. */
-async function direct(service: BenchService, deps: ReturnType<BenchService['dependenciesFor']>, email: string) {
+export async function direct(service: BenchService, deps: ReturnType<BenchService['dependenciesFor']>, email: string) {
   const noWorkflows = { connected: async () => undefined } as unknown as ConnectionWorkflowClient;
   const connections = new ConnectionService({ ...deps, workflows: noWorkflows });
   const activities = createActivities(deps);

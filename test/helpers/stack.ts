@@ -45,6 +45,8 @@ export const TEST_TOKEN_AUDIENCE = 'calendar-sync-test';
 
 export interface TestStack {
   deps: ServiceDependencies;
+  /** DATABASE_URL of the stack's database (e.g. for a second client standing in for another process). */
+  databaseUrl: string;
   google: GoogleFake;
   microsoft: MicrosoftFake;
   temporal: Client;
@@ -229,6 +231,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 
   return {
     deps,
+    databaseUrl: database.url,
     google,
     microsoft,
     temporal,

@@ -1,0 +1,78 @@
+// npm run bench:connect-burst — many users connecting their calendars at once: N OAuth completions
+// (default 1,000) started at a fixed open-loop rate (default 25/s), spread over a few organizations whose
+// rows do not exist yet (so their first connects race to create them), while the worker process runs each
+// new connection's workflow and first sync against the same database. No retries: every failed callback
+// counts. Afterwards: how many connections finished their first sync within the settle bound.
+// Knobs (flag or env): --connections (BENCH_CONNECTIONS, 1000)  --rate (BENCH_RATE, 25)
+//   --organizations (BENCH_ORGANIZATIONS, 10)  --events-per-connection (BENCH_EVENTS_PER_CONNECTION, 20)
+//   --settle-seconds (BENCH_SETTLE_SECONDS, 300)  --postgres URL (BENCH_POSTGRES_URL): PostgreSQL instead of SQLite.
+// Ends with RESULT lines: connect_burst_failed_<db> (callbacks), connect_burst_p99_<db> (ms).
+import { formatMiB, formatMs, machineLine, percentile, pollUntil, runAtFixedRate } from '../lib/measure';
+import { numberOption } from '../lib/options';
+import { seedSingleEvents } from '../lib/sandbox-calendar';
+import { startBenchService } from '../lib/service';
+
+const COUNT = numberOption('connections', 'BENCH_CONNECTIONS', 1000);
+const RATE = numberOption('rate', 'BENCH_RATE', 25);
+const ORGANIZATIONS = numberOption('organizations', 'BENCH_ORGANIZATIONS', 10);
+const EVENTS = numberOption('events-per-connection', 'BENCH_EVENTS_PER_CONNECTION', 20);
+const SETTLE_SECONDS = numberOption('settle-seconds', 'BENCH_SETTLE_SECONDS', 300);
+const log = (line: string) => console.log(line);
+
+/** The last meaningful line of an error (Prisma errors start with a code frame). */
+function shortReason(error: unknown): string {
+  const lines = (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return (lines[lines.length - 1] ?? 'unknown').slice(0, 160);
+}
+
+async function main(): Promise<void> {
+  const service = await startBenchService();
+  const kind = service.databaseKind;
+  const { db } = service.deps;
+  log(
+    `bench:connect-burst — ${new Date().toISOString()} — ${kind}, ${COUNT} connects at ${RATE}/s over ${ORGANIZATIONS} new ` +
+      `organizations, ${EVENTS} events each, worker process syncing meanwhile — ${machineLine()}`,
+  );
+  try {
+    const emails = Array.from({ length: COUNT }, (_, i) => `burst${i}@bench.example.com`);
+    for (const [i, email] of emails.entries()) seedSingleEvents(service.google, email, EVENTS, i + 1);
+    const run = await runAtFixedRate(RATE, (COUNT / RATE) * 1000, (i) =>
+      service.connect({ provider: 'google', email: emails[i]!, organizationId: `burst-org-${i % ORGANIZATIONS}` }),
+    );
+    const failed = run.results.filter((result) => !result.ok);
+    const reasons = new Map<string, number>();
+    for (const failure of failed) reasons.set(shortReason(failure.error), (reasons.get(shortReason(failure.error)) ?? 0) + 1);
+    const ms = run.results.filter((result) => result.ok).map((result) => result.ms);
+    const connected = run.results.length - failed.length;
+
+    const settled = await pollUntil(
+      () => db.connectionCalendar.count({ where: { lastSyncAt: { not: null } } }),
+      (count) => count >= connected,
+      { timeoutMs: SETTLE_SECONDS * 1000, intervalMs: 1000 },
+    );
+    log(`\n[connects] ${run.results.length} started in ${run.wallSeconds.toFixed(1)} s (offered ${RATE}/s)`);
+    log(`  ${connected} connected, ${failed.length} failed callbacks`);
+    for (const [reason, count] of reasons) log(`    ${count} x ${reason}`);
+    log(
+      `  callback latency p50 ${formatMs(percentile(ms, 50))}, p95 ${formatMs(percentile(ms, 95))}, ` +
+        `p99 ${formatMs(percentile(ms, 99))}, max ${formatMs(Math.max(...ms))}`,
+    );
+    log(`[first syncs] ${settled.value ?? 0} of ${connected} calendars synced ${settled.ok ? '' : `(bound of ${SETTLE_SECONDS} s hit)`}`);
+    log(`  worker process peak RSS ${formatMiB(service.worker.highWaterMark() ?? service.worker.rss.peak())}; ${machineLine()}`);
+    log(`RESULT connect_burst_failed_${kind} ${failed.length} callbacks`);
+    log(`RESULT connect_burst_p99_${kind} ${percentile(ms, 99).toFixed(0)} ms`);
+  } finally {
+    await service.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
