@@ -14,6 +14,7 @@ import { startBenchService } from '../lib/service';
 import { unmeteredAuth } from '../../providers/unmetered';
 import { connectionWorkflowId } from '../../workflows/connection/messages';
 import { hopsOf, printHops, type SentRequest } from './hops';
+import { runBenchmark } from '../lib/run-benchmark';
 
 const RATE = numberOption('rate', 'BENCH_RATE', 50);
 const SECONDS = numberOption('seconds', 'BENCH_SECONDS', 60);
@@ -156,10 +157,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

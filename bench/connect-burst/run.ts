@@ -11,6 +11,7 @@ import { formatMiB, formatMs, machineLine, percentile, pollUntil, runAtFixedRate
 import { numberOption } from '../lib/options';
 import { seedSingleEvents } from '../lib/sandbox-calendar';
 import { startBenchService } from '../lib/service';
+import { runBenchmark } from '../lib/run-benchmark';
 
 const COUNT = numberOption('connections', 'BENCH_CONNECTIONS', 1000);
 const RATE = numberOption('rate', 'BENCH_RATE', 25);
@@ -69,10 +70,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

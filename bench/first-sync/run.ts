@@ -17,6 +17,7 @@ import { numberOption } from '../lib/options';
 import { seedSingleEvents } from '../lib/sandbox-calendar';
 import { startBenchService, type BenchService } from '../lib/service';
 import { direct, viaWorkflow } from '../workflow/overhead';
+import { runBenchmark } from '../lib/run-benchmark';
 
 const EVENTS = numberOption('events', 'BENCH_EVENTS', 10_000);
 const CHANGED = numberOption('changed', 'BENCH_CHANGED', 100);
@@ -107,10 +108,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -11,6 +11,7 @@ import { numberOption } from '../lib/options';
 import { startBenchService } from '../lib/service';
 import { mapWithConcurrency } from '../../services/bounded-concurrency';
 import { unmeteredAuth } from '../../providers/unmetered';
+import { runBenchmark } from '../lib/run-benchmark';
 
 const USERS = numberOption('users', 'BENCH_FREEBUSY_USERS', 50);
 const REQUESTS = numberOption('requests', 'BENCH_FREEBUSY_REQUESTS', 200);
@@ -139,10 +140,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

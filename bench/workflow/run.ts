@@ -14,6 +14,7 @@ import { numberListOption, numberOption, option } from '../lib/options';
 import { startBenchService } from '../lib/service';
 import { measureConnections, type ConnectionsOptions } from './connections';
 import { measureOverhead } from './overhead';
+import { runBenchmark } from '../lib/run-benchmark';
 
 const log = (line: string) => console.log(line);
 
@@ -78,10 +79,4 @@ async function main(): Promise<void> {
   if (parts.includes('connections')) await connectionsPart();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);
