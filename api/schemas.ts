@@ -55,16 +55,22 @@ export const rescheduleMeetingBody = z
   .partial()
   .refine((change) => Object.keys(change).length > 0, { error: 'name at least one field to change' });
 
+/** A list's `limit` query parameter: a whole number from 1 to `max`, `fallback` when absent. */
+export function pageLimit(max: number, fallback: number) {
+  const message = `must be a whole number from 1 to ${max}`;
+  return z.coerce
+    .number({ error: message })
+    .int({ error: message })
+    .min(1, { error: message })
+    .max(max, { error: message })
+    .default(fallback);
+}
+
 const eventsQueryShape = {
   from: isoDateTime.optional(),
   to: isoDateTime.optional(),
   direction: z.enum(['inbound', 'outbound'], { error: 'must be inbound or outbound' }).optional(),
-  limit: z.coerce
-    .number({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .int({ error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .min(1, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .max(MAX_PAGE_SIZE, { error: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` })
-    .default(DEFAULT_PAGE_SIZE),
+  limit: pageLimit(MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
   cursor: z.string().min(1).max(512).optional(),
 };
 

@@ -6,22 +6,16 @@ import { listActivities, type ActivityRow } from '../../data/activities';
 import { PERMISSIONS } from '../auth/permissions';
 import { ApiError } from '../routing/errors';
 import { route } from '../routing/route';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, providerIdSchema } from '../schemas';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageLimit, providerIdSchema } from '../schemas';
 
 const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' });
-const limitMessage = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
 
 const activitiesQuery = z
   .strictObject({
     from: isoDateTime.optional(),
     to: isoDateTime.optional(),
     userId: z.string().min(1).max(128).optional(),
-    limit: z.coerce
-      .number({ error: limitMessage })
-      .int({ error: limitMessage })
-      .min(1, { error: limitMessage })
-      .max(MAX_PAGE_SIZE, { error: limitMessage })
-      .default(DEFAULT_PAGE_SIZE),
+    limit: pageLimit(MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
   })
   .refine((value) => !value.from || !value.to || Date.parse(value.from) < Date.parse(value.to), {
     error: 'from must be before to',

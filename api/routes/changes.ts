@@ -1,25 +1,20 @@
 // GET /v1/changes: the change stream the webhooks deliver, pulled: in order, from a resumable cursor, so a
 // CRM can catch up after downtime or prefer polling. `view` sees its own connections' changes and those
 // addressed to it; `view-all` the organization's.
+import { pageLimit } from '../schemas';
 import { z } from 'zod';
 import { changesAfter } from '../../data/outbox';
 import { PERMISSIONS } from '../auth/permissions';
 import { ApiError } from '../routing/errors';
 import { route } from '../routing/route';
 
-const limitMessage = 'must be a whole number from 1 to 500';
 const changesQuery = z.strictObject({
   after: z
     .string()
     .max(64)
     .optional()
     .describe('The cursor of the last change seen (nextCursor of the previous page); absent: from the start'),
-  limit: z.coerce
-    .number({ error: limitMessage })
-    .int({ error: limitMessage })
-    .min(1, { error: limitMessage })
-    .max(500, { error: limitMessage })
-    .default(100),
+  limit: pageLimit(500, 100),
 });
 
 const changeResponse = z.object({

@@ -1,19 +1,14 @@
 // The caller's in-app notifications (pre-meeting reminders, connection and webhook alerts), newest first.
+import { pageLimit } from '../schemas';
 import { z } from 'zod';
 import { markNotificationRead, notificationsOf } from '../../data/notifications';
 import { PERMISSIONS } from '../auth/permissions';
 import { ApiError } from '../routing/errors';
 import { route } from '../routing/route';
 
-const limitMessage = 'must be a whole number from 1 to 200';
 const notificationsQuery = z.strictObject({
   unread: z.enum(['true', 'false'], { error: 'must be true or false' }).optional().describe('true: only unread ones'),
-  limit: z.coerce
-    .number({ error: limitMessage })
-    .int({ error: limitMessage })
-    .min(1, { error: limitMessage })
-    .max(200, { error: limitMessage })
-    .default(50),
+  limit: pageLimit(200, 50),
 });
 const notificationResponse = z.object({
   id: z.uuid(),

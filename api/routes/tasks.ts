@@ -1,5 +1,6 @@
 // Follow-up tasks of calendar events (services/tasks.ts): created for an event the caller can see, listed
 // for the caller (or, with view-all, for the organization or one user).
+import { pageLimit } from '../schemas';
 import { z } from 'zod';
 import { createFollowUpTask, listTasks } from '../../services/tasks';
 import { PERMISSIONS } from '../auth/permissions';
@@ -28,15 +29,9 @@ const taskResponse = z.object({
   createdAt: z.iso.datetime({ offset: true }),
   completedAt: z.iso.datetime({ offset: true }).nullable(),
 });
-const limitMessage = 'must be a whole number from 1 to 200';
 const tasksQuery = z.strictObject({
   assignee: z.string().max(128).optional().describe('A user id, or `all` (view-all); default: the caller'),
-  limit: z.coerce
-    .number({ error: limitMessage })
-    .int({ error: limitMessage })
-    .min(1, { error: limitMessage })
-    .max(200, { error: limitMessage })
-    .default(50),
+  limit: pageLimit(200, 50),
 });
 
 export const taskRoutes = [

@@ -1,5 +1,6 @@
 // Webhook endpoints of the organization, for org admins (services/webhooks/endpoints.ts): register (the
 // signing secret is shown once), list, delete, rotate the secret, read the delivery log, retry a delivery.
+import { pageLimit } from '../schemas';
 import { z } from 'zod';
 import { deliveriesOf, endpointOf } from '../../data/webhooks';
 import { CHANGE_EVENT_TYPES } from '../../domain/change-events';
@@ -42,12 +43,7 @@ const deliveryResponse = z.object({
 });
 const deliveriesQuery = z.strictObject({
   status: z.enum(['pending', 'delivered', 'failed'], { error: 'must be pending, delivered or failed' }).optional(),
-  limit: z.coerce
-    .number({ error: 'must be a whole number from 1 to 200' })
-    .int()
-    .min(1, { error: 'must be a whole number from 1 to 200' })
-    .max(200, { error: 'must be a whole number from 1 to 200' })
-    .default(50),
+  limit: pageLimit(200, 50),
 });
 
 const admin = { tag: 'Webhooks to the CRM', permission: PERMISSIONS.admin } as const;
