@@ -367,7 +367,6 @@ export class ConnectionRun {
     await this.loadedContext();
     const pollMs = pollIntervalMs(this.state);
     const reminderHorizon = reminderHorizonMinutes(this.state);
-    let waitMs = 0;
     try {
       const result = await this.callProvider(() =>
         sync.syncConnection({
@@ -376,17 +375,20 @@ export class ConnectionRun {
           ...(reconcile ? { reconcile: true } : {}),
         }),
       );
-      this.state = afterSyncSucceeded(this.state, result, Date.now());
+      // The whole outcome (last sync and next one) goes into the state before any await: a status query
+      // answered while the health is recorded must not see a new last sync beside an old next sync.
+      this.state = withNextSync(afterSyncSucceeded(this.state, result, Date.now()), pollMs, Date.now());
       if (patched(NEEDS_ATTENTION_HEALTH)) {
         const next = healthAfterSync(this.state);
         if (this.state.health !== next) await this.setHealth(next);
       } else if (this.state.health === 'error') await this.setHealth('active');
     } catch (error) {
       const type = failureType(error) ?? 'sync_failed';
-      this.state = afterSyncFailed(this.state, Date.now());
-      if (type === 'quota_exhausted' && patched(QUOTA_BACKOFF)) {
-        // Usage limits that can last hours: wait them out instead of retrying every poll interval.
-        waitMs = (failureRetryAfterSeconds(error) ?? 0) * 1000;
+      // Usage limits that can last hours: wait them out instead of retrying every poll interval.
+      const quotaBackoff = type === 'quota_exhausted' && patched(QUOTA_BACKOFF);
+      const waitMs = quotaBackoff ? (failureRetryAfterSeconds(error) ?? 0) * 1000 : 0;
+      this.state = withNextSync(afterSyncFailed(this.state, Date.now()), pollMs, Date.now(), waitMs);
+      if (quotaBackoff) {
         log.warn('provider quota exhausted; sync backs off', { connectionId: this.connectionId, waitMs });
         await this.setHealth('error', { code: type, message: 'provider quota exhausted' });
       } else if (type !== 'access_revoked') {
@@ -396,7 +398,6 @@ export class ConnectionRun {
     } finally {
       this.syncRunning = false;
     }
-    this.state = withNextSync(this.state, pollMs, Date.now(), waitMs);
   }
 
   /** Graph lifecycle notifications, one at a time: `missed` syncs, the others renew or recreate the subscription. */
