@@ -34,6 +34,8 @@ describe('the CRM hears everything', () => {
       async () => received(type, where),
       (list) => list.length > 0,
       `a ${type} webhook`,
+      // Push, sync, change stream, delivery: four hops that each wait their turn when the machine is busy.
+      60_000,
     ).then((list) => list[0]!);
   const sync = () => call(stack, 'POST', `/v1/connections/${connectionId}/sync`, { token: alice, body: {} });
 
