@@ -95,6 +95,12 @@ const envSchema = z.object({
   CHANGE_STREAM_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(30),
   /** How often the cleanup schedule runs (expired OAuth states, revoked feeds, old idempotency keys, ...). */
   CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  /**
+   * Connection workflows a worker process keeps in memory between their tasks (sticky execution). Unset: the
+   * SDK's default, which grows with the heap limit. An evicted workflow replays its (short) history when it
+   * wakes, so a bound here trades a little CPU for a bounded RSS with many connections per worker.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).optional(),
   /** A liveness endpoint for orchestrators (200 while the worker polls); 0: none. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Where the worker's Prometheus metrics (the service's and the Temporal SDK's) are served; 0: not served. */

@@ -43,7 +43,12 @@ export async function createWorkers(options: CreateWorkerOptions): Promise<Worke
     ...(identity ? { identity } : {}),
   };
   return Promise.all([
-    Worker.create({ ...shared, taskQueue, activities: createActivities(deps) }),
+    Worker.create({
+      ...shared,
+      taskQueue,
+      activities: createActivities(deps),
+      ...(deps.config.WORKER_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: deps.config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    }),
     Worker.create({
       ...shared,
       taskQueue: webhookTaskQueue(taskQueue),

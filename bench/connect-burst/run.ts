@@ -11,6 +11,7 @@ import { formatMiB, formatMs, machineLine, percentile, pollUntil, runAtFixedRate
 import { numberOption } from '../lib/options';
 import { seedSingleEvents } from '../lib/sandbox-calendar';
 import { startBenchService } from '../lib/service';
+import { shortReason } from '../lib/connect-many';
 import { runBenchmark } from '../lib/run-benchmark';
 
 const COUNT = numberOption('connections', 'BENCH_CONNECTIONS', 1000);
@@ -19,15 +20,6 @@ const ORGANIZATIONS = numberOption('organizations', 'BENCH_ORGANIZATIONS', 10);
 const EVENTS = numberOption('events-per-connection', 'BENCH_EVENTS_PER_CONNECTION', 20);
 const SETTLE_SECONDS = numberOption('settle-seconds', 'BENCH_SETTLE_SECONDS', 300);
 const log = (line: string) => console.log(line);
-
-/** The last meaningful line of an error (Prisma errors start with a code frame). */
-function shortReason(error: unknown): string {
-  const lines = (error instanceof Error ? error.message : String(error))
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  return (lines[lines.length - 1] ?? 'unknown').slice(0, 160);
-}
 
 async function main(): Promise<void> {
   const service = await startBenchService();

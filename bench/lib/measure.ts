@@ -80,6 +80,25 @@ export function readProcessMemory(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS
   }
 }
 
+/**
+ * CPU time (user + system) another process has used so far, in seconds, from /proc/<pid>/stat; undefined once
+ * it is gone. Two readings over a wall-clock interval give its average CPU use (1.0 = one core busy).
+ */
+export function readProcessCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime and stime: fields 14 and 15 of the whole line
+    return ticks / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK); /proc reports CPU time in these ticks. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 export function sampleProcessRss(pid: number, intervalMs = 250): RssSampler {
   return sampler(() => readProcessMemory(pid), intervalMs);
 }

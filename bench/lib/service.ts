@@ -57,6 +57,8 @@ export interface BenchService {
 export interface BenchServiceOptions {
   /** Start the worker process (default true). */
   worker?: boolean;
+  /** Settings for every process of the service (the API in this process and the worker), over the defaults. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** PostgreSQL server URL for benchmarks: --postgres URL, BENCH_POSTGRES_URL, or a postgresql:// DATABASE_URL. */
@@ -128,6 +130,7 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
       SANDBOX_MICROSOFT_URL: microsoft.baseUrl,
       SANDBOX_TLS_DIR: path.join(dataDir, 'sandbox-tls'),
       LOG_LEVEL: 'info',
+      ...options.env,
     };
 
     const config = loadConfig(env);

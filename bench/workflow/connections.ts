@@ -4,6 +4,7 @@
 import { formatMiB, formatMs, millisSince, now, percentile, pollUntil, secondsSince, sleep } from '../lib/measure';
 import { seedSingleEvents } from '../lib/sandbox-calendar';
 import type { BenchService } from '../lib/service';
+import { connectMany, describeFailures, type Connected } from '../lib/connect-many';
 import { syncNowSignal } from '../../workflows/connection/messages';
 import { eventsPerSyncCycle } from './history';
 
@@ -15,23 +16,8 @@ export interface ConnectionsOptions {
   changes: number;
 }
 
-interface Connected {
-  email: string;
-  connectionId: string;
-  workflowId: string;
-}
-
 const HISTORY_SAMPLE = 5;
 const CONNECT_ATTEMPTS = 3;
-
-/** The last meaningful line of an error (Prisma errors start with a code frame). */
-function shortReason(error: unknown): string {
-  const lines = (error instanceof Error ? error.message : String(error))
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  return (lines[lines.length - 1] ?? 'unknown').slice(0, 160);
-}
 const CHANGE_TIMEOUT_MS = 30_000;
 const SETTLE_TIMEOUT_MS = 180_000;
 
@@ -45,49 +31,24 @@ export async function measureConnections(service: BenchService, options: Connect
   const emails = Array.from({ length: options.count }, (_, i) => `user${i}@bench.example.com`);
   for (const [i, email] of emails.entries()) seedSingleEvents(service.google, email, options.eventsPerConnection, i + 1);
 
-  // Connect with a few concurrent "users" until done or out of time. A failed callback is retried (as a
-  // user would click again) up to CONNECT_ATTEMPTS times; failed attempts are counted and reported.
-  const connected: Connected[] = [];
-  const failures = new Map<string, number>();
-  let failedAttempts = 0;
-  let gaveUp = 0;
+  // Connect with a few concurrent "users" until done or out of time, retrying a failed callback.
   const connectStart = now();
-  const deadline = Date.now() + options.connectSeconds * 1000;
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (next < emails.length && Date.now() < deadline) {
-        const email = emails[next++]!;
-        for (let attempt = 1; ; attempt++) {
-          try {
-            connected.push({
-              email,
-              ...(await service.connect({ provider: 'google', email, organizationId: 'bench-org', userId: email })),
-            });
-            break;
-          } catch (error) {
-            failedAttempts += 1;
-            const reason = shortReason(error);
-            failures.set(reason, (failures.get(reason) ?? 0) + 1);
-            if (attempt >= CONNECT_ATTEMPTS || Date.now() >= deadline) {
-              gaveUp += 1;
-              break;
-            }
-          }
-        }
-      }
-    }),
-  );
-  const connectSeconds = secondsSince(connectStart);
+  const outcome = await connectMany(service, emails, {
+    concurrency: options.concurrency,
+    boundSeconds: options.connectSeconds,
+    attempts: CONNECT_ATTEMPTS,
+    organizationId: 'bench-org',
+  });
+  const { connected } = outcome;
   log(
-    `  connected ${connected.length}/${options.count} in ${connectSeconds.toFixed(1)} s ` +
-      `(${(connected.length / connectSeconds).toFixed(1)}/s, ` +
-      `${options.concurrency} at a time${next < options.count ? `; stopped by the ${options.connectSeconds} s bound` : ''})`,
+    `  connected ${connected.length}/${options.count} in ${outcome.seconds.toFixed(1)} s ` +
+      `(${(connected.length / outcome.seconds).toFixed(1)}/s, ` +
+      `${options.concurrency} at a time${outcome.stoppedByBound ? `; stopped by the ${options.connectSeconds} s bound` : ''})`,
   );
-  if (failedAttempts) {
+  if (outcome.failedAttempts) {
     log(
-      `  ${failedAttempts} connect attempts failed (${gaveUp} accounts gave up after ${CONNECT_ATTEMPTS}): ` +
-        [...failures].map(([reason, n]) => `${n}x "${reason}"`).join('; '),
+      `  ${outcome.failedAttempts} connect attempts failed (${outcome.gaveUp} accounts gave up after ${CONNECT_ATTEMPTS}): ` +
+        describeFailures(outcome.failures),
     );
   }
 
