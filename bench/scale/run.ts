@@ -133,7 +133,8 @@ async function main(): Promise<void> {
     const windowEnd = lastSyncMs + POLL_MINUTES * 60_000 + 60_000;
     const windowStart = Math.max(Date.now(), windowEnd - OBSERVE_MINUTES * 60_000);
     log(
-      `  waiting ${((windowStart - Date.now()) / 1000).toFixed(0)} s for the window (${OBSERVE_MINUTES} min, every first poll inside it)`,
+      `  waiting ${((windowStart - Date.now()) / 1000).toFixed(0)} s for the window ` +
+        `(${OBSERVE_MINUTES} min, ending when the last first poll is due)`,
     );
     await sleep(windowStart - Date.now());
     const cpuStart = readProcessCpuSeconds(worker.pid) ?? 0;

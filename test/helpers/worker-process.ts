@@ -21,7 +21,10 @@ export interface WorkerProcess {
 }
 
 export async function startWorkerProcess(env: NodeJS.ProcessEnv, options: { startTimeoutMs?: number } = {}): Promise<WorkerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  // BENCH_WORKER_NODE_ARGS: extra node flags for the worker alone, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // (flags NODE_OPTIONS refuses; a profile is written when the worker stops).
+  const nodeArgs = (env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'worker/main.ts'], {
     cwd: PROJECT_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
