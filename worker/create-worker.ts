@@ -22,6 +22,14 @@ export interface CreateWorkerOptions {
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
 /**
+ * Every workflow evaluates the bundle's modules afresh (its own module cache), and zod is most of the bundle:
+ * evaluated per workflow it cost about 1.5 MiB of each cached workflow and most of the CPU of every cache
+ * miss (bench/README.md, bench:scale). zod keeps no per-workflow state, so it is loaded once per V8 context
+ * and shared (frozen) by all workflows. Our own schema modules stay per workflow: zod defines some schema
+ * properties lazily, which a frozen schema would refuse.
+ */
+export const WORKFLOW_BUNDLE_OPTIONS = { workflowsPath: WORKFLOWS_PATH, preloadModules: ['zod'] };
+/**
  * A workflow task waits this long for the worker that has the workflow cached before another worker takes it
  * (replaying the history). The SDK's 10 s would add up to 10 s to a request whose worker died (an update's
  * activity retried elsewhere still needs a workflow task to answer); a live worker starts its task in
@@ -33,7 +41,7 @@ const WEBHOOK_DELIVERY_SLOTS = 50;
 
 export async function createWorkers(options: CreateWorkerOptions): Promise<Worker[]> {
   const { connection, namespace, taskQueue, identity, deps } = options;
-  const workflowBundle = options.workflowBundle ?? { code: (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH })).code };
+  const workflowBundle = options.workflowBundle ?? { code: (await bundleWorkflowCode(WORKFLOW_BUNDLE_OPTIONS)).code };
   const shared = {
     connection,
     namespace,

@@ -8,7 +8,7 @@ import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { freePort } from '../../scripts/lib/free-port';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { startTemporalDevServer, type DevServer } from '../../scripts/lib/temporal-dev-server';
-import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/create-worker';
 
 declare global {
   var __TEMPORAL_DEV_SERVER__: DevServer | undefined;
@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
   const binary = resolveTemporalCli();
   const [server, bundle] = await Promise.all([
     startTemporalDevServer({ binary, port: await freePort() }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: new DefaultLogger('WARN') }),
   ]);
   globalThis.__TEMPORAL_DEV_SERVER__ = server;
   const bundlePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'calsync-bundle-')), 'workflows.js');
