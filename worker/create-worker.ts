@@ -22,11 +22,10 @@ export interface CreateWorkerOptions {
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
 /**
- * Every workflow evaluates the bundle's modules afresh (its own module cache), and zod is most of the bundle:
- * evaluated per workflow it cost about 1.5 MiB of each cached workflow and most of the CPU of every cache
- * miss (bench/README.md, bench:scale). zod keeps no per-workflow state, so it is loaded once per V8 context
- * and shared (frozen) by all workflows. Our own schema modules stay per workflow: zod defines some schema
- * properties lazily, which a frozen schema would refuse.
+ * Every workflow evaluates the bundle's modules afresh (its own module cache). zod keeps no per-workflow state,
+ * so its own code is evaluated once per V8 context and shared (frozen); the schemas built with it are deferred
+ * (workflows/connection/input-schemas-on-demand.ts). Our schema modules are not preloaded: zod defines some
+ * schema properties lazily, which a frozen schema would refuse.
  */
 export const WORKFLOW_BUNDLE_OPTIONS = { workflowsPath: WORKFLOWS_PATH, preloadModules: ['zod'] };
 /**

@@ -14,10 +14,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CalendarList, ConnectionBusy, ConnectionContext, HeldDeletionsResolution } from '../../activities/connection/types';
-import { eventEditSchema } from '../../domain/event-edit';
-import { meetingChangeSchema, meetingFieldsSchema, resolveMeeting } from '../../domain/meeting';
 import { ConnectionHealth as ConnectionHealthKey } from '../search-attributes';
 import { interactive, interactiveWrite, local, provider, sync } from './activities';
+import { inputSchemas } from './input-schemas-on-demand';
 import { COALESCE_REQUESTED_SYNCS, DEFAULT_MIN_SYNC_GAP_MS, requestedSyncDueAt, withSyncStarted } from './sync-pacing';
 import { SPREAD_PERIODIC_WORK, withSpreadStart } from './spread';
 import { WriteLock } from './write-lock';
@@ -130,6 +129,7 @@ export class ConnectionRun {
   // ----- updates: CRM-side writes ---------------------------------------------------------------------------
 
   async scheduleMeeting({ requestId, ...fields }: ScheduleMeetingInput) {
+    const { meetingFieldsSchema, resolveMeeting } = inputSchemas();
     const parsed = meetingFieldsSchema.parse(fields);
     const meeting = resolveMeeting(parsed, (await this.loadedContext()).settings.defaultMeetingDurationMinutes);
     const scheduled = await this.callProvider(() => this.writer().scheduleMeeting({ connectionId: this.connectionId, requestId, meeting }));
@@ -144,7 +144,7 @@ export class ConnectionRun {
         this.writer().rescheduleMeeting({
           connectionId: this.connectionId,
           eventId,
-          change: meetingChangeSchema.parse(change),
+          change: inputSchemas().meetingChangeSchema.parse(change),
           defaultDurationMinutes: settings.defaultMeetingDurationMinutes,
         }),
       );
@@ -164,7 +164,7 @@ export class ConnectionRun {
   /** Reminders follow from the next scheduled sync (a sync right now would race calendar-side edits). */
   async editEvent({ eventId, edit, actor, requestedAt }: EditEventInput) {
     await this.loadedContext();
-    const parsed = eventEditSchema.parse(edit);
+    const parsed = inputSchemas().eventEditSchema.parse(edit);
     const input = { connectionId: this.connectionId, eventId, edit: parsed, actor, ...(requestedAt ? { requestedAt } : {}) };
     return this.writes.run(() => this.callProvider(() => this.writer().editEvent(input)));
   }
@@ -188,7 +188,7 @@ export class ConnectionRun {
       conflictId,
       choice,
       actor,
-      ...(merged ? { merged: eventEditSchema.parse(merged) } : {}),
+      ...(merged ? { merged: inputSchemas().eventEditSchema.parse(merged) } : {}),
     };
     return this.writes.run(() => this.callProvider(() => this.writer().resolveConflict(input)));
   }
