@@ -18,16 +18,20 @@ const stream = proxyActivities<WebhookActivities>({
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
+// The delivery activities retry without a limit. An endpoint's own failures are outcomes, not errors (the
+// workflow's backoff and give-up handle those); what throws is the worker dying or the database failing, and
+// a limited number of attempts let a few worker restarts fail this workflow for good, silencing the endpoint
+// until it was registered again (found by `npm run chaos`). A stuck attempt shows in the Temporal UI.
 /** An attempt waits at most 10 s for the endpoint; a worker that dies during one is noticed after 30 s. */
 const deliveries = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 /** A run of one connection's events in one activity, heartbeating after each. */
 const runs = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
 export async function webhookEndpointWorkflow(input: WebhookEndpointInput): Promise<void> {
