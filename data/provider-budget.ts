@@ -1,21 +1,26 @@
 // The provider budget's shared state (pf_provider_budget_buckets, pf_provider_budget_slots): every worker and
-// API process takes tokens and concurrency slots from these rows, so together they stay within a provider's
+// API process leases tokens (a few at a time) and concurrency slots from these rows, so together they stay within a provider's
 // limits. Optimistic concurrency: a bucket row changes only where its version is still the one read, and a
 // slot only when it is free or its lease expired (a crashed process never holds one for long).
 import type { Db } from '../db/client';
-import { take, type BucketSpec } from '../domain/token-bucket';
+import type { BucketSpec, BucketState } from '../domain/token-bucket';
+import { giveBack, grant } from '../domain/token-lease';
 
-export interface BucketRequest {
+export interface LeaseRequest {
   key: string;
   spec: BucketSpec;
   /** Tokens the caller must leave in the bucket (background calls leave a reserve for interactive ones). */
   floor: number;
+  /** Tokens the waiting request needs: granted in full or not at all. */
+  min: number;
+  /** Tokens the process would like to hold (min and more, as the bucket allows). */
+  want: number;
 }
 
-export type TakeOutcome =
-  | { taken: true }
+export type LeaseOutcome =
+  | { granted: Map<string, number> }
   /** Not enough tokens in the buckets named (or another process took them first: `waitMs` 0, none named). */
-  | { taken: false; waitMs: number; shortKeys: string[] }
+  | { granted: null; waitMs: number; shortKeys: string[] }
   /** The provider said stop: nobody calls before `untilMs`. */
   | { blocked: true; untilMs: number; reason: string };
 
@@ -35,7 +40,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Creates missing buckets full (the first request of a key finds its whole burst available). */
-async function ensureBuckets(db: Db, buckets: BucketRequest[], nowMs: number): Promise<void> {
+async function ensureBuckets(db: Db, buckets: Array<{ key: string; spec: BucketSpec }>, nowMs: number): Promise<void> {
   const seen = known(knownBuckets, db);
   for (const bucket of buckets) {
     if (seen.has(bucket.key)) continue;
@@ -52,43 +57,59 @@ async function ensureBuckets(db: Db, buckets: BucketRequest[], nowMs: number): P
   }
 }
 
-/** Takes `cost` tokens from every bucket at once, or from none. */
-export async function takeTokens(db: Db, buckets: BucketRequest[], cost: number, nowMs: number): Promise<TakeOutcome> {
-  await ensureBuckets(db, buckets, nowMs);
+/**
+ * One transaction: gives back the unspent tokens of ended leases (`returns`), then leases at least `min` of
+ * every requested bucket, or nothing of any (domain/token-lease.ts says why leases keep the limits).
+ */
+export async function leaseTokens(
+  db: Db,
+  requests: LeaseRequest[],
+  returns: Array<{ key: string; spec: BucketSpec; tokens: number }>,
+  nowMs: number,
+): Promise<LeaseOutcome> {
+  await ensureBuckets(db, requests, nowMs);
   try {
-    return await db.$transaction(async (tx): Promise<TakeOutcome> => {
-      const rows = await tx.providerBudgetBucket.findMany({ where: { key: { in: buckets.map((bucket) => bucket.key) } } });
+    return await db.$transaction(async (tx): Promise<LeaseOutcome> => {
+      const keys = [...new Set([...requests, ...returns].map((bucket) => bucket.key))];
+      const rows = await tx.providerBudgetBucket.findMany({ where: { key: { in: keys } } });
       const byKey = new Map(rows.map((row) => [row.key, row]));
-      const blocked = rows.filter((row) => (row.blockedUntilMs ?? 0) > nowMs);
+      const states = new Map<string, BucketState>();
+      for (const back of returns) {
+        const row = byKey.get(back.key);
+        if (row) states.set(back.key, giveBack(states.get(back.key) ?? row, back.spec, back.tokens, nowMs));
+      }
+      const blocked = requests.map((request) => byKey.get(request.key)).filter((row) => (row?.blockedUntilMs ?? 0) > nowMs);
+      let outcome: LeaseOutcome;
       if (blocked.length) {
-        const latest = blocked.reduce((a, b) => ((a.blockedUntilMs ?? 0) >= (b.blockedUntilMs ?? 0) ? a : b));
-        return { blocked: true, untilMs: latest.blockedUntilMs!, reason: latest.blockedReason ?? 'blocked' };
+        const latest = blocked.reduce((a, b) => ((a!.blockedUntilMs ?? 0) >= (b!.blockedUntilMs ?? 0) ? a : b))!;
+        outcome = { blocked: true, untilMs: latest.blockedUntilMs!, reason: latest.blockedReason ?? 'blocked' };
+      } else {
+        const plans = requests.map((request) => {
+          const row = byKey.get(request.key);
+          if (!row) throw new Contended(); // deleted under us: start again
+          return { request, result: grant(states.get(request.key) ?? row, request.spec, { ...request, nowMs }) };
+        });
+        const short = plans.filter((plan) => plan.result.granted === 0);
+        if (short.length) {
+          const waits = short.map((plan) => ('waitMs' in plan.result ? plan.result.waitMs : 0));
+          outcome = { granted: null, waitMs: Math.max(...waits), shortKeys: short.map((plan) => plan.request.key) };
+        } else {
+          for (const { request, result } of plans) if ('state' in result) states.set(request.key, result.state);
+          outcome = { granted: new Map(plans.map((plan) => [plan.request.key, plan.result.granted])) };
+        }
       }
-      const plans = buckets.map((bucket) => {
-        const row = byKey.get(bucket.key);
-        if (!row) throw new Contended(); // deleted under us: start again
-        return { bucket, row, result: take(row, bucket.spec, { cost, floor: bucket.floor, nowMs }) };
-      });
-      const short = plans.filter((plan) => !plan.result.taken);
-      if (short.length) {
-        return {
-          taken: false,
-          waitMs: Math.max(...short.map((plan) => (plan.result.taken ? 0 : plan.result.waitMs))),
-          shortKeys: short.map((plan) => plan.bucket.key),
-        };
-      }
-      for (const { row, result } of plans) {
-        if (!result.taken) continue;
+      for (const [key, state] of states) {
+        const row = byKey.get(key)!;
         const { count } = await tx.providerBudgetBucket.updateMany({
-          where: { key: row.key, version: row.version },
-          data: { tokens: result.state.tokens, updatedAtMs: result.state.updatedAtMs, version: { increment: 1 } },
+          where: { key, version: row.version },
+          data: { tokens: state.tokens, updatedAtMs: state.updatedAtMs, version: { increment: 1 } },
         });
         if (count !== 1) throw new Contended();
       }
-      return { taken: true };
+      return outcome;
     });
   } catch (error) {
-    if (error instanceof Contended) return { taken: false, waitMs: 0, shortKeys: [] };
+    if (error instanceof Contended) return { granted: null, waitMs: 0, shortKeys: [] };
     throw error;
   }
 }

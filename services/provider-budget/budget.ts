@@ -2,7 +2,8 @@
 // renewal, writes) draws from shared token buckets (per account, per project/app) and, for Graph, from the
 // mailbox's concurrency slots, so all worker and API processes together stay within the provider's limits.
 // Interactive calls go ahead of background ones, in this process (turn queues) and across processes
-// (background calls leave a reserve in every bucket). When a provider says stop (quota exhausted,
+// (background calls leave a reserve in every bucket). Tokens are leased a few at a time per process (one
+// transaction per lease, not per request) and spent in memory within the lease's short term. When a provider says stop (quota exhausted,
 // Retry-After), the account's bucket is blocked for everyone until then.
 //
 // A token bucket and not a fixed window (rate-limiter-flexible's model): Google counts on a sliding window,
@@ -10,8 +11,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
-import { blockBucket, leaseSlot, releaseSlot, takeTokens } from '../../data/provider-budget';
-import { floorFor } from '../../domain/token-bucket';
+import { blockBucket, leaseSlot, leaseTokens, releaseSlot, type LeaseOutcome } from '../../data/provider-budget';
+import { floorFor, type BucketSpec } from '../../domain/token-bucket';
+import { LeaseLedger, leaseTermMs, leaseWanted } from '../../domain/token-lease';
 import { ProviderError } from '../../providers/errors';
 import type { RequestMeter } from '../../providers/types';
 import { currentCallContext, type CallContext } from './call-context';
@@ -50,6 +52,13 @@ export class ProviderBudget {
   readonly #turns = new Map<string, TurnQueue>();
   readonly #slots = new Map<string, LocalSemaphore>();
   readonly #process = randomUUID();
+  /** Tokens this process leased from the shared buckets and has not spent yet. */
+  readonly #ledger = new LeaseLedger();
+  readonly #specs = new Map<string, BucketSpec>();
+  /** Unspent tokens of ended leases whose return failed: given back with the next lease. */
+  readonly #unreturned = new Map<string, number>();
+  #returnTimer: NodeJS.Timeout | undefined;
+  #returnAtMs = 0;
 
   constructor(
     private readonly db: Db,
@@ -80,6 +89,7 @@ export class ProviderBudget {
     const plan = planFor(this.limits, scope);
     const target = plan.account ?? plan.project;
     const nowMs = Date.now();
+    this.#ledger.drop(target.key); // this process stops at once; others when their short leases end
     await blockBucket(this.db, { key: target.key, spec: target.spec, untilMs: nowMs + seconds * 1000, reason, nowMs });
     this.logger?.warn({ provider: scope.provider, reason, seconds }, 'provider budget: account blocked by the provider');
   }
@@ -96,18 +106,21 @@ export class ProviderBudget {
   }
 
   async #takeTokens(scope: BudgetScope, plan: BudgetPlan, cost: number, context: CallContext, deadlineMs: number): Promise<void> {
-    const buckets = [plan.project, ...(plan.account ? [plan.account] : [])].map((bucket) => ({
-      ...bucket,
-      floor: floorFor(bucket.spec, context.priority),
-    }));
+    const buckets = [plan.project, ...(plan.account ? [plan.account] : [])];
+    const keys = buckets.map((bucket) => bucket.key);
     const queue = this.#turnQueue(plan.project.key);
+    // Tokens this process leased earlier: no database round trip. Only when nobody waits in line (an
+    // interactive caller waiting goes first; it takes its turn below).
+    if (queue.waiting === 0 && this.#ledger.spend(keys, cost, Date.now())) return;
     for (;;) {
       const deadline = new Deadline(deadlineMs, () => exhausted(scope, 1), context.keepAlive);
       let done: (() => void) | undefined;
       try {
         done = await queue.wait(context.priority, deadline);
         for (;;) {
-          const outcome = await takeTokens(this.db, buckets, cost, Date.now());
+          if (this.#ledger.spend(keys, cost, Date.now())) return;
+          const { outcome, spent } = await this.#lease(buckets, cost, context);
+          if (spent) return;
           if ('blocked' in outcome) {
             const waitMs = outcome.untilMs - Date.now();
             if (outcome.reason === 'quota_exhausted') throw quotaExhausted(scope, waitMs);
@@ -115,7 +128,7 @@ export class ProviderBudget {
             await sleepUntil(Math.min(outcome.untilMs, Date.now() + MAX_SLEEP_MS), deadline);
             continue;
           }
-          if (outcome.taken) return;
+          if (outcome.granted) continue; // another caller spent what this one held meanwhile: lease again
           if (Date.now() + outcome.waitMs > deadlineMs) throw exhausted(scope, outcome.waitMs);
           const accountOnly = outcome.shortKeys.length > 0 && !outcome.shortKeys.includes(plan.project.key);
           if (accountOnly && queue.waiting > 0) {
@@ -132,6 +145,88 @@ export class ProviderBudget {
         deadline.clear();
       }
     }
+  }
+
+  /**
+   * One transaction: leases what this process lacks of each bucket for `cost` (and what it is likely to spend
+   * within the lease's term), giving back the unspent tokens of its ended leases on the way.
+   */
+  async #lease(
+    buckets: Array<{ key: string; spec: BucketSpec }>,
+    cost: number,
+    context: CallContext,
+  ): Promise<{ outcome: LeaseOutcome; spent: boolean }> {
+    const nowMs = Date.now();
+    const returns = this.#endedLeases(nowMs);
+    const requests = buckets
+      .map((bucket) => ({ bucket, needed: cost - this.#ledger.held(bucket.key, nowMs) }))
+      .filter(({ needed }) => needed > 0)
+      .map(({ bucket, needed }) => {
+        const recentlySpent = this.#ledger.spentSince(bucket.key, nowMs - leaseTermMs(bucket.spec));
+        return {
+          ...bucket,
+          floor: floorFor(bucket.spec, context.priority),
+          min: needed,
+          want: leaseWanted(bucket.spec, { needed, recentlySpent }),
+        };
+      });
+    const outcome = await leaseTokens(this.db, requests, returns, nowMs).catch((error: unknown) => {
+      this.#giveBackLater(returns); // not given back: try again with the next lease
+      throw error;
+    });
+    if ('granted' in outcome && outcome.granted) {
+      const takenAtMs = Date.now();
+      for (const request of requests) {
+        this.#ledger.add(request.key, outcome.granted.get(request.key) ?? 0, takenAtMs + leaseTermMs(request.spec));
+        this.#specs.set(request.key, request.spec);
+      }
+      this.#scheduleReturn();
+      // Spent at once, before any other caller of this process can take what was just leased for this one.
+      return {
+        outcome,
+        spent: this.#ledger.spend(
+          buckets.map((bucket) => bucket.key),
+          cost,
+          takenAtMs,
+        ),
+      };
+    }
+    return { outcome, spent: false };
+  }
+
+  /** Ended leases' unspent tokens (and those a failed return left), to give back to their buckets. */
+  #endedLeases(nowMs: number): Array<{ key: string; spec: BucketSpec; tokens: number }> {
+    const unspent = this.#ledger.expire(nowMs);
+    for (const [key, tokens] of this.#unreturned) unspent.set(key, (unspent.get(key) ?? 0) + tokens);
+    this.#unreturned.clear();
+    return [...unspent].map(([key, tokens]) => ({ key, spec: this.#specs.get(key)!, tokens }));
+  }
+
+  #giveBackLater(returns: Array<{ key: string; tokens: number }>): void {
+    for (const { key, tokens } of returns) this.#unreturned.set(key, (this.#unreturned.get(key) ?? 0) + tokens);
+  }
+
+  /** When the next lease ends, its unspent tokens go back to the shared bucket (others may need them). */
+  #scheduleReturn(): void {
+    const next = this.#ledger.nextExpiryMs();
+    if (next === undefined || (this.#returnTimer && this.#returnAtMs <= next)) return;
+    clearTimeout(this.#returnTimer);
+    this.#returnAtMs = next;
+    this.#returnTimer = setTimeout(
+      () => {
+        this.#returnTimer = undefined;
+        const returns = this.#endedLeases(Date.now());
+        const giving = returns.length ? leaseTokens(this.db, [], returns, Date.now()) : Promise.resolve();
+        giving
+          .catch((error: unknown) => {
+            this.#giveBackLater(returns);
+            this.logger?.warn({ err: (error as Error).message }, 'provider budget: giving back unspent tokens failed (tried again later)');
+          })
+          .finally(() => this.#scheduleReturn());
+      },
+      Math.max(0, next - Date.now()) + 1,
+    );
+    this.#returnTimer.unref();
   }
 
   /** Leases `needed` of the key's slots, all at once or none (no holding some while waiting for more). */

@@ -3,7 +3,8 @@
 // and refuses what is over them with 403 rateLimitExceeded / userRateLimitExceeded; the service's budget
 // (shared token buckets in the database) has the same numbers, scaled down so the test runs in about two
 // minutes: 100 requests per 10 seconds per project, 50 per user. The same burst of calls without a budget
-// is refused by the fake, so the numbers do bind.
+// is refused by the fake, so the numbers do bind. Two token services on one database (two processes' budgets,
+// each leasing tokens in batches) stay within the same limits together.
 import { GOOGLE_SANDBOX_CLIENT } from '../../fakes/google/server';
 import { isProviderError } from '../../providers/errors';
 import { createServiceDependencies, type ServiceDependencies } from '../../services/dependencies';
@@ -119,6 +120,36 @@ describe('provider budget: one project, many connections', () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((result) => isProviderError((result as PromiseRejectedResult).reason, 'rate_limited'))).toBe(true);
     expect(stack.google.usageStats().refused).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('two token services (two processes, each leasing tokens in batches) together stay within the project and user limits', async () => {
+    // A second process's dependencies on the same database: its own budget, leases and token service.
+    const other = createServiceDependencies(stack.deps.config, {
+      db: stack.deps.db,
+      logger: stack.deps.logger,
+      keyring: TEST_KEYRING,
+      providers: stack.deps.providers,
+      budgetLimits: limits(PER_PROJECT, PER_USER),
+    });
+    // Three accounts, 80 calls each (over the per-user limit of 50 per window), 240 in all (over the project's
+    // 100), spread over both processes.
+    const calls = connections.slice(0, 3).flatMap((id) => Array.from({ length: 80 }, () => id));
+    stack.google.resetUsage();
+    const results = await Promise.allSettled(
+      calls.map((id, n) =>
+        withCallContext({ priority: 'background', maxWaitMs: 120_000 }, () => {
+          const deps = n % 2 === 0 ? stack.deps : other;
+          return deps.tokens.withAccessToken(id, (auth) => deps.providers.get('google').adapter.listCalendars(auth));
+        }),
+      ),
+    );
+    expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+    const usage = stack.google.usageStats();
+    expect(usage.refused).toBe(0);
+    expect(usage.perProject[GOOGLE_SANDBOX_CLIENT.clientId]!).toBeLessThanOrEqual(PER_PROJECT);
+    expect(Math.max(...Object.values(usage.perUser))).toBeLessThanOrEqual(PER_USER);
+    // The limits did bind: each account's 80 calls needed more than one window.
+    expect(Math.max(...Object.values(usage.perUser))).toBeGreaterThan(PER_USER / 2);
   }, 240_000);
 });
 
