@@ -68,16 +68,16 @@ async function scheduleOne(
   }
 }
 
-/** Starts one meeting request every `everyMs` until `until` (open loop); resolves when every request has its final answer. */
+/** Starts one meeting request every `everyMs` while `running()` (open loop); resolves when every request has its final answer. */
 export async function scheduleMeetings(
   apiUrl: string,
   targets: Connected[],
   tokenFor: (userId: string) => Promise<string>,
-  options: { everyMs: number; until: number; leadMinutes: [number, number]; random: Random },
+  options: { everyMs: number; running: () => boolean; leadMinutes: [number, number]; random: Random },
 ): Promise<ScheduledMeeting[]> {
   const pending: Array<Promise<ScheduledMeeting>> = [];
   const { random } = options;
-  while (Date.now() < options.until) {
+  while (options.running()) {
     const target = random.pick(targets);
     const lead = random.int(options.leadMinutes[0], options.leadMinutes[1] - 1);
     pending.push(tokenFor(target.email).then((token) => scheduleOne(apiUrl, token, target, lead, random)));

@@ -20,11 +20,11 @@ const DAY = 86_400_000;
 export async function makeProviderChanges(
   fake: FakeProviderControl,
   emails: string[],
-  options: { perSecond: number; until: number; random: Random },
+  options: { perSecond: number; running: () => boolean; random: Random },
 ): Promise<ProviderChangeCounts> {
   const counts: ProviderChangeCounts = { created: 0, updated: 0, deleted: 0, skipped: 0 };
   const { random } = options;
-  for (let i = 0; Date.now() < options.until; i++) {
+  for (let i = 0; options.running(); i++) {
     const email = random.pick(emails);
     const roll = random.next();
     const own = () =>

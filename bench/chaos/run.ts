@@ -32,7 +32,8 @@ const CONNECTIONS = numberOption('connections', 'CHAOS_CONNECTIONS', 1000);
 const EVENTS = numberOption('events-per-connection', 'CHAOS_EVENTS_PER_CONNECTION', 5);
 const CONCURRENCY = numberOption('connect-concurrency', 'CHAOS_CONNECT_CONCURRENCY', 16);
 const CHAOS_MINUTES = numberOption('chaos-minutes', 'CHAOS_MINUTES', 5);
-const WORKER_KILLS = numberOption('worker-kills', 'CHAOS_WORKER_KILLS', 20);
+const WORKER_KILLS = Math.round(Number(option('worker-kills', 'CHAOS_WORKER_KILLS', '20')));
+const MIN_WORKER_UPTIME_SECONDS = numberOption('min-worker-uptime-seconds', 'CHAOS_MIN_WORKER_UPTIME_SECONDS', 10);
 const FAULT_RATE = numberOption('fault-rate', 'CHAOS_FAULT_RATE', 0.3);
 const CHANGES_PER_SECOND = numberOption('changes-per-second', 'CHAOS_CHANGES_PER_SECOND', 2);
 const MEETINGS_PER_MINUTE = numberOption('meetings-per-minute', 'CHAOS_MEETINGS_PER_MINUTE', 30);
@@ -55,6 +56,7 @@ const CHAOS_ENV = {
 };
 
 async function main(): Promise<void> {
+  if (!(WORKER_KILLS >= 0)) throw new Error('--worker-kills: expected a whole number >= 0');
   if (!(LEAD[0]! > REMINDER_LEAD_MINUTES && LEAD[1]! > LEAD[0]!))
     throw new Error(`--meeting-lead-minutes: expected "from-to" with ${REMINDER_LEAD_MINUTES} < from < to, e.g. 6-12`);
   const runStart = now();
@@ -100,34 +102,39 @@ async function main(): Promise<void> {
     );
     log(`  first syncs ${firstSyncs.value}/${connected.length}, ${secondsSince(runStart).toFixed(0)} s into the run; ${machineLine()}`);
 
-    // 2. The chaos.
+    // 2. The chaos. Faults for the window; the load goes on until every kill and the restart are done too.
     const chaosMs = CHAOS_MINUTES * 60_000;
-    const until = Date.now() + chaosMs;
+    const chaosStart = Date.now();
     log(`  chaos for ${CHAOS_MINUTES} min: faults ${describeFaultMix(FAULT_RATE)}`);
     stopFaults = startProviderFaults([service.google, service.microsoft], FAULT_RATE);
-    const kills = killWorkerAt(service, randomInstants(random, WORKER_KILLS, chaosMs), log);
+    const kills = killWorkerAt(service, randomInstants(random, WORKER_KILLS, chaosMs), MIN_WORKER_UPTIME_SECONDS * 1000, log);
     // The restart somewhere in the middle half, so there is chaos on both sides of it.
     const restart = restartTemporalAt(service, chaosMs * (0.25 + random.next() * 0.5), connected[0]!.workflowId, log);
+    const faultWindow = sleep(chaosMs).then(() => {
+      stopFaults();
+      log(`  fault window over at ${secondsSince(runStart).toFixed(0)} s; faults off; ${machineLine()}`);
+    });
+    let chaosOver = false;
+    const disruptions = Promise.all([kills.done, restart, faultWindow]).finally(() => (chaosOver = true));
     const tokens = new Map<string, Promise<string>>();
     const tokenFor = (user: string) => {
       if (!tokens.has(user)) tokens.set(user, service.signToken({ org: ORGANIZATION, user, permissions: ['ce.calendar.schedule'] }));
       return tokens.get(user)!;
     };
+    const running = () => !chaosOver;
     const meetingsDone = scheduleMeetings(service.apiUrl, connected, tokenFor, {
       everyMs: 60_000 / MEETINGS_PER_MINUTE,
-      until,
+      running,
       leadMinutes: LEAD,
       random,
     });
     const changes = await makeProviderChanges(
       service.google,
       connected.map((connection) => connection.email),
-      { perSecond: CHANGES_PER_SECOND, until, random },
+      { perSecond: CHANGES_PER_SECOND, running, random },
     );
-    stopFaults();
-    log(`  chaos window over at ${secondsSince(runStart).toFixed(0)} s; faults off; ${machineLine()}`);
-    const killReport = await kills.done;
-    const restartReport = await restart;
+    const [killReport, restartReport] = await disruptions;
+    log(`  chaos over (every kill and the restart done) after ${((Date.now() - chaosStart) / 1000).toFixed(0)} s; ${machineLine()}`);
     const meetings = await meetingsDone;
     kills.stopWatching();
     const answered = meetings.filter((meeting) => meeting.eventId).length;
