@@ -12,6 +12,7 @@ export interface TemporalRestartReport {
 }
 
 const ANSWER_BOUND_MS = 5 * 60_000;
+const QUERY_BOUND_MS = 15_000;
 
 export async function restartTemporalAt(
   service: BenchService,
@@ -25,15 +26,23 @@ export async function restartTemporalAt(
   await service.temporalServer.restart();
   const upAt = Date.now();
   const downSeconds = (upAt - stoppedAt) / 1000;
+  // Each query bounded (a query sent to a worker that is then killed waits for its task to time out); the
+  // errors seen meanwhile are counted by message, to tell an unreachable server from a busy workflow.
+  const errors = new Map<string, number>();
   const answered = await pollUntil(
     () =>
-      service.status(probeWorkflowId).then(
-        () => true,
-        () => false,
-      ),
+      Promise.race([
+        service.status(probeWorkflowId).then(() => true),
+        sleep(QUERY_BOUND_MS).then(() => Promise.reject(new Error(`no answer within ${QUERY_BOUND_MS / 1000} s`))),
+      ]).catch((error: unknown) => {
+        const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 120);
+        errors.set(message, (errors.get(message) ?? 0) + 1);
+        return false;
+      }),
     (ok) => ok,
     { timeoutMs: ANSWER_BOUND_MS, intervalMs: 500 },
   );
+  if (errors.size) log(`    queries that failed meanwhile: ${[...errors].map(([message, n]) => `${n}x "${message}"`).join('; ')}`);
   const answeringAfterSeconds = answered.ok ? (Date.now() - upAt) / 1000 : undefined;
   log(
     `    Temporal down ${downSeconds.toFixed(1)} s; a workflow answered a query ` +
