@@ -38,6 +38,10 @@ export interface BenchService {
   /** The environment the worker process runs with (also valid for another process of the service). */
   env: NodeJS.ProcessEnv;
   worker: WorkerProcess;
+  /** The Temporal server (restartable when started with `persistentTemporal`). */
+  temporalServer: BenchTemporal;
+  /** SIGKILLs the worker process (a crash: whatever it was doing is cut off) and starts a new one. */
+  killAndRestartWorker(): Promise<WorkerProcess>;
   /** Connects a sandbox account as a user would (authorize at the fake, then the OAuth callback's service). */
   connect(input: {
     provider: 'google' | 'microsoft';
@@ -59,6 +63,8 @@ export interface BenchServiceOptions {
   worker?: boolean;
   /** Settings for every process of the service (the API in this process and the worker), over the defaults. */
   env?: NodeJS.ProcessEnv;
+  /** Keep Temporal's state in a database file, so `temporalServer.restart()` keeps every workflow (default: in memory). */
+  persistentTemporal?: boolean;
 }
 
 /** PostgreSQL server URL for benchmarks: --postgres URL, BENCH_POSTGRES_URL, or a postgresql:// DATABASE_URL. */
@@ -87,7 +93,9 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    const temporalServer: BenchTemporal = await startBenchTemporal();
+    const temporalDir = options.persistentTemporal ? fs.mkdtempSync(path.join(os.tmpdir(), 'calsync-bench-temporal-')) : undefined;
+    if (temporalDir) cleanups.push(async () => fs.rmSync(temporalDir, { recursive: true, force: true }));
+    const temporalServer: BenchTemporal = await startBenchTemporal({ dbFile: temporalDir && path.join(temporalDir, 'temporal.db') });
     cleanups.push(() => temporalServer.stop());
     const database = await newDatabase();
     cleanups.push(() => database.cleanup());
@@ -164,6 +172,7 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
     let worker: WorkerProcess | undefined;
     if (options.worker !== false) {
       worker = await startWorkerProcess(env);
+      // The current worker at the end, whichever restart it is.
       cleanups.push(() => worker!.stop());
     }
     const connections = new ConnectionService({ ...deps, workflows: new ConnectionWorkflowClient(temporal, config.TEMPORAL_TASK_QUEUE) });
@@ -178,6 +187,13 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
       env,
       get worker(): WorkerProcess {
         if (!worker) throw new Error('this benchmark service was started without a worker');
+        return worker;
+      },
+      temporalServer,
+      async killAndRestartWorker() {
+        if (!worker) throw new Error('this benchmark service was started without a worker');
+        await worker.kill();
+        worker = await startWorkerProcess(env);
         return worker;
       },
       async connect(input) {

@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import type { EventTime } from '../../domain/events';
 import { connectionWorkflowId, statusQuery, syncNowSignal } from '../../workflows/connection/messages';
 import { call, connectThroughApi, tokenFor } from '../api/api-client';
+import { calendarAtFake, calendarInRows, instant } from '../helpers/calendar-snapshot';
 import { stopCalendarPush } from '../helpers/push';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
@@ -133,7 +134,6 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ side: fc.constant('infra' as const), kind: fc.constant('quota' as const) }) },
 );
 
-const instant = (time: EventTime) => (time.kind === 'date' ? Date.parse(`${time.date}T00:00:00Z`) : Date.parse(time.dateTime));
 const at = (ms: number): EventTime => ({ kind: 'dateTime', dateTime: new Date(ms).toISOString(), timeZone: 'Europe/Berlin' });
 const baseHour = () => Math.floor(Date.now() / HOUR) * HOUR;
 
@@ -389,13 +389,9 @@ describe('convergence of two-way sync (property)', () => {
     await syncAfter(handle, Date.now());
 
     // 1. Both sides hold the same events.
-    const remote = new Map(
-      liveRemote().map((event) => [event.id, { title: event.title ?? null, start: instant(event.start), end: instant(event.end) }]),
-    );
+    const remote = calendarAtFake(fake, email);
     const rows = await liveRows();
-    const local = new Map(
-      rows.map((row) => [row.externalEventId, { title: row.title, start: row.startAt.getTime(), end: row.endAt.getTime() }]),
-    );
+    const local = await calendarInRows(db, connectionId);
     if (process.env.CONVERGENCE_DEBUG) {
       const rowsAll = await db.calendarEvent.findMany({ where: { connectionId }, include: { changes: true } });
       console.log(

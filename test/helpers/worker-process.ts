@@ -15,6 +15,8 @@ export interface WorkerProcess {
   highWaterMark(): number | undefined;
   /** Log lines at warn level or above (JSON), for reporting failures. */
   problems(): string[];
+  /** Resolves with the exit code when the process ends (by itself, or killed). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
   /** SIGKILL: the process dies at once, in the middle of whatever it was doing. */
   kill(): Promise<void>;
@@ -63,6 +65,7 @@ export async function startWorkerProcess(env: NodeJS.ProcessEnv, options: { star
     rss,
     highWaterMark: () => readProcessMemory(pid, 'VmHWM'),
     problems: () => [...problems],
+    exited,
     async kill() {
       rss.stop();
       if (child.exitCode !== null) return;
