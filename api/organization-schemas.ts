@@ -59,19 +59,22 @@ export const putMicrosoftOrganizationBody = z
   });
 
 const enrolUser = z.union([email, z.strictObject({ email, userId: z.string().min(1).max(200).optional() })]);
-export const enrolBody = z.union([
-  z.strictObject({
+export const enrolBody = z
+  .strictObject({
     emails: z
       .array(enrolUser)
       .min(1)
       .max(ENROLMENT_MAX_EMAILS, { error: `at most ${ENROLMENT_MAX_EMAILS} addresses per request` })
+      .optional()
       .describe('Addresses, or {email, userId} (the CRM user who owns the connection; default: the address)'),
-  }),
-  z.strictObject({
-    all: z.literal(true),
-    pageToken: z.string().min(1).max(4000).optional().describe('nextPageToken of the previous answer'),
-  }),
-]);
+    all: z.literal(true, { error: 'must be true' }).optional().describe('Enrol the directory, one page per request'),
+    pageToken: z.string().min(1).max(4000).optional().describe('With all: nextPageToken of the previous answer'),
+  })
+  .refine((body) => (body.emails === undefined) !== (body.all === undefined), {
+    error: 'give either emails or all: true',
+    path: ['emails'],
+  })
+  .refine((body) => body.pageToken === undefined || body.all === true, { error: 'only with all: true', path: ['pageToken'] });
 
 export const organizationConnectionResponse = z.object({
   id: z.uuid(),

@@ -103,10 +103,9 @@ export const organizationConnectionRoutes = [
     responses: { 200: { description: 'Who was enrolled, who was skipped and why', schema: enrolmentResponse } },
     errors: [404, 409],
   }).handle(async ({ caller, params, body }, ctx) => {
-    const request =
-      'all' in body
-        ? { all: true as const, ...(body.pageToken ? { pageToken: body.pageToken } : {}) }
-        : { users: body.emails.map((entry) => (typeof entry === 'string' ? { email: entry } : entry)) };
+    const request = body.emails
+      ? { users: body.emails.map((entry) => (typeof entry === 'string' ? { email: entry } : entry)) }
+      : { all: true as const, ...(body.pageToken ? { pageToken: body.pageToken } : {}) };
     const result = await answeringFailures('Organization connection', () =>
       enrolUsers(ctx, { organizationId: caller.organizationId, provider: params.provider, request }),
     );
