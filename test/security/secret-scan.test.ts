@@ -1,6 +1,7 @@
 // The secret scan: run the main flows (connect both providers, sync, schedule a meeting with attendees,
 // token refresh, revoked access and reconnect, disconnect, an organization's own OAuth client, the vault
-// migration of legacy rows, organization-wide connections with a service account key and an own app), then search everything the service wrote for every token and secret that
+// migration of legacy rows, organization-wide connections with a service account key and an own app), then
+// search everything the service wrote for every token and secret that
 // exists: the database (every column of every table, raw, bytes included), the captured logs, and the
 // Temporal histories (payload bytes read as text) of every workflow on the stack's task queue. Attendee
 // emails are searched in the logs and the histories (sealed there by services/attendee-sealing-codec.ts);
