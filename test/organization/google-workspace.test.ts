@@ -4,6 +4,7 @@
 // writes, a withdrawn delegation flags all of them with one alert, and a viewer sees and changes nothing.
 import { PERMISSIONS } from '../../api/auth/permissions';
 import { call, connectThroughApi, tokenFor } from '../api/api-client';
+import { postgresTestsSkipped } from '../helpers/database';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
@@ -39,19 +40,22 @@ async function putGoogle(mode: 'full' | 'freebusy') {
   });
 }
 
-beforeAll(async () => {
-  stack = await startTestStack();
-  users = stack.google.createWorkspaceDomain(DOMAIN, { count: 5, eventsPerUser: 3 }).users;
-  const registered = stack.google.registerServiceAccount({ clientEmail: 'calendar-sync@acme-project.iam.gserviceaccount.com' });
-  clientId = registered.clientId;
-  keyFile = registered.keyFile as unknown as Record<string, string>;
-  stack.google.grantDomainWideDelegation(DOMAIN, clientId, SCOPES);
-  admin = await tokenFor(stack, ORG, 'admin');
-  viewer = await stack.signToken({ org: ORG, user: 'viewer', permissions: [PERMISSIONS.view] });
-}, 120_000);
-afterAll(() => stack?.close());
+// On PostgreSQL the API connects as the application role: row-level security binds every query.
+const VARIANTS = postgresTestsSkipped() ? (['sqlite'] as const) : (['sqlite', 'postgresql'] as const);
 
-describe('Google Workspace organization connection', () => {
+describe.each(VARIANTS)('Google Workspace organization connection (%s)', (provider) => {
+  beforeAll(async () => {
+    stack = await startTestStack(provider === 'postgresql' ? { provider, databaseRoles: true } : {});
+    users = stack.google.createWorkspaceDomain(DOMAIN, { count: 5, eventsPerUser: 3 }).users;
+    const registered = stack.google.registerServiceAccount({ clientEmail: 'calendar-sync@acme-project.iam.gserviceaccount.com' });
+    clientId = registered.clientId;
+    keyFile = registered.keyFile as unknown as Record<string, string>;
+    stack.google.grantDomainWideDelegation(DOMAIN, clientId, SCOPES);
+    admin = await tokenFor(stack, ORG, 'admin');
+    viewer = await stack.signToken({ org: ORG, user: 'viewer', permissions: [PERMISSIONS.view] });
+  }, 120_000);
+  afterAll(() => stack?.close());
+
   it('is for admins only: a viewer can neither see nor change it', async () => {
     expect((await call(stack, 'GET', '/v1/organization-connections', { token: viewer })).status).toBe(403);
     const put = await call(stack, 'PUT', '/v1/organization-connections/google', {
