@@ -60,7 +60,13 @@ const TABLES: Record<string, string> = {
       data: { organizationId: org, provider: 'google', clientId: `${org}-client`, clientSecretCredentialId: credential.id },
     });
     await db.organizationConnection.create({
-      data: { organizationId: org, provider: 'google', mode: 'full', googleDomain: `${org}.example.com`, serviceAccountKeyCredentialId: credential.id },
+      data: {
+        organizationId: org,
+        provider: 'google',
+        mode: 'full',
+        googleDomain: `${org}.example.com`,
+        serviceAccountKeyCredentialId: credential.id,
+      },
     });
     await db.oAuthState.create({
       data: {
