@@ -4,10 +4,10 @@
 // setup only when at least one of its tests is selected.
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
-  // jose 6 ships only ES modules; jest (unlike Node 20.19+) cannot require them, so it is compiled here.
-  '^.+/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  // jose 6 and oauth4webapi 3 ship only ES modules; jest (unlike Node 20.19+) cannot require them, so they are compiled here.
+  '^.+/node_modules/(jose|oauth4webapi)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-const shared = { testEnvironment: 'node', transform, transformIgnorePatterns: ['/node_modules/(?!jose/)'] };
+const shared = { testEnvironment: 'node', transform, transformIgnorePatterns: ['/node_modules/(?!(jose|oauth4webapi)/)'] };
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -30,6 +30,7 @@ import { meetingRoutes } from './routes/meetings';
 import { notificationRoutes } from './routes/notifications';
 import { oauthCompletionRoutes, oauthRoutes } from './routes/oauth';
 import { oauthClientRoutes } from './routes/oauth-clients';
+import { organizationConnectionRoutes, organizationConsentRoutes } from './routes/organization-connections';
 import { providerRoutes } from './routes/providers';
 import { settingsRoutes } from './routes/settings';
 import { taskRoutes } from './routes/tasks';
@@ -38,7 +39,7 @@ import { webhookEndpointRoutes } from './routes/webhook-endpoints';
 import { WEBHOOK_BODY_LIMIT, webhookRoutes } from './routes/webhooks';
 
 /** Routes anyone may call: providers, browsers and calendar apps carry no API token. */
-export const PUBLIC_ROUTES: Route[] = [...healthRoutes, ...oauthRoutes, ...webhookRoutes, ...icalFeedRoutes];
+export const PUBLIC_ROUTES: Route[] = [...healthRoutes, ...oauthRoutes, ...organizationConsentRoutes, ...webhookRoutes, ...icalFeedRoutes];
 
 /** Routes that need a bearer token, in the order the API reference lists them. */
 export const AUTHENTICATED_ROUTES: Route[] = [
@@ -57,6 +58,7 @@ export const AUTHENTICATED_ROUTES: Route[] = [
   ...calendarRoutes,
   ...icalRoutes,
   ...oauthClientRoutes,
+  ...organizationConnectionRoutes,
   ...vaultMigrationRoutes,
   ...webhookEndpointRoutes,
   ...changeRoutes,

@@ -5,6 +5,7 @@ import type { CalendarConnectionModel, Db } from '../db/client';
 import type { Caller } from './auth/verifier';
 import { PERMISSIONS } from './auth/permissions';
 import { ApiError } from './routing/errors';
+import { failureAnswer } from './routing/failure-responses';
 
 export async function ownedConnection(db: Db, caller: Caller, connectionId: string): Promise<CalendarConnectionModel> {
   const row = await db.calendarConnection.findFirst({
@@ -34,5 +35,22 @@ export async function connectedConnection(db: Db, caller: Caller, connectionId: 
 export async function writableConnection(db: Db, caller: Caller, connectionId: string): Promise<CalendarConnectionModel> {
   const row = await connectedConnection(db, caller, connectionId);
   if (row.status === 'needs_reconnect') throw new ApiError(409, 'reconnect_required', 'The calendar account revoked access; reconnect it');
+  // Connected by the organization for availability only: nothing is written to the calendar.
+  if (row.organizationConnectionId) {
+    const org = await db.organizationConnection.findUnique({ where: { id: row.organizationConnectionId }, select: { mode: true } });
+    if (org?.mode === 'freebusy') throw failureAnswer({ code: 'availability_only' }, 'Connection');
+  }
+  return row;
+}
+
+/**
+ * A connection the caller may end or re-authorize: their own, and not organization-managed unless they are
+ * an admin (an admin removes enrolled users; the user cannot take their calendar out of the organization's).
+ */
+export async function userControlledConnection(db: Db, caller: Caller, connectionId: string): Promise<CalendarConnectionModel> {
+  const row = await db.calendarConnection.findFirst({ where: { id: connectionId, organizationId: caller.organizationId } });
+  const isAdmin = caller.permissions.has(PERMISSIONS.admin);
+  if (!row || (row.userId !== caller.userId && !(isAdmin && row.organizationConnectionId))) throw ApiError.notFound('Connection');
+  if (row.organizationConnectionId && !isAdmin) throw failureAnswer({ code: 'organization_managed' }, 'Connection');
   return row;
 }

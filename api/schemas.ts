@@ -196,6 +196,9 @@ export const connectionResponse = z.object({
   syncedEvents: z.number().int().nullable(),
   migrationRequired: z.boolean(),
   oauthClient: z.enum(['organization', 'platform_default']),
+  managedBy: z
+    .enum(['user', 'organization'])
+    .describe('organization: enrolled by an admin (organization connection); its user cannot disconnect it'),
   createdAt: isoDateTime,
   disconnectedAt: isoDateTime.nullable(),
   calendarIssues: z.array(calendarIssue).nullable().describe('Calendars whose own sync failed, or that were removed at the provider'),

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../db/errors';
 import { Failure } from '../domain/failures';
 import type { ConnectionHealth } from '../workflows/connection/messages';
 import type { Vault } from '../vault/vault';
+import { isAdminActionCode } from './organization-connections';
 import { emitChange } from './outbox';
 
 export type ConnectionRow = NonNullable<Awaited<ReturnType<Db['calendarConnection']['findUnique']>>>;
@@ -44,6 +45,10 @@ async function changeHealth(
   await db.$transaction(async (tx) => {
     const before = await tx.calendarConnection.findUnique({ where: { id: connectionId } });
     if (!before || (before.status === 'disconnected' && health !== 'disconnected' && !revive)) return;
+    // An organization-managed connection keeps the admin action that stopped it as its reason (the workflow
+    // reports a plain revoked grant), and its owner gets no alert: the admin was told once for all of them.
+    const managed = before.organizationConnectionId !== null;
+    if (managed && health === 'needs_reconnect' && isAdminActionCode(before.lastErrorCode)) errorCode = before.lastErrorCode;
     await tx.calendarConnection.update({
       where: { id: connectionId },
       data: {
@@ -53,7 +58,7 @@ async function changeHealth(
       },
     });
     if (before.status === health) return;
-    const alert = CONNECTION_ALERTS[health];
+    const alert = managed ? undefined : CONNECTION_ALERTS[health];
     if (alert) {
       // The owner hears it in the app too (once per change: a retried write finds the health already stored).
       const account = `${before.provider === 'google' ? 'Google' : 'Microsoft'} calendar ${before.externalAccountEmail}`;

@@ -147,6 +147,55 @@ export const FAILURES = {
     http: { status: 409, code: 'no_held_deletions', message: 'No deletions are held for this calendar' },
   },
 
+  // ----- organization-wide connections (services/organization/) -----
+  /** A write to a calendar the organization connected for availability only (mode freebusy). */
+  availability_only: {
+    retryable: false,
+    http: {
+      status: 409,
+      code: 'availability_only',
+      message: 'The organization connected this calendar for availability only (mode freebusy): scheduling and edits are refused',
+    },
+  },
+  /** A user disconnecting a connection their organization manages. */
+  organization_managed: {
+    retryable: false,
+    http: {
+      status: 403,
+      code: 'organization_managed',
+      message: 'This connection is managed by the organization: only an admin (ce.calendar.admin) can remove it',
+    },
+  },
+  /** Enrolment before the tenant's admin consent was recorded, or while the organization's grant is revoked. */
+  organization_consent_required: {
+    retryable: false,
+    http: {
+      status: 409,
+      code: 'organization_consent_required',
+      message:
+        'The organization connection has no working grant: complete the admin consent (Microsoft) ' +
+        "or re-allow the service account's delegation (Google)",
+    },
+  },
+  /** Google refused the service account for the domain (unauthorized_client): delegation is not allowed. */
+  delegation_refused: {
+    retryable: false,
+    http: {
+      status: 409,
+      code: 'delegation_refused',
+      message: "The provider refused the organization's credentials (domain-wide delegation or admin consent missing or revoked)",
+    },
+  },
+  /** {all: true} enrolment of a Google domain needs a directory the service account may read. */
+  directory_unavailable: {
+    retryable: false,
+    http: {
+      status: 409,
+      code: 'directory_unavailable',
+      message: "The organization's directory could not be read: allow the directory scope, or name a Workspace admin (adminEmail)",
+    },
+  },
+
   // ----- the credential vault (an operator is needed, not a retry storm) -----
   vault_tampered: { retryable: false, http: { status: 500, code: 'internal', message: 'Internal error' } },
   vault_unknown_key: { retryable: false, http: { status: 500, code: 'internal', message: 'Internal error' } },

@@ -4,6 +4,8 @@
 // without them the provider is the local sandbox (SANDBOX_GOOGLE_URL, SANDBOX_MICROSOFT_URL).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
+import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config';
 import { GOOGLE_SANDBOX_CLIENT, SANDBOX_MICROSOFT_CLIENT } from '../config/sandbox';
 import {
@@ -14,7 +16,14 @@ import {
   type GoogleProviderOptions,
 } from './google';
 import { createMicrosoftProvider, MICROSOFT_PRODUCTION_ENDPOINTS, MICROSOFT_SCOPES, type MicrosoftEndpoints } from './microsoft';
+import { createGoogleDelegation } from './google/delegation';
+import { adminConsentUrl, createMicrosoftAppOnly } from './microsoft/app-only';
 import { ProviderRegistry, type ProviderDescriptor, type ProviderRuntime } from './registry';
+
+/** Node's roots plus one more CA (the Microsoft sandbox's test CA). */
+function trustingDispatcher(ca: string): Dispatcher {
+  return new Agent({ connect: { ca: [...tls.rootCertificates, ca] } });
+}
 
 export const GOOGLE_DESCRIPTOR: ProviderDescriptor = {
   id: 'google',
@@ -59,6 +68,7 @@ export function googleRuntime(options: {
     adapter: createGoogleProvider(options.endpoints, options.adapterOptions),
     defaultClient: options.client,
     mode: options.mode,
+    organization: createGoogleDelegation(options.endpoints),
   };
 }
 
@@ -73,6 +83,8 @@ export function microsoftRuntime(options: {
     adapter: createMicrosoftProvider(options.endpoints, options.ca ? { ca: options.ca } : {}),
     defaultClient: options.client,
     mode: options.mode,
+    organization: createMicrosoftAppOnly(options.endpoints, options.ca ? { dispatcher: trustingDispatcher(options.ca) } : {}),
+    adminConsentUrl: (input) => adminConsentUrl(options.endpoints, input),
   };
 }
 

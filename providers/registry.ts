@@ -1,7 +1,7 @@
 // The registry of calendar providers: what a UI shows about each (name, icon, copy), what it can do, and
 // the adapter plus default OAuth client the service uses for it. Adding a provider means adding its
 // adapter folder and one entry in providers/catalog.ts; nothing else changes.
-import type { CalendarProvider, OAuthClientCredentials, ProviderId } from './types';
+import type { CalendarProvider, OAuthClientCredentials, OrganizationAccess, ProviderId } from './types';
 
 export interface ProviderDescriptor {
   id: ProviderId;
@@ -29,6 +29,10 @@ export interface ProviderRuntime {
   /** The platform default client (GOOGLE_CALENDAR_CLIENT_ID/...), or the sandbox's client. */
   defaultClient: OAuthClientCredentials;
   mode: 'production' | 'sandbox';
+  /** Organization-wide connections: delegation (Google) or app-only access (Microsoft). */
+  organization: OrganizationAccess;
+  /** Microsoft: the admin-consent URL of a tenant for an app (identity platform v2 `adminconsent`). */
+  adminConsentUrl?: (input: { tenantId: string; clientId: string; redirectUri: string; state: string }) => string;
 }
 
 export class ProviderRegistry {

@@ -142,6 +142,52 @@ export interface RequestMeter {
 export interface CallAuth {
   accessToken: string;
   meter: RequestMeter;
+  /**
+   * An organization-managed connection's app-only token acts on this mailbox (Graph `/users/{id}/...`
+   * instead of `/me/...`); absent for a user's own grant. Google's delegated tokens are the user's already.
+   */
+  mailbox?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Organization-wide access (an admin's grant for every user of a Workspace domain or Microsoft 365 tenant)
+// ---------------------------------------------------------------------------------------------------------
+
+/** The fields of a Google service account key the service uses (the rest of the JSON is not kept). */
+export interface ServiceAccountKey {
+  client_email: string;
+  private_key: string;
+  private_key_id?: string;
+  token_uri?: string;
+}
+
+export type OrganizationGrant =
+  | { provider: 'google'; key: ServiceAccountKey; scopes: readonly string[]; domain: string; adminEmail?: string }
+  | { provider: 'microsoft'; tenantId: string; client: OAuthClientCredentials };
+
+/** A user of the organization's directory: its stable id and primary address. */
+export interface DirectoryUser {
+  id: string;
+  email: string;
+}
+
+export interface OrganizationAccess {
+  /**
+   * An access token for one user (Google: the JWT-bearer grant with `sub` = the user; Microsoft: a
+   * client-credentials token of the tenant, used on `/users/{id}`). A grant the provider no longer honours
+   * (delegation revoked, consent withdrawn) throws ProviderError `access_revoked` with code
+   * `delegation_revoked` / `admin_consent_withdrawn`.
+   */
+  userToken(grant: OrganizationGrant, user: DirectoryUser): Promise<TokenSet>;
+  /** One page of the directory (Admin SDK users.list / Graph `GET /users`), every request metered. */
+  listUsers(
+    grant: OrganizationGrant,
+    input: { pageToken?: string; meter: RequestMeter },
+  ): Promise<{ users: DirectoryUser[]; nextPageToken?: string }>;
+  /** One user by address (Microsoft: `GET /users/{address}`; Google: no call, the address is the subject). */
+  findUser(grant: OrganizationGrant, input: { email: string; meter: RequestMeter }): Promise<DirectoryUser | null>;
+  /** Google: whether a key's `token_uri` names the token endpoint this adapter uses (assertions go nowhere else). */
+  acceptsTokenUri?(uri: string): boolean;
 }
 
 export interface CalendarProvider {

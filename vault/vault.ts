@@ -10,7 +10,7 @@ import { open, rewrap, seal, type SealContext, type SealedSecret } from './envel
 import { VaultError, type VaultErrorCode } from './errors';
 import type { Keyring } from './keyring';
 
-export const CREDENTIAL_KINDS = ['access_token', 'refresh_token', 'oauth_client_secret', 'webhook_secret'] as const;
+export const CREDENTIAL_KINDS = ['access_token', 'refresh_token', 'oauth_client_secret', 'webhook_secret', 'service_account_key'] as const;
 export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 /** Prisma's Bytes type (Prisma 7 hands back and accepts Uint8Array). */

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { withTenantScope } from '../../db/tenant-scope';
 import { disconnectSignal, syncNowSignal } from '../../workflows/connection/messages';
 import { PERMISSIONS } from '../auth/permissions';
-import { disconnected, ownedConnection } from '../connection-access';
+import { disconnected, ownedConnection, userControlledConnection } from '../connection-access';
+import { failureAnswer } from '../routing/failure-responses';
 import { ApiError } from '../routing/errors';
 import { route } from '../routing/route';
 import {
@@ -80,14 +81,16 @@ export const connectionRoutes = [
   route({
     method: 'delete',
     path: '/v1/connections/{connectionId}',
-    summary: 'Disconnect: stops push channels, revokes the grant and deletes the tokens (asynchronously)',
+    summary:
+      'Disconnect: stops push channels, revokes the grant and deletes the tokens (asynchronously); organization-managed: admins only',
     tag: 'Connections',
     permission: PERMISSIONS.connect,
     params: connectionParams,
     responses: { 202: { description: 'Disconnect requested', schema: acceptedResponse } },
     errors: [404],
   }).handle(async ({ caller, params }, { db, workflows }) => {
-    const row = await ownedConnection(db, caller, params.connectionId);
+    // Organization-managed: only an admin (403 organization_managed for its user).
+    const row = await userControlledConnection(db, caller, params.connectionId);
     // Already disconnected: nothing to do, same answer (DELETE is idempotent).
     if (row.status !== 'disconnected') await workflows.signal(row, disconnectSignal);
     return { status: 202, body: { connectionId: row.id, status: 'accepted' as const } };
@@ -120,6 +123,8 @@ export const connectionRoutes = [
     errors: [404, 409],
   }).handle(async ({ caller, params }, { db, connecting }) => {
     const row = await ownedConnection(db, caller, params.connectionId);
+    // Its tokens come from the organization's grant: only an admin's action there brings it back.
+    if (row.organizationConnectionId) throw failureAnswer({ code: 'organization_managed' }, 'Connection');
     const started = await connecting.startConnecting({
       organizationId: caller.organizationId,
       userId: caller.userId,

@@ -36,6 +36,7 @@ const FLOW_STATUS: Record<OAuthFlowError['code'], number> = {
   missing_permissions: 422,
   account_mismatch: 409,
   account_in_use: 409,
+  account_managed_by_organization: 409,
 };
 
 export const oauthRoutes = [

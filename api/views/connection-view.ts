@@ -23,6 +23,7 @@ export function connectionView(row: CalendarConnectionModel, status: ConnectionS
     syncedEvents: status?.syncedEvents ?? null,
     migrationRequired: row.migrationRequired,
     oauthClient: row.oauthClientId ? 'organization' : 'platform_default',
+    managedBy: row.organizationConnectionId ? 'organization' : 'user',
     createdAt: row.createdAt.toISOString(),
     disconnectedAt: row.disconnectedAt?.toISOString() ?? null,
     calendarIssues: status?.calendarIssues ?? null,

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { readForm, sendJson } from '../http/body';
+import { JWT_BEARER_GRANT, type AssertionOutcome } from './jwt-bearer';
 import type { GoogleStore } from './store';
 
 interface Grant {
@@ -253,9 +254,18 @@ export class GoogleOAuth {
     res.writeHead(302, { location: redirect.toString() }).end();
   }
 
+  /** The JWT-bearer grant (service accounts); without it the endpoint refuses that grant type. */
+  private assertionGrant: ((assertion: string) => AssertionOutcome) | undefined;
+
+  acceptAssertions(check: (assertion: string) => AssertionOutcome): void {
+    this.assertionGrant = check;
+  }
+
   /** POST /token */
   async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = await readForm(req);
+    // A service account authenticates with the signed assertion alone: no client id or secret.
+    if (form.get('grant_type') === JWT_BEARER_GRANT && this.assertionGrant) return this.redeemAssertion(form, res);
     let clientId = form.get('client_id') ?? undefined;
     let clientSecret = form.get('client_secret') ?? undefined;
     const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
@@ -313,6 +323,21 @@ export class GoogleOAuth {
     this.refreshTokens.delete(presented);
     this.refreshTokens.set(refreshToken, grant);
     sendJson(res, 200, { ...this.newAccessToken(grant), refresh_token: refreshToken });
+  }
+
+  private redeemAssertion(form: URLSearchParams, res: ServerResponse): void {
+    const outcome = this.assertionGrant!(form.get('assertion') ?? '');
+    if (!outcome.ok) return sendJson(res, outcome.status, outcome.body);
+    const grant: Grant = {
+      id: randomBytes(8).toString('hex'),
+      email: outcome.email,
+      clientId: outcome.clientId,
+      scope: outcome.scope,
+      revoked: false,
+    };
+    // Google answers this grant with the token, its lifetime and type only (no scope, no refresh token).
+    const { access_token, expires_in, token_type } = this.newAccessToken(grant);
+    sendJson(res, 200, { access_token, expires_in, token_type });
   }
 
   private newAccessToken(grant: Grant): Record<string, unknown> {

@@ -18,6 +18,11 @@ import { freeBusy } from './freebusy';
 import { GoogleOAuth, type GoogleOAuthState } from './oauth';
 import { PushChannels, type PushChannelsState } from './push';
 import { GoogleStore, type GoogleStoreState } from './store';
+import { DIRECTORY_USERS_PATH, listDirectoryUsers } from './directory-api';
+import { checkAssertion } from './jwt-bearer';
+import { ServiceAccounts, type ServiceAccountsState } from './service-accounts';
+import { WorkspaceControl, type RegisteredServiceAccount, type ServiceAccountInput, type WorkspaceDomainInput } from './workspace-control';
+import { WorkspaceDirectory, type WorkspaceDirectoryState } from './workspace-directory';
 
 /** Where a Google client must send its requests to reach this fake (the shape the Google adapter takes). */
 export interface GoogleFakeEndpoints {
@@ -58,6 +63,8 @@ interface GoogleFakeState {
   store: GoogleStoreState;
   oauth: GoogleOAuthState;
   channels: PushChannelsState;
+  /** Sandbox Workspace domains, service accounts and delegations (absent in older state files). */
+  workspace?: { directory: WorkspaceDirectoryState; serviceAccounts: ServiceAccountsState };
 }
 
 export interface GoogleFake extends FakeProviderControl {
@@ -87,6 +94,19 @@ export interface GoogleFake extends FakeProviderControl {
   usageStats(): { perProject: Record<string, number>; perUser: Record<string, number>; refused: number };
   /** Forgets what the limits counted so far. */
   resetUsage(): void;
+  /**
+   * A sandbox Workspace domain with `count` users (default 5) `user1@domain` ..., each an account of the fake with
+   * a primary calendar (seeded with `eventsPerUser` sandbox events); the first is the domain's super admin.
+   */
+  createWorkspaceDomain(domain: string, input?: WorkspaceDomainInput): { domain: string; customerId: string; users: string[] };
+  /** A service account; without `publicKeyPem` the fake makes the key pair and returns Google's key file (once). */
+  registerServiceAccount(input?: ServiceAccountInput): RegisteredServiceAccount;
+  /** Domain-wide delegation: the domain's admin lets the client id act as any user of the domain within `scopes`. */
+  grantDomainWideDelegation(domain: string, clientId: string, scopes: string[]): void;
+  /** The admin deletes the delegation: new JWT-bearer grants answer unauthorized_client (issued tokens live on). */
+  withdrawDomainWideDelegation(domain: string, clientId: string): void;
+  /** A suspended user cannot be impersonated (invalid_grant) and is listed `suspended: true`. */
+  setWorkspaceUserSuspended(email: string, suspended: boolean): void;
 }
 
 /** OAuth client registered at start-up, so `npm start` works with no configuration. */
@@ -113,6 +133,10 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
   const usage = usageLimits(options.limits);
   const usageLimitExceeded = new Set<string>();
   const control = new GoogleControl(store, events);
+  const directory = new WorkspaceDirectory();
+  const serviceAccounts = new ServiceAccounts();
+  const workspace = new WorkspaceControl(directory, serviceAccounts, control, () => `${baseUrl}/token`);
+  oauth.acceptAssertions((assertion) => checkAssertion(assertion, { serviceAccounts, directory, tokenUrl: `${baseUrl}/token` }));
   const faults = new FaultInjector((path) => !path.startsWith('/__fake') && !path.startsWith('/o/oauth2'));
   let requestLog: Array<{ method: string; path: string; status: number }> = [];
   const persistence = options.stateFile ? new StateFile<GoogleFakeState>(options.stateFile, { provider: 'google' }) : undefined;
@@ -121,8 +145,15 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     store.importState(saved.store);
     oauth.importState(saved.oauth);
     push.importState(saved.channels);
+    directory.importState(saved.workspace?.directory);
+    serviceAccounts.importState(saved.workspace?.serviceAccounts);
   }
-  persistence?.track(() => ({ store: store.exportState(), oauth: oauth.exportState(), channels: push.exportState() }));
+  persistence?.track(() => ({
+    store: store.exportState(),
+    oauth: oauth.exportState(),
+    channels: push.exportState(),
+    workspace: { directory: directory.exportState(), serviceAccounts: serviceAccounts.exportState() },
+  }));
   /** The state changed: saved a little later when there is a state file. */
   const saveSoon = (): void => persistence?.changed();
   /** Passes a control method's result through, saving soon. */
@@ -156,6 +187,17 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     if (method === 'POST' && path === '/revoke') return oauth.revoke(url, req, res);
     if (method === 'GET' && path === '/oauth2/v3/userinfo') return oauth.userinfo(req, res);
     if (path.startsWith('/calendar/v3/')) return calendarRoute(method, url, req, res);
+    if (method === 'GET' && path === DIRECTORY_USERS_PATH) {
+      const auth = oauth.authenticate(req);
+      if (!auth)
+        return sendGoogleError(res, 401, {
+          reason: 'authError',
+          message: 'Invalid Credentials',
+          locationType: 'header',
+          location: 'Authorization',
+        });
+      return listDirectoryUsers(directory, auth, url, res);
+    }
     sendGoogleError(res, 404, { reason: 'notFound', message: 'Not Found' });
   }
 
@@ -227,6 +269,7 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     const calendarId = typeof body?.calendarId === 'string' ? body.calendarId : (url.searchParams.get('calendarId') ?? undefined);
     const [first, email, sub, id] = segments;
     if (first === 'health' && method === 'GET') return sendJson(res, 200, { ok: true, provider: 'google' });
+    if (first === 'workspace' && workspace.route(method, segments, body, res)) return;
     if (first === 'clients' && method === 'POST') {
       fake.registerClient(String(body?.clientId), String(body?.clientSecret));
       return sendEmpty(res, 204);
@@ -386,6 +429,11 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     },
     usageStats: () => usage?.stats() ?? { perProject: {}, perUser: {}, refused: 0 },
     resetUsage: () => usage?.reset(),
+    createWorkspaceDomain: (domain, input) => saving(workspace.createDomain(domain, input)),
+    registerServiceAccount: (input) => saving(workspace.registerServiceAccount(input)),
+    grantDomainWideDelegation: (domain, clientId, scopes) => saving(workspace.grantDelegation(domain, clientId, scopes)),
+    withdrawDomainWideDelegation: (domain, clientId) => saving(workspace.withdrawDelegation(domain, clientId)),
+    setWorkspaceUserSuspended: (email, suspended) => saving(workspace.setUserSuspended(email, suspended)),
     setRefreshTokenRotation: (on) => oauth.setRefreshTokenRotation(on),
     setCalendarAccess(email, calendarId, role) {
       const calendar = events.calendarOf(store.ensureAccount(email), calendarId);
@@ -399,7 +447,7 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     clearFaults: () => faults.clear(),
     listPushChannels: (email) =>
       push.list(email).map((channel) => ({ id: channel.id, expiresAt: new Date(channel.expiration), address: channel.address })),
-    issuedSecrets: () => oauth.issuedSecrets(),
+    issuedSecrets: () => [...oauth.issuedSecrets(), ...serviceAccounts.issuedSecrets()],
     requests: () => [...requestLog],
     clearRequests: () => {
       requestLog = [];

@@ -2,6 +2,8 @@
 // subscriptions.
 // Every route needs a valid bearer token (401 InvalidAuthenticationToken otherwise).
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { meWithAppToken, requireRole, requiredRoles, tenantMailbox } from './app-access';
+import type { AppContext, AppTokens } from './app-tokens';
 import type { DeltaEngine } from './delta';
 import { eventView, responseZone } from './event-view';
 import { parseEventWrite } from './event-writes';
@@ -12,6 +14,7 @@ import type { Account } from './model';
 import { getSchedule } from './schedule';
 import type { MicrosoftStore } from './store';
 import type { SubscriptionManager } from './subscriptions';
+import type { Tenants } from './tenants';
 
 export interface GraphRouteDeps {
   store: MicrosoftStore;
@@ -24,6 +27,14 @@ export interface GraphRouteDeps {
   selfFetch: (url: string, init: RequestInit) => Promise<globalThis.Response>;
   /** Outlook's per-mailbox limits, when a test asks the fake to enforce them. */
   limits?: MailboxLimits;
+  /** App-only access (client credentials): the tokens and the tenants whose users `/users/{id}/...` may name. */
+  appOnly?: { appTokens: AppTokens; tenants: Tenants };
+}
+
+/** Every `/me/...` path is also served as `/users/{id | userPrincipalName}/...` (app-only, or the signed-in user). */
+function mailboxPaths(paths: string | string[]): string[] {
+  const list = typeof paths === 'string' ? [paths] : paths;
+  return [...list, ...list.map((path) => path.replace(/^\/me/, '/users/:userId'))];
 }
 
 /** Marks the requests a `$batch` runs on this server (not logged as the client's own requests). */
@@ -65,6 +76,8 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
     try {
       const auth = req.get('authorization') ?? '';
       const token = /^Bearer\s+(.+)$/i.exec(auth)?.[1];
+      const app = token ? deps.appOnly?.appTokens.authenticate(token) : undefined;
+      if (app) return await appRoute(req, res, app, handler);
       const email = token ? identity.authenticate(token) : undefined;
       if (!email) {
         res.setHeader(
@@ -78,6 +91,9 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
         );
       }
       const account = store.ensureAccount(email);
+      // A signed-in user may name their own mailbox as /users/{id}; another's needs a share the fake does not model.
+      const userId = typeof req.params.userId === 'string' ? req.params.userId.toLowerCase() : undefined;
+      if (userId !== undefined && userId !== account.email && userId !== account.id) throw accessDenied();
       // Every request but the $batch envelope counts against the mailbox (Graph evaluates batch items one by one).
       const end = req.path === '/$batch' || !deps.limits ? () => undefined : deps.limits.enter(account.email);
       if (!end) throw mailboxThrottled();
@@ -87,6 +103,22 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
       if (error instanceof GraphHttpError) sendGraphError(req, res, error);
       else next(error);
     }
+  };
+  /** An app-only request: the mailbox `/users/{id}` names in the app's tenant, if the app holds the role it needs. */
+  const appRoute = async (req: Request, res: Response, app: AppContext, handler: Handler) => {
+    const userId = typeof req.params.userId === 'string' ? req.params.userId : undefined;
+    if (userId === undefined) {
+      if (/^\/me(\/|$)/i.test(req.path)) throw meWithAppToken();
+      // The $batch envelope names no mailbox: each of its requests is checked on its own.
+      if (req.path !== '/$batch') throw accessDenied();
+      return handler(req, res, undefined as unknown as Account);
+    }
+    const account = tenantMailbox(store, deps.appOnly!.tenants, app, userId);
+    requireRole(app, requiredRoles(req.method, req.path.split('/').slice(3).join('/')));
+    const end = deps.limits ? deps.limits.enter(account.email) : () => undefined;
+    if (!end) throw mailboxThrottled();
+    res.on('close', end);
+    return handler(req, res, account);
   };
   const zoneOf = (req: Request) => responseZone(req.get('prefer'));
   const calendarParam = (req: Request) => (typeof req.params.calendarId === 'string' ? req.params.calendarId : undefined);
@@ -105,7 +137,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   };
 
   router.get(
-    '/me',
+    mailboxPaths('/me'),
     route((_req, res, account) => {
       res.json({
         '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity',
@@ -125,7 +157,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   );
 
   router.get(
-    '/me/calendars',
+    mailboxPaths('/me/calendars'),
     route((_req, res, account) => {
       res.json({
         '@odata.context': "https://graph.microsoft.com/v1.0/$metadata#users('me')/calendars",
@@ -152,7 +184,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   // --- calendarView delta -------------------------------------------------------------------------------
   const deltaPaths = ['/me/calendarView/delta', '/me/calendar/calendarView/delta', '/me/calendars/:calendarId/calendarView/delta'];
   router.get(
-    deltaPaths,
+    mailboxPaths(deltaPaths),
     route((req, res, account) => {
       const q = lowerQuery(req);
       const pageSize = Math.min(
@@ -191,7 +223,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
 
   // --- calendarView (what a calendar shows in a window; free/busy reads it where getSchedule is unsupported) --
   router.get(
-    ['/me/calendarView', '/me/calendar/calendarView', '/me/calendars/:calendarId/calendarView'],
+    mailboxPaths(['/me/calendarView', '/me/calendar/calendarView', '/me/calendars/:calendarId/calendarView']),
     route((req, res, account) => {
       const q = lowerQuery(req);
       const { startMs, endMs } = requiredWindow(q);
@@ -216,7 +248,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   const eventIdParam = (req: Request) => String(req.params.eventId);
 
   router.get(
-    eventPaths,
+    mailboxPaths(eventPaths),
     route((req, res, account) => {
       res.json(eventView(reachableEvent(req, account).event, zoneOf(req)));
     }),
@@ -226,7 +258,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   // 10, as for /events). Occurrences and exceptions of one series master only.
   const instancePaths = eventPaths.map((path) => `${path}/instances`);
   router.get(
-    instancePaths,
+    mailboxPaths(instancePaths),
     route((req, res, account) => {
       const q = lowerQuery(req);
       const { startMs, endMs } = requiredWindow(q);
@@ -252,7 +284,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   );
 
   router.post(
-    collectionPaths,
+    mailboxPaths(collectionPaths),
     route((req, res, account) => {
       const calendar = reachableCalendar(req, account);
       const zone = zoneOf(req);
@@ -263,7 +295,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   );
 
   router.patch(
-    eventPaths,
+    mailboxPaths(eventPaths),
     route((req, res, account) => {
       reachableEvent(req, account);
       const zone = zoneOf(req);
@@ -276,7 +308,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
   );
 
   router.delete(
-    eventPaths,
+    mailboxPaths(eventPaths),
     route((req, res, account) => {
       reachableEvent(req, account);
       store.deleteEvent(account, eventIdParam(req), { calendarId: calendarParam(req), ifMatch: req.get('if-match') });
@@ -286,7 +318,7 @@ export function graphRouter(deps: GraphRouteDeps): express.Router {
 
   // --- free/busy -----------------------------------------------------------------------------------------
   router.post(
-    ['/me/calendar/getSchedule', '/me/calendar/getschedule'],
+    mailboxPaths(['/me/calendar/getSchedule', '/me/calendar/getschedule']),
     route((req, res, account) => {
       res.json(getSchedule(store, (req.body ?? {}) as never, zoneOf(req), account));
     }),

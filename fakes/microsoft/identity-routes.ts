@@ -1,6 +1,7 @@
 // /{tenant}/oauth2/v2.0/authorize and /token. In the sandbox the authorize page signs in `login_hint`
 // directly (creating the mailbox on first use) and consents; without a hint it shows a one-field form.
 import express, { type Request, type Response } from 'express';
+import type { AppTokens } from './app-tokens';
 import type { IdentityProvider } from './identity';
 import { IdentityError } from './identity';
 import type { MicrosoftStore } from './store';
@@ -56,7 +57,7 @@ export function completeAuthorization(
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function identityRouter(identity: IdentityProvider, store: MicrosoftStore): express.Router {
+export function identityRouter(identity: IdentityProvider, store: MicrosoftStore, appTokens?: AppTokens): express.Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false }));
 
@@ -88,7 +89,9 @@ export function identityRouter(identity: IdentityProvider, store: MicrosoftStore
   router.post('/:tenant/oauth2/v2.0/token', (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
     try {
-      res.json(identity.token((req.body ?? {}) as Record<string, string | undefined>));
+      const form = (req.body ?? {}) as Record<string, string | undefined>;
+      if (form.grant_type === 'client_credentials' && appTokens) res.json(appTokens.clientCredentials(String(req.params.tenant), form));
+      else res.json(identity.token(form));
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
       res.status(error.status).json(error.body());

@@ -130,7 +130,7 @@ export class IdentityProvider {
     return code;
   }
 
-  private checkClient(clientId: string | undefined, clientSecret: string | undefined): string {
+  checkClient(clientId: string | undefined, clientSecret: string | undefined): string {
     if (!clientId || !this.clients.has(clientId)) {
       throw new IdentityError(
         400,

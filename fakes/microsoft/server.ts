@@ -10,6 +10,9 @@ import { createTestCertificateAuthority, type TestCertificateAuthority } from '.
 import { createTrustingDispatcher } from '../tls/trusting-dispatcher';
 import { ConcurrencyLimiter, SlidingWindowLimiter } from '../http/usage-limits';
 import type { FakeEventSeed, FakeProviderControl, FaultSpec, SeedTime } from '../types';
+import { adminConsentRouter } from './admin-consent';
+import { appOnlyRouter } from './app-only-routes';
+import { AppTokens, type AppTokensState } from './app-tokens';
 import { controlRouter } from './control-routes';
 import { DeltaEngine, type DeltaEngineState } from './delta';
 import { createFaultInjector, faultMiddleware } from './faults';
@@ -24,6 +27,8 @@ import { seriesZone } from './occurrences';
 import { seedToWrite } from './seed';
 import { MicrosoftStore, type MicrosoftStoreState } from './store';
 import { SubscriptionManager, type SubscriptionsState } from './subscriptions';
+import { TenantControl, type SandboxTenant } from './tenant-control';
+import { Tenants, type TenantsState } from './tenants';
 
 /** The OAuth client the sandbox registers at start (no real Microsoft app involved). */
 // The sandbox client is the service's configuration (config/sandbox.ts): the fake accepts exactly that client.
@@ -69,6 +74,9 @@ interface MicrosoftFakeState {
   identity: IdentityState;
   delta: DeltaEngineState;
   subscriptions: SubscriptionsState;
+  /** Sandbox tenants, their consents and the app-only tokens issued (absent in older state files). */
+  tenants?: TenantsState;
+  appTokens?: AppTokensState;
 }
 
 export interface MicrosoftFake extends FakeProviderControl {
@@ -97,6 +105,18 @@ export interface MicrosoftFake extends FakeProviderControl {
   usageStats(): { maxConcurrent: Record<string, number>; perMailbox: Record<string, number>; refused: number };
   /** Forgets what the limits counted so far. */
   resetUsage(): void;
+  /** A sandbox tenant (organization) `domain` with `count` users (default 5) `user1@domain` ..., each a mailbox. */
+  createTenant(domain: string, input?: { count?: number; eventsPerUser?: number; displayName?: string }): SandboxTenant;
+  /** The Graph application permissions an app registration lists (default Calendars.ReadWrite, User.Read.All). */
+  setAppPermissions(clientId: string, roles: string[]): void;
+  /** Admin consent given directly (the app's listed roles, or these). */
+  grantAdminConsent(tenant: string, clientId: string, roles?: string[]): void;
+  /** The admin removes the app: client credentials answer AADSTS700016; subscriptions get reauthorizationRequired. */
+  withdrawAdminConsent(tenant: string, clientId: string): void;
+  /** The next admin consent in the tenant is declined (Cancel). */
+  declineNextAdminConsent(tenant: string, decline: boolean): void;
+  /** Follows an admin consent URL as the tenant's admin; the URL Microsoft redirects back to. */
+  adminConsent(url: string, input?: { adminEmail?: string; decline?: boolean }): URL;
 }
 
 /** A stored start or end as a seed time (the control API speaks seeds). */
@@ -125,7 +145,11 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
   const delta = new DeltaEngine(store);
   const subscriptions = new SubscriptionManager(applicationId, options.allowLoopbackHttp ?? false);
   const usage = mailboxLimits(options.limits);
+  const tenants = new Tenants();
+  const appTokens = new AppTokens(tenants, identity, options.accessTokenTtlSeconds ?? 3600);
   if (saved) {
+    tenants.importState(saved.tenants);
+    appTokens.importState(saved.appTokens);
     store.importState(saved.store);
     identity.importState(saved.identity);
     delta.importState(saved.delta);
@@ -138,6 +162,8 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     identity: identity.exportState(),
     delta: delta.exportState(),
     subscriptions: subscriptions.exportState(),
+    tenants: tenants.exportState(),
+    appTokens: appTokens.exportState(),
   }));
   /** The state changed: saved a little later when there is a state file. */
   const saveSoon = (): void => persistence?.changed();
@@ -184,6 +210,15 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     if (seed.status === 'cancelled') store.deleteEvent(account, event.json.id);
     return event.json.id;
   };
+
+  const tenantControl = new TenantControl({
+    tenants,
+    identity,
+    store,
+    appTokens,
+    subscriptions,
+    seedEvents: (email, seeds) => seeds.map((seed) => seedOne(email, seed)),
+  });
 
   const fake: MicrosoftFake = {
     provider: 'microsoft',
@@ -247,7 +282,11 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
       subscriptions.removeAll(email);
       saveSoon();
     },
-    expireAccessTokens: (email) => saving(identity.expireAccessTokens(email)),
+    expireAccessTokens(email) {
+      identity.expireAccessTokens(email);
+      if (!email) appTokens.expire();
+      saveSoon();
+    },
     expireSyncCursors(email) {
       for (const a of store.allAccounts()) if (!email || a.email === email.toLowerCase()) a.syncGeneration += 1;
       saveSoon();
@@ -256,7 +295,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     clearFaults: () => faults.clear(),
     listPushChannels: (email) =>
       subscriptions.list(email).map((s) => ({ id: s.id, expiresAt: s.expirationDateTime, address: s.notificationUrl })),
-    issuedSecrets: () => identity.issuedSecrets(),
+    issuedSecrets: () => [...identity.issuedSecrets(), ...appTokens.issuedSecrets()],
     requests: () => [...log],
     clearRequests: () => {
       log.length = 0;
@@ -293,6 +332,12 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     },
     usageStats: () => usage?.stats() ?? { maxConcurrent: {}, perMailbox: {}, refused: 0 },
     resetUsage: () => usage?.reset(),
+    createTenant: (domain, input) => saving(tenantControl.createTenant(domain, input)),
+    setAppPermissions: (clientId, roles) => saving(tenantControl.setAppPermissions(clientId, roles)),
+    grantAdminConsent: (tenant, clientId, roles) => saving(tenantControl.grantAdminConsent(tenant, clientId, roles)),
+    withdrawAdminConsent: (tenant, clientId) => saving(tenantControl.withdrawAdminConsent(tenant, clientId)),
+    declineNextAdminConsent: (tenant, decline) => saving(tenantControl.declineNextAdminConsent(tenant, decline)),
+    adminConsent: (url, input) => saving(tenantControl.adminConsent(url, input)),
     async close() {
       await subscriptions.close();
       server.closeAllConnections();
@@ -301,9 +346,12 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
     },
   };
 
+  app.use('/__fake', tenantControl.router());
   app.use('/__fake', controlRouter(fake));
-  app.use(identityRouter(identity, store));
+  app.use(identityRouter(identity, store, appTokens));
+  app.use(adminConsentRouter({ identity, tenants }));
   const trusting = createTrustingDispatcher(tls.caCertificate);
+  app.use('/v1.0', appOnlyRouter({ store, tenants, appTokens, subscriptions, baseUrl: () => baseUrl }));
   app.use(
     '/v1.0',
     graphRouter({
@@ -315,6 +363,7 @@ export async function startMicrosoftFake(options: MicrosoftFakeOptions = {}): Pr
       baseUrl: () => baseUrl,
       selfFetch: (url, init) => fetch(url, { ...init, dispatcher: trusting } as unknown as RequestInit),
       ...(usage ? { limits: usage } : {}),
+      appOnly: { appTokens, tenants },
     }),
   );
   // Unreadable JSON bodies and unexpected failures answer in Graph's error shape.

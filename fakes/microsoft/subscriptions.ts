@@ -25,7 +25,12 @@ export interface Subscription {
   applicationId: string;
   /** reauthorizationRequired was sent: no notifications until the subscription is renewed or reauthorized. */
   needsReauthorization?: boolean;
+  /** Made with an app-only token (`<tenantId>:<clientId>`): only that app sees it; `email` is the watched mailbox. */
+  app?: string;
 }
+
+/** Who manages a subscription: the signed-in mailbox (delegated) or an app in a tenant (app-only). */
+export type SubscriptionOwner = { email: string } | { app: string };
 
 /** Subscriptions as plain JSON, for the sandbox state file. */
 export type SubscriptionsState = Array<Omit<Subscription, 'expirationDateTime'> & { expirationDateTime: string }>;
@@ -133,7 +138,7 @@ export class SubscriptionManager {
     };
   }
 
-  async create(account: Account, tenantId: string, body: Record<string, unknown>): Promise<Subscription> {
+  async create(account: Account, tenantId: string, body: Record<string, unknown>, app?: string): Promise<Subscription> {
     const changeType = typeof body.changeType === 'string' ? body.changeType : '';
     const kinds = changeType.split(',').map((s) => s.trim());
     if (!changeType || kinds.some((k) => !['created', 'updated', 'deleted'].includes(k)))
@@ -163,22 +168,24 @@ export class SubscriptionManager {
       clientState,
       expirationDateTime,
       applicationId: this.applicationId,
+      ...(app ? { app } : {}),
     };
     this.subscriptions.set(subscription.id, subscription);
     return subscription;
   }
 
-  get(account: Account, id: string): Subscription {
+  get(owner: SubscriptionOwner, id: string): Subscription {
     this.prune();
     const s = this.subscriptions.get(id);
-    if (!s || s.email !== account.email) {
+    const mine = 'app' in owner ? s?.app === owner.app : s?.email === owner.email && !s.app;
+    if (!s || !mine) {
       throw new GraphHttpError(404, 'ResourceNotFound', `The object was not found.`);
     }
     return s;
   }
 
   /** PATCH: a new expiration; renewing also reauthorizes (learn.microsoft.com/graph/webhooks-lifecycle). */
-  renew(account: Account, id: string, body: Record<string, unknown>): Subscription {
+  renew(account: SubscriptionOwner, id: string, body: Record<string, unknown>): Subscription {
     const s = this.get(account, id);
     s.expirationDateTime = checkExpiration(body.expirationDateTime);
     delete s.needsReauthorization;
@@ -186,11 +193,11 @@ export class SubscriptionManager {
   }
 
   /** POST /subscriptions/{id}/reauthorize. */
-  reauthorize(account: Account, id: string): void {
+  reauthorize(account: SubscriptionOwner, id: string): void {
     delete this.get(account, id).needsReauthorization;
   }
 
-  delete(account: Account, id: string): void {
+  delete(account: SubscriptionOwner, id: string): void {
     this.get(account, id);
     this.subscriptions.delete(id);
   }
@@ -259,9 +266,15 @@ export class SubscriptionManager {
 
   /** When a user's grant is revoked Graph drops their subscriptions and says so on the lifecycle URL. */
   removeAll(email: string): void {
-    for (const s of this.list(email)) {
+    for (const s of this.list(email).filter((s) => !s.app)) {
       if (!this.notifyLifecycle(s.id, 'subscriptionRemoved')) this.subscriptions.delete(s.id);
     }
+  }
+
+  /** The app's subscriptions in a tenant, e.g. to tell it that an admin withdrew its permissions. */
+  listForApp(app: string): Subscription[] {
+    this.prune();
+    return [...this.subscriptions.values()].filter((s) => s.app === app);
   }
 
   private deliver(url: string, payload: unknown): void {

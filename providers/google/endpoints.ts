@@ -8,6 +8,8 @@ export interface GoogleEndpoints {
   userinfoUrl: string;
   /** Root of the Calendar API; requests go to `<origin>/calendar/v3/...` (the client drops any path prefix). */
   apiRootUrl: string;
+  /** Root of the Admin SDK (`<root>admin/directory/v1/...`); default: apiRootUrl (the fakes serve both). */
+  directoryRootUrl?: string;
 }
 
 export const GOOGLE_PRODUCTION_ENDPOINTS: GoogleEndpoints = {
@@ -16,6 +18,7 @@ export const GOOGLE_PRODUCTION_ENDPOINTS: GoogleEndpoints = {
   revokeUrl: 'https://oauth2.googleapis.com/revoke',
   userinfoUrl: 'https://www.googleapis.com/oauth2/v3/userinfo',
   apiRootUrl: 'https://www.googleapis.com/',
+  directoryRootUrl: 'https://admin.googleapis.com/',
 };
 
 /** What each calendar scope lets the service do, for the message when a user unticked it at consent. */

@@ -52,9 +52,16 @@ function scheduleUnsupported(error: unknown): error is ProviderError {
   return ['permission_denied', 'invalid_request', 'not_found'].some((kind) => isProviderError(error, kind as ProviderError['kind']));
 }
 
-async function scheduleOf(graph: Client, emails: string[], fromMs: number, toMs: number, result: FreeBusyResult): Promise<void> {
+async function scheduleOf(
+  graph: Client,
+  root: string,
+  emails: string[],
+  fromMs: number,
+  toMs: number,
+  result: FreeBusyResult,
+): Promise<void> {
   const body = { schedules: emails, startTime: utc(fromMs), endTime: utc(toMs), availabilityViewInterval: 30 };
-  const json = await call(() => graph.api('/me/calendar/getSchedule').header('Prefer', 'outlook.timezone="UTC"').post(body));
+  const json = await call(() => graph.api(`${root}/calendar/getSchedule`).header('Prefer', 'outlook.timezone="UTC"').post(body));
   const schedule = parse(scheduleSchema, json);
   for (const email of emails) {
     if (result[email] && 'error' in result[email]!) continue;
@@ -73,14 +80,14 @@ async function scheduleOf(graph: Client, emails: string[], fromMs: number, toMs:
 }
 
 /** The signed-in account's own busy time from its calendar view (every calendar view page). */
-async function calendarViewBusy(graph: Client, fromMs: number, toMs: number): Promise<BusyBlock[]> {
+async function calendarViewBusy(graph: Client, root: string, fromMs: number, toMs: number): Promise<BusyBlock[]> {
   const busy: BusyBlock[] = [];
   const query = { startDateTime: new Date(fromMs).toISOString(), endDateTime: new Date(toMs).toISOString() };
   let next: string | undefined;
   do {
     const url = next;
     const json = await call(() =>
-      (url ? graph.api(url) : graph.api('/me/calendarView').query(query).select(['showAs', 'start', 'end', 'isCancelled']))
+      (url ? graph.api(url) : graph.api(`${root}/calendarView`).query(query).select(['showAs', 'start', 'end', 'isCancelled']))
         .header('Prefer', 'outlook.timezone="UTC"')
         .get(),
     );
@@ -94,7 +101,12 @@ async function calendarViewBusy(graph: Client, fromMs: number, toMs: number): Pr
   return busy;
 }
 
-export async function graphFreeBusy(graph: Client, input: { emails: string[]; timeMin: string; timeMax: string }): Promise<FreeBusyResult> {
+/** `mailboxRoot`: `/me`, or `/users/{id}` for an app-only token (organization-managed connections). */
+export async function graphFreeBusy(
+  graph: Client,
+  input: { emails: string[]; timeMin: string; timeMax: string; mailboxRoot?: string },
+): Promise<FreeBusyResult> {
+  const root = input.mailboxRoot ?? '/me';
   const fromMs = Date.parse(input.timeMin);
   const toMs = Date.parse(input.timeMax);
   const result: FreeBusyResult = {};
@@ -102,7 +114,7 @@ export async function graphFreeBusy(graph: Client, input: { emails: string[]; ti
     for (let i = 0; i < input.emails.length; i += SCHEDULES_PER_REQUEST) {
       const emails = input.emails.slice(i, i + SCHEDULES_PER_REQUEST);
       try {
-        await scheduleOf(graph, emails, start, end, result);
+        await scheduleOf(graph, root, emails, start, end, result);
       } catch (error) {
         if (!scheduleUnsupported(error)) throw error;
         // A personal account: only its own calendar can be read, and it is the one asked for.
@@ -110,7 +122,7 @@ export async function graphFreeBusy(graph: Client, input: { emails: string[]; ti
           for (const email of emails) result[email] = { error: 'getScheduleNotSupported' };
           continue;
         }
-        return { [input.emails[0]!]: { busy: await calendarViewBusy(graph, fromMs, toMs) } };
+        return { [input.emails[0]!]: { busy: await calendarViewBusy(graph, root, fromMs, toMs) } };
       }
     }
   }

@@ -57,12 +57,12 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
     }
   }
 
-  const calendarBase = (calendarId: string) =>
-    calendarId === 'primary' ? '/me/calendar' : `/me/calendars/${encodeURIComponent(calendarId)}`;
-  const eventPath = (eventId: string) => `/me/events/${encodeURIComponent(eventId)}`;
+  const calendarBase = (auth: CallAuth, calendarId: string) =>
+    calendarId === 'primary' ? `${mailboxRoot(auth)}/calendar` : `${mailboxRoot(auth)}/calendars/${encodeURIComponent(calendarId)}`;
+  const eventPath = (auth: CallAuth, eventId: string) => `${mailboxRoot(auth)}/events/${encodeURIComponent(eventId)}`;
 
   async function getEvent(auth: CallAuth, calendarId: string, eventId: string): Promise<ProviderEvent> {
-    const json = await call(() => graph(auth).api(eventPath(eventId)).get());
+    const json = await call(() => graph(auth).api(eventPath(auth, eventId)).get());
     return graphToProviderEvent(parse(graphEventSchema, json), calendarId);
   }
 
@@ -75,7 +75,7 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
     endMs: number,
   ): Promise<ProviderEvent[]> {
     const out: ProviderEvent[] = [];
-    const first = `${calendarBase(calendarId)}/events/${encodeURIComponent(seriesMasterId)}/instances`;
+    const first = `${calendarBase(auth, calendarId)}/events/${encodeURIComponent(seriesMasterId)}/instances`;
     const window = { startDateTime: new Date(startMs).toISOString(), endDateTime: new Date(endMs).toISOString() };
     let next: string | undefined;
     do {
@@ -150,7 +150,10 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
     // calendarView delta lists occurrences and exceptions but never their series master; fetch each once per
     // page so the series itself (its recurrence) reaches the caller too.
     const masterIds = [...new Set(events.flatMap((event) => (event.seriesMasterId ? [event.seriesMasterId] : [])))];
-    const answers = await batchGet(graph(auth), [...removedIds, ...masterIds].map(eventPath));
+    const answers = await batchGet(
+      graph(auth),
+      [...removedIds, ...masterIds].map((id) => eventPath(auth, id)),
+    );
     const removed = new Map(removedIds.map((id, i) => [id, removedChange(id, answers[i]!, calendarId)]));
     const masters = new Map<string, ProviderEvent>();
     masterIds.forEach((id, i) => {
@@ -210,7 +213,7 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
 
     async listCalendars(auth) {
       const out: CalendarInfo[] = [];
-      let url: string | undefined = '/me/calendars';
+      let url: string | undefined = `${mailboxRoot(auth)}/calendars`;
       while (url) {
         const page = parse(calendarsSchema, await call(() => graph(auth).api(url!).get()));
         for (const c of page.value) {
@@ -228,7 +231,7 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
         const start = new Date(now - window.daysBack * DAY_MS).toISOString();
         const end = new Date(now + window.daysAhead * DAY_MS).toISOString();
         const range = `startDateTime=${encodeURIComponent(start)}&endDateTime=${encodeURIComponent(end)}`;
-        url = `${endpoints.graphBaseUrl.replace(/\/$/, '')}/v1.0${calendarBase(calendarId)}/calendarView/delta?${range}`;
+        url = `${endpoints.graphBaseUrl.replace(/\/$/, '')}/v1.0${calendarBase(auth, calendarId)}/calendarView/delta?${range}`;
       } else {
         url = decodePosition(position).url;
       }
@@ -250,7 +253,7 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
       const body = toGraphCreateBody(event, idempotencyKey);
       const json = await call(() =>
         graph(auth)
-          .api(`${calendarBase(calendarId)}/events`)
+          .api(`${calendarBase(auth, calendarId)}/events`)
           .post(body),
       );
       return graphToProviderEvent(parse(graphEventSchema, json), calendarId);
@@ -267,7 +270,7 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
       const current = needsStart ? await getEvent(auth, calendarId, eventId) : undefined;
       const body = toGraphEventBody(patch, current);
       const json = await call(() => {
-        const request = graph(auth).api(eventPath(eventId));
+        const request = graph(auth).api(eventPath(auth, eventId));
         if (ifMatch) request.header('If-Match', ifMatchValue(ifMatch));
         return request.patch(body);
       });
@@ -276,13 +279,14 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
 
     async deleteEvent(auth, { eventId, ifMatch }) {
       await call(() => {
-        const request = graph(auth).api(eventPath(eventId));
+        const request = graph(auth).api(eventPath(auth, eventId));
         if (ifMatch) request.header('If-Match', ifMatchValue(ifMatch));
         return request.delete();
       });
     },
 
-    freeBusy: (auth, { emails, timeMin, timeMax }) => graphFreeBusy(graph(auth), { emails, timeMin, timeMax }),
+    freeBusy: (auth, { emails, timeMin, timeMax }) =>
+      graphFreeBusy(graph(auth), { emails, timeMin, timeMax, mailboxRoot: mailboxRoot(auth) }),
 
     async createPushChannel(auth, { calendarId, notificationUrl, secret, expiresAt, lifecycleUrl }) {
       const expiration = new Date(Math.min(expiresAt.getTime(), Date.now() + MAX_SUBSCRIPTION_MS));
@@ -291,7 +295,7 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
         notificationUrl,
         ...(lifecycleUrl ? { lifecycleNotificationUrl: lifecycleUrl } : {}),
         // Every calendar of the mailbox: a notification only triggers a delta sync of the channel's calendar.
-        resource: 'me/events',
+        resource: `${mailboxRoot(auth).slice(1)}/events`,
         expirationDateTime: expiration.toISOString(),
         clientState: secret,
       };
@@ -338,6 +342,11 @@ export function createMicrosoftProvider(endpoints: MicrosoftEndpoints, options: 
 
     parsePushMessage: parseGraphPushMessage,
   };
+}
+
+/** `/me` for a user's own grant; `/users/{id}` for an organization-managed connection's app-only token. */
+function mailboxRoot(auth: CallAuth): string {
+  return auth.mailbox ? `/users/${encodeURIComponent(auth.mailbox)}` : '/me';
 }
 
 function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {

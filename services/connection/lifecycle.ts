@@ -10,6 +10,7 @@ import { isProviderError } from '../../providers/errors';
 import type { ConnectionHealth } from '../../workflows/connection/messages';
 import type { ServiceDependencies } from '../dependencies';
 import { migrateLegacyTokens } from '../oauth/token-migration';
+import { removeIfDrained } from '../organization/organization-connections';
 
 export interface ConnectionContext {
   settings: ModuleSettings;
@@ -80,8 +81,11 @@ export async function disconnectConnection(
   { db, vault, logger }: Pick<ServiceDependencies, 'db' | 'vault' | 'logger'>,
   connectionId: string,
 ) {
+  const { organizationConnectionId } = (await db.calendarConnection.findUnique({ where: { id: connectionId } })) ?? {};
   await markDisconnected(db, vault, connectionId);
   logger.info({ connectionId }, 'connection disconnected; tokens deleted');
+  // The last connection of a removed organization connection takes its row and secrets with it.
+  if (organizationConnectionId) await removeIfDrained({ db, vault }, organizationConnectionId);
 }
 
 export async function migrateConnectionTokens({ db, vault }: Pick<ServiceDependencies, 'db' | 'vault'>, connectionId: string) {

@@ -6,7 +6,8 @@
 //  - anyone else, or the same address now belonging to another account, starts a new, empty connection: a
 //    disconnected connection's data is never handed to a different user (the cleanup workflow deletes it
 //    after the grace period);
-//  - a reconnect (POST .../reconnect) must bring back the very account the connection was made with.
+//  - a reconnect (POST .../reconnect) must bring back the very account the connection was made with;
+//  - an account the organization enrolled (organization-managed) cannot be connected by a user as well.
 import { recordConnectionHealth } from '../../data/connections';
 import { isUniqueViolation } from '../../db/errors';
 import type { CalendarConnectionModel, Db } from '../../db/client';
@@ -25,6 +26,12 @@ export interface BindingInput {
 export const liveAccountKey = (organizationId: string, provider: string, subject: string) => `${organizationId}|${provider}|${subject}`;
 
 const inUse = () => new OAuthFlowError('account_in_use', 'This calendar account is already connected by another user of the organization');
+
+const managedByOrganization = () =>
+  new OAuthFlowError(
+    'account_managed_by_organization',
+    'This calendar account is connected by the organization (organization-managed) and syncs already; no own connection is needed',
+  );
 
 /** Rows connected before accounts had a subject are known by address only: they match by it, once. */
 function sameAccount(row: CalendarConnectionModel, identity: AccountIdentity): boolean {
@@ -46,6 +53,18 @@ export async function bindAccount(db: Db, input: BindingInput): Promise<{ connec
     return resume(target);
   }
 
+  // An account the organization enrolled syncs through its organization-managed connection, never twice.
+  const managed = await db.calendarConnection.findFirst({
+    where: {
+      organizationId,
+      provider,
+      status: { not: 'disconnected' },
+      organizationConnectionId: { not: null },
+      externalAccountEmail: email,
+    },
+    select: { id: true },
+  });
+  if (managed) throw managedByOrganization();
   const live = await db.calendarConnection.findFirst({
     where: {
       organizationId,
@@ -54,6 +73,7 @@ export async function bindAccount(db: Db, input: BindingInput): Promise<{ connec
       OR: [{ liveAccountKey: key }, { externalAccountId: null, externalAccountEmail: email }],
     },
   });
+  if (live?.organizationConnectionId) throw managedByOrganization();
   if (live) {
     if (live.userId !== userId) throw inUse();
     return resume(live);

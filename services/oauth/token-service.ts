@@ -14,6 +14,9 @@ import type { ServiceMetrics } from '../../observability/metrics';
 import type { ProviderBudget } from '../provider-budget/budget';
 import type { BudgetScope } from '../provider-budget/limits';
 import type { OAuthClientResolver } from './oauth-clients';
+import { isAdminActionCode, recordOrganizationGrantRevoked } from '../../data/organization-connections';
+import { ADMIN_ACTIONS } from '../../domain/organization-connections';
+import { mailboxOf, organizationGrant } from '../organization/grant';
 
 /** Refresh when the access token has less than this left. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -73,15 +76,16 @@ export class TokenService {
     const meter = this.deps.budget.meterFor(scope);
     const token = await this.getFreshAccessToken(connectionId);
     const provider = connection.provider;
+    const mailbox = mailboxOf(connection);
     try {
       let result: T;
       try {
-        result = await call({ accessToken: token.accessToken, meter });
+        result = await call({ accessToken: token.accessToken, meter, ...(mailbox ? { mailbox } : {}) });
       } catch (error) {
         if (!isProviderError(error, 'unauthorized')) throw error;
         this.#count(provider, error);
         const refreshed = await this.refresh(connectionId, token.expiresAt);
-        result = await call({ accessToken: refreshed.accessToken, meter });
+        result = await call({ accessToken: refreshed.accessToken, meter, ...(mailbox ? { mailbox } : {}) });
       }
       this.#count(provider, null);
       return result;
@@ -164,6 +168,7 @@ export class TokenService {
       const accessToken = await this.#accessTokenOf(connection);
       if (accessToken) return { accessToken, expiresAt: connection.tokenExpiresAt };
     }
+    if (connection.organizationConnectionId) return this.#mintForOrganization(connection, log);
     const refreshToken = await this.#refreshTokenOf(connection);
     if (!refreshToken) {
       await this.#recordFailure(connectionId, 'no_refresh_token');
@@ -185,6 +190,41 @@ export class TokenService {
     }
     await this.storeTokens(connectionId, tokens);
     log.info({ rotated: Boolean(tokens.refreshToken), expiresAt: tokens.expiresAt.toISOString() }, 'token refreshed');
+    return { accessToken: tokens.accessToken, expiresAt: tokens.expiresAt };
+  }
+
+  /**
+   * An organization-managed connection has no refresh token: its tokens are minted from the organization's
+   * grant (Google: JWT-bearer with `sub` = the user; Microsoft: client credentials). A grant the provider
+   * refuses flags the organization connection and all its connections at once; while it is flagged no
+   * token is asked for at all.
+   */
+  async #mintForOrganization(connection: ConnectionRow, log: Logger): Promise<FreshToken> {
+    const { db, providers } = this.deps;
+    const org = await db.organizationConnection.findUnique({ where: { id: connection.organizationConnectionId! } });
+    const action = ADMIN_ACTIONS[connection.provider as keyof typeof ADMIN_ACTIONS];
+    // A removed organization connection still mints while its connections disconnect (push channels stop).
+    if (!org || (org.status !== 'active' && org.status !== 'removed')) {
+      const code = isAdminActionCode(org?.statusReason) ? org.statusReason : action.code;
+      await this.#recordFailure(connection.id, code);
+      throw new ProviderError('access_revoked', connection.provider, 'The organization connection has no working grant', { code });
+    }
+    let tokens: TokenSet;
+    try {
+      const grant = await organizationGrant(this.deps, org);
+      const user = { id: mailboxOf(connection) ?? connection.externalAccountEmail, email: connection.externalAccountEmail };
+      tokens = await providers.get(connection.provider).organization.userToken(grant, user);
+    } catch (error) {
+      const code = isProviderError(error) ? (error.details.code ?? error.kind) : 'token_failed';
+      log.warn({ error_code: code, organizationConnectionId: org.id }, 'organization token refused');
+      if (isProviderError(error, 'access_revoked')) {
+        if (isAdminActionCode(code)) await recordOrganizationGrantRevoked(db, org.id);
+        else await this.#recordFailure(connection.id, code);
+      }
+      throw error;
+    }
+    await this.storeTokens(connection.id, tokens);
+    log.info({ expiresAt: tokens.expiresAt.toISOString(), organizationConnectionId: org.id }, 'organization token minted');
     return { accessToken: tokens.accessToken, expiresAt: tokens.expiresAt };
   }
 
@@ -220,10 +260,14 @@ async function upsertCredential(
 }
 
 /** Whose budget a connection's calls draw from: its OAuth client's project and its account. */
-export function budgetScopeOf(connection: Pick<ConnectionRow, 'provider' | 'oauthClientId' | 'externalAccountEmail'>): BudgetScope {
+export function budgetScopeOf(
+  connection: Pick<ConnectionRow, 'provider' | 'oauthClientId' | 'externalAccountEmail'> &
+    Partial<Pick<ConnectionRow, 'organizationConnectionId'>>,
+): BudgetScope {
+  const organization = connection.organizationConnectionId ? `organization:${connection.organizationConnectionId}` : undefined;
   return {
     provider: connection.provider as BudgetScope['provider'],
-    project: connection.oauthClientId ?? 'platform',
+    project: connection.oauthClientId ?? organization ?? 'platform',
     account: connection.externalAccountEmail.toLowerCase(),
   };
 }

@@ -16,6 +16,7 @@ const TABLES: Record<string, string> = {
   ce_module_settings: `organization_id = $1`,
   pf_credentials: `organization_id = $1`,
   ce_oauth_clients: `organization_id = $1`,
+  ce_organization_connections: `organization_id = $1`,
   ce_oauth_states: `organization_id = $1`,
   ce_calendar_connections: `organization_id = $1`,
   ce_calendar_events: `organization_id = $1`,
@@ -57,6 +58,15 @@ const TABLES: Record<string, string> = {
     });
     await db.oAuthClient.create({
       data: { organizationId: org, provider: 'google', clientId: `${org}-client`, clientSecretCredentialId: credential.id },
+    });
+    await db.organizationConnection.create({
+      data: {
+        organizationId: org,
+        provider: 'google',
+        mode: 'full',
+        googleDomain: `${org}.example.com`,
+        serviceAccountKeyCredentialId: credential.id,
+      },
     });
     await db.oAuthState.create({
       data: {

@@ -1,6 +1,7 @@
 // The secret scan: run the main flows (connect both providers, sync, schedule a meeting with attendees,
 // token refresh, revoked access and reconnect, disconnect, an organization's own OAuth client, the vault
-// migration of legacy rows), then search everything the service wrote for every token and secret that
+// migration of legacy rows, organization-wide connections with a service account key and an own app), then
+// search everything the service wrote for every token and secret that
 // exists: the database (every column of every table, raw, bytes included), the captured logs, and the
 // Temporal histories (payload bytes read as text) of every workflow on the stack's task queue. Attendee
 // emails are searched in the logs and the histories (sealed there by services/attendee-sealing-codec.ts);
@@ -158,6 +159,44 @@ describe('secret scan over the main flows', () => {
       { what: 'disconnected' },
     );
 
+    // Organization-wide connections: a service account key (write-only) and an organization's own Microsoft app.
+    const domainUser = stack.google.createWorkspaceDomain('scan-workspace.example', { count: 1 }).users[0]!;
+    const serviceAccount = stack.google.registerServiceAccount();
+    stack.google.grantDomainWideDelegation('scan-workspace.example', serviceAccount.clientId, [
+      'https://www.googleapis.com/auth/calendar.events',
+      'https://www.googleapis.com/auth/calendar.readonly',
+    ]);
+    const orgGoogle = await call(stack, 'PUT', '/v1/organization-connections/google', {
+      token: admin,
+      body: { serviceAccountKey: serviceAccount.keyFile, domain: 'scan-workspace.example', mode: 'full' },
+    });
+    expect(orgGoogle.text).not.toContain('PRIVATE KEY');
+    const ownApp = {
+      clientId: `scan-app-${randomBytes(6).toString('hex')}`,
+      clientSecret: `scan-app-secret-${randomBytes(24).toString('base64url')}`,
+    };
+    stack.microsoft.registerClient(ownApp.clientId, ownApp.clientSecret);
+    const tenant = stack.microsoft.createTenant('scan-tenant.example', { count: 1 });
+    const orgMicrosoft = await call(stack, 'PUT', '/v1/organization-connections/microsoft', {
+      token: admin,
+      body: { tenantId: tenant.tenantId, mode: 'full', ...ownApp },
+    });
+    expect(orgMicrosoft.text).not.toContain(ownApp.clientSecret);
+    const consented = stack.microsoft.adminConsent(orgMicrosoft.body.adminConsentUrl);
+    expect((await call(stack, 'GET', `${consented.pathname}${consented.search}`)).status).toBe(200);
+    for (const [provider, email] of [
+      ['google', domainUser],
+      ['microsoft', tenant.users[0]!.email],
+    ] as const) {
+      const enrolled = await call(stack, 'POST', `/v1/organization-connections/${provider}/users`, {
+        token: admin,
+        body: { emails: [email] },
+      });
+      expect(enrolled.body.enrolled).toHaveLength(1);
+      await syncedAfter(enrolled.body.enrolled[0].connectionId, 0);
+    }
+    const serviceAccountKeyLines = serviceAccount.keyFile!.private_key.split('\n').filter((line) => line.length > 40);
+
     // ---- the scan ----
     const secrets = [
       ...stack.google.issuedSecrets(),
@@ -165,6 +204,8 @@ describe('secret scan over the main flows', () => {
       byoClient.clientSecret,
       GOOGLE_SANDBOX_CLIENT.clientSecret,
       SANDBOX_MICROSOFT_CLIENT.clientSecret,
+      ownApp.clientSecret,
+      ...serviceAccountKeyLines,
       ...legacyTokens,
     ].filter((secret) => secret.length >= 8);
     expect(stack.google.issuedSecrets().length).toBeGreaterThan(3);
