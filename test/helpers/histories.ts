@@ -18,23 +18,34 @@ export async function recordHistoriesIfAsked(stack: TestStack, prefix: string): 
     executions.push({ workflowId: execution.workflowId, runId: execution.runId, type: execution.type });
   }
   executions.forEach((execution, index) => {
-    const json = execFileSync(
-      process.env.TEMPORAL_TEST_BINARY!,
-      [
-        'workflow',
-        'show',
-        '--address',
-        process.env.TEMPORAL_TEST_ADDRESS!,
-        '--workflow-id',
-        execution.workflowId,
-        '--run-id',
-        execution.runId,
-        '--output',
-        'json',
-      ],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-    );
-    const label = process.env.RECORD_HISTORIES_LABEL ? `-${process.env.RECORD_HISTORIES_LABEL}` : '';
-    writeFileSync(path.join(HISTORIES_DIR, `${prefix}${label}-${String(index).padStart(2, '0')}-${execution.type}.json`), json);
+    writeHistory(execution, `${prefix}${labelPart()}-${String(index).padStart(2, '0')}-${execution.type}.json`);
   });
+}
+
+/** One workflow's history (e.g. from a test with mocked activities), recorded as `<name>-<label>-<type>.json`. */
+export function recordWorkflowHistoryIfAsked(execution: { workflowId: string; type: string }, name: string): void {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  writeHistory(execution, `${name}${labelPart()}-${execution.type}.json`);
+}
+
+const labelPart = () => (process.env.RECORD_HISTORIES_LABEL ? `-${process.env.RECORD_HISTORIES_LABEL}` : '');
+
+function writeHistory(execution: { workflowId: string; runId?: string }, fileName: string): void {
+  const json = execFileSync(
+    process.env.TEMPORAL_TEST_BINARY!,
+    [
+      'workflow',
+      'show',
+      '--address',
+      process.env.TEMPORAL_TEST_ADDRESS!,
+      '--workflow-id',
+      execution.workflowId,
+      ...(execution.runId ? ['--run-id', execution.runId] : []),
+      '--output',
+      'json',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  writeFileSync(path.join(HISTORIES_DIR, fileName), json);
 }

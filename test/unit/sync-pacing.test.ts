@@ -15,6 +15,17 @@ describe('requested syncs keep a minimum gap', () => {
     // A gap of 0 is the old behaviour: due as soon as requested.
     expect(requestedSyncDueAt(withRequest(synced, 'sync'), 0)).toBe(NOW);
   });
+
+  it('keeps the gap from requested syncs only: a poll does not hold back the push that follows it', () => {
+    const requested = withSyncStarted(withoutRequest(initialState(undefined, NOW), 'sync'), NOW);
+    const polled = withSyncStarted(requested, NOW + 60_000, false);
+    // A push a second after the poll is due at once (the last requested sync was a minute ago)...
+    expect(requestedSyncDueAt(withRequest(polled, 'sync'), 10_000)).toBe(NOW + 10_000);
+    expect(requestedSyncDueAt(withRequest(polled, 'sync'), 10_000)).toBeLessThan(NOW + 61_000);
+    // ...while a second requested sync within the gap still waits for its end.
+    const pushed = withSyncStarted(polled, NOW + 61_000);
+    expect(requestedSyncDueAt(withRequest(pushed, 'sync'), 10_000)).toBe(NOW + 71_000);
+  });
 });
 
 describe('SignalCoalescer', () => {

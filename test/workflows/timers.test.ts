@@ -8,8 +8,10 @@ import { Client, Connection } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import type { ConnectionActivities, ConnectionContext, SyncResult } from '../../activities/connection/types';
-import { connectionWorkflowId, statusQuery, type ConnectionWorkflowInput } from '../../workflows/connection/messages';
+import { connectionWorkflowId, statusQuery, syncNowSignal, type ConnectionWorkflowInput } from '../../workflows/connection/messages';
+import { initialState } from '../../workflows/connection/state';
 import type { connectionWorkflow } from '../../workflows/connection/workflow';
+import { recordWorkflowHistoryIfAsked } from '../helpers/histories';
 import { waitFor } from '../helpers/wait';
 
 const MINUTE = 60_000;
@@ -148,6 +150,28 @@ describe('connection workflow timers (mocked activities)', () => {
       );
     });
     expect(mocks.named('ensurePushChannels')[1]!.at).toBeGreaterThanOrEqual(started + 2_000);
+  });
+
+  it('runs a sync requested right after a periodic poll at once: polls do not start the requested-sync gap', async () => {
+    const mocks = mockActivities({ context: () => ({}) });
+    // A run carried over with no sync pending and its poll due in 2 s; requested syncs keep a 10-minute gap.
+    const fresh = initialState(undefined, Date.now());
+    const carried = { ...fresh, pending: { ...fresh.pending, sync: false }, nextSyncAt: Date.now() + 2_000 };
+    await withWorkflow(mocks, { carried, minSyncGapMs: 10 * MINUTE }, async (workflowId) => {
+      await waitFor(
+        async () => mocks.named('syncConnection').length,
+        (count) => count === 1,
+        { what: 'the poll' },
+      );
+      await client.workflow.getHandle(workflowId).signal(syncNowSignal, { reason: 'push' });
+      // Before the gap counted polls too, this sync waited ten minutes.
+      await waitFor(
+        async () => mocks.named('syncConnection').length,
+        (count) => count === 2,
+        { what: 'the requested sync' },
+      );
+      recordWorkflowHistoryIfAsked({ workflowId, type: 'connectionWorkflow' }, 'poll-then-push');
+    });
   });
 
   it('delivers a reminder when it is due, once', async () => {

@@ -17,7 +17,13 @@ import type { CalendarList, ConnectionBusy, ConnectionContext, HeldDeletionsReso
 import { ConnectionHealth as ConnectionHealthKey } from '../search-attributes';
 import { interactive, interactiveWrite, local, provider, sync } from './activities';
 import { inputSchemas } from './input-schemas-on-demand';
-import { COALESCE_REQUESTED_SYNCS, DEFAULT_MIN_SYNC_GAP_MS, requestedSyncDueAt, withSyncStarted } from './sync-pacing';
+import {
+  COALESCE_REQUESTED_SYNCS,
+  DEFAULT_MIN_SYNC_GAP_MS,
+  GAP_AFTER_REQUESTED_SYNCS_ONLY,
+  requestedSyncDueAt,
+  withSyncStarted,
+} from './sync-pacing';
 import { SPREAD_PERIODIC_WORK, withSpreadStart } from './spread';
 import { WriteLock } from './write-lock';
 import type {
@@ -359,11 +365,14 @@ export class ConnectionRun {
   }
 
   private async runSync(reconcile = false): Promise<void> {
+    const requested = this.state.pending.sync;
     this.state = withoutRequest(this.state, 'sync');
     // Shown by the status query only (no command, nothing carried). Set and cleared without an await of its
     // own: an extra await would reorder this run's commands and break the replay of recorded histories.
     this.syncRunning = true;
-    if (this.minSyncGapMs > 0) this.state = withSyncStarted(this.state, Date.now());
+    if (this.minSyncGapMs > 0) {
+      this.state = withSyncStarted(this.state, Date.now(), requested || !patched(GAP_AFTER_REQUESTED_SYNCS_ONLY));
+    }
     await this.loadedContext();
     const pollMs = pollIntervalMs(this.state);
     const reminderHorizon = reminderHorizonMinutes(this.state);

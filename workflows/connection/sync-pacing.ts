@@ -7,6 +7,13 @@ import type { ConnectionState } from './state';
 /** Runs started before this patch ran every requested sync at once; their histories must replay that way. */
 export const COALESCE_REQUESTED_SYNCS = 'coalesce-requested-syncs';
 
+/**
+ * Past this patch only requested syncs start a gap: a poll (or the daily reconciliation) no longer holds back
+ * the push that follows it. A change made just after a poll waited out the whole gap before, which was most
+ * of bench:scale's change-to-row p99; a flood still gets one requested sync per gap.
+ */
+export const GAP_AFTER_REQUESTED_SYNCS_ONLY = 'gap-after-requested-syncs-only';
+
 /** The gap when the workflow input names none (workflows started before it was passed). */
 export const DEFAULT_MIN_SYNC_GAP_MS = 10_000;
 
@@ -16,6 +23,7 @@ export function requestedSyncDueAt(state: ConnectionState, minGapMs: number): nu
   return (state.lastSyncStartedAt ?? Number.NEGATIVE_INFINITY) + minGapMs;
 }
 
-export function withSyncStarted(state: ConnectionState, now: number): ConnectionState {
-  return { ...state, lastSyncStartedAt: now };
+/** A sync starts; `startsGap` false: a periodic one, which requested syncs need not keep a gap from. */
+export function withSyncStarted(state: ConnectionState, now: number, startsGap = true): ConnectionState {
+  return startsGap ? { ...state, lastSyncStartedAt: now } : state;
 }
