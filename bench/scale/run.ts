@@ -26,6 +26,7 @@ import {
 } from '../lib/measure';
 import { numberOption } from '../lib/options';
 import { runBenchmark } from '../lib/run-benchmark';
+import { timeProviderChange } from '../lib/provider-change';
 import { seedSingleEvents } from '../lib/sandbox-calendar';
 import { startBenchService, type BenchService } from '../lib/service';
 
@@ -65,24 +66,13 @@ async function waitForFirstSyncs(service: BenchService, count: number) {
 
 /** One provider-side change every few seconds until `until`, each timed until its row is in the database. */
 async function timeChanges(service: BenchService, targets: Connected[], until: number) {
-  const { db } = service.deps;
   const latencies: number[] = [];
   let missed = 0;
   for (let i = 0; Date.now() < until; i++) {
     const target = targets[(i * 7919) % targets.length]!; // a prime stride visits connections far apart
-    const start = new Date(Date.now() + (i + 1) * 3_600_000);
     const t0 = now();
-    const externalEventId = service.google.seedEvent(target.email, {
-      title: `Scale change ${i}`,
-      start: { kind: 'dateTime', dateTime: start.toISOString(), timeZone: 'UTC' },
-      end: { kind: 'dateTime', dateTime: new Date(start.getTime() + 1_800_000).toISOString(), timeZone: 'UTC' },
-    });
-    const seen = await pollUntil(
-      () => db.calendarEvent.findFirst({ where: { connectionId: target.connectionId, externalEventId }, select: { id: true } }),
-      (row) => row !== null,
-      { timeoutMs: CHANGE_TIMEOUT_MS, intervalMs: 5 },
-    );
-    if (seen.ok) latencies.push(millisSince(t0));
+    const ms = await timeProviderChange(service, target, `Scale change ${i}`, CHANGE_TIMEOUT_MS);
+    if (ms !== undefined) latencies.push(ms);
     else missed += 1;
     await sleep(Math.max(0, CHANGE_EVERY_SECONDS * 1000 - millisSince(t0)));
   }

@@ -1,9 +1,10 @@
 // N connections on one worker: connect them (bounded in time), wait for their first sync and push channel,
 // then time provider-side changes until their row is in the database (push -> webhook -> signal -> sync),
 // and count history events per sync cycle on a few workflows. The worker's RSS is sampled throughout.
-import { formatMiB, formatMs, millisSince, now, percentile, pollUntil, secondsSince, sleep } from '../lib/measure';
+import { formatMiB, formatMs, now, percentile, pollUntil, secondsSince, sleep } from '../lib/measure';
 import { seedSingleEvents } from '../lib/sandbox-calendar';
 import type { BenchService } from '../lib/service';
+import { timeProviderChange } from '../lib/provider-change';
 import { connectMany, describeFailures, type Connected } from '../lib/connect-many';
 import { syncNowSignal } from '../../workflows/connection/messages';
 import { eventsPerSyncCycle } from './history';
@@ -82,20 +83,9 @@ export async function measureConnections(service: BenchService, options: Connect
   const changed: Connected[] = [];
   for (let i = 0; i < sampleSize; i++) {
     const target = targets[Math.floor((i * targets.length) / sampleSize)]!;
-    const start = new Date(Date.now() + (i + 1) * 3_600_000);
-    const t0 = now();
-    const externalEventId = service.google.seedEvent(target.email, {
-      title: `Pushed change ${i}`,
-      start: { kind: 'dateTime', dateTime: start.toISOString(), timeZone: 'UTC' },
-      end: { kind: 'dateTime', dateTime: new Date(start.getTime() + 1_800_000).toISOString(), timeZone: 'UTC' },
-    });
-    const seen = await pollUntil(
-      () => db.calendarEvent.findFirst({ where: { connectionId: target.connectionId, externalEventId }, select: { id: true } }),
-      (row) => row !== null,
-      { timeoutMs: CHANGE_TIMEOUT_MS, intervalMs: 5 },
-    );
-    if (seen.ok) {
-      latencies.push(millisSince(t0));
+    const ms = await timeProviderChange(service, target, `Pushed change ${i}`, CHANGE_TIMEOUT_MS);
+    if (ms !== undefined) {
+      latencies.push(ms);
       changed.push(target);
     } else timedOut += 1;
     await sleep(50); // let the sync that carried it finish before the next change
