@@ -4,14 +4,15 @@
 // activities report expiries and meetings a few seconds ahead, so each path runs in seconds of real time.
 // (Temporal's time-skipping test server is a separate binary that cannot be downloaded here.)
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
-import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { ConnectionActivities, ConnectionContext, SyncResult } from '../../activities/connection/types';
 import { connectionWorkflowId, statusQuery, syncNowSignal, type ConnectionWorkflowInput } from '../../workflows/connection/messages';
 import { initialState } from '../../workflows/connection/state';
 import type { connectionWorkflow } from '../../workflows/connection/workflow';
 import { recordWorkflowHistoryIfAsked } from '../helpers/histories';
+import { connectTestTemporal, type TestTemporal } from '../helpers/test-temporal';
 import { waitFor } from '../helpers/wait';
 
 const MINUTE = 60_000;
@@ -70,20 +71,15 @@ function mockActivities(answers: {
 }
 
 describe('connection workflow timers (mocked activities)', () => {
+  let temporal: TestTemporal;
   let client: Client;
-  let clientConnection: Connection;
   let workerConnection: NativeConnection;
 
   beforeAll(async () => {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    clientConnection = await Connection.connect({ address: process.env.TEMPORAL_TEST_ADDRESS! });
-    client = new Client({ connection: clientConnection });
-    workerConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_TEST_ADDRESS! });
+    temporal = await connectTestTemporal();
+    ({ client, workerConnection } = temporal);
   });
-  afterAll(async () => {
-    await workerConnection?.close();
-    await clientConnection?.close();
-  });
+  afterAll(() => temporal?.close());
 
   /** Runs the workflow on a worker of its own until `until` resolves, then terminates it. */
   async function withWorkflow(

@@ -3,31 +3,27 @@
 // however many attempts that takes. With a limit on attempts, `npm run chaos` found endpoints silenced for
 // good after a few worker kills: the workflow failed and nothing restarted it.
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { WebhookActivities } from '../../activities/webhooks/types';
 import { endpointStatusQuery } from '../../workflows/webhook-endpoint/messages';
 import type { webhookEndpointWorkflow } from '../../workflows/webhook-endpoint/workflow';
+import { connectTestTemporal, type TestTemporal } from '../helpers/test-temporal';
 import { waitFor } from '../helpers/wait';
 
 /** More failures than the attempts the delivery activities were once limited to (5). */
 const FAILING_ATTEMPTS = 6;
 
 describe('webhook endpoint workflow (mocked activities)', () => {
+  let temporal: TestTemporal;
   let client: Client;
-  let clientConnection: Connection;
   let workerConnection: NativeConnection;
 
   beforeAll(async () => {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    clientConnection = await Connection.connect({ address: process.env.TEMPORAL_TEST_ADDRESS! });
-    client = new Client({ connection: clientConnection });
-    workerConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_TEST_ADDRESS! });
+    temporal = await connectTestTemporal();
+    ({ client, workerConnection } = temporal);
   });
-  afterAll(async () => {
-    await workerConnection?.close();
-    await clientConnection?.close();
-  });
+  afterAll(() => temporal?.close());
 
   it('keeps retrying a delivery activity that throws, and delivers once it works', async () => {
     let runAttempts = 0;
