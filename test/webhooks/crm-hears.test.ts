@@ -57,6 +57,13 @@ describe('the CRM hears everything', () => {
       (r) => r.body.lastSync?.outcome === 'ok',
       'first sync',
     );
+    // Calendar-side changes reach the service by push: the channel is made after the first sync, and a change
+    // made before it exists would wait for the next poll.
+    await eventually(
+      () => stack.deps.db.pushChannel.count({ where: { connectionId, status: 'active' } }),
+      (active) => active > 0,
+      'push channel',
+    );
   });
   afterAll(async () => {
     await stack?.close();
