@@ -13,7 +13,7 @@
 // --meetings-per-minute (30), --meeting-lead-minutes (6-12), --settle-minutes (10), --seed, --postgres URL.
 import { saveSettings } from '../../data/settings';
 import { startReceiver } from '../../test/webhooks/receiver';
-import { connectMany, describeFailures } from '../lib/connect-many';
+import { connectMany, describeConnectOutcome } from '../lib/connect-many';
 import { machineLine, now, pollUntil, secondsSince, sleep } from '../lib/measure';
 import { numberOption, option } from '../lib/options';
 import { runBenchmark } from '../lib/run-benchmark';
@@ -90,10 +90,7 @@ async function main(): Promise<void> {
       organizationId: ORGANIZATION,
     });
     const { connected } = outcome;
-    log(
-      `  connected ${connected.length}/${CONNECTIONS} in ${outcome.seconds.toFixed(0)} s` +
-        (outcome.failedAttempts ? `; ${outcome.failedAttempts} failed attempts: ${describeFailures(outcome.failures)}` : ''),
-    );
+    log(describeConnectOutcome(outcome, CONNECTIONS, CONCURRENCY, CONNECT_SECONDS));
     const ids = connected.map((connection) => connection.connectionId);
     const firstSyncs = await pollUntil(
       () => db.connectionCalendar.count({ where: { connectionId: { in: ids }, lastSyncAt: { not: null } } }),

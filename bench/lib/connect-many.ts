@@ -70,3 +70,15 @@ export async function connectMany(
 export function describeFailures(failures: Map<string, number>): string {
   return [...failures].map(([reason, n]) => `${n}x "${reason}"`).join('; ');
 }
+
+/** The log line of a connectMany run: how many connected, how fast, and every failure by reason. */
+export function describeConnectOutcome(outcome: ConnectManyResult, total: number, concurrency: number, boundSeconds: number): string {
+  const { connected, seconds } = outcome;
+  return (
+    `  connected ${connected.length}/${total} in ${seconds.toFixed(0)} s (${(connected.length / seconds).toFixed(1)}/s, ` +
+    `${concurrency} at a time)${outcome.stoppedByBound ? `; stopped by the ${boundSeconds} s bound` : ''}` +
+    (outcome.failedAttempts
+      ? `; ${outcome.failedAttempts} failed attempts, ${outcome.gaveUp} gave up: ${describeFailures(outcome.failures)}`
+      : '')
+  );
+}

@@ -11,7 +11,7 @@
 // --change-every-seconds (3), --postgres URL. WORKER_MAX_CACHED_WORKFLOWS and other worker settings pass
 // through from the environment.
 import { saveSettings } from '../../data/settings';
-import { connectMany, describeFailures, type Connected } from '../lib/connect-many';
+import { connectMany, describeConnectOutcome, type Connected } from '../lib/connect-many';
 import {
   formatMiB,
   formatMs,
@@ -99,14 +99,7 @@ async function main(): Promise<void> {
       organizationId: ORGANIZATION,
     });
     const { connected } = outcome;
-    log(
-      `  connected ${connected.length}/${CONNECTIONS} in ${outcome.seconds.toFixed(0)} s ` +
-        `(${(connected.length / outcome.seconds).toFixed(1)}/s, ` +
-        `${CONCURRENCY} at a time)${outcome.stoppedByBound ? `; stopped by the ${CONNECT_SECONDS} s bound` : ''}` +
-        (outcome.failedAttempts
-          ? `; ${outcome.failedAttempts} failed attempts, ${outcome.gaveUp} gave up: ${describeFailures(outcome.failures)}`
-          : ''),
-    );
+    log(describeConnectOutcome(outcome, CONNECTIONS, CONCURRENCY, CONNECT_SECONDS));
 
     // 2. First syncs and push channels.
     const settled = await waitForFirstSyncs(service, connected.length);
