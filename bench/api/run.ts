@@ -8,7 +8,17 @@
 //   --provider (BENCH_PROVIDER, google | microsoft)  --postgres URL (BENCH_POSTGRES_URL)
 import { randomUUID } from 'node:crypto';
 import type { ProviderId } from '../../providers/types';
-import { formatMiB, formatMs, machineLine, percentile, pollUntil, runAtFixedRate } from '../lib/measure';
+import {
+  formatMiB,
+  formatMs,
+  machineLine,
+  ownCpuSeconds,
+  percentile,
+  pollUntil,
+  processCpuMeter,
+  readProcessCpuSeconds,
+  runAtFixedRate,
+} from '../lib/measure';
 import { numberOption, option } from '../lib/options';
 import { startBenchService } from '../lib/service';
 import { unmeteredAuth } from '../../providers/unmetered';
@@ -46,6 +56,21 @@ function summarize(
       (failed ? `; ${failed} failed, e.g. ${firstError instanceof Error ? firstError.message : String(firstError)}` : ''),
   );
   return stats;
+}
+
+/** Where the machine's CPU went during the end-to-end load: per process, per request sent, and as cores busy. */
+function printCpuPerRequest(cpuSeconds: Record<string, number>, requests: number, wallSeconds: number): void {
+  console.log(`  CPU during the end-to-end load (${requests} requests in ${wallSeconds.toFixed(1)} s):`);
+  const line = (name: string, seconds: number) =>
+    console.log(
+      `    ${name.padEnd(22)} ${((seconds * 1000) / requests).toFixed(1).padStart(6)} ms per request, ` +
+        `${(seconds / wallSeconds).toFixed(2)} cores`,
+    );
+  for (const [name, seconds] of Object.entries(cpuSeconds)) line(name, seconds);
+  line(
+    'all',
+    Object.values(cpuSeconds).reduce((sum, seconds) => sum + seconds, 0),
+  );
 }
 
 /** A failed OAuth callback (e.g. SQLite busy while the worker writes a first sync) is tried again, as a user would. */
@@ -132,7 +157,13 @@ async function main(): Promise<void> {
     const before = await service.deps.db.calendarEvent.count({ where: { syncDirection: 'outbound' } });
     service.worker.rss.reset();
     sent = [];
+    const cpu = processCpuMeter({
+      worker: () => readProcessCpuSeconds(service.worker.pid),
+      temporal: () => service.temporalServer.cpuSeconds(),
+      'API + fakes + driver': ownCpuSeconds,
+    });
     const e2e = await runAtFixedRate(RATE, SECONDS * 1000, endToEnd);
+    const cpuUsed = cpu.stop();
     const rows = (await service.deps.db.calendarEvent.count({ where: { syncDirection: 'outbound' } })) - before;
     const underLoad = await hopsOf(service.temporal, sent);
     const baseline = await runAtFixedRate(RATE, SECONDS * 1000, providerOnly);
@@ -148,6 +179,7 @@ async function main(): Promise<void> {
         `worker peak RSS ${formatMiB(service.worker.rss.peak())}; ${machineLine()}`,
     );
     printHops(`under ${RATE} req/s`, underLoad);
+    printCpuPerRequest(cpuUsed, e2e.results.length, e2e.wallSeconds);
     console.log(`RESULT schedule_meeting_provider_only_p99 ${b.p99.toFixed(0)} ms`);
     console.log(`RESULT schedule_meeting_p50 ${a.p50.toFixed(0)} ms`);
     console.log(`RESULT schedule_meeting_p99 ${a.p99.toFixed(0)} ms`);

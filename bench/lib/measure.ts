@@ -156,3 +156,21 @@ export function machineLine(): string {
   const [one, five] = os.loadavg();
   return `${os.cpus().length} cores, load average ${one!.toFixed(1)} (1 min) / ${five!.toFixed(1)} (5 min)`;
 }
+
+/** CPU seconds each named process used between `start` and `stop` (this process: `process.cpuUsage()`). */
+export function processCpuMeter(readers: Record<string, () => number | undefined>): { stop(): Record<string, number> } {
+  const read = () => Object.fromEntries(Object.entries(readers).map(([name, reader]) => [name, reader() ?? Number.NaN]));
+  const before = read();
+  return {
+    stop() {
+      const after = read();
+      return Object.fromEntries(Object.keys(readers).map((name) => [name, after[name]! - before[name]!]));
+    },
+  };
+}
+
+/** This process's CPU time so far (user + system), in seconds. */
+export function ownCpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}

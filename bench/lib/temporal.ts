@@ -5,12 +5,15 @@
 import { freePort } from '../../scripts/lib/free-port';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { startTemporalDevServer, type DevServer } from '../../scripts/lib/temporal-dev-server';
+import { readProcessCpuSeconds } from './measure';
 
 export interface BenchTemporal {
   address: string;
   /** Stops the server and starts it again on the same address; only for a server started with `dbFile`. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** CPU time the server process has used so far (seconds); undefined for a server this benchmark did not start. */
+  cpuSeconds(): number | undefined;
 }
 
 export async function startBenchTemporal(options: { dbFile?: string } = {}): Promise<BenchTemporal> {
@@ -19,7 +22,7 @@ export async function startBenchTemporal(options: { dbFile?: string } = {}): Pro
     const refuse = async () => {
       throw new Error('BENCH_TEMPORAL_ADDRESS names a server this benchmark did not start: it cannot restart it');
     };
-    return { address: existing, restart: refuse, stop: async () => undefined };
+    return { address: existing, restart: refuse, stop: async () => undefined, cpuSeconds: () => undefined };
   }
   const start = (port: number) => startTemporalDevServer({ binary: resolveTemporalCli(), port, dbFile: options.dbFile });
   let server: DevServer = await start(await freePort());
@@ -32,5 +35,6 @@ export async function startBenchTemporal(options: { dbFile?: string } = {}): Pro
       server = await start(port);
     },
     stop: () => server.stop(),
+    cpuSeconds: () => (server.process.pid === undefined ? undefined : readProcessCpuSeconds(server.process.pid)),
   };
 }
