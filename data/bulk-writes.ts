@@ -10,6 +10,7 @@ import type { ProviderRowData } from '../domain/sync/page-plan';
 import type { EventRowModel } from './events';
 import type { ChangeRecords } from './event-versions';
 import type { OutboxEntry } from './outbox';
+import type { SealedCredentialRow } from '../vault/vault';
 
 type Tx = Prisma.TransactionClient | Db;
 
@@ -70,6 +71,29 @@ const EVENT_COLUMNS: Columns<EventRowModel> = {
 };
 
 /** New ce_calendar_events rows, complete (data/sync-pages.ts builds them). */
+const CREDENTIAL_COLUMNS: Columns<SealedCredentialRow & { createdAt: Date; rewrappedAt: Date | null }> = {
+  id: 'id',
+  organizationId: 'organization_id',
+  kind: 'kind',
+  keyId: 'key_id',
+  wrappedKey: 'wrapped_key',
+  ciphertext: 'ciphertext',
+  iv: 'iv',
+  authTag: 'auth_tag',
+  createdAt: 'created_at',
+  rewrappedAt: 'rewrapped_at',
+};
+
+/** Sealed credentials (vault.sealMany) in one statement. */
+export function insertCredentials(tx: Tx, rows: SealedCredentialRow[], createdAt: Date): Promise<void> {
+  return insertRows(
+    tx,
+    'pf_credentials',
+    CREDENTIAL_COLUMNS,
+    rows.map((row) => ({ ...row, createdAt, rewrappedAt: null })),
+  );
+}
+
 export function insertEvents(tx: Tx, rows: EventRowModel[]): Promise<void> {
   return insertRows(tx, 'ce_calendar_events', EVENT_COLUMNS, rows);
 }

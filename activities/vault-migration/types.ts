@@ -5,6 +5,8 @@ export interface MigrateBatchInput {
   organizationId: string | null;
   /** Look only at connection ids greater than this (keyset pagination; '' = from the start). */
   afterId: string;
+  /** Look only at ids up to this one (a boundary from planLegacyBatches; absent: no upper bound). */
+  throughId?: string;
   batchSize: number;
   /** Skip rows that already carry a migration_error (later passes of one run). */
   skipFailed: boolean;
@@ -27,7 +29,24 @@ export interface MigrateBatchResult {
   pendingWithoutError: number;
 }
 
+export interface PlanBatchesInput {
+  organizationId: string | null;
+  afterId: string;
+  batchSize: number;
+  /** How many batches the round holds (they run at once). */
+  batches: number;
+  skipFailed: boolean;
+}
+
+export interface PlanBatchesResult {
+  /** The last id of each batch of the round, in order (empty: the pass reached the end). */
+  boundaries: string[];
+  pending: number;
+  pendingWithoutError: number;
+}
+
 export interface VaultMigrationActivities {
+  planLegacyBatches(input: PlanBatchesInput): Promise<PlanBatchesResult>;
   migrateLegacyBatch(input: MigrateBatchInput): Promise<MigrateBatchResult>;
   /** Reports an organization's finished migration to the CRM (vault_migration.completed). */
   reportVaultMigrationCompleted(input: {

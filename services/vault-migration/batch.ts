@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
-import { migrateLegacyTokens, migrateLegacyTokensIn } from '../oauth/token-migration';
+import { migrateLegacyTokens, migrateManyLegacyTokensIn } from '../oauth/token-migration';
 import { isVaultError } from '../../vault/errors';
 import type { Vault } from '../../vault/vault';
 import type { MigrationFailure } from '../../workflows/vault-migration/messages';
-import type { MigrateBatchInput, MigrateBatchResult } from '../../activities/vault-migration/types';
+import type { MigrateBatchInput, MigrateBatchResult, PlanBatchesInput, PlanBatchesResult } from '../../activities/vault-migration/types';
 
 /** Attempts per row before its failure is recorded (a lost race is retried, not reported). */
 const ROW_ATTEMPTS = 3;
@@ -37,7 +37,9 @@ export async function migrateLegacyBatch(
       ...scope,
       migrationRequired: true,
       ...(input.skipFailed ? { migrationError: null } : {}),
-      ...(input.afterId ? { id: { gt: input.afterId } } : {}),
+      ...(input.afterId || input.throughId
+        ? { id: { ...(input.afterId ? { gt: input.afterId } : {}), ...(input.throughId ? { lte: input.throughId } : {}) } }
+        : {}),
     },
     select: { id: true },
     orderBy: { id: 'asc' },
@@ -47,6 +49,7 @@ export async function migrateLegacyBatch(
   let migrated = 0;
   let alreadyMigrated = 0;
   const failed: MigrationFailure[] = [];
+  heartbeat('started');
   // Fast path: the whole batch in one transaction (a transaction per row costs more than the work). Any
   // problem rolls it back entirely, and the batch is redone row by row, each row on its own.
   const together = await migrateTogether(
@@ -67,10 +70,7 @@ export async function migrateLegacyBatch(
     }
   }
 
-  const [pending, pendingWithoutError] = await Promise.all([
-    db.calendarConnection.count({ where: { ...scope, migrationRequired: true } }),
-    db.calendarConnection.count({ where: { ...scope, migrationRequired: true, migrationError: null } }),
-  ]);
+  const { pending, pendingWithoutError } = await countPending(db, input.organizationId);
   deps.logger.info(
     {
       correlationId,
@@ -97,29 +97,49 @@ export async function migrateLegacyBatch(
   };
 }
 
-/** All rows in one transaction; throws (rolling back) if any row needs the careful per-row path. */
-async function migrateTogether(deps: VaultMigrationDeps, ids: string[]): Promise<{ migrated: number; alreadyMigrated: number }> {
-  return deps.db.$transaction(async (tx) => {
-    let migrated = 0;
-    let alreadyMigrated = 0;
-    for (const id of ids) {
-      const row = await tx.calendarConnection.findUnique({
-        where: { id },
-        select: { accessTokenCredentialId: true, refreshTokenCredentialId: true, accessTokenEncrypted: true, refreshTokenEncrypted: true },
-      });
-      // A row that links a credential and still has a legacy copy needs the per-row check (migrateRow).
-      if (
-        row &&
-        ((row.accessTokenCredentialId && row.accessTokenEncrypted) || (row.refreshTokenCredentialId && row.refreshTokenEncrypted))
-      ) {
-        throw new Error('needs the per-row path');
-      }
-      const outcome = await migrateLegacyTokensIn(tx as unknown as Db, deps.vault, id);
-      if (outcome === 'migrated') migrated += 1;
-      else alreadyMigrated += 1;
-    }
-    return { migrated, alreadyMigrated };
+async function countPending(db: Db, organizationId: string | null): Promise<{ pending: number; pendingWithoutError: number }> {
+  const scope = organizationId === null ? {} : { organizationId };
+  const [pending, pendingWithoutError] = await Promise.all([
+    db.calendarConnection.count({ where: { ...scope, migrationRequired: true } }),
+    db.calendarConnection.count({ where: { ...scope, migrationRequired: true, migrationError: null } }),
+  ]);
+  return { pending, pendingWithoutError };
+}
+
+/**
+ * The next round of a pass: the last id of each of the next `batches` batches of `batchSize` legacy rows
+ * after the cursor (each batch then migrates the rows up to its boundary, several at once), and the counts.
+ * No boundaries: the pass reached the end.
+ */
+export async function planLegacyBatches(db: Db, input: PlanBatchesInput): Promise<PlanBatchesResult> {
+  const ids = await db.calendarConnection.findMany({
+    where: {
+      ...(input.organizationId === null ? {} : { organizationId: input.organizationId }),
+      migrationRequired: true,
+      ...(input.skipFailed ? { migrationError: null } : {}),
+      ...(input.afterId ? { id: { gt: input.afterId } } : {}),
+    },
+    select: { id: true },
+    orderBy: { id: 'asc' },
+    take: input.batchSize * input.batches,
   });
+  const boundaries: string[] = [];
+  for (let end = input.batchSize; end < ids.length + input.batchSize; end += input.batchSize) {
+    boundaries.push(ids[Math.min(end, ids.length) - 1]!.id);
+  }
+  return { boundaries, ...(await countPending(db, input.organizationId)) };
+}
+
+/** All rows in one transaction, in a few statements; throws (rolling back) if any row needs the careful per-row path. */
+async function migrateTogether(deps: VaultMigrationDeps, ids: string[]): Promise<{ migrated: number; alreadyMigrated: number }> {
+  // A row that links a credential and still has a legacy copy needs the per-row check (migrateRow).
+  const needsCheck = (
+    row: { accessTokenCredentialId: string | null; accessTokenEncrypted: string | null } & {
+      refreshTokenCredentialId: string | null;
+      refreshTokenEncrypted: string | null;
+    },
+  ) => Boolean((row.accessTokenCredentialId && row.accessTokenEncrypted) || (row.refreshTokenCredentialId && row.refreshTokenEncrypted));
+  return deps.db.$transaction((tx) => migrateManyLegacyTokensIn(tx as unknown as Db, deps.vault, ids, needsCheck));
 }
 
 async function migrateRow(deps: VaultMigrationDeps, connectionId: string): Promise<RowOutcome> {

@@ -1,9 +1,10 @@
 // The vault migration: moves every legacy plaintext token (rows with migration_required = true, of one
 // organization or of all) into the credential vault, one batch of 25 rows per activity call, until none
-// remain. Each batch is conditional per row (activities/vault-migration/batch.ts), so a crashed worker's
-// retried batch or a second run never moves a token twice. The workflow continues as new between batches
-// (every VAULT_MIGRATION_BATCHES_PER_RUN), carrying its counts and keyset cursor, so its history stays
-// small however many rows there are.
+// remain; since 'vault-migration-parallel-batches' several batches at once (a round). Each batch is
+// conditional per row (services/vault-migration/batch.ts), so a crashed worker's retried batch or a second
+// run never moves a token twice. The workflow continues as new between batches (every
+// VAULT_MIGRATION_BATCHES_PER_RUN), carrying its counts and keyset cursor, so its history stays small
+// however many rows there are.
 //
 // Passes: pass 0 walks every legacy row in id order (rows that failed in an earlier run are retried once).
 // A row that fails records migration_error; when the cursor reaches the end, rows that are still pending
@@ -24,12 +25,24 @@ import {
 
 /** A safety stop: more passes than this means rows keep appearing behind the cursor. */
 const MAX_PASSES = 10;
+/** Batches of 25 in flight at once (patched 'vault-migration-parallel-batches'). */
+const PARALLEL_BATCHES = 4;
 
 const { migrateLegacyBatch, reportVaultMigrationCompleted } = proxyActivities<VaultMigrationActivities>({
   startToCloseTimeout: '5 minutes',
   // The batch heartbeats after each row: a crashed worker's batch is retried on another one this soon.
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/**
+ * Batches of a round (patched 'vault-migration-parallel-batches'): a batch of 25 takes well under a second
+ * and heartbeats when it starts and when done, so a killed worker's batches are retried after 5 s, not 15.
+ */
+const round = proxyActivities<VaultMigrationActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '5 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
 export async function vaultMigrationWorkflow(input: VaultMigrationInput): Promise<VaultMigrationProgress> {
@@ -54,6 +67,11 @@ export async function vaultMigrationWorkflow(input: VaultMigrationInput): Promis
     done,
   });
   setHandler(progressQuery, progress);
+
+  // Since 'vault-migration-parallel-batches': rounds of several batches at once (runs recorded before go on
+  // one batch at a time).
+  if (patched('vault-migration-parallel-batches'))
+    return parallelRuns(input, state, batchSize, batchesPerRun, () => (done = true), progress);
 
   let batchesThisRun = 0;
   for (;;) {
@@ -89,6 +107,74 @@ export async function vaultMigrationWorkflow(input: VaultMigrationInput): Promis
       }
       return progress();
     }
+    if (batchesThisRun >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof vaultMigrationWorkflow>({ ...input, carried: state });
+    }
+  }
+}
+
+/**
+ * Rounds: the next PARALLEL_BATCHES batches' boundaries (planLegacyBatches), then those batches at once, each
+ * its own activity of 25 rows (the same conditional per-row moves: a retried or concurrent batch never moves a
+ * token twice). Same passes, counts and continue-as-new as the batch-at-a-time loop.
+ */
+async function parallelRuns(
+  input: VaultMigrationInput,
+  state: VaultMigrationCarried,
+  batchSize: number,
+  batchesPerRun: number,
+  finish: () => void,
+  progress: () => VaultMigrationProgress,
+): Promise<VaultMigrationProgress> {
+  let batchesThisRun = 0;
+  for (;;) {
+    const skipFailed = state.pass > 0;
+    const plan = await round.planLegacyBatches({
+      organizationId: input.organizationId,
+      afterId: state.cursor,
+      batchSize,
+      batches: PARALLEL_BATCHES,
+      skipFailed,
+    });
+    state.pending = plan.pending;
+    if (plan.boundaries.length === 0) {
+      if (plan.pendingWithoutError > 0 && state.pass + 1 < MAX_PASSES) {
+        state.pass += 1;
+        state.cursor = '';
+        continue;
+      }
+      finish();
+      if (input.organizationId !== null) {
+        const { migrated, failedCount } = state;
+        await reportVaultMigrationCompleted({
+          organizationId: input.organizationId,
+          workflowId: workflowInfo().workflowId,
+          migrated,
+          failedCount,
+        });
+      }
+      return progress();
+    }
+    const results = await Promise.all(
+      plan.boundaries.map((throughId, index) =>
+        round.migrateLegacyBatch({
+          organizationId: input.organizationId,
+          afterId: index === 0 ? state.cursor : plan.boundaries[index - 1]!,
+          throughId,
+          batchSize,
+          skipFailed,
+          batchNumber: state.batches + index + 1,
+        }),
+      ),
+    );
+    for (const result of results) {
+      state.batches += 1;
+      batchesThisRun += 1;
+      state.migrated += result.migrated;
+      addFailures(state, result.failed);
+    }
+    state.pending = Math.min(...results.map((result) => result.pending));
+    state.cursor = plan.boundaries[plan.boundaries.length - 1]!;
     if (batchesThisRun >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof vaultMigrationWorkflow>({ ...input, carried: state });
     }
