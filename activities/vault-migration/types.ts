@@ -7,6 +7,11 @@ export interface MigrateBatchInput {
   afterId: string;
   /** Look only at ids up to this one (a boundary from planLegacyBatches; absent: no upper bound). */
   throughId?: string;
+  /**
+   * When the round was planned (with throughId): the batch then counts every row of its id range moved into the
+   * vault since, so a retry counts what a lost attempt (worker killed after its commit) already moved.
+   */
+  roundStartedAt?: string;
   batchSize: number;
   /** Skip rows that already carry a migration_error (later passes of one run). */
   skipFailed: boolean;
@@ -41,6 +46,8 @@ export interface PlanBatchesInput {
 export interface PlanBatchesResult {
   /** The last id of each batch of the round, in order (empty: the pass reached the end). */
   boundaries: string[];
+  /** When this plan was made (ISO time): each batch's roundStartedAt. */
+  plannedAt: string;
   pending: number;
   pendingWithoutError: number;
 }

@@ -70,6 +70,7 @@ export async function migrateLegacyBatch(
     }
   }
 
+  if (input.throughId && input.roundStartedAt) migrated = await movedInRangeSince(db, input, scope);
   const { pending, pendingWithoutError } = await countPending(db, input.organizationId);
   deps.logger.info(
     {
@@ -97,6 +98,22 @@ export async function migrateLegacyBatch(
   };
 }
 
+/**
+ * Rows of the batch's id range moved into the vault since its round was planned. The range is this batch's
+ * alone, so this counts the batch's own moves, including those of an attempt cut off after its commit (its
+ * retry finds those rows migrated already); a row a connection's own `migrate` signal moved meanwhile counts too.
+ */
+async function movedInRangeSince(db: Db, input: MigrateBatchInput, scope: { organizationId?: string }): Promise<number> {
+  return db.calendarConnection.count({
+    where: {
+      ...scope,
+      id: { ...(input.afterId ? { gt: input.afterId } : {}), lte: input.throughId },
+      migrationRequired: false,
+      migratedAt: { gte: new Date(input.roundStartedAt!) },
+    },
+  });
+}
+
 async function countPending(db: Db, organizationId: string | null): Promise<{ pending: number; pendingWithoutError: number }> {
   const scope = organizationId === null ? {} : { organizationId };
   const [pending, pendingWithoutError] = await Promise.all([
@@ -112,6 +129,7 @@ async function countPending(db: Db, organizationId: string | null): Promise<{ pe
  * No boundaries: the pass reached the end.
  */
 export async function planLegacyBatches(db: Db, input: PlanBatchesInput): Promise<PlanBatchesResult> {
+  const plannedAt = new Date().toISOString();
   const ids = await db.calendarConnection.findMany({
     where: {
       ...(input.organizationId === null ? {} : { organizationId: input.organizationId }),
@@ -127,7 +145,7 @@ export async function planLegacyBatches(db: Db, input: PlanBatchesInput): Promis
   for (let end = input.batchSize; end < ids.length + input.batchSize; end += input.batchSize) {
     boundaries.push(ids[Math.min(end, ids.length) - 1]!.id);
   }
-  return { boundaries, ...(await countPending(db, input.organizationId)) };
+  return { boundaries, plannedAt, ...(await countPending(db, input.organizationId)) };
 }
 
 /** All rows in one transaction, in a few statements; throws (rolling back) if any row needs the careful per-row path. */
@@ -139,7 +157,7 @@ async function migrateTogether(deps: VaultMigrationDeps, ids: string[]): Promise
       refreshTokenEncrypted: string | null;
     },
   ) => Boolean((row.accessTokenCredentialId && row.accessTokenEncrypted) || (row.refreshTokenCredentialId && row.refreshTokenEncrypted));
-  return deps.db.$transaction((tx) => migrateManyLegacyTokensIn(tx as unknown as Db, deps.vault, ids, needsCheck));
+  return deps.db.$transaction((tx) => migrateManyLegacyTokensIn(tx as unknown as Db, deps.db.provider, deps.vault, ids, needsCheck));
 }
 
 async function migrateRow(deps: VaultMigrationDeps, connectionId: string): Promise<RowOutcome> {

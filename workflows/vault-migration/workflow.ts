@@ -161,6 +161,7 @@ async function parallelRuns(
           organizationId: input.organizationId,
           afterId: index === 0 ? state.cursor : plan.boundaries[index - 1]!,
           throughId,
+          roundStartedAt: plan.plannedAt,
           batchSize,
           skipFailed,
           batchNumber: state.batches + index + 1,
