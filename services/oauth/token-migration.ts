@@ -3,8 +3,8 @@
 // column cleared, migration_required set false and migrated_at set, all in one transaction. Idempotent:
 // a row already migrated is left alone, and a token already in the vault is never overwritten by an older
 // legacy copy. Used by the batch migration workflow and by a connection workflow's `migrate` signal.
-import type { Db } from '../../db/client';
-import { insertCredentials } from '../../data/bulk-writes';
+import type { Db, DbProvider } from '../../db/client';
+import { insertCredentials, linkMigratedTokens } from '../../data/bulk-writes';
 import type { Vault } from '../../vault/vault';
 
 export type MigrationOutcome = 'migrated' | 'already_migrated' | 'not_found';
@@ -82,6 +82,7 @@ interface LegacyRow {
  */
 export async function migrateManyLegacyTokensIn(
   tx: Db,
+  provider: DbProvider,
   vault: Vault,
   connectionIds: string[],
   needsCheck: (row: LegacyRow) => boolean,
@@ -107,33 +108,29 @@ export async function migrateManyLegacyTokensIn(
       : []),
   ]);
   const sealed = vault.sealMany(secrets.map(({ row, kind, secret }) => ({ kind, organizationId: row.organizationId, secret })));
-  if (sealed.length) await insertCredentials(tx, sealed, new Date());
+  if (sealed.length) await insertCredentials(tx, provider, sealed, new Date());
   const ids = sealed.map((row) => row.id);
   const links = new Map<string, { access?: string; refresh?: string }>();
   secrets.forEach(({ row, field }, index) => links.set(row.id, { ...links.get(row.id), [field]: ids[index]! }));
-  const migratedAt = new Date();
-  for (const row of rows) {
-    const linked = links.get(row.id);
-    const { count } = await tx.calendarConnection.updateMany({
-      where: {
+  const changed = await linkMigratedTokens(
+    tx,
+    provider,
+    rows.map((row) => {
+      const linked = links.get(row.id);
+      return {
         id: row.id,
-        migrationRequired: true,
-        accessTokenCredentialId: row.accessTokenCredentialId,
-        refreshTokenCredentialId: row.refreshTokenCredentialId,
-        accessTokenEncrypted: row.accessTokenEncrypted,
-        refreshTokenEncrypted: row.refreshTokenEncrypted,
-      },
-      data: {
-        accessTokenCredentialId: linked?.access ?? row.accessTokenCredentialId,
-        refreshTokenCredentialId: linked?.refresh ?? row.refreshTokenCredentialId,
-        accessTokenEncrypted: null,
-        refreshTokenEncrypted: null,
-        migrationRequired: false,
-        migratedAt,
-        migrationError: null,
-      },
-    });
-    if (count !== 1) throw new Error(`connection ${row.id} was migrated concurrently; retrying`);
-  }
+        access: linked?.access ?? row.accessTokenCredentialId,
+        refresh: linked?.refresh ?? row.refreshTokenCredentialId,
+        was: {
+          access: row.accessTokenCredentialId,
+          refresh: row.refreshTokenCredentialId,
+          accessLegacy: row.accessTokenEncrypted,
+          refreshLegacy: row.refreshTokenEncrypted,
+        },
+      };
+    }),
+    new Date(),
+  );
+  if (changed !== rows.length) throw new Error(`${rows.length - changed} of the batch's rows were migrated concurrently; retrying`);
   return { migrated: rows.length, alreadyMigrated: connectionIds.length - rows.length };
 }
