@@ -5,13 +5,6 @@ export interface MigrateBatchInput {
   organizationId: string | null;
   /** Look only at connection ids greater than this (keyset pagination; '' = from the start). */
   afterId: string;
-  /** Look only at ids up to this one (a boundary from planLegacyBatches; absent: no upper bound). */
-  throughId?: string;
-  /**
-   * When the round was planned (with throughId): the batch then counts every row of its id range moved into the
-   * vault since, so a retry counts what a lost attempt (worker killed after its commit) already moved.
-   */
-  roundStartedAt?: string;
   batchSize: number;
   /** Skip rows that already carry a migration_error (later passes of one run). */
   skipFailed: boolean;
@@ -34,27 +27,38 @@ export interface MigrateBatchResult {
   pendingWithoutError: number;
 }
 
-export interface PlanBatchesInput {
+export interface MigrateRunInput {
   organizationId: string | null;
+  /** Start after this connection id (keyset cursor; '' = from the start). */
   afterId: string;
   batchSize: number;
-  /** How many batches the round holds (they run at once). */
+  /** At most this many batches in the run. */
   batches: number;
   skipFailed: boolean;
+  /** For the log line only. */
+  firstBatchNumber: number;
+  /** When the workflow scheduled the run (ISO time): rows of its range moved since count as its own. */
+  startedAt: string;
 }
 
-export interface PlanBatchesResult {
-  /** The last id of each batch of the round, in order (empty: the pass reached the end). */
-  boundaries: string[];
-  /** When this plan was made (ISO time): each batch's roundStartedAt. */
-  plannedAt: string;
+export interface MigrateRunResult {
+  correlationId: string;
+  /** Batches that found rows (the empty one that ends a pass is not counted). */
+  batches: number;
+  migrated: number;
+  failed: MigrationFailure[];
+  /** The next run's afterId. */
+  lastId: string;
+  /** The pass reached the end of the legacy rows. */
+  reachedEnd: boolean;
   pending: number;
   pendingWithoutError: number;
 }
 
 export interface VaultMigrationActivities {
-  planLegacyBatches(input: PlanBatchesInput): Promise<PlanBatchesResult>;
   migrateLegacyBatch(input: MigrateBatchInput): Promise<MigrateBatchResult>;
+  /** Several batches in one activity (runs since patched 'vault-migration-batch-runs'). */
+  migrateLegacyRun(input: MigrateRunInput): Promise<MigrateRunResult>;
   /** Reports an organization's finished migration to the CRM (vault_migration.completed). */
   reportVaultMigrationCompleted(input: {
     organizationId: string;

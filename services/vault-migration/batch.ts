@@ -10,7 +10,7 @@ import { migrateLegacyTokens, migrateManyLegacyTokensIn } from '../oauth/token-m
 import { isVaultError } from '../../vault/errors';
 import type { Vault } from '../../vault/vault';
 import type { MigrationFailure } from '../../workflows/vault-migration/messages';
-import type { MigrateBatchInput, MigrateBatchResult, PlanBatchesInput, PlanBatchesResult } from '../../activities/vault-migration/types';
+import type { MigrateBatchInput, MigrateBatchResult } from '../../activities/vault-migration/types';
 
 /** Attempts per row before its failure is recorded (a lost race is retried, not reported). */
 const ROW_ATTEMPTS = 3;
@@ -23,23 +23,47 @@ export interface VaultMigrationDeps {
 
 type RowOutcome = 'migrated' | 'already_migrated' | { reason: string };
 
+/** One batch's rows, moved; what a batch reports without the pending counts. */
+export type BatchRowsResult = Omit<MigrateBatchResult, 'correlationId' | 'pending' | 'pendingWithoutError'>;
+
 /** `heartbeat` is called after each row (the activity reports liveness with it). */
 export async function migrateLegacyBatch(
   deps: VaultMigrationDeps,
   input: MigrateBatchInput,
   heartbeat: (details: unknown) => void = () => undefined,
 ): Promise<MigrateBatchResult> {
-  const { db } = deps;
   const correlationId = randomUUID();
-  const scope = input.organizationId === null ? {} : { organizationId: input.organizationId };
-  const rows = await db.calendarConnection.findMany({
+  const result = await migrateBatchRows(deps, input, heartbeat);
+  const { pending, pendingWithoutError } = await countPending(deps.db, input.organizationId);
+  deps.logger.info(
+    {
+      correlationId,
+      organizationId: input.organizationId ?? 'all',
+      batch: input.batchNumber,
+      looked: result.looked,
+      migrated: result.migrated,
+      alreadyMigrated: result.alreadyMigrated,
+      failed: result.failed.length,
+      failedConnectionIds: result.failed.map((f) => f.connectionId),
+      pending,
+    },
+    'vault migration batch',
+  );
+  return { correlationId, ...result, pending, pendingWithoutError };
+}
+
+/** The next `batchSize` legacy rows after the cursor, moved into the vault. */
+export async function migrateBatchRows(
+  deps: VaultMigrationDeps,
+  input: Omit<MigrateBatchInput, 'batchNumber'>,
+  heartbeat: (details: unknown) => void = () => undefined,
+): Promise<BatchRowsResult> {
+  const rows = await deps.db.calendarConnection.findMany({
     where: {
-      ...scope,
+      ...scopeOf(input.organizationId),
       migrationRequired: true,
       ...(input.skipFailed ? { migrationError: null } : {}),
-      ...(input.afterId || input.throughId
-        ? { id: { ...(input.afterId ? { gt: input.afterId } : {}), ...(input.throughId ? { lte: input.throughId } : {}) } }
-        : {}),
+      ...(input.afterId ? { id: { gt: input.afterId } } : {}),
     },
     select: { id: true },
     orderBy: { id: 'asc' },
@@ -69,83 +93,18 @@ export async function migrateLegacyBatch(
       heartbeat(index);
     }
   }
-
-  if (input.throughId && input.roundStartedAt) migrated = await movedInRangeSince(db, input, scope);
-  const { pending, pendingWithoutError } = await countPending(db, input.organizationId);
-  deps.logger.info(
-    {
-      correlationId,
-      organizationId: input.organizationId ?? 'all',
-      batch: input.batchNumber,
-      looked: rows.length,
-      migrated,
-      alreadyMigrated,
-      failed: failed.length,
-      failedConnectionIds: failed.map((f) => f.connectionId),
-      pending,
-    },
-    'vault migration batch',
-  );
-  return {
-    correlationId,
-    looked: rows.length,
-    migrated,
-    alreadyMigrated,
-    failed,
-    lastId: rows.length > 0 ? rows[rows.length - 1]!.id : null,
-    pending,
-    pendingWithoutError,
-  };
+  return { looked: rows.length, migrated, alreadyMigrated, failed, lastId: rows.length > 0 ? rows[rows.length - 1]!.id : null };
 }
 
-/**
- * Rows of the batch's id range moved into the vault since its round was planned. The range is this batch's
- * alone, so this counts the batch's own moves, including those of an attempt cut off after its commit (its
- * retry finds those rows migrated already); a row a connection's own `migrate` signal moved meanwhile counts too.
- */
-async function movedInRangeSince(db: Db, input: MigrateBatchInput, scope: { organizationId?: string }): Promise<number> {
-  return db.calendarConnection.count({
-    where: {
-      ...scope,
-      id: { ...(input.afterId ? { gt: input.afterId } : {}), lte: input.throughId },
-      migrationRequired: false,
-      migratedAt: { gte: new Date(input.roundStartedAt!) },
-    },
-  });
-}
+const scopeOf = (organizationId: string | null) => (organizationId === null ? {} : { organizationId });
 
-async function countPending(db: Db, organizationId: string | null): Promise<{ pending: number; pendingWithoutError: number }> {
-  const scope = organizationId === null ? {} : { organizationId };
+export async function countPending(db: Db, organizationId: string | null): Promise<{ pending: number; pendingWithoutError: number }> {
+  const scope = scopeOf(organizationId);
   const [pending, pendingWithoutError] = await Promise.all([
     db.calendarConnection.count({ where: { ...scope, migrationRequired: true } }),
     db.calendarConnection.count({ where: { ...scope, migrationRequired: true, migrationError: null } }),
   ]);
   return { pending, pendingWithoutError };
-}
-
-/**
- * The next round of a pass: the last id of each of the next `batches` batches of `batchSize` legacy rows
- * after the cursor (each batch then migrates the rows up to its boundary, several at once), and the counts.
- * No boundaries: the pass reached the end.
- */
-export async function planLegacyBatches(db: Db, input: PlanBatchesInput): Promise<PlanBatchesResult> {
-  const plannedAt = new Date().toISOString();
-  const ids = await db.calendarConnection.findMany({
-    where: {
-      ...(input.organizationId === null ? {} : { organizationId: input.organizationId }),
-      migrationRequired: true,
-      ...(input.skipFailed ? { migrationError: null } : {}),
-      ...(input.afterId ? { id: { gt: input.afterId } } : {}),
-    },
-    select: { id: true },
-    orderBy: { id: 'asc' },
-    take: input.batchSize * input.batches,
-  });
-  const boundaries: string[] = [];
-  for (let end = input.batchSize; end < ids.length + input.batchSize; end += input.batchSize) {
-    boundaries.push(ids[Math.min(end, ids.length) - 1]!.id);
-  }
-  return { boundaries, plannedAt, ...(await countPending(db, input.organizationId)) };
 }
 
 /** All rows in one transaction, in a few statements; throws (rolling back) if any row needs the careful per-row path. */

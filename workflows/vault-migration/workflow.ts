@@ -1,6 +1,6 @@
 // The vault migration: moves every legacy plaintext token (rows with migration_required = true, of one
 // organization or of all) into the credential vault, one batch of 25 rows per activity call, until none
-// remain; since 'vault-migration-parallel-batches' several batches at once (a round). Each batch is
+// remain; since 'vault-migration-batch-runs' up to 20 batches per activity (a run). Each batch is
 // conditional per row (services/vault-migration/batch.ts), so a crashed worker's retried batch or a second
 // run never moves a token twice. The workflow continues as new between batches (every
 // VAULT_MIGRATION_BATCHES_PER_RUN), carrying its counts and keyset cursor, so its history stays small
@@ -25,8 +25,8 @@ import {
 
 /** A safety stop: more passes than this means rows keep appearing behind the cursor. */
 const MAX_PASSES = 10;
-/** Batches of 25 in flight at once (patched 'vault-migration-parallel-batches'). */
-const PARALLEL_BATCHES = 4;
+/** Batches of 25 per activity (patched 'vault-migration-batch-runs'): 500 rows, well under a second. */
+const BATCHES_PER_RUN_ACTIVITY = 20;
 
 const { migrateLegacyBatch, reportVaultMigrationCompleted } = proxyActivities<VaultMigrationActivities>({
   startToCloseTimeout: '5 minutes',
@@ -36,12 +36,14 @@ const { migrateLegacyBatch, reportVaultMigrationCompleted } = proxyActivities<Va
 });
 
 /**
- * Batches of a round (patched 'vault-migration-parallel-batches'): a batch of 25 takes well under a second
- * and heartbeats when it starts and when done, so a killed worker's batches are retried after 5 s, not 15.
+ * Runs of batches (patched 'vault-migration-batch-runs'): a run heartbeats after every batch (tens of ms), so
+ * a killed worker's run is retried after 2 s and resumes after its last reported batch. A batch slower than
+ * that (waiting for the write lock) gets a second attempt beside it: both stay correct (every move is
+ * conditional, the count comes from the rows) and the first one stops at its next heartbeat.
  */
-const round = proxyActivities<VaultMigrationActivities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '5 seconds',
+const runs = proxyActivities<VaultMigrationActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '2 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
@@ -68,10 +70,9 @@ export async function vaultMigrationWorkflow(input: VaultMigrationInput): Promis
   });
   setHandler(progressQuery, progress);
 
-  // Since 'vault-migration-parallel-batches': rounds of several batches at once (runs recorded before go on
-  // one batch at a time).
-  if (patched('vault-migration-parallel-batches'))
-    return parallelRuns(input, state, batchSize, batchesPerRun, () => (done = true), progress);
+  // Since 'vault-migration-batch-runs': several batches per activity (runs recorded before go on one batch
+  // per activity).
+  if (patched('vault-migration-batch-runs')) return batchRuns(input, state, batchSize, batchesPerRun, () => (done = true), progress);
 
   let batchesThisRun = 0;
   for (;;) {
@@ -113,12 +114,8 @@ export async function vaultMigrationWorkflow(input: VaultMigrationInput): Promis
   }
 }
 
-/**
- * Rounds: the next PARALLEL_BATCHES batches' boundaries (planLegacyBatches), then those batches at once, each
- * its own activity of 25 rows (the same conditional per-row moves: a retried or concurrent batch never moves a
- * token twice). Same passes, counts and continue-as-new as the batch-at-a-time loop.
- */
-async function parallelRuns(
+/** The same passes, counts, report and continue-as-new as the batch-per-activity loop, a run at a time. */
+async function batchRuns(
   input: VaultMigrationInput,
   state: VaultMigrationCarried,
   batchSize: number,
@@ -128,17 +125,24 @@ async function parallelRuns(
 ): Promise<VaultMigrationProgress> {
   let batchesThisRun = 0;
   for (;;) {
-    const skipFailed = state.pass > 0;
-    const plan = await round.planLegacyBatches({
+    const result = await runs.migrateLegacyRun({
       organizationId: input.organizationId,
       afterId: state.cursor,
       batchSize,
-      batches: PARALLEL_BATCHES,
-      skipFailed,
+      batches: BATCHES_PER_RUN_ACTIVITY,
+      skipFailed: state.pass > 0,
+      firstBatchNumber: state.batches + 1,
+      startedAt: new Date().toISOString(),
     });
-    state.pending = plan.pending;
-    if (plan.boundaries.length === 0) {
-      if (plan.pendingWithoutError > 0 && state.pass + 1 < MAX_PASSES) {
+    state.batches += result.batches;
+    batchesThisRun += result.batches;
+    state.migrated += result.migrated;
+    state.pending = result.pending;
+    addFailures(state, result.failed);
+    state.cursor = result.lastId;
+
+    if (result.reachedEnd) {
+      if (result.pendingWithoutError > 0 && state.pass + 1 < MAX_PASSES) {
         state.pass += 1;
         state.cursor = '';
         continue;
@@ -155,27 +159,6 @@ async function parallelRuns(
       }
       return progress();
     }
-    const results = await Promise.all(
-      plan.boundaries.map((throughId, index) =>
-        round.migrateLegacyBatch({
-          organizationId: input.organizationId,
-          afterId: index === 0 ? state.cursor : plan.boundaries[index - 1]!,
-          throughId,
-          roundStartedAt: plan.plannedAt,
-          batchSize,
-          skipFailed,
-          batchNumber: state.batches + index + 1,
-        }),
-      ),
-    );
-    for (const result of results) {
-      state.batches += 1;
-      batchesThisRun += 1;
-      state.migrated += result.migrated;
-      addFailures(state, result.failed);
-    }
-    state.pending = Math.min(...results.map((result) => result.pending));
-    state.cursor = plan.boundaries[plan.boundaries.length - 1]!;
     if (batchesThisRun >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof vaultMigrationWorkflow>({ ...input, carried: state });
     }
