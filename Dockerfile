@@ -12,4 +12,7 @@ COPY console/package.json console/package-lock.json ./console/
 RUN cd console && npm ci --include=dev
 COPY . .
 RUN cd console && npm run build
+# The workflows bundled once here: a worker (re)starts without bundling them.
+RUN npm run build:workflow-bundle -- /app/dist/workflow-bundle.js
+ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 USER node

@@ -101,6 +101,11 @@ const envSchema = z.object({
    * wakes, so a bound here trades a little CPU for a bounded RSS with many connections per worker.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).optional(),
+  /**
+   * The workflow bundle built ahead of time (`npm run build:workflow-bundle`). Unset: the worker bundles the
+   * workflows when it starts, which takes seconds of CPU: a restarted worker is back sooner with a bundle.
+   */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   /** A liveness endpoint for orchestrators (200 while the worker polls); 0: none. */
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Where the worker's Prometheus metrics (the service's and the Temporal SDK's) are served; 0: not served. */

@@ -161,12 +161,20 @@ export interface CalendarIssue {
   removed: boolean;
 }
 
-/** Calendars of the connection whose own sync failed last time, and those removed at the provider. */
-export async function calendarIssuesOf(db: Db, connectionId: string): Promise<CalendarIssue[]> {
-  const rows = await db.connectionCalendar.findMany({
-    where: { connectionId, OR: [{ syncErrorCode: { not: null } }, { removedAt: { not: null } }] },
+/**
+ * The connection's calendars with something to report, in one read: a failed sync, a removal at the provider,
+ * or deletions held by the mass-delete breaker (calendarIssuesIn, heldDeletionsIn).
+ */
+export function flaggedCalendarsOf(db: Db, connectionId: string): Promise<CalendarRow[]> {
+  return db.connectionCalendar.findMany({
+    where: { connectionId, OR: [{ syncErrorCode: { not: null } }, { removedAt: { not: null } }, { deletionHoldAt: { not: null } }] },
     orderBy: { createdAt: 'asc' },
   });
+}
+
+/** Of those calendars, the ones whose own sync failed last time, and those removed at the provider. */
+export function calendarIssuesIn(calendars: CalendarRow[]): CalendarIssue[] {
+  const rows = calendars.filter((row) => row.removedAt || row.syncErrorCode);
   return rows.map((row) =>
     row.removedAt
       ? {

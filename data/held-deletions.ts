@@ -5,6 +5,7 @@
 import type { Db } from '../db/client';
 import type { MassDeleteVerdict } from '../domain/mass-delete';
 import { markCancelled, type ChangeMeta, type Tx } from './event-versions';
+import type { CalendarRow } from './calendars';
 import type { EventRowModel } from './events';
 
 type CalendarKey = { connectionId: string; externalCalendarId: string };
@@ -78,9 +79,15 @@ export interface HeldDeletions {
 
 /** The calendars of a connection whose deletions the breaker holds, with their numbers. */
 export async function heldDeletionsOf(db: Db, connectionId: string): Promise<HeldDeletions[]> {
-  const calendars = await db.connectionCalendar.findMany({ where: { connectionId, deletionHoldAt: { not: null } } });
+  const held = await db.connectionCalendar.findMany({ where: { connectionId, deletionHoldAt: { not: null } } });
+  return heldDeletionsIn(db, connectionId, held);
+}
+
+/** The same from calendar rows already read (those without a hold are skipped). */
+export async function heldDeletionsIn(db: Db, connectionId: string, calendars: CalendarRow[]): Promise<HeldDeletions[]> {
   const held: HeldDeletions[] = [];
   for (const calendar of calendars) {
+    if (!calendar.deletionHoldAt) continue;
     const { pending } = await deletionCounts(db, { connectionId, externalCalendarId: calendar.externalCalendarId });
     held.push({
       calendarId: calendar.externalCalendarId,

@@ -142,13 +142,15 @@ async function writePlan(
     const entry = await updateActivityOf(tx, saved);
     if (entry) outbox.splice(at, 0, entry);
   }
-  await insertEvents(tx, created);
+  await insertEvents(tx, provider, created);
   await insertHistory(
     tx,
+    provider,
     history.map((entry) => ({ ...entry, id: randomUUID(), createdAt: now })),
   );
   await insertOutbox(
     tx,
+    provider,
     outbox.map((entry) => ({ ...entry, id: randomUUID(), occurredAt: now })),
   );
   // Staged only while live and not staged yet (as read): the plan counted exactly these.

@@ -59,6 +59,9 @@ export interface VaultDb {
   };
 }
 
+/** A sealed credential row, ready to insert into pf_credentials. */
+export type SealedCredentialRow = SealedColumns & { id: string; kind: string; organizationId: string | null };
+
 export interface RewrapProgress {
   rewrapped: number;
   /** Rows looked at so far that were not under the current key. */
@@ -109,6 +112,24 @@ export class Vault {
       data: { id: ctx.credentialId, kind: ctx.kind, organizationId: ctx.organizationId, ...columns(sealed) },
     });
     return ctx.credentialId;
+  }
+
+  /**
+   * Encrypts several secrets as credential rows for the caller to insert in one statement (a bulk move such as
+   * the vault migration); nothing is stored here. Each row's id is part of its ciphertext's AAD.
+   */
+  sealMany(inputs: Array<{ kind: CredentialKind; organizationId: string | null; secret: string }>): SealedCredentialRow[] {
+    return inputs.map((input) => {
+      checkKind(input.kind);
+      checkSecret(input.secret);
+      const ctx: SealContext = { credentialId: randomUUID(), kind: input.kind, organizationId: input.organizationId };
+      return {
+        id: ctx.credentialId,
+        kind: ctx.kind,
+        organizationId: ctx.organizationId,
+        ...columns(seal(this.#keyring, ctx, input.secret)),
+      };
+    });
   }
 
   /** Decrypts a stored secret. Throws VaultError not_found / unknown_key / tampered. */

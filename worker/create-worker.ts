@@ -40,7 +40,9 @@ const WEBHOOK_DELIVERY_SLOTS = 50;
 
 export async function createWorkers(options: CreateWorkerOptions): Promise<Worker[]> {
   const { connection, namespace, taskQueue, identity, deps } = options;
-  const workflowBundle = options.workflowBundle ?? { code: (await bundleWorkflowCode(WORKFLOW_BUNDLE_OPTIONS)).code };
+  const prebuilt = deps.config.WORKFLOW_BUNDLE_PATH;
+  const workflowBundle =
+    options.workflowBundle ?? (prebuilt ? { codePath: prebuilt } : { code: (await bundleWorkflowCode(WORKFLOW_BUNDLE_OPTIONS)).code });
   const shared = {
     connection,
     namespace,

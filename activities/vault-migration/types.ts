@@ -27,8 +27,38 @@ export interface MigrateBatchResult {
   pendingWithoutError: number;
 }
 
+export interface MigrateRunInput {
+  organizationId: string | null;
+  /** Start after this connection id (keyset cursor; '' = from the start). */
+  afterId: string;
+  batchSize: number;
+  /** At most this many batches in the run. */
+  batches: number;
+  skipFailed: boolean;
+  /** For the log line only. */
+  firstBatchNumber: number;
+  /** When the workflow scheduled the run (ISO time): rows of its range moved since count as its own. */
+  startedAt: string;
+}
+
+export interface MigrateRunResult {
+  correlationId: string;
+  /** Batches that found rows (the empty one that ends a pass is not counted). */
+  batches: number;
+  migrated: number;
+  failed: MigrationFailure[];
+  /** The next run's afterId. */
+  lastId: string;
+  /** The pass reached the end of the legacy rows. */
+  reachedEnd: boolean;
+  pending: number;
+  pendingWithoutError: number;
+}
+
 export interface VaultMigrationActivities {
   migrateLegacyBatch(input: MigrateBatchInput): Promise<MigrateBatchResult>;
+  /** Several batches in one activity (runs since patched 'vault-migration-batch-runs'). */
+  migrateLegacyRun(input: MigrateRunInput): Promise<MigrateRunResult>;
   /** Reports an organization's finished migration to the CRM (vault_migration.completed). */
   reportVaultMigrationCompleted(input: {
     organizationId: string;

@@ -9,6 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { exportJWK, generateKeyPair } from 'jose';
 import { createApp } from '../../api/app';
 import { publicPart, SIGNING_ALGORITHM } from '../../api/auth/development-key';
@@ -26,6 +27,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/helpers/databa
 import { Keyring } from '../../vault/keyring';
 import { startBenchTemporal, type BenchTemporal } from './temporal';
 import { startWorkerProcess, type WorkerProcess } from '../../test/helpers/worker-process';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/create-worker';
 import { connectionWorkflowId, statusQuery, type ConnectionStatus } from '../../workflows/connection/messages';
 
 export interface BenchService {
@@ -114,6 +116,13 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
     fs.mkdirSync(path.join(dataDir, 'sandbox-tls'));
     fs.writeFileSync(path.join(dataDir, 'sandbox-tls', 'ca.pem'), microsoft.caCertificate);
 
+    // Built once, as a production image does (Dockerfile): restarted workers start without bundling.
+    const workflowBundlePath = path.join(dataDir, 'workflow-bundle.js');
+    fs.writeFileSync(
+      workflowBundlePath,
+      (await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: new DefaultLogger('WARN') })).code,
+    );
+
     const port = await freePort();
     const apiUrl = `http://127.0.0.1:${port}`;
     const keyId = 'bench';
@@ -138,6 +147,7 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
       SANDBOX_MICROSOFT_URL: microsoft.baseUrl,
       SANDBOX_TLS_DIR: path.join(dataDir, 'sandbox-tls'),
       LOG_LEVEL: 'info',
+      WORKFLOW_BUNDLE_PATH: workflowBundlePath,
       ...options.env,
     };
 

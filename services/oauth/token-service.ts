@@ -44,7 +44,12 @@ export class TokenService {
   ) {}
 
   async getFreshAccessToken(connectionId: string, options: { forceRefresh?: boolean } = {}): Promise<FreshToken> {
-    const connection = await this.#load(connectionId);
+    return this.#freshTokenOf(await this.#load(connectionId), options);
+  }
+
+  /** The connection's access token from the row just loaded (one read per provider call, not two). */
+  async #freshTokenOf(connection: ConnectionRow, options: { forceRefresh?: boolean } = {}): Promise<FreshToken> {
+    const connectionId = connection.id;
     if (!options.forceRefresh && connection.tokenExpiresAt && connection.tokenExpiresAt.getTime() - Date.now() > REFRESH_MARGIN_MS) {
       const accessToken = await this.#accessTokenOf(connection);
       if (accessToken) return { accessToken, expiresAt: connection.tokenExpiresAt };
@@ -74,7 +79,7 @@ export class TokenService {
     const connection = await this.#load(connectionId);
     const scope = budgetScopeOf(connection);
     const meter = this.deps.budget.meterFor(scope);
-    const token = await this.getFreshAccessToken(connectionId);
+    const token = await this.#freshTokenOf(connection);
     const provider = connection.provider;
     const mailbox = mailboxOf(connection);
     try {

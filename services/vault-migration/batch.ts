@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client';
-import { migrateLegacyTokens, migrateLegacyTokensIn } from '../oauth/token-migration';
+import { migrateLegacyTokens, migrateManyLegacyTokensIn } from '../oauth/token-migration';
 import { isVaultError } from '../../vault/errors';
 import type { Vault } from '../../vault/vault';
 import type { MigrationFailure } from '../../workflows/vault-migration/messages';
@@ -23,18 +23,44 @@ export interface VaultMigrationDeps {
 
 type RowOutcome = 'migrated' | 'already_migrated' | { reason: string };
 
+/** One batch's rows, moved; what a batch reports without the pending counts. */
+export type BatchRowsResult = Omit<MigrateBatchResult, 'correlationId' | 'pending' | 'pendingWithoutError'>;
+
 /** `heartbeat` is called after each row (the activity reports liveness with it). */
 export async function migrateLegacyBatch(
   deps: VaultMigrationDeps,
   input: MigrateBatchInput,
   heartbeat: (details: unknown) => void = () => undefined,
 ): Promise<MigrateBatchResult> {
-  const { db } = deps;
   const correlationId = randomUUID();
-  const scope = input.organizationId === null ? {} : { organizationId: input.organizationId };
-  const rows = await db.calendarConnection.findMany({
+  const result = await migrateBatchRows(deps, input, heartbeat);
+  const { pending, pendingWithoutError } = await countPending(deps.db, input.organizationId);
+  deps.logger.info(
+    {
+      correlationId,
+      organizationId: input.organizationId ?? 'all',
+      batch: input.batchNumber,
+      looked: result.looked,
+      migrated: result.migrated,
+      alreadyMigrated: result.alreadyMigrated,
+      failed: result.failed.length,
+      failedConnectionIds: result.failed.map((f) => f.connectionId),
+      pending,
+    },
+    'vault migration batch',
+  );
+  return { correlationId, ...result, pending, pendingWithoutError };
+}
+
+/** The next `batchSize` legacy rows after the cursor, moved into the vault. */
+export async function migrateBatchRows(
+  deps: VaultMigrationDeps,
+  input: Omit<MigrateBatchInput, 'batchNumber'>,
+  heartbeat: (details: unknown) => void = () => undefined,
+): Promise<BatchRowsResult> {
+  const rows = await deps.db.calendarConnection.findMany({
     where: {
-      ...scope,
+      ...scopeOf(input.organizationId),
       migrationRequired: true,
       ...(input.skipFailed ? { migrationError: null } : {}),
       ...(input.afterId ? { id: { gt: input.afterId } } : {}),
@@ -47,6 +73,7 @@ export async function migrateLegacyBatch(
   let migrated = 0;
   let alreadyMigrated = 0;
   const failed: MigrationFailure[] = [];
+  heartbeat('started');
   // Fast path: the whole batch in one transaction (a transaction per row costs more than the work). Any
   // problem rolls it back entirely, and the batch is redone row by row, each row on its own.
   const together = await migrateTogether(
@@ -66,60 +93,30 @@ export async function migrateLegacyBatch(
       heartbeat(index);
     }
   }
+  return { looked: rows.length, migrated, alreadyMigrated, failed, lastId: rows.length > 0 ? rows[rows.length - 1]!.id : null };
+}
 
+const scopeOf = (organizationId: string | null) => (organizationId === null ? {} : { organizationId });
+
+export async function countPending(db: Db, organizationId: string | null): Promise<{ pending: number; pendingWithoutError: number }> {
+  const scope = scopeOf(organizationId);
   const [pending, pendingWithoutError] = await Promise.all([
     db.calendarConnection.count({ where: { ...scope, migrationRequired: true } }),
     db.calendarConnection.count({ where: { ...scope, migrationRequired: true, migrationError: null } }),
   ]);
-  deps.logger.info(
-    {
-      correlationId,
-      organizationId: input.organizationId ?? 'all',
-      batch: input.batchNumber,
-      looked: rows.length,
-      migrated,
-      alreadyMigrated,
-      failed: failed.length,
-      failedConnectionIds: failed.map((f) => f.connectionId),
-      pending,
-    },
-    'vault migration batch',
-  );
-  return {
-    correlationId,
-    looked: rows.length,
-    migrated,
-    alreadyMigrated,
-    failed,
-    lastId: rows.length > 0 ? rows[rows.length - 1]!.id : null,
-    pending,
-    pendingWithoutError,
-  };
+  return { pending, pendingWithoutError };
 }
 
-/** All rows in one transaction; throws (rolling back) if any row needs the careful per-row path. */
+/** All rows in one transaction, in a few statements; throws (rolling back) if any row needs the careful per-row path. */
 async function migrateTogether(deps: VaultMigrationDeps, ids: string[]): Promise<{ migrated: number; alreadyMigrated: number }> {
-  return deps.db.$transaction(async (tx) => {
-    let migrated = 0;
-    let alreadyMigrated = 0;
-    for (const id of ids) {
-      const row = await tx.calendarConnection.findUnique({
-        where: { id },
-        select: { accessTokenCredentialId: true, refreshTokenCredentialId: true, accessTokenEncrypted: true, refreshTokenEncrypted: true },
-      });
-      // A row that links a credential and still has a legacy copy needs the per-row check (migrateRow).
-      if (
-        row &&
-        ((row.accessTokenCredentialId && row.accessTokenEncrypted) || (row.refreshTokenCredentialId && row.refreshTokenEncrypted))
-      ) {
-        throw new Error('needs the per-row path');
-      }
-      const outcome = await migrateLegacyTokensIn(tx as unknown as Db, deps.vault, id);
-      if (outcome === 'migrated') migrated += 1;
-      else alreadyMigrated += 1;
-    }
-    return { migrated, alreadyMigrated };
-  });
+  // A row that links a credential and still has a legacy copy needs the per-row check (migrateRow).
+  const needsCheck = (
+    row: { accessTokenCredentialId: string | null; accessTokenEncrypted: string | null } & {
+      refreshTokenCredentialId: string | null;
+      refreshTokenEncrypted: string | null;
+    },
+  ) => Boolean((row.accessTokenCredentialId && row.accessTokenEncrypted) || (row.refreshTokenCredentialId && row.refreshTokenEncrypted));
+  return deps.db.$transaction((tx) => migrateManyLegacyTokensIn(tx as unknown as Db, deps.db.provider, deps.vault, ids, needsCheck));
 }
 
 async function migrateRow(deps: VaultMigrationDeps, connectionId: string): Promise<RowOutcome> {

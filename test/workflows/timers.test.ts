@@ -170,6 +170,26 @@ describe('connection workflow timers (mocked activities)', () => {
     });
   });
 
+  it("runs a sync requested right after a connection's first sync at once: the first sync starts no gap", async () => {
+    const mocks = mockActivities({ context: () => ({}) });
+    // A new connection (its first sync runs at once); requested syncs keep a 10-minute gap.
+    await withWorkflow(mocks, { minSyncGapMs: 10 * MINUTE }, async (workflowId) => {
+      await waitFor(
+        async () => mocks.named('syncConnection').length,
+        (count) => count === 1,
+        { what: 'the first sync' },
+      );
+      await client.workflow.getHandle(workflowId).signal(syncNowSignal, { reason: 'push' });
+      // Before, the first sync started the gap and this push's sync waited ten minutes.
+      await waitFor(
+        async () => mocks.named('syncConnection').length,
+        (count) => count === 2,
+        { what: 'the requested sync' },
+      );
+      recordWorkflowHistoryIfAsked({ workflowId, type: 'connectionWorkflow' }, 'first-sync-then-push');
+    });
+  });
+
   it('delivers a reminder when it is due, once', async () => {
     const startAt = Date.now() + LEAD_MINUTES * MINUTE + 2_000;
     const mocks = mockActivities({ context: () => ({}), sync: () => ({ upcoming: [{ eventId: 'meeting-1', startAt: iso(startAt) }] }) });

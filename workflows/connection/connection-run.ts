@@ -20,6 +20,7 @@ import { inputSchemas } from './input-schemas-on-demand';
 import {
   COALESCE_REQUESTED_SYNCS,
   DEFAULT_MIN_SYNC_GAP_MS,
+  FIRST_SYNC_STARTS_NO_GAP,
   GAP_AFTER_REQUESTED_SYNCS_ONLY,
   requestedSyncDueAt,
   withSyncStarted,
@@ -371,7 +372,9 @@ export class ConnectionRun {
     // own: an extra await would reorder this run's commands and break the replay of recorded histories.
     this.syncRunning = true;
     if (this.minSyncGapMs > 0) {
-      this.state = withSyncStarted(this.state, Date.now(), requested || !patched(GAP_AFTER_REQUESTED_SYNCS_ONLY));
+      // patched() is called exactly where recorded runs called it: the order of the conditions matters.
+      const requestedAfterConnect = requested && !(this.state.lastSync === undefined && patched(FIRST_SYNC_STARTS_NO_GAP));
+      this.state = withSyncStarted(this.state, Date.now(), requestedAfterConnect || !patched(GAP_AFTER_REQUESTED_SYNCS_ONLY));
     }
     await this.loadedContext();
     const pollMs = pollIntervalMs(this.state);

@@ -14,6 +14,13 @@ export const COALESCE_REQUESTED_SYNCS = 'coalesce-requested-syncs';
  */
 export const GAP_AFTER_REQUESTED_SYNCS_ONLY = 'gap-after-requested-syncs-only';
 
+/**
+ * Past this patch a connection's first sync starts no gap either: nobody asked for it but the connect, and a
+ * push that comes right after it (the push channel is created just after the first sync) ran up to a whole
+ * gap late.
+ */
+export const FIRST_SYNC_STARTS_NO_GAP = 'first-sync-starts-no-gap';
+
 /** The gap when the workflow input names none (workflows started before it was passed). */
 export const DEFAULT_MIN_SYNC_GAP_MS = 10_000;
 

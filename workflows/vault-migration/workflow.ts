@@ -1,9 +1,10 @@
 // The vault migration: moves every legacy plaintext token (rows with migration_required = true, of one
 // organization or of all) into the credential vault, one batch of 25 rows per activity call, until none
-// remain. Each batch is conditional per row (activities/vault-migration/batch.ts), so a crashed worker's
-// retried batch or a second run never moves a token twice. The workflow continues as new between batches
-// (every VAULT_MIGRATION_BATCHES_PER_RUN), carrying its counts and keyset cursor, so its history stays
-// small however many rows there are.
+// remain; since 'vault-migration-batch-runs' up to 20 batches per activity (a run). Each batch is
+// conditional per row (services/vault-migration/batch.ts), so a crashed worker's retried batch or a second
+// run never moves a token twice. The workflow continues as new between batches (every
+// VAULT_MIGRATION_BATCHES_PER_RUN), carrying its counts and keyset cursor, so its history stays small
+// however many rows there are.
 //
 // Passes: pass 0 walks every legacy row in id order (rows that failed in an earlier run are retried once).
 // A row that fails records migration_error; when the cursor reaches the end, rows that are still pending
@@ -24,12 +25,26 @@ import {
 
 /** A safety stop: more passes than this means rows keep appearing behind the cursor. */
 const MAX_PASSES = 10;
+/** Batches of 25 per activity (patched 'vault-migration-batch-runs'): 500 rows, well under a second. */
+const BATCHES_PER_RUN_ACTIVITY = 20;
 
 const { migrateLegacyBatch, reportVaultMigrationCompleted } = proxyActivities<VaultMigrationActivities>({
   startToCloseTimeout: '5 minutes',
   // The batch heartbeats after each row: a crashed worker's batch is retried on another one this soon.
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/**
+ * Runs of batches (patched 'vault-migration-batch-runs'): a run heartbeats after every batch (tens of ms), so
+ * a killed worker's run is retried after 2 s and resumes after its last reported batch. A batch slower than
+ * that (waiting for the write lock) gets a second attempt beside it: both stay correct (every move is
+ * conditional, the count comes from the rows) and the first one stops at its next heartbeat.
+ */
+const runs = proxyActivities<VaultMigrationActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '2 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
 export async function vaultMigrationWorkflow(input: VaultMigrationInput): Promise<VaultMigrationProgress> {
@@ -55,6 +70,10 @@ export async function vaultMigrationWorkflow(input: VaultMigrationInput): Promis
   });
   setHandler(progressQuery, progress);
 
+  // Since 'vault-migration-batch-runs': several batches per activity (runs recorded before go on one batch
+  // per activity).
+  if (patched('vault-migration-batch-runs')) return batchRuns(input, state, batchSize, batchesPerRun, () => (done = true), progress);
+
   let batchesThisRun = 0;
   for (;;) {
     const result = await migrateLegacyBatch({
@@ -79,6 +98,57 @@ export async function vaultMigrationWorkflow(input: VaultMigrationInput): Promis
       done = true;
       // The CRM hears it (vault_migration.completed). Patched: runs recorded before never reported.
       if (input.organizationId !== null && patched('report-vault-migration-completed')) {
+        const { migrated, failedCount } = state;
+        await reportVaultMigrationCompleted({
+          organizationId: input.organizationId,
+          workflowId: workflowInfo().workflowId,
+          migrated,
+          failedCount,
+        });
+      }
+      return progress();
+    }
+    if (batchesThisRun >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof vaultMigrationWorkflow>({ ...input, carried: state });
+    }
+  }
+}
+
+/** The same passes, counts, report and continue-as-new as the batch-per-activity loop, a run at a time. */
+async function batchRuns(
+  input: VaultMigrationInput,
+  state: VaultMigrationCarried,
+  batchSize: number,
+  batchesPerRun: number,
+  finish: () => void,
+  progress: () => VaultMigrationProgress,
+): Promise<VaultMigrationProgress> {
+  let batchesThisRun = 0;
+  for (;;) {
+    const result = await runs.migrateLegacyRun({
+      organizationId: input.organizationId,
+      afterId: state.cursor,
+      batchSize,
+      batches: BATCHES_PER_RUN_ACTIVITY,
+      skipFailed: state.pass > 0,
+      firstBatchNumber: state.batches + 1,
+      startedAt: new Date().toISOString(),
+    });
+    state.batches += result.batches;
+    batchesThisRun += result.batches;
+    state.migrated += result.migrated;
+    state.pending = result.pending;
+    addFailures(state, result.failed);
+    state.cursor = result.lastId;
+
+    if (result.reachedEnd) {
+      if (result.pendingWithoutError > 0 && state.pass + 1 < MAX_PASSES) {
+        state.pass += 1;
+        state.cursor = '';
+        continue;
+      }
+      finish();
+      if (input.organizationId !== null) {
         const { migrated, failedCount } = state;
         await reportVaultMigrationCompleted({
           organizationId: input.organizationId,

@@ -4,11 +4,11 @@
 // applied only when it settles and the mass-delete breaker lets them through (settle-deletions.ts).
 // Each calendar stands alone: a 403 on one (a shared calendar the grant does not reach) is recorded on that
 // calendar, a calendar gone at the provider is dropped, and the others sync on.
-import { calendarIssuesOf, recordCalendarError, type CalendarIssue, type CalendarRow } from '../../../data/calendars';
+import { calendarIssuesIn, flaggedCalendarsOf, recordCalendarError, type CalendarIssue, type CalendarRow } from '../../../data/calendars';
 import { loadActiveConnection } from '../../../data/connections';
 import { countSyncedEvents } from '../../../data/events';
 import { INBOUND, RECONCILED } from '../../../data/event-versions';
-import { heldDeletionsOf, type HeldDeletions } from '../../../data/held-deletions';
+import { heldDeletionsIn, type HeldDeletions } from '../../../data/held-deletions';
 import { applyChangePage, parseStoredCursor, stageUnseenSince, type StoredCursor } from '../../../data/sync-pages';
 import { listUpcomingMeetings } from '../../../data/upcoming-meetings';
 import { eventTypePolicy } from '../../../domain/event-types';
@@ -196,13 +196,14 @@ export async function syncConnection(
     deps.metrics.eventsWritten.inc({ provider: connection.provider }, totals.upserted + totals.deleted);
   }
   deps.metrics.syncs.inc({ provider: connection.provider, outcome: 'ok' });
-  const [syncedEvents, upcoming, refreshed, calendarIssues, heldDeletions] = await Promise.all([
+  const [syncedEvents, upcoming, refreshed, flagged] = await Promise.all([
     countSyncedEvents(db, connection.id),
     listUpcomingMeetings(db, { connectionId: connection.id, horizonMinutes: input.reminderHorizonMinutes }),
     db.calendarConnection.findUnique({ where: { id: connection.id }, select: { tokenExpiresAt: true } }),
-    calendarIssuesOf(db, connection.id),
-    heldDeletionsOf(db, connection.id),
+    flaggedCalendarsOf(db, connection.id),
   ]);
+  const calendarIssues = calendarIssuesIn(flagged);
+  const heldDeletions = await heldDeletionsIn(db, connection.id, flagged);
   logger.info({ connectionId: connection.id, ...totals, reconcile: options.reconcile }, 'sync finished');
   const { held: _held, ...counts } = totals;
   return {
