@@ -11,7 +11,7 @@ import { CancelledFailure } from '@temporalio/common';
 import type { Db } from '../../db/client';
 import type { MigrationFailure } from '../../workflows/vault-migration/messages';
 import type { MigrateRunInput, MigrateRunResult } from '../../activities/vault-migration/types';
-import { countPending, migrateBatchRows, type VaultMigrationDeps } from './batch';
+import { batchLogFields, countPending, migrateBatchRows, type VaultMigrationDeps } from './batch';
 
 /** What a run's heartbeat carries: where a retry resumes. */
 export interface RunHeartbeat {
@@ -49,18 +49,9 @@ export async function migrateLegacyRun(
     progress.failed.push(...result.failed);
     heartbeat(progress);
     // Each batch has its log line and correlation id, as when a batch was an activity; the run's ties them.
+    const batchNumber = input.firstBatchNumber + progress.batches - 1;
     deps.logger.info(
-      {
-        correlationId: randomUUID(),
-        runCorrelationId: correlationId,
-        organizationId: input.organizationId ?? 'all',
-        batch: input.firstBatchNumber + progress.batches - 1,
-        looked: result.looked,
-        migrated: result.migrated,
-        alreadyMigrated: result.alreadyMigrated,
-        failed: result.failed.length,
-        failedConnectionIds: result.failed.map((f) => f.connectionId),
-      },
+      { correlationId: randomUUID(), runCorrelationId: correlationId, ...batchLogFields({ ...input, batchNumber }, result) },
       'vault migration batch',
     );
   }

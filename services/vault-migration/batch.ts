@@ -35,20 +35,7 @@ export async function migrateLegacyBatch(
   const correlationId = randomUUID();
   const result = await migrateBatchRows(deps, input, heartbeat);
   const { pending, pendingWithoutError } = await countPending(deps.db, input.organizationId);
-  deps.logger.info(
-    {
-      correlationId,
-      organizationId: input.organizationId ?? 'all',
-      batch: input.batchNumber,
-      looked: result.looked,
-      migrated: result.migrated,
-      alreadyMigrated: result.alreadyMigrated,
-      failed: result.failed.length,
-      failedConnectionIds: result.failed.map((f) => f.connectionId),
-      pending,
-    },
-    'vault migration batch',
-  );
+  deps.logger.info({ correlationId, ...batchLogFields(input, result), pending }, 'vault migration batch');
   return { correlationId, ...result, pending, pendingWithoutError };
 }
 
@@ -94,6 +81,19 @@ export async function migrateBatchRows(
     }
   }
   return { looked: rows.length, migrated, alreadyMigrated, failed, lastId: rows.length > 0 ? rows[rows.length - 1]!.id : null };
+}
+
+/** What a batch's log line says (ids and counts only, never a token). */
+export function batchLogFields(input: { organizationId: string | null; batchNumber: number }, result: BatchRowsResult) {
+  return {
+    organizationId: input.organizationId ?? 'all',
+    batch: input.batchNumber,
+    looked: result.looked,
+    migrated: result.migrated,
+    alreadyMigrated: result.alreadyMigrated,
+    failed: result.failed.length,
+    failedConnectionIds: result.failed.map((f) => f.connectionId),
+  };
 }
 
 const scopeOf = (organizationId: string | null) => (organizationId === null ? {} : { organizationId });

@@ -97,15 +97,7 @@ export async function vaultMigrationWorkflow(input: VaultMigrationInput): Promis
     } else {
       done = true;
       // The CRM hears it (vault_migration.completed). Patched: runs recorded before never reported.
-      if (input.organizationId !== null && patched('report-vault-migration-completed')) {
-        const { migrated, failedCount } = state;
-        await reportVaultMigrationCompleted({
-          organizationId: input.organizationId,
-          workflowId: workflowInfo().workflowId,
-          migrated,
-          failedCount,
-        });
-      }
+      if (input.organizationId !== null && patched('report-vault-migration-completed')) await reportCompleted(input.organizationId, state);
       return progress();
     }
     if (batchesThisRun >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
@@ -148,21 +140,18 @@ async function batchRuns(
         continue;
       }
       finish();
-      if (input.organizationId !== null) {
-        const { migrated, failedCount } = state;
-        await reportVaultMigrationCompleted({
-          organizationId: input.organizationId,
-          workflowId: workflowInfo().workflowId,
-          migrated,
-          failedCount,
-        });
-      }
+      if (input.organizationId !== null) await reportCompleted(input.organizationId, state);
       return progress();
     }
     if (batchesThisRun >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof vaultMigrationWorkflow>({ ...input, carried: state });
     }
   }
+}
+
+/** The organization's migration is over: the CRM hears it (vault_migration.completed). */
+async function reportCompleted(organizationId: string, { migrated, failedCount }: VaultMigrationCarried): Promise<void> {
+  await reportVaultMigrationCompleted({ organizationId, workflowId: workflowInfo().workflowId, migrated, failedCount });
 }
 
 function addFailures(state: VaultMigrationCarried, failures: MigrationFailure[]): void {
