@@ -79,6 +79,13 @@ describe('OAuth clients and credential integrity', () => {
     const user = await tokenFor(stack, 'tamper-org', 'tamper-user');
     const { connectionId } = await connectThroughApi(stack, { token: user, provider: 'google', email: 'tamper@example.com' });
     await syncedAfter(connectionId, 0);
+    // The push channel is made just after the first sync, with the token as it was: wait for it, so that the
+    // only provider request after the tampering would be one made with the garbled token.
+    await waitFor(
+      () => stack.deps.db.pushChannel.count({ where: { connectionId, status: 'active' } }),
+      (count) => count > 0,
+      { what: 'push channel' },
+    );
     const row = await stack.deps.db.calendarConnection.findUniqueOrThrow({ where: { id: connectionId } });
     const credential = await stack.deps.db.credential.findUniqueOrThrow({ where: { id: row.accessTokenCredentialId! } });
     const ciphertext = new Uint8Array(credential.ciphertext);
