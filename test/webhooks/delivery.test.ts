@@ -175,7 +175,12 @@ describe('webhook deliveries', () => {
     expect(verifyStandardWebhook(endpoint.secret, webhook!)).toBe(true);
     expect(verifyStandardWebhook(rotated.body.secret, webhook!)).toBe(true);
 
-    const log = await call(stack, 'GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries`, { token: admin });
+    // The attempt is recorded when the receiver's answer is back, a moment after the receiver has the request.
+    const log = await eventually(
+      () => call(stack, 'GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries`, { token: admin }),
+      (r) => r.body.deliveries?.length > 0,
+      'the delivery in the log',
+    );
     const retried = await call(stack, 'POST', `/v1/webhook-endpoints/${endpoint.id}/deliveries/${log.body.deliveries[0].id}/retry`, {
       token: admin,
       body: {},
