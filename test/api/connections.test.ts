@@ -242,12 +242,19 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
         (r) => r.body.lastSync?.outcome === 'ok',
         'first sync',
       );
-      // A channel of our own making, so the test knows its (signed) secret.
+      // A channel of our own making, so the test knows its (signed) secret. Made once the workflow has made its
+      // own (just after the first sync), which also stops any channel of a calendar it does not sync.
+      await eventually(
+        () => stack.deps.db.pushChannel.count({ where: { connectionId, status: 'active' } }),
+        (count) => count > 0,
+        "the workflow's push channel",
+      );
+      const synced = await stack.deps.db.connectionCalendar.findFirstOrThrow({ where: { connectionId, syncEnabled: true } });
       const secret = stack.deps.pushTokens.issue();
       await stack.deps.db.pushChannel.create({
         data: {
           connectionId,
-          externalCalendarId: 'primary',
+          externalCalendarId: synced.externalCalendarId,
           providerChannelId: 'api-test-channel',
           resourceId: 'r1',
           tokenHash: hashSecret(secret),
