@@ -201,7 +201,8 @@ export interface CalendarProvider {
   /**
    * The account a code exchange's tokens belong to, by what the provider guarantees stable (Google: the
    * userinfo `sub`; Microsoft: the id_token's `tid` and `oid`, checked against Graph's /me). Throws
-   * ProviderError `malformed_response` when the provider does not say. `auth` carries the exchange's tokens.
+   * ProviderError `malformed_response` when the provider does not say. `auth` carries the exchange's tokens;
+   * its meter counts only calls that draw on the calendar API's quota (Graph's /me does, Google's userinfo not).
    */
   getAccountIdentity(client: OAuthClientCredentials, auth: CallAuth & Pick<TokenSet, 'idToken'>): Promise<AccountIdentity>;
   /**

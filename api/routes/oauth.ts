@@ -6,6 +6,7 @@
 //  - POST /v1/oauth/complete (the user's token): completes the connection, for the user who started it only.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FAILURES } from '../../domain/failures';
 import { isProviderError } from '../../providers/errors';
 import { OAuthFlowError } from '../../services/oauth/connecting';
 import { PERMISSIONS } from '../auth/permissions';
@@ -106,7 +107,7 @@ export const oauthCompletionRoutes = [
     permission: PERMISSIONS.connect,
     body: completeOAuthBody,
     responses: { 201: { description: 'Connected', schema: connectedResponse } },
-    errors: [409, 422],
+    errors: [409, 422, 503],
   }).handle(async ({ caller, body }, { connecting, db, logger }) => {
     try {
       const { connectionId } = await connecting.completeConnecting(caller, body, db);
@@ -118,6 +119,18 @@ export const oauthCompletionRoutes = [
       }
       if (isProviderError(error)) {
         logger.warn({ provider: body.provider, kind: error.kind }, 'OAuth code exchange failed');
+        // Busy or down is not "refused": the user should hear to come back shortly, not that the sign-in was bad.
+        if (FAILURES[error.kind].retryable) {
+          throw new ApiError(
+            503,
+            'provider_busy',
+            'The calendar provider is busy; nothing was connected, start connecting again in a minute',
+            undefined,
+            {
+              'Retry-After': '60',
+            },
+          );
+        }
         throw new ApiError(400, 'exchange_failed', 'The provider did not accept the authorization code; start connecting again');
       }
       throw error;

@@ -194,7 +194,9 @@ export function createGoogleProvider(endpoints: GoogleEndpoints, options: Google
 
     getAccountIdentity: (_client, auth) =>
       guard('api', async () => {
-        const authClient = oauthClient(undefined, meteredFetch(auth.meter));
+        // Not metered: userinfo is Google's OpenID endpoint, outside the Calendar API's quotas (as the token
+        // exchange is). Drawing it from the Calendar project's bucket made connects fail in bursts.
+        const authClient = oauthClient();
         authClient.setCredentials({ access_token: auth.accessToken });
         const response = await authClient.request({ url: endpoints.userinfoUrl, method: 'GET', retry: false, timeout });
         const userinfo = parse(userinfoSchema, response.data, 'userinfo');

@@ -192,6 +192,15 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
       expect(response.body.error.code).toBe('exchange_failed');
     });
 
+    it('answers 503 provider_busy, not "code refused", when the provider is down during the exchange', async () => {
+      const { code, state } = await consent('busy-provider@example.com');
+      stack.google.injectFault({ kind: 'unavailable', count: 1, pathIncludes: '/oauth2/v3/userinfo' });
+      const response = await complete({ provider: 'google', code, state });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('60');
+      expect(response.body.error).toMatchObject({ code: 'provider_busy', message: expect.stringContaining('start connecting again') });
+    });
+
     it('sends browsers to the return page with code and state in the URL fragment, never in the query', async () => {
       const { code, state } = await consent('browser@example.com');
       const redirect = await call(stack, 'GET', `/v1/oauth/google/callback?code=${code}&state=${state}`, {

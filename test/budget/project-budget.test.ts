@@ -157,6 +157,17 @@ describe('provider budget: one project, many connections', () => {
     // The limits did bind: each account's 60 calls needed more than one window (and all within the 30 s request timeout).
     expect(Math.max(...Object.values(usage.perUser))).toBeGreaterThan(PER_USER / 2);
   }, 240_000);
+
+  it("an account still connects while the project's Calendar budget is used up: userinfo is no Calendar API call", async () => {
+    // As Google counts: its OpenID userinfo endpoint is outside the Calendar API's quotas (the fake counts only
+    // /calendar/v3), so a burst of syncs using up the project must not fail the people connecting meanwhile.
+    await stack.deps.budget.block({ provider: 'google', project: 'platform' }, 'rate_limited', 60);
+    const token = await tokenFor(stack, 'connect-during-burst', 'owner');
+    stack.google.ensureAccount('connect-during-burst@example.com');
+    await expect(connectThroughApi(stack, { token, provider: 'google', email: 'connect-during-burst@example.com' })).resolves.toEqual({
+      connectionId: expect.any(String),
+    });
+  }, 60_000);
 });
 
 function at(hoursFromNow: number) {

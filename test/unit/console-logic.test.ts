@@ -114,6 +114,7 @@ describe('console: the OAuth round trip’s failures in words', () => {
       'expired_state',
       'invalid_state',
       'exchange_failed',
+      'provider_busy',
     ]) {
       const failure = oauthFailure(code, 'API message');
       expect([code, failure.message === 'API message', failure.missing]).toEqual([code, false, []]);

@@ -17,6 +17,7 @@ const OAUTH_ERROR_WORDS: Record<string, string> = {
   account_mismatch: 'Reconnect with the same calendar account the connection was made with. Nothing was changed.',
   account_in_use: 'This calendar account is already connected by another user of your organization.',
   exchange_failed: 'The provider did not accept the sign-in. Start connecting again.',
+  provider_busy: 'The calendar provider is busy right now, so nothing was connected. Start connecting again in a minute.',
 };
 
 export interface OAuthFailure {
