@@ -7,7 +7,7 @@
 //   --organizations (BENCH_ORGANIZATIONS, 10)  --events-per-connection (BENCH_EVENTS_PER_CONNECTION, 20)
 //   --settle-seconds (BENCH_SETTLE_SECONDS, 300)  --postgres URL (BENCH_POSTGRES_URL): PostgreSQL instead of SQLite.
 // Ends with RESULT lines: connect_burst_failed_<db> (callbacks), connect_burst_p99_<db> (ms).
-import { formatMiB, formatMs, machineLine, percentile, pollUntil, runAtFixedRate } from '../lib/measure';
+import { eventLoopDelayMeter, formatMiB, formatMs, machineLine, percentile, pollUntil, runAtFixedRate } from '../lib/measure';
 import { numberOption } from '../lib/options';
 import { seedSingleEvents } from '../lib/sandbox-calendar';
 import { startBenchService } from '../lib/service';
@@ -32,9 +32,11 @@ async function main(): Promise<void> {
   try {
     const emails = Array.from({ length: COUNT }, (_, i) => `burst${i}@bench.example.com`);
     for (const [i, email] of emails.entries()) seedSingleEvents(service.google, email, EVENTS, i + 1);
+    const loopDelay = eventLoopDelayMeter();
     const run = await runAtFixedRate(RATE, (COUNT / RATE) * 1000, (i) =>
       service.connect({ provider: 'google', email: emails[i]!, organizationId: `burst-org-${i % ORGANIZATIONS}` }),
     );
+    const delay = loopDelay.stop();
     const failed = run.results.filter((result) => !result.ok);
     const reasons = new Map<string, number>();
     for (const failure of failed) reasons.set(shortReason(failure.error), (reasons.get(shortReason(failure.error)) ?? 0) + 1);
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       `  callback latency p50 ${formatMs(percentile(ms, 50))}, p95 ${formatMs(percentile(ms, 95))}, ` +
         `p99 ${formatMs(percentile(ms, 99))}, max ${formatMs(Math.max(...ms))}`,
     );
+    log(`  this process (API and fakes): event loop held up p99 ${formatMs(delay.p99Ms)}, max ${formatMs(delay.maxMs)}`);
     log(`[first syncs] ${settled.value ?? 0} of ${connected} calendars synced ${settled.ok ? '' : `(bound of ${SETTLE_SECONDS} s hit)`}`);
     log(`  worker process peak RSS ${formatMiB(service.worker.highWaterMark() ?? service.worker.rss.peak())}; ${machineLine()}`);
     log(`RESULT connect_burst_failed_${kind} ${failed.length} callbacks`);

@@ -2,6 +2,7 @@
 // process, or for a child process read from /proc, so a worker's memory is not mixed with the driver's).
 import fs from 'node:fs';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 export const MiB = 1024 * 1024;
 
@@ -173,4 +174,19 @@ export function processCpuMeter(readers: Record<string, () => number | undefined
 export function ownCpuSeconds(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
+}
+
+/**
+ * How long this process's event loop was held up (ms), sampled every 10 ms: the benchmark process runs the API
+ * and the fakes, so a blocked loop shows up as slow provider answers and timeouts.
+ */
+export function eventLoopDelayMeter(): { stop(): { p99Ms: number; maxMs: number } } {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return {
+    stop() {
+      histogram.disable();
+      return { p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6 };
+    },
+  };
 }
