@@ -19,6 +19,8 @@ export interface ScheduledMeeting {
   /** The last status (0: no answer: timeout or connection error). */
   lastStatus: number;
   attempts: number;
+  /** Every answer that was not 201, as `status code` (the API's error code): 500s are to be explained. */
+  failures: string[];
 }
 
 const REQUEST_TIMEOUT_MS = 35_000;
@@ -45,6 +47,7 @@ async function scheduleOne(
     start,
     lastStatus: 0,
     attempts: 0,
+    failures: [],
   };
   const body = JSON.stringify({ title: meeting.title, start: new Date(start).toISOString(), durationMinutes: 15 });
   const giveUpAt = Date.now() + GIVE_UP_AFTER_MS;
@@ -58,10 +61,12 @@ async function scheduleOne(
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       meeting.lastStatus = response.status;
-      const answer = (await response.json().catch(() => ({}))) as { eventId?: string };
+      const answer = (await response.json().catch(() => ({}))) as { eventId?: string; error?: { code?: string } };
       if (response.status === 201) meeting.eventId = answer.eventId;
-    } catch {
+      else meeting.failures.push(`${response.status} ${answer.error?.code ?? '(no error code)'}`);
+    } catch (error) {
       meeting.lastStatus = 0;
+      meeting.failures.push(`no answer (${(error as Error).name})`);
     }
     if (!temporary(meeting.lastStatus) || Date.now() >= giveUpAt) return meeting;
     await sleep(1_000 + random.int(0, 1_000));

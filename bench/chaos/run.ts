@@ -151,6 +151,11 @@ async function main(): Promise<void> {
         `${[...statuses].map(([status, n]) => `${status || 'none'}: ${n}`).join(', ')}; ` +
         `${meetings.reduce((sum, meeting) => sum + meeting.attempts, 0)} requests in all (retries with the same key)`,
     );
+    const answersOtherThan201 = new Map<string, number>();
+    for (const failure of meetings.flatMap((meeting) => meeting.failures))
+      answersOtherThan201.set(failure, (answersOtherThan201.get(failure) ?? 0) + 1);
+    const otherAnswers = [...answersOtherThan201].map(([what, n]) => `${n} x ${what}`);
+    log(`  meeting answers other than 201, all attempts: ${otherAnswers.join(', ') || 'none'}`);
 
     // 3. Settle.
     const rounds = await settle(service, connected, SETTLE_MINUTES * 60_000);

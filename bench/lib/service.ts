@@ -15,6 +15,7 @@ import { createApp } from '../../api/app';
 import { publicPart, SIGNING_ALGORITHM } from '../../api/auth/development-key';
 import { signApiToken } from '../../api/auth/signer';
 import { loadConfig } from '../../config';
+import pino from 'pino';
 import { createLogger } from '../../config/logger';
 import { startGoogleFake, type GoogleFake } from '../../fakes/google/server';
 import { startMicrosoftFake, type MicrosoftFake } from '../../fakes/microsoft/server';
@@ -157,8 +158,12 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
     // Same registry construction as the worker process, so both sides use identical adapters.
     const providers = providerRegistry(config);
     const keyring = Keyring.fromKeys({ [keyId]: key }, keyId);
-    const dependenciesFor = (db: TestDatabase['db']) =>
-      createServiceDependencies(config, { db, logger: createLogger({ level: 'silent' }), keyring, providers });
+    // Silent unless BENCH_API_LOG names a file: then the API's warnings and errors go there (a 500's cause).
+    const apiLogFile = process.env.BENCH_API_LOG;
+    const apiLogger = apiLogFile
+      ? createLogger({ level: 'warn', destination: pino.destination({ dest: apiLogFile, sync: false }) })
+      : createLogger({ level: 'silent' });
+    const dependenciesFor = (db: TestDatabase['db']) => createServiceDependencies(config, { db, logger: apiLogger, keyring, providers });
     const deps = dependenciesFor(database.db);
 
     const clientConnection = await Connection.connect({ address: temporalServer.address });
