@@ -60,10 +60,43 @@ export function wallAsUtcMs(wall: WallTime): number {
   return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
 }
 
-/** Offset of `timeZone` from UTC at instant `ms`, in minutes. */
-export function offsetMinutes(ms: number, timeZone: string): number {
+function exactOffsetMinutes(ms: number, timeZone: string): number {
   const wall = wallTimeOf(ms, timeZone);
   return Math.round((wallAsUtcMs(wall) - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+// Offsets asked of Intl at whole hours, per zone. Intl's formatToParts is slow (most of a free/busy answer's
+// series expansion went there), and a zone's offset changes only at its transitions, never twice within an
+// hour: when both ends of an hour have the same offset, it holds for the whole hour.
+const HOUR_MS = 3_600_000;
+const MAX_CACHED_HOURS = 200_000;
+const hourlyOffsets = new Map<string, Map<number, number>>();
+let cachedHours = 0;
+
+function offsetAtHour(hourMs: number, timeZone: string): number {
+  let zone = hourlyOffsets.get(timeZone);
+  if (!zone) hourlyOffsets.set(timeZone, (zone = new Map()));
+  let offset = zone.get(hourMs);
+  if (offset === undefined) {
+    if (cachedHours >= MAX_CACHED_HOURS) {
+      hourlyOffsets.clear(); // bounded memory: a long-running process starts over rather than growing
+      cachedHours = 0;
+      hourlyOffsets.set(timeZone, zone);
+      zone.clear();
+    }
+    offset = exactOffsetMinutes(hourMs, timeZone);
+    zone.set(hourMs, offset);
+    cachedHours++;
+  }
+  return offset;
+}
+
+/** Offset of `timeZone` from UTC at instant `ms`, in minutes. */
+export function offsetMinutes(ms: number, timeZone: string): number {
+  const hour = Math.floor(ms / HOUR_MS) * HOUR_MS;
+  const atStart = offsetAtHour(hour, timeZone);
+  if (atStart === offsetAtHour(hour + HOUR_MS, timeZone)) return atStart;
+  return exactOffsetMinutes(ms, timeZone); // a transition within this hour
 }
 
 /** The instant at which the wall clock of `timeZone` shows `wall` (the earlier one in a DST overlap). */
