@@ -147,24 +147,19 @@ export class IcalFeedService {
       select: { id: true, externalAccountEmail: true },
     });
     const window = feedWindow(this.deps.window, now);
-    const { where, selectionChangedAt } = await selectedEventsWhere(
+    const { wheres, selectionChangedAt } = await selectedEventsWhere(
       db,
       feed.organizationId,
       connections.map((c) => c.id),
       window,
     );
-    const summary = where
-      ? await db.calendarEvent.aggregate({ where, _count: { _all: true }, _max: { updatedAt: true } })
-      : { _count: { _all: 0 }, _max: { updatedAt: null } };
-    const lastModified = new Date(Math.max(feed.createdAt.getTime(), selectionChangedAt.getTime(), summary._max.updatedAt?.getTime() ?? 0));
-    const fingerprint = [
-      RENDERING_VERSION,
-      feed.id,
-      feed.visibility,
-      window.from.toISOString(),
-      summary._count._all,
-      lastModified.getTime(),
-    ];
+    const summaries = await Promise.all(
+      wheres.map((where) => db.calendarEvent.aggregate({ where, _count: { _all: true }, _max: { updatedAt: true } })),
+    );
+    const eventCount = summaries.reduce((sum, summary) => sum + summary._count._all, 0);
+    const lastUpdated = Math.max(0, ...summaries.map((summary) => summary._max.updatedAt?.getTime() ?? 0));
+    const lastModified = new Date(Math.max(feed.createdAt.getTime(), selectionChangedAt.getTime(), lastUpdated));
+    const fingerprint = [RENDERING_VERSION, feed.id, feed.visibility, window.from.toISOString(), eventCount, lastModified.getTime()];
     const etag = `"${createHash('sha256').update(JSON.stringify(fingerprint)).digest('base64url')}"`;
     const visibility = feed.visibility as FeedVisibility;
     const name = feed.connectionId && connections[0] ? connections[0].externalAccountEmail : 'Calendar';
@@ -174,9 +169,10 @@ export class IcalFeedService {
       body: async () => {
         const cached = rendered.get(etag);
         if (cached !== undefined) return cached;
-        const rows: FeedEventRow[] = where
-          ? await db.calendarEvent.findMany({ where, select: EVENT_COLUMNS, orderBy: [{ startAt: 'asc' }, { id: 'asc' }] })
-          : [];
+        const parts = await Promise.all(
+          wheres.map((where) => db.calendarEvent.findMany({ where, select: EVENT_COLUMNS, orderBy: [{ startAt: 'asc' }, { id: 'asc' }] })),
+        );
+        const rows: FeedEventRow[] = parts.length === 1 ? parts[0]! : parts.flat().sort(byStartThenId);
         const body =
           visibility === 'public'
             ? renderBusyCalendar(busyBlocks(rows, window, now), lastModified)
@@ -186,6 +182,11 @@ export class IcalFeedService {
       },
     };
   }
+}
+
+/** The order of a feed's rows (as the query's orderBy): start, then id. */
+function byStartThenId(a: FeedEventRow, b: FeedEventRow): number {
+  return a.startAt.getTime() - b.startAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Series masters whose rule yields nothing inside the window stay out of the private rendering. */
@@ -202,35 +203,44 @@ function withinWindow(rows: FeedEventRow[], window: { from: Date; to: Date }, no
  * Which event rows a feed of these connections covers in the window: those of calendars selected for sync,
  * overlapping the window (series by their start, and occurrences by their original start too), cancelled
  * ones only where they are occurrences of a series (the renderer turns them into EXDATEs). Also when the
- * calendar selection last changed. `where` is null when nothing can match.
+ * calendar selection last changed. Several filters when the calendars are many: Prisma binds each (connection,
+ * calendar) pair and never splits an OR, and SQLite takes at most 999 values per statement. The filters cover
+ * disjoint calendars, so their rows and counts add up. Empty when nothing can match.
  */
 export async function selectedEventsWhere(
   db: Db,
   organizationId: string,
   connectionIds: string[],
   window: { from: Date; to: Date },
-): Promise<{ where: Prisma.CalendarEventWhereInput | null; selectionChangedAt: Date }> {
-  if (connectionIds.length === 0) return { where: null, selectionChangedAt: new Date(0) };
+): Promise<{ wheres: Prisma.CalendarEventWhereInput[]; selectionChangedAt: Date }> {
+  if (connectionIds.length === 0) return { wheres: [], selectionChangedAt: new Date(0) };
   const calendars = await db.connectionCalendar.findMany({
     where: { connectionId: { in: connectionIds } },
     select: { connectionId: true, externalCalendarId: true, syncEnabled: true, updatedAt: true },
   });
   const selected = calendars.filter((calendar) => calendar.syncEnabled);
   const selectionChangedAt = new Date(Math.max(0, ...calendars.map((calendar) => calendar.updatedAt.getTime())));
-  if (selected.length === 0) return { where: null, selectionChangedAt };
-  const where: Prisma.CalendarEventWhereInput = {
-    organizationId,
-    OR: selected.map(({ connectionId, externalCalendarId }) => ({ connectionId, externalCalendarId })),
-    AND: [
-      { OR: [{ status: { not: 'cancelled' } }, { seriesMasterExternalId: { not: null } }] },
-      {
-        OR: [
-          { eventKind: 'seriesMaster', startAt: { lt: window.to } },
-          { eventKind: { not: 'seriesMaster' }, startAt: { lt: window.to }, endAt: { gt: window.from } },
-          { originalStartAt: { gte: window.from, lt: window.to } },
-        ],
-      },
-    ],
-  };
-  return { where, selectionChangedAt };
+  const inWindow: Prisma.CalendarEventWhereInput[] = [
+    { OR: [{ status: { not: 'cancelled' } }, { seriesMasterExternalId: { not: null } }] },
+    {
+      OR: [
+        { eventKind: 'seriesMaster', startAt: { lt: window.to } },
+        { eventKind: { not: 'seriesMaster' }, startAt: { lt: window.to }, endAt: { gt: window.from } },
+        { originalStartAt: { gte: window.from, lt: window.to } },
+      ],
+    },
+  ];
+  const wheres: Prisma.CalendarEventWhereInput[] = [];
+  for (let first = 0; first < selected.length; first += CALENDARS_PER_QUERY) {
+    const some = selected.slice(first, first + CALENDARS_PER_QUERY);
+    wheres.push({
+      organizationId,
+      OR: some.map(({ connectionId, externalCalendarId }) => ({ connectionId, externalCalendarId })),
+      AND: inWindow,
+    });
+  }
+  return { wheres, selectionChangedAt };
 }
+
+/** Two bound values per calendar and about a dozen for the rest: well under SQLite's 999 per statement. */
+export const CALENDARS_PER_QUERY = 400;

@@ -57,25 +57,35 @@ export async function syncedBusyOf(
   const live = new Set(channels.map((channel) => `${channel.connectionId}\u0000${channel.externalCalendarId}`));
   const pollMs = settings.syncPollIntervalMinutes * 60_000;
   const inWindow = withinSyncedWindow(window, now.getTime());
+  const calendarsOf = groupBy(calendars, (calendar) => calendar.connectionId);
   for (const connectionId of connectionIds) {
-    const mine = calendars
-      .filter((calendar) => calendar.connectionId === connectionId)
-      .map((calendar) => ({ ...calendar, pushLive: live.has(`${connectionId}\u0000${calendar.externalCalendarId}`) }));
+    const mine = (calendarsOf.get(connectionId) ?? []).map((calendar) => ({
+      ...calendar,
+      pushLive: live.has(`${connectionId}\u0000${calendar.externalCalendarId}`),
+    }));
     const freshness = syncFreshness(mine, pollMs, now.getTime());
     answers.set(connectionId, { freshness: { ...freshness, fresh: freshness.fresh && inWindow } });
   }
 
   const fresh = connectionIds.filter((id) => answers.get(id)!.freshness.fresh);
-  const { where } = await selectedEventsWhere(db, organizationId, fresh, window);
-  const rows = where ? await db.calendarEvent.findMany({ where, select: BUSY_COLUMNS }) : [];
+  const { wheres } = await selectedEventsWhere(db, organizationId, fresh, window);
+  const rows = (await Promise.all(wheres.map((where) => db.calendarEvent.findMany({ where, select: BUSY_COLUMNS })))).flat();
+  const rowsOf = groupBy(rows, (row) => row.connectionId);
   for (const connectionId of fresh) {
-    const blocks = busyBlocks(
-      rows.filter((row) => row.connectionId === connectionId),
-      window,
-      now,
-    );
+    const blocks = busyBlocks(rowsOf.get(connectionId) ?? [], window, now);
     const answer = answers.get(connectionId)!;
     answer.busy = blocks.map((block) => ({ start: block.start.toISOString(), end: block.end.toISOString() }));
   }
   return answers;
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }

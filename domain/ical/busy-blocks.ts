@@ -46,10 +46,18 @@ const seriesKey = (row: { connectionId: string; externalCalendarId: string }, ex
   `${row.connectionId}\u0000${row.externalCalendarId}\u0000${externalId}`;
 
 function blockOf(row: BusySourceRow, start: Date, end: Date): BusyBlock {
-  if (!row.allDay) return { uid: uidOf(row, start), start, end };
+  // The UID is a hash, computed only when read: a feed reads it, a free/busy answer does not.
+  const block = {
+    get uid() {
+      return uidOf(row, start);
+    },
+    start,
+    end,
+  };
+  if (!row.allDay) return block;
   const startDate = start.toISOString().slice(0, 10);
   const endDate = end.toISOString().slice(0, 10);
-  return { uid: uidOf(row, start), start, end, dates: { start: startDate, end: endDate > startDate ? endDate : startDate } };
+  return Object.assign(block, { dates: { start: startDate, end: endDate > startDate ? endDate : startDate } });
 }
 
 export function busyBlocks(rows: BusySourceRow[], window: { from: Date; to: Date }, now: Date): BusyBlock[] {
