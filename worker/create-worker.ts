@@ -3,6 +3,7 @@
 // workflows and their delivery activities) on `<queue>-webhooks`, with slots of its own so slow CRM
 // endpoints never hold up syncs. Shared by the worker process (worker/main.ts) and the integration tests,
 // so tests run exactly what production runs.
+import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -38,11 +39,20 @@ const STICKY_TASK_WAIT = '5 seconds' as const;
 /** Concurrent webhook deliveries per worker process (each waits at most 10 s for an endpoint). */
 const WEBHOOK_DELIVERY_SLOTS = 50;
 
+/** The prebuilt bundle WORKFLOW_BUNDLE_PATH names (which must exist), else the workflows bundled now. */
+export async function workflowBundleFor(prebuiltPath: string | undefined): Promise<NonNullable<WorkerOptions['workflowBundle']>> {
+  if (prebuiltPath === undefined) return { code: (await bundleWorkflowCode(WORKFLOW_BUNDLE_OPTIONS)).code };
+  if (!fs.existsSync(prebuiltPath)) {
+    throw new Error(
+      `WORKFLOW_BUNDLE_PATH: no file at ${prebuiltPath}; build it with \`npm run build:workflow-bundle\` or unset the setting`,
+    );
+  }
+  return { codePath: prebuiltPath };
+}
+
 export async function createWorkers(options: CreateWorkerOptions): Promise<Worker[]> {
   const { connection, namespace, taskQueue, identity, deps } = options;
-  const prebuilt = deps.config.WORKFLOW_BUNDLE_PATH;
-  const workflowBundle =
-    options.workflowBundle ?? (prebuilt ? { codePath: prebuilt } : { code: (await bundleWorkflowCode(WORKFLOW_BUNDLE_OPTIONS)).code });
+  const workflowBundle = options.workflowBundle ?? (await workflowBundleFor(deps.config.WORKFLOW_BUNDLE_PATH));
   const shared = {
     connection,
     namespace,
