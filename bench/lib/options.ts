@@ -11,10 +11,13 @@ export function option(name: string, envName: string, fallback: string): string 
   return fromEnv !== undefined && fromEnv !== '' ? fromEnv : fallback;
 }
 
-export function numberOption(name: string, envName: string, fallback: number): number {
+/** A positive number; with `allowZero`, 0 too (e.g. `--kills 0` for a run without kills). */
+export function numberOption(name: string, envName: string, fallback: number, { allowZero = false } = {}): number {
   const raw = option(name, envName, String(fallback));
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} / ${envName}: expected a positive number, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !allowZero)) {
+    throw new Error(`--${name} / ${envName}: expected a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"`);
+  }
   return value;
 }
 

@@ -24,7 +24,7 @@ import { runBenchmark } from '../lib/run-benchmark';
 import { startBenchService } from '../lib/service';
 
 const ROWS = numberOption('rows', 'BENCH_ROWS', 10_000);
-const KILLS = numberOption('kills', 'BENCH_KILLS', 2);
+const KILLS = numberOption('kills', 'BENCH_KILLS', 2, { allowZero: true });
 const ORG = 'bench-vault-org';
 const log = (line: string) => console.log(line);
 
