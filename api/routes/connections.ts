@@ -3,6 +3,7 @@
 // account). Only the owner sees or changes a connection.
 import { z } from 'zod';
 import { withTenantScope } from '../../db/tenant-scope';
+import { mapWithConcurrency } from '../../services/bounded-concurrency';
 import { disconnectSignal, syncNowSignal } from '../../workflows/connection/messages';
 import { PERMISSIONS } from '../auth/permissions';
 import { disconnected, ownedConnection, userControlledConnection } from '../connection-access';
@@ -19,6 +20,7 @@ import {
 } from '../schemas';
 import { connectionView } from '../views/connection-view';
 
+const STATUS_QUERIES_AT_ONCE = 8;
 const listQuery = z.strictObject({ includeDisconnected: z.enum(['true', 'false']).optional() });
 const emptyBody = z.union([z.strictObject({}), z.undefined()]);
 
@@ -61,7 +63,10 @@ export const connectionRoutes = [
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       }),
     );
-    const statuses = await Promise.all(rows.map((row) => (row.status === 'disconnected' ? null : workflows.status(row.id))));
+    // A few workflow queries at a time: someone holding hundreds of connections must not fan out hundreds at once.
+    const statuses = await mapWithConcurrency(rows, STATUS_QUERIES_AT_ONCE, (row) =>
+      row.status === 'disconnected' ? Promise.resolve(null) : workflows.status(row.id),
+    );
     return { status: 200, body: { connections: rows.map((row, index) => connectionView(row, statuses[index] ?? null)) } };
   }),
   route({
