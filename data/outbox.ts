@@ -85,7 +85,7 @@ export function eventChangeEntry(
  * The organization's changes after `after` (a sequence), oldest first. `connectionIds` restricts to those
  * connections' changes plus the ones addressed to `userId`; undefined: the whole organization.
  */
-export function changesAfter(
+export async function changesAfter(
   db: Db,
   filter: {
     organizationId: string;
@@ -96,14 +96,34 @@ export function changesAfter(
   },
 ): Promise<OutboxRow[]> {
   const { visibleTo } = filter;
-  return db.outboxEvent.findMany({
-    where: {
-      organizationId: filter.organizationId,
-      sequence: { gt: filter.after },
-      ...(filter.types ? { type: { in: filter.types } } : {}),
-      ...(visibleTo ? { OR: [{ connectionId: { in: visibleTo.connectionIds } }, { connectionId: null, userId: visibleTo.userId }] } : {}),
-    },
-    orderBy: { sequence: 'asc' },
-    take: filter.limit,
-  });
+  const page = (visible: Prisma.OutboxEventWhereInput) =>
+    db.outboxEvent.findMany({
+      where: {
+        organizationId: filter.organizationId,
+        sequence: { gt: filter.after },
+        ...(filter.types ? { type: { in: filter.types } } : {}),
+        ...visible,
+      },
+      orderBy: { sequence: 'asc' },
+      take: filter.limit,
+    });
+  if (!visibleTo) return page({});
+  const addressed = { connectionId: null, userId: visibleTo.userId };
+  if (visibleTo.connectionIds.length <= CONNECTION_IDS_PER_QUERY) {
+    return page({ OR: [{ connectionId: { in: visibleTo.connectionIds } }, addressed] });
+  }
+  // More connections than one statement can bind (Prisma does not split an `in` under OR or with take): a
+  // page per group, each its own first `limit`, merged in sequence order.
+  const groups: Prisma.OutboxEventWhereInput[] = [addressed];
+  for (let first = 0; first < visibleTo.connectionIds.length; first += CONNECTION_IDS_PER_QUERY) {
+    groups.push({ connectionId: { in: visibleTo.connectionIds.slice(first, first + CONNECTION_IDS_PER_QUERY) } });
+  }
+  const pages = await Promise.all(groups.map(page));
+  return pages
+    .flat()
+    .sort((a, b) => a.sequence - b.sequence)
+    .slice(0, filter.limit);
 }
+
+/** Well under SQLite's 999 bound values per statement, with room for the page's other conditions. */
+export const CONNECTION_IDS_PER_QUERY = 900;
