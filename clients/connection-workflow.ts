@@ -20,10 +20,12 @@ import {
 } from '../workflows/connection/messages';
 import type { connectionWorkflow } from '../workflows/connection/workflow';
 import { CalendarProvider, ConnectionHealth, OrganizationId, UserId } from '../workflows/search-attributes';
-import { isTemporalUnavailable } from './temporal-errors';
+import { isTemporalUnavailable, isWorkflowTaskRecovering } from './temporal-errors';
 
 /** How long a caller waits for an update; past it the client retries with the same id (Idempotency-Key). */
 export const UPDATE_TIMEOUT_MS = 30_000;
+/** How long to wait before sending an update again that the server refused while the workflow task recovers. */
+const RECOVERY_PAUSE_MS = 500;
 /** How long a status query may take before the caller gets null. */
 export const STATUS_QUERY_TIMEOUT_MS = 2_000;
 
@@ -112,22 +114,35 @@ export class ConnectionWorkflowClient {
     options: { updateId?: string } = {},
   ): Promise<Ret> {
     const handle = this.temporal.workflow.getHandle(connectionWorkflowId(connection.id));
-    return this.temporal.withDeadline(Date.now() + UPDATE_TIMEOUT_MS, async () => {
+    const deadline = Date.now() + UPDATE_TIMEOUT_MS;
+    const once = () =>
+      this.temporal.withDeadline(deadline, async () => {
+        try {
+          // The SDK's overloads cannot take a generic argument list; the definition types it for the caller.
+          return await handle.executeUpdate(update as unknown as UpdateDefinition<Ret, [unknown]>, {
+            args: args as unknown as [unknown],
+            ...options,
+          });
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+          const startWorkflowOperation = new WithStartWorkflowOperation<ConnectionWorkflow>(WORKFLOW_TYPE, {
+            ...this.startOptions(connection),
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          });
+          return this.temporal.workflow.executeUpdateWithStart(update, { args: args as Args, ...options, startWorkflowOperation });
+        }
+      });
+    // A worker that died holding the workflow's task leaves it "in failed state" for the seconds until another
+    // worker completes it; the server refuses updates meanwhile (nothing admitted). The caller waits that out
+    // instead of getting an error.
+    for (;;) {
       try {
-        // The SDK's overloads cannot take a generic argument list; the definition types it for the caller.
-        return await handle.executeUpdate(update as unknown as UpdateDefinition<Ret, [unknown]>, {
-          args: args as unknown as [unknown],
-          ...options,
-        });
+        return await once();
       } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        const startWorkflowOperation = new WithStartWorkflowOperation<ConnectionWorkflow>(WORKFLOW_TYPE, {
-          ...this.startOptions(connection),
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        });
-        return this.temporal.workflow.executeUpdateWithStart(update, { args: args as Args, ...options, startWorkflowOperation });
+        if (!isWorkflowTaskRecovering(error) || Date.now() + RECOVERY_PAUSE_MS >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RECOVERY_PAUSE_MS));
       }
-    });
+    }
   }
 
   /** The workflow's status, or null when it does not answer within STATUS_QUERY_TIMEOUT_MS (or is not running). */

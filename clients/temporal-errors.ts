@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_FAILED_PRECONDITION = 9;
 
 function grpcCode(error: unknown): number | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
@@ -18,6 +19,15 @@ function grpcCode(error: unknown): number | undefined {
 /** The Temporal cluster cannot be reached. */
 export function isTemporalUnavailable(error: unknown): boolean {
   return error instanceof ServiceError && grpcCode(error) === GRPC_UNAVAILABLE;
+}
+
+/**
+ * The server refused an update because the workflow's last workflow task failed or timed out (its worker
+ * died holding it): "Workflow Task in failed state" until a worker completes the next attempt, seconds later.
+ * Nothing was admitted, so the same request can be sent again.
+ */
+export function isWorkflowTaskRecovering(error: unknown): boolean {
+  return error instanceof ServiceError && grpcCode(error) === GRPC_FAILED_PRECONDITION;
 }
 
 /** A call's deadline passed before the workflow answered. */

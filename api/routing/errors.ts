@@ -92,7 +92,21 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       response.status(status).json({ error: { code, message } } satisfies ErrorBody);
       return;
     }
-    logger.error({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, 'unhandled API error');
+    logger.error({ err: error instanceof Error ? causeChain(error) : String(error) }, 'unhandled API error');
     response.status(500).json({ error: { code: 'internal', message: 'Internal error' } } satisfies ErrorBody);
   };
+}
+
+/**
+ * An unexpected error and its causes (name, message and code each, no stack or payload), so the log says what
+ * failed underneath: a Temporal client error's gRPC status sits in its cause.
+ */
+export function causeChain(error: Error): Array<{ name: string; message: string; status?: unknown }> {
+  const chain: Array<{ name: string; message: string; status?: unknown }> = [];
+  for (let current: unknown = error; current instanceof Error && chain.length < 5; current = current.cause) {
+    // Logged as `status`: the logger redacts any `code` field (an OAuth code is one).
+    const status = (current as { code?: unknown }).code;
+    chain.push({ name: current.name, message: current.message, ...(status !== undefined ? { status } : {}) });
+  }
+  return chain;
 }

@@ -4,7 +4,7 @@
 // itself failing (unreachable, too slow, no workflow) has answers of its own.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TemporalFailure } from '@temporalio/common';
-import { applicationFailureIn, isDeadlineExceeded, isTemporalUnavailable } from '../../clients/temporal-errors';
+import { applicationFailureIn, isDeadlineExceeded, isTemporalUnavailable, isWorkflowTaskRecovering } from '../../clients/temporal-errors';
 import { FAILURES, isFailure, isFailureCode, type FailureCode, type FieldProblem } from '../../domain/failures';
 import { ApiError, temporalUnavailable } from './errors';
 
@@ -58,6 +58,15 @@ export function failureResponse(error: unknown, subject: string): ApiError | und
       {
         'Retry-After': '5',
       },
+    );
+  }
+  if (isWorkflowTaskRecovering(error)) {
+    return new ApiError(
+      503,
+      'workflow_unavailable',
+      'The connection is recovering from a worker restart; retry with the same Idempotency-Key',
+      undefined,
+      { 'Retry-After': '2' },
     );
   }
   const facts = factsOf(error);
