@@ -2,6 +2,7 @@
 // it reports, so no change is reported that did not happen and none that happened is lost. Read in order by
 // the change feed (GET /v1/changes) and by each webhook endpoint's workflow.
 import type { Db, Prisma } from '../db/client';
+import { inGroupsOf } from '../domain/collections';
 import { eventChangeType, type ChangeEventData, type ChangeEventSource, type ChangeEventType } from '../domain/change-events';
 import type { EventVersion } from '../domain/merge/event-version';
 import type { EventRowModel } from './events';
@@ -114,11 +115,8 @@ export async function changesAfter(
   }
   // More connections than one statement can bind (Prisma does not split an `in` under OR or with take): a
   // page per group, each its own first `limit`, merged in sequence order.
-  const groups: Prisma.OutboxEventWhereInput[] = [addressed];
-  for (let first = 0; first < visibleTo.connectionIds.length; first += CONNECTION_IDS_PER_QUERY) {
-    groups.push({ connectionId: { in: visibleTo.connectionIds.slice(first, first + CONNECTION_IDS_PER_QUERY) } });
-  }
-  const pages = await Promise.all(groups.map(page));
+  const groups = inGroupsOf(visibleTo.connectionIds, CONNECTION_IDS_PER_QUERY).map((ids) => ({ connectionId: { in: ids } }));
+  const pages = await Promise.all([addressed, ...groups].map(page));
   return pages
     .flat()
     .sort((a, b) => a.sequence - b.sequence)

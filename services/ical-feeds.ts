@@ -9,6 +9,7 @@
 // memory under its ETag, so repeated polls without it do not render again either.
 import { createHash } from 'node:crypto';
 import type { Db, Prisma } from '../db/client';
+import { inGroupsOf } from '../domain/collections';
 import { busyBlocks } from '../domain/ical/busy-blocks';
 import { renderBusyCalendar } from '../domain/ical/busy-calendar';
 import { renderCalendar, type FeedEventRow, type FeedVisibility } from '../domain/ical/render';
@@ -230,15 +231,11 @@ export async function selectedEventsWhere(
       ],
     },
   ];
-  const wheres: Prisma.CalendarEventWhereInput[] = [];
-  for (let first = 0; first < selected.length; first += CALENDARS_PER_QUERY) {
-    const some = selected.slice(first, first + CALENDARS_PER_QUERY);
-    wheres.push({
-      organizationId,
-      OR: some.map(({ connectionId, externalCalendarId }) => ({ connectionId, externalCalendarId })),
-      AND: inWindow,
-    });
-  }
+  const wheres = inGroupsOf(selected, CALENDARS_PER_QUERY).map((some): Prisma.CalendarEventWhereInput => ({
+    organizationId,
+    OR: some.map(({ connectionId, externalCalendarId }) => ({ connectionId, externalCalendarId })),
+    AND: inWindow,
+  }));
   return { wheres, selectionChangedAt };
 }
 

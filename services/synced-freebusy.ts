@@ -4,6 +4,7 @@
 // cancelled and `showAs: free` events stay out, private events count as plain busy blocks, series are
 // expanded in their own zone. Three queries for all connections together, whatever their number.
 import type { Db } from '../db/client';
+import { groupBy } from '../domain/collections';
 import { readSettings } from '../data/settings';
 import type { Interval } from '../domain/freebusy';
 import { busyBlocks } from '../domain/ical/busy-blocks';
@@ -77,15 +78,4 @@ export async function syncedBusyOf(
     answer.busy = blocks.map((block) => ({ start: block.start.toISOString(), end: block.end.toISOString() }));
   }
   return answers;
-}
-
-function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }

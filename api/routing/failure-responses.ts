@@ -41,6 +41,13 @@ export function failureAnswer(facts: FailureFacts, subject: string): ApiError {
   return new ApiError(http.status, http.code, message, undefined, headers);
 }
 
+/** The connection's workflow could not take the request now; the same request (same key) can be sent again. */
+function workflowUnavailable(why: string, retryAfterSeconds: number): ApiError {
+  return new ApiError(503, 'workflow_unavailable', `The connection ${why}; retry with the same Idempotency-Key`, undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });
+}
+
 /**
  * Maps an error of a workflow call (or of a service) to the API's answer; `subject` names the resource a
  * not-found refers to (Meeting, Event...). Returns undefined for errors it does not recognise.
@@ -49,26 +56,8 @@ export function failureResponse(error: unknown, subject: string): ApiError | und
   if (error instanceof WorkflowNotFoundError)
     return new ApiError(409, 'connection_not_running', 'The connection is not running; reconnect it');
   if (isTemporalUnavailable(error)) return temporalUnavailable();
-  if (isDeadlineExceeded(error)) {
-    return new ApiError(
-      503,
-      'workflow_unavailable',
-      'The connection did not answer in time; retry with the same Idempotency-Key',
-      undefined,
-      {
-        'Retry-After': '5',
-      },
-    );
-  }
-  if (isWorkflowTaskRecovering(error)) {
-    return new ApiError(
-      503,
-      'workflow_unavailable',
-      'The connection is recovering from a worker restart; retry with the same Idempotency-Key',
-      undefined,
-      { 'Retry-After': '2' },
-    );
-  }
+  if (isDeadlineExceeded(error)) return workflowUnavailable('did not answer in time', 5);
+  if (isWorkflowTaskRecovering(error)) return workflowUnavailable('is recovering from a worker restart', 2);
   const facts = factsOf(error);
   if (facts) return failureAnswer(facts, subject);
   if (error instanceof WorkflowUpdateFailedError || error instanceof TemporalFailure) {

@@ -74,20 +74,17 @@ const hourlyOffsets = new Map<string, Map<number, number>>();
 let cachedHours = 0;
 
 function offsetAtHour(hourMs: number, timeZone: string): number {
+  const cached = hourlyOffsets.get(timeZone)?.get(hourMs);
+  if (cached !== undefined) return cached;
+  if (cachedHours >= MAX_CACHED_HOURS) {
+    hourlyOffsets.clear(); // bounded memory: a long-running process starts over rather than growing
+    cachedHours = 0;
+  }
   let zone = hourlyOffsets.get(timeZone);
   if (!zone) hourlyOffsets.set(timeZone, (zone = new Map()));
-  let offset = zone.get(hourMs);
-  if (offset === undefined) {
-    if (cachedHours >= MAX_CACHED_HOURS) {
-      hourlyOffsets.clear(); // bounded memory: a long-running process starts over rather than growing
-      cachedHours = 0;
-      hourlyOffsets.set(timeZone, zone);
-      zone.clear();
-    }
-    offset = exactOffsetMinutes(hourMs, timeZone);
-    zone.set(hourMs, offset);
-    cachedHours++;
-  }
+  const offset = exactOffsetMinutes(hourMs, timeZone);
+  zone.set(hourMs, offset);
+  cachedHours++;
   return offset;
 }
 
