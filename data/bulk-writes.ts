@@ -162,73 +162,87 @@ export function insertOutbox(tx: Tx, provider: DbProvider, rows: OutboxRowInput[
 /** What a provider version sets on an existing row (data/sync-pages.ts: `update` steps). */
 export type EventContentUpdate = Pick<EventRowModel, 'id' | 'pendingDeletionAt' | 'updatedAt' | keyof ProviderRowData>;
 
-type ColumnType = 'text' | 'timestamp' | 'boolean';
-
-const CONTENT_COLUMNS: { [Field in keyof EventContentUpdate]-?: ColumnType } = {
-  id: 'text',
-  status: 'text',
-  title: 'text',
-  description: 'text',
-  location: 'text',
-  startAt: 'timestamp',
-  endAt: 'timestamp',
-  allDay: 'boolean',
-  startDate: 'text',
-  endDate: 'text',
-  timeZone: 'text',
-  eventKind: 'text',
-  recurrence: 'text',
-  seriesMasterExternalId: 'text',
-  originalStartAt: 'timestamp',
-  organizerEmail: 'text',
-  organizerName: 'text',
-  attendees: 'text',
-  iCalUid: 'text',
-  isPrivate: 'boolean',
-  showAs: 'text',
-  eventType: 'text',
-  etag: 'text',
-  contentHash: 'text',
-  externalUpdatedAt: 'timestamp',
-  lastSyncedAt: 'timestamp',
-  pendingDeletionAt: 'timestamp',
-  updatedAt: 'timestamp',
+// Typed against EventContentUpdate, so a new content field cannot be left out of the UPDATE.
+const CONTENT_FIELDS: { [Field in keyof EventContentUpdate]-?: true } = {
+  id: true,
+  status: true,
+  title: true,
+  description: true,
+  location: true,
+  startAt: true,
+  endAt: true,
+  allDay: true,
+  startDate: true,
+  endDate: true,
+  timeZone: true,
+  eventKind: true,
+  recurrence: true,
+  seriesMasterExternalId: true,
+  originalStartAt: true,
+  organizerEmail: true,
+  organizerName: true,
+  attendees: true,
+  iCalUid: true,
+  isPrivate: true,
+  showAs: true,
+  eventType: true,
+  etag: true,
+  contentHash: true,
+  externalUpdatedAt: true,
+  lastSyncedAt: true,
+  pendingDeletionAt: true,
+  updatedAt: true,
 };
 
 /** A Date as the SQLite adapter stores it (ISO 8601 with +00:00), so text comparisons stay right. */
 const sqliteTimestamp = (value: Date) => value.toISOString().replace('Z', '+00:00');
 
+/** A stored row and the content it gets (rows as read in the same transaction). */
+export interface EventContentChange {
+  before: EventContentUpdate;
+  after: EventContentUpdate;
+}
+
+const sameValue = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+
 /**
- * New content for many rows in one statement: the rows travel as one JSON parameter that the database
- * unpacks (SQLite json_each, PostgreSQL json_array_elements), so the statement's size does not grow with
- * the number of bound values.
+ * New content for many rows in one statement: the rows travel as one JSON parameter (keys are the column
+ * names) that the database unpacks, so the statement's size does not grow with the number of rows. Only the
+ * columns some row changes are set: a column left out of SET leaves its indexes alone (a title edit does not
+ * rewrite the start-time and status index entries of every row).
  */
-export async function updateEventContents(tx: Tx, provider: Db['provider'], rows: EventContentUpdate[]): Promise<void> {
-  if (rows.length === 0) return;
-  const fields = (Object.keys(CONTENT_COLUMNS) as Array<keyof EventContentUpdate>).filter((field) => field !== 'id');
+export async function updateEventContents(tx: Tx, provider: Db['provider'], changes: EventContentChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const changed = (Object.keys(CONTENT_FIELDS) as Array<keyof EventContentUpdate>).filter(
+    (field) => field !== 'id' && changes.some(({ before, after }) => !sameValue(before[field], after[field])),
+  );
+  if (changed.length === 0) return;
+  const timestamp = provider === 'sqlite' ? sqliteTimestamp : (value: Date) => value.toISOString();
   const payload = JSON.stringify(
-    rows.map((row) =>
+    changes.map(({ after }) =>
       Object.fromEntries(
-        (Object.keys(CONTENT_COLUMNS) as Array<keyof EventContentUpdate>).map((field) => {
-          const value = row[field];
-          return [field, value instanceof Date ? (provider === 'sqlite' ? sqliteTimestamp(value) : value.toISOString()) : value];
+        (['id', ...changed] as const).map((field) => {
+          const value = after[field];
+          return [EVENT_COLUMNS[field], value instanceof Date ? timestamp(value) : value];
         }),
       ),
     ),
   );
+  const columns = changed.map((field) => EVENT_COLUMNS[field]);
   if (provider === 'sqlite') {
-    const sets = fields.map((field) => `"${EVENT_COLUMNS[field]}" = json_extract(r.value, '$.${field}')`).join(', ');
+    const sets = columns.map((column) => `"${column}" = json_extract(r.value, '$.${column}')`).join(', ');
     await tx.$executeRawUnsafe(
       `UPDATE "ce_calendar_events" SET ${sets} FROM json_each(?) AS r WHERE "ce_calendar_events"."id" = json_extract(r.value, '$.id')`,
       payload,
     );
     return;
   }
-  const cast = { text: '', timestamp: '::timestamp(3)', boolean: '::boolean' };
-  const sets = fields.map((field) => `"${EVENT_COLUMNS[field]}" = (r.value->>'${field}')${cast[CONTENT_COLUMNS[field]]}`).join(', ');
+  // json_populate_recordset parses each row once, into the table's own row type; `->>` on a json value would
+  // parse the row again for every column (measured: most of a 100-row UPDATE's 20-40 ms).
+  const sets = columns.map((column) => `"${column}" = r."${column}"`).join(', ');
   await tx.$executeRawUnsafe(
-    `UPDATE "ce_calendar_events" SET ${sets} FROM json_array_elements($1::json) AS r(value) ` +
-      `WHERE "ce_calendar_events"."id" = r.value->>'id'`,
+    `UPDATE "ce_calendar_events" SET ${sets} FROM json_populate_recordset(NULL::"ce_calendar_events", $1::json) AS r ` +
+      `WHERE "ce_calendar_events"."id" = r."id"`,
     payload,
   );
 }

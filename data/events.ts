@@ -48,9 +48,14 @@ export function liveOccurrencesFrom(db: Db, master: EventRowModel, from: EventTi
   });
 }
 
-/** Events of the connection that are not cancelled. */
-export function countSyncedEvents(db: Db, connectionId: string): Promise<number> {
-  return db.calendarEvent.count({ where: { connectionId, status: { not: 'cancelled' } } });
+/**
+ * Events of the connection that are not cancelled. In SQL of its own because Prisma's count() selects the ids,
+ * which no index holds; COUNT(*) is answered from the (connection, kind, status) index without the rows.
+ */
+export async function countSyncedEvents(db: Db, connectionId: string): Promise<number> {
+  const [row] = await db.$queryRaw<Array<{ live: bigint | number }>>`
+    SELECT COUNT(*) AS live FROM ce_calendar_events WHERE connection_id = ${connectionId} AND status <> 'cancelled'`;
+  return Number(row!.live);
 }
 
 /** Live rows of a calendar (for marking them gone when the calendar itself is gone). */

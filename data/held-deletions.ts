@@ -17,14 +17,20 @@ export async function stageDeletion(tx: Tx, row: EventRowModel, now = new Date()
   return true;
 }
 
-/** Staged deletions and live rows (staged ones included) of one calendar. */
-export async function deletionCounts(db: Db, key: CalendarKey): Promise<{ pending: number; stored: number }> {
-  const live = { connectionId: key.connectionId, externalCalendarId: key.externalCalendarId, status: { not: 'cancelled' } };
-  const [pending, stored] = await Promise.all([
-    db.calendarEvent.count({ where: { ...live, pendingDeletionAt: { not: null } } }),
-    db.calendarEvent.count({ where: live }),
-  ]);
-  return { pending, stored };
+const live = (key: CalendarKey) => ({
+  connectionId: key.connectionId,
+  externalCalendarId: key.externalCalendarId,
+  status: { not: 'cancelled' },
+});
+
+/** Staged deletions of one calendar (the (connection, pending) index finds them without reading the others). */
+export function pendingDeletionCount(db: Db, key: CalendarKey): Promise<number> {
+  return db.calendarEvent.count({ where: { ...live(key), pendingDeletionAt: { not: null } } });
+}
+
+/** Live rows of one calendar, staged ones included (reads every row of the calendar: ask only when needed). */
+export function liveEventCount(db: Db, key: CalendarKey): Promise<number> {
+  return db.calendarEvent.count({ where: live(key) });
 }
 
 /** Applies every staged deletion of the calendar (one transaction per row: a row and its history entry). */
@@ -88,7 +94,7 @@ export async function heldDeletionsIn(db: Db, connectionId: string, calendars: C
   const held: HeldDeletions[] = [];
   for (const calendar of calendars) {
     if (!calendar.deletionHoldAt) continue;
-    const { pending } = await deletionCounts(db, { connectionId, externalCalendarId: calendar.externalCalendarId });
+    const pending = await pendingDeletionCount(db, { connectionId, externalCalendarId: calendar.externalCalendarId });
     held.push({
       calendarId: calendar.externalCalendarId,
       name: calendar.name,

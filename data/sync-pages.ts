@@ -12,7 +12,7 @@ import type { EventRowModel } from './events';
 import { changeRecords, type ChangeMeta, type ChangeRecords, type Tx } from './event-versions';
 import { stageDeletion } from './held-deletions';
 import type { OutboxEntry } from './outbox';
-import { insertEvents, insertHistory, insertOutbox, updateEventContents } from './bulk-writes';
+import { insertEvents, insertHistory, insertOutbox, updateEventContents, type EventContentChange } from './bulk-writes';
 
 /** What ce_calendar_connection_calendars.sync_cursor holds: the provider position plus our pass state. */
 export interface StoredCursor {
@@ -92,7 +92,7 @@ async function writePlan(
   const outbox: OutboxEntry[] = [];
   const staged: string[] = [];
   const seen: string[] = [];
-  const updated: EventRowModel[] = [];
+  const updated: EventContentChange[] = [];
   // Activities that follow an updated event: their change goes right after the event's in the stream.
   const following: Array<{ saved: EventRowModel; at: number }> = [];
   const record = (records: ChangeRecords | null) => {
@@ -111,7 +111,7 @@ async function writePlan(
       case 'update': {
         // Written below with the page's other updates, in one statement; the row is known without reading it.
         const saved: EventRowModel = { ...step.row, ...step.data, pendingDeletionAt: null, updatedAt: now };
-        updated.push(saved);
+        updated.push({ before: step.row, after: saved });
         const extra = step.row.attendees !== saved.attendees ? { attendees: 'changed' } : {};
         record(changeRecords(saved, target.meta, versionFromRow(step.row), versionFromRow(saved), extra));
         if (saved.activityId) following.push({ saved, at: outbox.length });
@@ -189,6 +189,9 @@ export function recentOutboundEvents(db: Db, connectionId: string, calendarId: s
       connectionId,
       externalCalendarId: calendarId,
       syncDirection: 'outbound',
+      // Every outbound row carries its request id (data/meetings.ts, data/series.ts) and no inbound one does:
+      // said here, the (connection, request id) index finds them without reading the calendar's other rows.
+      requestId: { not: null },
       status: { not: 'cancelled' },
       createdAt: { gte: since },
     },

@@ -2,7 +2,7 @@
 // for an operator (domain/mass-delete.ts). A held calendar keeps syncing everything else; its hold is
 // released by an operator (confirm or dismiss) or by itself once the deletions no longer look like a mass
 // deletion (events came back).
-import { applyStagedDeletions, deletionCounts, holdDeletions, releaseHold } from '../../../data/held-deletions';
+import { applyStagedDeletions, holdDeletions, liveEventCount, pendingDeletionCount, releaseHold } from '../../../data/held-deletions';
 import type { CalendarRow } from '../../../data/calendars';
 import type { ChangeMeta } from '../../../data/event-versions';
 import { massDeleteVerdict, type MassDeleteLimits } from '../../../domain/mass-delete';
@@ -17,7 +17,9 @@ export async function settleDeletions(
   input: { connectionId: string; calendar: CalendarRow; fullListingEmpty: boolean; meta: ChangeMeta },
 ): Promise<{ applied: number; held: number }> {
   const key = { connectionId: input.connectionId, externalCalendarId: input.calendar.externalCalendarId };
-  const counts = await deletionCounts(deps.db, key);
+  const pending = await pendingDeletionCount(deps.db, key);
+  // Nothing staged (most syncs): nothing to weigh, so the calendar's rows are not counted.
+  const counts = { pending, stored: pending ? await liveEventCount(deps.db, key) : 0 };
   const verdict = massDeleteVerdict({ ...counts, fullListingEmpty: input.fullListingEmpty }, massDeleteLimits(deps.config));
   if (verdict.hold) {
     await holdDeletions(deps.db, input.calendar.id, verdict);
