@@ -235,7 +235,18 @@ export const heldDeletionsResolutionResponse = z.object({
   heldDeletions: z.array(heldDeletionsSchema),
 });
 
-export const connectionListResponse = z.object({ connections: z.array(connectionResponse) });
+export const MAX_CONNECTIONS_PAGE = 200;
+export const DEFAULT_CONNECTIONS_PAGE = 100;
+export const connectionListQuery = z.strictObject({
+  includeDisconnected: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+  limit: pageLimit(MAX_CONNECTIONS_PAGE, DEFAULT_CONNECTIONS_PAGE),
+  cursor: z.string().min(1).max(512).optional(),
+});
+export const connectionListResponse = z.object({
+  connections: z.array(connectionResponse),
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: z.string().nullable(),
+});
 export const acceptedResponse = z.object({ connectionId: id, status: z.literal('accepted') });
 
 export const meetingResponse = z.object({

@@ -13,15 +13,16 @@ import { route } from '../routing/route';
 import {
   acceptedResponse,
   authorizationResponse,
+  connectionListQuery,
   connectionListResponse,
   connectionParams,
   connectionResponse,
   createConnectionBody,
 } from '../schemas';
 import { connectionView } from '../views/connection-view';
+import { decodeKeysetCursor, pageOf } from '../views/keyset-cursor';
 
 const STATUS_QUERIES_AT_ONCE = 8;
-const listQuery = z.strictObject({ includeDisconnected: z.enum(['true', 'false']).optional() });
 const emptyBody = z.union([z.strictObject({}), z.undefined()]);
 
 export const connectionRoutes = [
@@ -46,12 +47,13 @@ export const connectionRoutes = [
   route({
     method: 'get',
     path: '/v1/connections',
-    summary: "The caller's connections with their sync status",
+    summary: "The caller's connections with their sync status, oldest first, a page at a time",
     tag: 'Connections',
     permission: PERMISSIONS.view,
-    query: listQuery,
+    query: connectionListQuery,
     responses: { 200: { description: 'Connections', schema: connectionListResponse } },
   }).handle(async ({ caller, query }, { db, workflows }) => {
+    const after = query.cursor ? decodeKeysetCursor(query.cursor) : undefined;
     // Tenant-scoped: on PostgreSQL, row-level security limits this read to the caller's organization.
     const rows = await withTenantScope(db, caller.organizationId, (tx) =>
       tx.calendarConnection.findMany({
@@ -59,15 +61,21 @@ export const connectionRoutes = [
           organizationId: caller.organizationId,
           userId: caller.userId,
           ...(query.includeDisconnected === 'true' ? {} : { status: { not: 'disconnected' } }),
+          ...(after ? { OR: [{ createdAt: { gt: after.at } }, { createdAt: after.at, id: { gt: after.id } }] } : {}),
         },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: query.limit + 1,
       }),
     );
-    // A few workflow queries at a time: someone holding hundreds of connections must not fan out hundreds at once.
-    const statuses = await mapWithConcurrency(rows, STATUS_QUERIES_AT_ONCE, (row) =>
+    const { page, nextCursor } = pageOf(rows, query.limit, (row) => ({ at: row.createdAt, id: row.id }));
+    // A few workflow queries at a time: a page of hundreds of connections must not fan out hundreds at once.
+    const statuses = await mapWithConcurrency(page, STATUS_QUERIES_AT_ONCE, (row) =>
       row.status === 'disconnected' ? Promise.resolve(null) : workflows.status(row.id),
     );
-    return { status: 200, body: { connections: rows.map((row, index) => connectionView(row, statuses[index] ?? null)) } };
+    return {
+      status: 200,
+      body: { connections: page.map((row, index) => connectionView(row, statuses[index] ?? null)), nextCursor },
+    };
   }),
   route({
     method: 'get',

@@ -3,31 +3,14 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { eventPage, type EventFilter, type ListedEventRow } from '../../data/event-listing';
-import { ApiError } from '../routing/errors';
 import type { eventResponse } from '../schemas';
-
-const cursorSchema = z.tuple([z.iso.datetime(), z.uuid()]);
-
-export function encodeCursor(row: { startAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([row.startAt.toISOString(), row.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { startAt: Date; id: string } {
-  try {
-    const [startAt, id] = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return { startAt: new Date(startAt), id };
-  } catch {
-    throw ApiError.invalid('query.cursor', 'not a cursor this API issued');
-  }
-}
+import { decodeKeysetCursor, pageOf } from './keyset-cursor';
 
 export async function listEvents(db: Db, filter: EventFilter & { limit: number; cursor?: string }, viewerUserId: string) {
-  const rows = await eventPage(db, filter, { limit: filter.limit, ...(filter.cursor ? { after: decodeCursor(filter.cursor) } : {}) });
-  const page = rows.slice(0, filter.limit);
-  return {
-    events: page.map((row) => eventView(row, viewerUserId)),
-    nextCursor: rows.length > filter.limit ? encodeCursor(page[page.length - 1]!) : null,
-  };
+  const after = filter.cursor ? decodeKeysetCursor(filter.cursor) : undefined;
+  const rows = await eventPage(db, filter, { limit: filter.limit, ...(after ? { after: { startAt: after.at, id: after.id } } : {}) });
+  const { page, nextCursor } = pageOf(rows, filter.limit, (row) => ({ at: row.startAt, id: row.id }));
+  return { events: page.map((row) => eventView(row, viewerUserId)), nextCursor };
 }
 
 type Attendees = NonNullable<z.infer<typeof eventResponse>['attendees']>;

@@ -136,6 +136,52 @@ describe('API: authentication, connections, OAuth, webhooks, docs', () => {
     expect((await call(stack, 'POST', `/v1/connections/${connectionId}/sync`, { token: alice })).status).toBe(409);
   });
 
+  it('lists connections a bounded page at a time, each once, oldest first, whatever their number', async () => {
+    const { db } = stack.deps;
+    await db.organization.upsert({ where: { id: 'acme' }, create: { id: 'acme', name: 'Acme', settings: { create: {} } }, update: {} });
+    const base = Date.parse('2026-01-01T00:00:00.000Z');
+    // 250 past connections, ten per creation instant: the pages break ties by id.
+    await db.calendarConnection.createMany({
+      data: Array.from({ length: 250 }, (_, i) => ({
+        organizationId: 'acme',
+        userId: 'collector',
+        provider: 'google',
+        externalAccountEmail: `past-${i}@example.com`,
+        status: 'disconnected',
+        createdAt: new Date(base + Math.floor(i / 10) * 1000),
+      })),
+    });
+    const expected = await db.calendarConnection.findMany({
+      where: { userId: 'collector' },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
+    });
+    const collector = await tokenFor(stack, 'acme', 'collector');
+
+    const first = await call(stack, 'GET', '/v1/connections?includeDisconnected=true', { token: collector });
+    expect(first.status).toBe(200);
+    expect(first.body.connections).toHaveLength(100);
+    const seen: string[] = [];
+    let answer = await call(stack, 'GET', '/v1/connections?includeDisconnected=true&limit=70', { token: collector });
+    for (;;) {
+      expect(answer.body.connections.length).toBeLessThanOrEqual(70);
+      seen.push(...answer.body.connections.map((c: { id: string }) => c.id));
+      if (!answer.body.nextCursor) break;
+      const cursor = encodeURIComponent(answer.body.nextCursor);
+      answer = await call(stack, 'GET', `/v1/connections?includeDisconnected=true&limit=70&cursor=${cursor}`, { token: collector });
+    }
+    expect(seen).toEqual(expected.map((row) => row.id));
+    // Active connections only (the default): none.
+    expect((await call(stack, 'GET', '/v1/connections', { token: collector })).body).toEqual({ connections: [], nextCursor: null });
+
+    const tooMany = await call(stack, 'GET', '/v1/connections?limit=201', { token: collector });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.message).toBe('query.limit: must be a whole number from 1 to 200');
+    const forged = await call(stack, 'GET', '/v1/connections?cursor=bm90LWEtY3Vyc29y', { token: collector });
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.message).toBe('query.cursor: not a cursor this API issued');
+  });
+
   it('returns the row with null status fields when the workflow does not answer', async () => {
     const { connectionId } = await connectThroughApi(stack, { token: alice, provider: 'google', email: 'no-worker@example.com' });
     await stack.temporal.workflow.getHandle(`calendar-connection:${connectionId}`).terminate('test: workflow gone');

@@ -7,10 +7,25 @@ import type { Connection, Provider } from '../api/types';
 const BUSY_REFRESH_MS = 1_000;
 const IDLE_REFRESH_MS = 5_000;
 
+type ConnectionPage = { connections: Connection[]; nextCursor: string | null };
+
+/** Every page of the caller's connections (a page holds up to 200; almost everyone has one page). */
+async function allConnections(): Promise<Connection[]> {
+  const connections: Connection[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = cursor ? `?limit=200&cursor=${encodeURIComponent(cursor)}` : '?limit=200';
+    const page: ConnectionPage = await api<ConnectionPage>('GET', `/v1/connections${query}`);
+    connections.push(...page.connections);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return connections;
+}
+
 export function useConnections() {
   return useQuery({
     queryKey: ['connections'],
-    queryFn: () => api<{ connections: Connection[] }>('GET', '/v1/connections').then((answer) => answer.connections),
+    queryFn: allConnections,
     // Live: status changes appear without a reload (the API has no push channel to browsers; polling it is).
     refetchInterval: (query) =>
       query.state.data?.some((connection) => connection.syncing || !connection.lastSync || !connection.workflowReachable)
