@@ -221,7 +221,21 @@ export async function selectedEventsWhere(
   });
   const selected = calendars.filter((calendar) => calendar.syncEnabled);
   const selectionChangedAt = new Date(Math.max(0, ...calendars.map((calendar) => calendar.updatedAt.getTime())));
-  const inWindow: Prisma.CalendarEventWhereInput[] = [
+  const inWindow = rowsTouchingWindow(window);
+  const wheres = inGroupsOf(selected, CALENDARS_PER_QUERY).map((some): Prisma.CalendarEventWhereInput => ({
+    organizationId,
+    OR: some.map(({ connectionId, externalCalendarId }) => ({ connectionId, externalCalendarId })),
+    AND: inWindow,
+  }));
+  return { wheres, selectionChangedAt };
+}
+
+/**
+ * The rows that can matter inside the window: events overlapping it, series by their start, and occurrences
+ * by their original start too; cancelled ones only where they are occurrences of a series.
+ */
+export function rowsTouchingWindow(window: { from: Date; to: Date }): Prisma.CalendarEventWhereInput[] {
+  return [
     { OR: [{ status: { not: 'cancelled' } }, { seriesMasterExternalId: { not: null } }] },
     {
       OR: [
@@ -231,12 +245,6 @@ export async function selectedEventsWhere(
       ],
     },
   ];
-  const wheres = inGroupsOf(selected, CALENDARS_PER_QUERY).map((some): Prisma.CalendarEventWhereInput => ({
-    organizationId,
-    OR: some.map(({ connectionId, externalCalendarId }) => ({ connectionId, externalCalendarId })),
-    AND: inWindow,
-  }));
-  return { wheres, selectionChangedAt };
 }
 
 /** Two bound values per calendar and about a dozen for the rest: well under SQLite's 999 per statement. */

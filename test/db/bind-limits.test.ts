@@ -67,6 +67,18 @@ describe.each(testProviders())('many selected calendars on %s', (provider) => {
       connectionIds.map(() => [true, CALENDARS_EACH]),
     );
   });
+
+  it('leaves out a calendar one connection deselected while another selects a calendar of the same id', async () => {
+    // Every connection has a `room-7`: the statements ask by connection and calendar id lists, a superset.
+    await t.db.connectionCalendar.updateMany({
+      where: { connectionId: connectionIds[0], externalCalendarId: 'room-7' },
+      data: { syncEnabled: false },
+    });
+    const answers = await syncedBusyOf(t.db, 'rooms', connectionIds, window, now);
+    expect(connectionIds.map((id) => answers.get(id)?.busy?.length)).toEqual(
+      connectionIds.map((_, index) => (index === 0 ? CALENDARS_EACH - 1 : CALENDARS_EACH)),
+    );
+  });
 });
 
 describe.each(testProviders())('a person with many connections on %s', (provider) => {
