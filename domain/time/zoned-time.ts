@@ -1,5 +1,6 @@
 // Time-zone arithmetic on Intl only (no zone database of our own): the wall clock of an instant in an IANA
-// zone, and the instant a wall clock shows. Shared by the adapters, the fakes and the iCal renderer. Pure.
+// zone, and the instant a wall clock shows. Shared by the adapters, series expansion and the iCal renderer (the
+// fakes keep their own, fakes/time/zone-clock.ts). Pure.
 
 export interface WallTime {
   year: number;
@@ -96,12 +97,25 @@ export function offsetMinutes(ms: number, timeZone: string): number {
   return exactOffsetMinutes(ms, timeZone); // a transition within this hour
 }
 
-/** The instant at which the wall clock of `timeZone` shows `wall` (the earlier one in a DST overlap). */
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The instant at which the wall clock of `timeZone` shows `wall`, read as RFC 5545 (3.3.5) reads local times
+ * (and Google and Graph expand series): a wall time the clocks show twice (turned back) is the earlier instant;
+ * one they skip (turned forward) is read with the offset in force before the skip, so 02:30 on a night that
+ * jumps from 02:00 to 03:00 is 03:30.
+ */
 export function zonedWallToUtc(wall: WallTime, timeZone: string): number {
-  const guess = wallAsUtcMs(wall);
-  const first = guess - offsetMinutes(guess, timeZone) * 60_000;
-  const second = guess - offsetMinutes(first, timeZone) * 60_000;
-  return Math.min(first, second);
+  const asIfUtc = wallAsUtcMs(wall);
+  const offsetMsAt = (ms: number) => Math.round(offsetMinutes(ms, timeZone) * 60_000);
+  // A zone changes its offset at most once within a day, so these are the offsets that can apply here.
+  const before = offsetMsAt(asIfUtc - DAY_MS);
+  const after = offsetMsAt(asIfUtc + DAY_MS);
+  if (before === after) return asIfUtc - before;
+  const readWith = (offset: number) => asIfUtc - offset;
+  const showsWall = (offset: number) => offsetMsAt(readWith(offset)) === offset;
+  const instants = [before, after].filter(showsWall).map(readWith);
+  return instants.length > 0 ? Math.min(...instants) : readWith(before);
 }
 
 /** `yyyy-mm-dd` -> midnight of that day in `timeZone`. */

@@ -5,6 +5,24 @@
 import { call, connectThroughApi, eventually, tokenFor } from './api-client';
 import { startTestStack, type TestStack } from '../helpers/stack';
 
+/** How far Berlin's clocks are ahead of UTC at `ms` (from Intl, not from the code under test). */
+const berlinOffset = (ms: number) => {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: 'Europe/Berlin',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    })
+      .formatToParts(new Date(ms))
+      .map((part) => [part.type, Number(part.value)]),
+  );
+  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!) - Math.floor(ms / 60_000) * 60_000;
+};
+
 const DAY = 86_400_000;
 /** Tomorrow at 00:00 UTC: the week asked for starts there. */
 const weekStart = () => Math.ceil(Date.now() / DAY) * DAY + DAY;
@@ -98,6 +116,56 @@ describe('free/busy from synced events', () => {
       expect(user.sources).toEqual([{ connectionId, source: 'provider', lastSyncAt: longAgo.toISOString(), pushLive: false }]);
       expect(user.busy).toEqual(expectedBusy());
       expect(freeBusyRequests()).toBe(before + 1);
+    } finally {
+      for (const channel of channels)
+        await stack.deps.db.pushChannel.update({ where: { id: channel.id }, data: { expiresAt: channel.expiresAt } });
+      for (const calendar of calendars)
+        await stack.deps.db.connectionCalendar.update({ where: { id: calendar.id }, data: { lastSyncAt: calendar.lastSyncAt } });
+    }
+  });
+
+  it('expands a series across a clock change as the provider does: 02:30 skipped or repeated is read with the old offset', async () => {
+    // The next night Berlin changes its clocks (02:30 is skipped in spring and happens twice in autumn).
+    let change = Math.ceil(Date.now() / DAY) * DAY + DAY;
+    while (berlinOffset(change) === berlinOffset(change + DAY)) change += DAY;
+    const [oldOffset, newOffset] = [berlinOffset(change), berlinOffset(change + DAY)];
+    const wallAt = (day: number) => change + day * DAY + 2.5 * 3_600_000; // 02:30 on that day, as if UTC
+    stack.google.seedEvent(email, {
+      title: 'Night shift hand-over',
+      start: { kind: 'dateTime', dateTime: new Date(wallAt(-2) - oldOffset).toISOString(), timeZone: 'Europe/Berlin' },
+      end: { kind: 'dateTime', dateTime: new Date(wallAt(-2) - oldOffset + 30 * 60_000).toISOString(), timeZone: 'Europe/Berlin' },
+      recurrence: ['RRULE:FREQ=DAILY;COUNT=4'],
+    });
+    await eventually(
+      () => stack.deps.db.calendarEvent.count({ where: { connectionId, title: 'Night shift hand-over' } }),
+      (n) => n === 1,
+      'the series synced',
+    );
+    const nights = { from: new Date(change - 3 * DAY).toISOString(), to: new Date(change + 3 * DAY).toISOString() };
+    const askNights = () => call(stack, 'POST', '/v1/freebusy', { token, body: { userIds: ['fiona'], ...nights } });
+    const block = (instant: number) => ({ start: new Date(instant).toISOString(), end: new Date(instant + 30 * 60_000).toISOString() });
+    // RFC 5545 3.3.5: the day of the change keeps the old offset (spring: 03:30 new time; autumn: the first 02:30).
+    const expected = [
+      block(wallAt(-2) - oldOffset),
+      block(wallAt(-1) - oldOffset),
+      block(wallAt(0) - oldOffset),
+      block(wallAt(1) - newOffset),
+    ];
+
+    const synced = await askNights();
+    expect(synced.body.users[0].sources[0].source).toBe('synced');
+    expect(synced.body.users[0].busy).toEqual(expected);
+
+    // The provider's own expansion, asked directly (push down, rows stale): the same blocks.
+    const channels = await stack.deps.db.pushChannel.findMany({ where: { connectionId, status: 'active' } });
+    const calendars = await stack.deps.db.connectionCalendar.findMany({ where: { connectionId } });
+    const longAgo = new Date(Date.now() - 60 * 60_000);
+    await stack.deps.db.pushChannel.updateMany({ where: { connectionId }, data: { expiresAt: longAgo } });
+    await stack.deps.db.connectionCalendar.updateMany({ where: { connectionId }, data: { lastSyncAt: longAgo } });
+    try {
+      const provider = await askNights();
+      expect(provider.body.users[0].sources[0].source).toBe('provider');
+      expect(provider.body.users[0].busy).toEqual(expected);
     } finally {
       for (const channel of channels)
         await stack.deps.db.pushChannel.update({ where: { id: channel.id }, data: { expiresAt: channel.expiresAt } });
