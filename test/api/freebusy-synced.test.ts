@@ -102,26 +102,33 @@ describe('free/busy from synced events', () => {
     }
   });
 
-  it('asks the provider when push is down and the last sync is older than a poll interval, with the same blocks', async () => {
+  /** Runs `check` while push is down and the rows are an hour old (so the provider answers), then restores both. */
+  async function whileRowsAreStale(check: (staleSince: Date) => Promise<void>): Promise<void> {
     const channels = await stack.deps.db.pushChannel.findMany({ where: { connectionId, status: 'active' } });
     const calendars = await stack.deps.db.connectionCalendar.findMany({ where: { connectionId } });
     const longAgo = new Date(Date.now() - 60 * 60_000);
     await stack.deps.db.pushChannel.updateMany({ where: { connectionId }, data: { expiresAt: longAgo } });
     await stack.deps.db.connectionCalendar.updateMany({ where: { connectionId }, data: { lastSyncAt: longAgo } });
     try {
-      const before = freeBusyRequests();
-      const response = await ask();
-      expect(response.status).toBe(200);
-      const [user] = response.body.users;
-      expect(user.sources).toEqual([{ connectionId, source: 'provider', lastSyncAt: longAgo.toISOString(), pushLive: false }]);
-      expect(user.busy).toEqual(expectedBusy());
-      expect(freeBusyRequests()).toBe(before + 1);
+      await check(longAgo);
     } finally {
       for (const channel of channels)
         await stack.deps.db.pushChannel.update({ where: { id: channel.id }, data: { expiresAt: channel.expiresAt } });
       for (const calendar of calendars)
         await stack.deps.db.connectionCalendar.update({ where: { id: calendar.id }, data: { lastSyncAt: calendar.lastSyncAt } });
     }
+  }
+
+  it('asks the provider when push is down and the last sync is older than a poll interval, with the same blocks', async () => {
+    await whileRowsAreStale(async (staleSince) => {
+      const before = freeBusyRequests();
+      const response = await ask();
+      expect(response.status).toBe(200);
+      const [user] = response.body.users;
+      expect(user.sources).toEqual([{ connectionId, source: 'provider', lastSyncAt: staleSince.toISOString(), pushLive: false }]);
+      expect(user.busy).toEqual(expectedBusy());
+      expect(freeBusyRequests()).toBe(before + 1);
+    });
   });
 
   it('expands a series across a clock change as the provider does: 02:30 skipped or repeated is read with the old offset', async () => {
@@ -157,21 +164,11 @@ describe('free/busy from synced events', () => {
     expect(synced.body.users[0].busy).toEqual(expected);
 
     // The provider's own expansion, asked directly (push down, rows stale): the same blocks.
-    const channels = await stack.deps.db.pushChannel.findMany({ where: { connectionId, status: 'active' } });
-    const calendars = await stack.deps.db.connectionCalendar.findMany({ where: { connectionId } });
-    const longAgo = new Date(Date.now() - 60 * 60_000);
-    await stack.deps.db.pushChannel.updateMany({ where: { connectionId }, data: { expiresAt: longAgo } });
-    await stack.deps.db.connectionCalendar.updateMany({ where: { connectionId }, data: { lastSyncAt: longAgo } });
-    try {
+    await whileRowsAreStale(async () => {
       const provider = await askNights();
       expect(provider.body.users[0].sources[0].source).toBe('provider');
       expect(provider.body.users[0].busy).toEqual(expected);
-    } finally {
-      for (const channel of channels)
-        await stack.deps.db.pushChannel.update({ where: { id: channel.id }, data: { expiresAt: channel.expiresAt } });
-      for (const calendar of calendars)
-        await stack.deps.db.connectionCalendar.update({ where: { id: calendar.id }, data: { lastSyncAt: calendar.lastSyncAt } });
-    }
+    });
   });
 
   it('asks the provider for a window outside what sync keeps', async () => {
