@@ -1,6 +1,6 @@
 // Synced events as the API shows them, and cursor pagination over them. The cursor is opaque to clients:
 // the last row's start and id, base64url-encoded (data/event-listing.ts orders by the same pair).
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { Db } from '../../db/client';
 import { eventPage, type EventFilter, type ListedEventRow } from '../../data/event-listing';
 import type { eventResponse } from '../schemas';
