@@ -40,6 +40,23 @@ export interface ConnectionRef {
 const WORKFLOW_TYPE = 'connectionWorkflow';
 type ConnectionWorkflow = typeof connectionWorkflow;
 
+/**
+ * Sends an update (`send`) until it is not refused for a recovering workflow task, pausing `pauseMs` between
+ * tries, and no later than `deadline` (ms): a worker that died holding the workflow's task leaves it "in failed
+ * state" for the seconds until another worker completes it, and the server refuses updates meanwhile (nothing
+ * admitted), so the caller waits that out instead of getting an error. Other errors are thrown at once.
+ */
+export async function sendWhileTaskRecovers<T>(send: () => Promise<T>, deadline: number, pauseMs = RECOVERY_PAUSE_MS): Promise<T> {
+  for (;;) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isWorkflowTaskRecovering(error) || Date.now() + pauseMs >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  }
+}
+
 export class ConnectionWorkflowClient {
   constructor(
     private readonly temporal: Client,
@@ -132,17 +149,7 @@ export class ConnectionWorkflowClient {
           return this.temporal.workflow.executeUpdateWithStart(update, { args: args as Args, ...options, startWorkflowOperation });
         }
       });
-    // A worker that died holding the workflow's task leaves it "in failed state" for the seconds until another
-    // worker completes it; the server refuses updates meanwhile (nothing admitted). The caller waits that out
-    // instead of getting an error.
-    for (;;) {
-      try {
-        return await once();
-      } catch (error) {
-        if (!isWorkflowTaskRecovering(error) || Date.now() + RECOVERY_PAUSE_MS >= deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, RECOVERY_PAUSE_MS));
-      }
-    }
+    return sendWhileTaskRecovers(once, deadline);
   }
 
   /** The workflow's status, or null when it does not answer within STATUS_QUERY_TIMEOUT_MS (or is not running). */
