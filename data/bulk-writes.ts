@@ -6,7 +6,6 @@
 // models, so a new column cannot be forgotten; every value is given (no database default is relied on,
 // Prisma's client-side defaults such as uuid() and now() included).
 import type { Db, DbProvider, Prisma } from '../db/client';
-import type { ProviderRowData } from '../domain/sync/page-plan';
 import type { EventRowModel } from './events';
 import type { ChangeRecords } from './event-versions';
 import type { OutboxEntry } from './outbox';
@@ -159,48 +158,13 @@ export function insertOutbox(tx: Tx, provider: DbProvider, rows: OutboxRowInput[
   return insertRows(tx, provider, 'ce_outbox_events', OUTBOX_COLUMNS, rows);
 }
 
-/** What a provider version sets on an existing row (data/sync-pages.ts: `update` steps). */
-export type EventContentUpdate = Pick<EventRowModel, 'id' | 'pendingDeletionAt' | 'updatedAt' | keyof ProviderRowData>;
-
-// Typed against EventContentUpdate, so a new content field cannot be left out of the UPDATE.
-const CONTENT_FIELDS: { [Field in keyof EventContentUpdate]-?: true } = {
-  id: true,
-  status: true,
-  title: true,
-  description: true,
-  location: true,
-  startAt: true,
-  endAt: true,
-  allDay: true,
-  startDate: true,
-  endDate: true,
-  timeZone: true,
-  eventKind: true,
-  recurrence: true,
-  seriesMasterExternalId: true,
-  originalStartAt: true,
-  organizerEmail: true,
-  organizerName: true,
-  attendees: true,
-  iCalUid: true,
-  isPrivate: true,
-  showAs: true,
-  eventType: true,
-  etag: true,
-  contentHash: true,
-  externalUpdatedAt: true,
-  lastSyncedAt: true,
-  pendingDeletionAt: true,
-  updatedAt: true,
-};
-
 /** A Date as the SQLite adapter stores it (ISO 8601 with +00:00), so text comparisons stay right. */
 const sqliteTimestamp = (value: Date) => value.toISOString().replace('Z', '+00:00');
 
-/** A stored row and the content it gets (rows as read in the same transaction). */
+/** A stored row as read in the same transaction, and the same row as it is to be (data/sync-pages.ts: `update` steps). */
 export interface EventContentChange {
-  before: EventContentUpdate;
-  after: EventContentUpdate;
+  before: EventRowModel;
+  after: EventRowModel;
 }
 
 const sameValue = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
@@ -213,7 +177,7 @@ const sameValue = (a: unknown, b: unknown) => (a instanceof Date && b instanceof
  */
 export async function updateEventContents(tx: Tx, provider: Db['provider'], changes: EventContentChange[]): Promise<void> {
   if (changes.length === 0) return;
-  const changed = (Object.keys(CONTENT_FIELDS) as Array<keyof EventContentUpdate>).filter(
+  const changed = (Object.keys(EVENT_COLUMNS) as Array<keyof EventRowModel>).filter(
     (field) => field !== 'id' && changes.some(({ before, after }) => !sameValue(before[field], after[field])),
   );
   if (changed.length === 0) return;
