@@ -88,6 +88,7 @@ const EVENT_COLUMNS: Columns<EventRowModel> = {
   eventType: 'event_type',
   pendingDeletionAt: 'pending_deletion_at',
   lastSyncedAt: 'last_synced_at',
+  echoedAt: 'echoed_at',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
   isPrivate: 'is_private',

@@ -48,7 +48,8 @@ export async function storeScheduledMeeting(db: Db, input: ScheduledMeetingRecor
     const saved = await tx.calendarEvent.upsert({
       where: { connectionId_externalCalendarId_externalEventId: unique },
       create: { organizationId: connection.organizationId, ...unique, ...data },
-      update: data,
+      // Stored by a sync first: a listing has returned it already.
+      update: { ...data, echoedAt: new Date() },
     });
     await recordChange(tx, saved, { direction: 'outbound', source: 'api', actor: connection.userId }, null, versionFromRow(saved));
     return saved;

@@ -57,6 +57,7 @@ export async function applyChangePage(
       const stored = await storedRows(tx, target, idsToRead(chunk));
       const plan = planPage(chunk, stored, { calendarId: target.calendarId, fullPass: target.fullPass, now });
       await writePlan(tx, db.provider, target, plan.steps, now);
+      if (plan.echoed.length) await markEchoed(tx, plan.echoed, now);
       for (const key of Object.keys(counts) as Array<keyof PageCounts>) counts[key] += plan.counts[key];
       for (const series of plan.seriesTouched) seriesTouched.add(series);
     }
@@ -158,6 +159,11 @@ async function writePlan(
   if (seen.length) await tx.calendarEvent.updateMany({ where: { id: { in: seen } }, data: { lastSyncedAt: now } });
 }
 
+/** Our own writes a listing returned: their deletion will be listed too, so no pass asks the provider for them again. */
+async function markEchoed(tx: Tx, rows: EventRowModel[], now: Date): Promise<void> {
+  await tx.calendarEvent.updateMany({ where: { id: { in: rows.map((row) => row.id) } }, data: { echoedAt: now } });
+}
+
 async function followActivity(tx: Tx, saved: EventRowModel, outbox: OutboxEntry[]): Promise<void> {
   if (!saved.activityId) return;
   const entry = await updateActivityOf(tx, saved);
@@ -176,13 +182,17 @@ function newRow(target: PageTarget, externalEventId: string, data: ProviderRowDa
     activityId: null,
     requestId: null,
     pendingDeletionAt: null,
+    echoedAt: null,
     createdAt: now,
     updatedAt: now,
     ...data,
   };
 }
 
-/** Our own meetings on the calendar created since `since` and not cancelled (checked when a pass missed them). */
+/**
+ * Our own meetings on the calendar created since `since`, not cancelled and never returned by a listing (checked when
+ * a pass missed them: once listed, a listing reports their deletion too).
+ */
 export function recentOutboundEvents(db: Db, connectionId: string, calendarId: string, since: Date): Promise<EventRowModel[]> {
   return db.calendarEvent.findMany({
     where: {
@@ -193,6 +203,7 @@ export function recentOutboundEvents(db: Db, connectionId: string, calendarId: s
       // said here, the (connection, request id) index finds them without reading the calendar's other rows.
       requestId: { not: null },
       status: { not: 'cancelled' },
+      echoedAt: null,
       createdAt: { gte: since },
     },
   });

@@ -15,6 +15,8 @@ export interface StoredEventState {
   etag: string | null;
   status: string;
   pendingDeletionAt: Date | null;
+  syncDirection: string;
+  echoedAt: Date | null;
   seriesMasterExternalId: string | null;
   title: string | null;
   startAt: Date;
@@ -63,6 +65,8 @@ export interface PagePlan<R> {
   counts: PageCounts;
   /** Series whose occurrences the page deleted: the caller checks whether their master still exists. */
   seriesTouched: string[];
+  /** Our own writes this page lists for the first time: from now on a change listing reports their deletion. */
+  echoed: R[];
 }
 
 export const externalIdOf = (change: EventChange): string => (change.type === 'upsert' ? change.event.externalId : change.externalId);
@@ -111,6 +115,7 @@ export function planPage<R extends StoredEventState>(
   const steps: Array<PageStep<R>> = [];
   const counts: PageCounts = { upserted: 0, deleted: 0, staged: 0, unchanged: 0 };
   const seriesTouched = new Set<string>();
+  const echoed: R[] = [];
   // Masters as they stand after the steps planned so far (a master created earlier in the page counts).
   const masters = new Map<string, MasterView>(stored);
 
@@ -146,6 +151,7 @@ export function planPage<R extends StoredEventState>(
       continue;
     }
     const data = rowDataFromProvider(change.event, now);
+    if (existing?.syncDirection === 'outbound' && !existing.echoedAt) echoed.push(existing);
     masters.set(change.event.externalId, data);
     if (!existing) {
       steps.push({ kind: 'create', externalEventId: change.event.externalId, data });
@@ -164,7 +170,7 @@ export function planPage<R extends StoredEventState>(
       counts.upserted += 1;
     }
   }
-  return { steps, counts, seriesTouched: [...seriesTouched] };
+  return { steps, counts, seriesTouched: [...seriesTouched], echoed };
 }
 
 /** The provider event a cancelled occurrence stands for: the master's title and duration at its original start. */

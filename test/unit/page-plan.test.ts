@@ -31,6 +31,8 @@ function stored(source: ProviderEvent, overrides: Partial<Row> = {}): Row {
     etag: data.etag,
     status: data.status,
     pendingDeletionAt: null,
+    syncDirection: 'inbound',
+    echoedAt: null,
     seriesMasterExternalId: data.seriesMasterExternalId,
     title: data.title,
     startAt: data.startAt,
@@ -69,6 +71,19 @@ describe('planPage', () => {
     ]);
     const staged = stored(known, { pendingDeletionAt: NOW });
     expect(plan([upsert(known)], rowsOf(staged)).steps.map((step) => step.kind)).toEqual(['refresh']);
+  });
+
+  it('names our own writes listed for the first time (echoed), whatever else the page does with them', () => {
+    const [unchanged, edited, echoedBefore, inbound] = ['a', 'b', 'c', 'd'].map((id) => event(id));
+    const ours = (source: ProviderEvent, echoedAt: Date | null = null) => stored(source, { syncDirection: 'outbound', echoedAt });
+    const result = plan(
+      [upsert(unchanged!), upsert({ ...edited!, title: 'Edited in the calendar', version: 'v2' }), upsert(echoedBefore!), upsert(inbound!)],
+      rowsOf(ours(unchanged!), ours(edited!), ours(echoedBefore!, NOW), stored(inbound!)),
+    );
+    expect(result.echoed.map((row) => row.externalEventId)).toEqual(['a', 'b']);
+    expect(result.steps.map((step) => step.kind)).toEqual(['update']);
+    // A deletion is no echo: the row is staged as any other.
+    expect(plan([{ type: 'delete', externalId: 'a', reason: 'deleted' }], rowsOf(ours(unchanged!))).echoed).toEqual([]);
   });
 
   it('stages deletions once, ignores unknown, cancelled and out-of-window ones, cancels excluded types at once', () => {

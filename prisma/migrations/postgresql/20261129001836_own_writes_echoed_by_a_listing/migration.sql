@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ce_calendar_events" ADD COLUMN     "echoed_at" TIMESTAMP(3);
