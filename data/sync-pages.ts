@@ -57,7 +57,7 @@ export async function applyChangePage(
       const stored = await storedRows(tx, target, idsToRead(chunk));
       const plan = planPage(chunk, stored, { calendarId: target.calendarId, fullPass: target.fullPass, now });
       await writePlan(tx, db.provider, target, plan.steps, now);
-      if (plan.echoed.length) await markEchoed(tx, plan.echoed, now);
+      await markEchoed(tx, db.provider, plan.echoed, now);
       for (const key of Object.keys(counts) as Array<keyof PageCounts>) counts[key] += plan.counts[key];
       for (const series of plan.seriesTouched) seriesTouched.add(series);
     }
@@ -159,9 +159,16 @@ async function writePlan(
   if (seen.length) await tx.calendarEvent.updateMany({ where: { id: { in: seen } }, data: { lastSyncedAt: now } });
 }
 
-/** Our own writes a listing returned: their deletion will be listed too, so no pass asks the provider for them again. */
-async function markEchoed(tx: Tx, rows: EventRowModel[], now: Date): Promise<void> {
-  await tx.calendarEvent.updateMany({ where: { id: { in: rows.map((row) => row.id) } }, data: { echoedAt: now } });
+/**
+ * Our own writes a listing returned: their deletion will be listed too, so no pass asks the provider for them
+ * again. Bookkeeping, not content: the rows' updated_at stays (Prisma's update would set it).
+ */
+async function markEchoed(tx: Tx, provider: Db['provider'], rows: EventRowModel[], now: Date): Promise<void> {
+  await updateEventContents(
+    tx,
+    provider,
+    rows.map((row) => ({ before: row, after: { ...row, echoedAt: now } })),
+  );
 }
 
 async function followActivity(tx: Tx, saved: EventRowModel, outbox: OutboxEntry[]): Promise<void> {

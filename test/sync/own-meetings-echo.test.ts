@@ -45,10 +45,15 @@ describe('our own meetings and the change listing', () => {
     const meetings = [];
     for (const title of ['First', 'Second', 'Third']) meetings.push(await schedule(connectionId, title));
 
+    const outbound = () =>
+      stack.deps.db.calendarEvent.findMany({ where: { connectionId, syncDirection: 'outbound' }, orderBy: { id: 'asc' } });
+    const scheduled = await outbound();
     await sync();
-    const rows = await stack.deps.db.calendarEvent.findMany({ where: { connectionId, syncDirection: 'outbound' } });
+    const rows = await outbound();
     expect(rows).toHaveLength(3);
     expect(rows.every((row) => row.echoedAt !== null)).toBe(true);
+    // Bookkeeping, not an edit: the rows read as unchanged (updatedAt is what the API and the feeds show).
+    expect(rows.map((row) => row.updatedAt)).toEqual(scheduled.map((row) => row.updatedAt));
 
     fake.clearRequests();
     await sync();
