@@ -1,5 +1,7 @@
 // The model's constraints through the Prisma client, on SQLite and PostgreSQL: defaults, the unique keys
 // the sync relies on for idempotency, cascades. Plus the SQLite connection settings.
+import Database from 'better-sqlite3';
+import { resolveDatabaseUrl } from '../../db/database-url';
 import { isUniqueViolation } from '../../db/errors';
 import { createTestDatabase, testProviders, type TestDatabase } from '../helpers/database';
 
@@ -123,16 +125,46 @@ describe.each(testProviders())('database model on %s', (provider) => {
   });
 });
 
-test('SQLite connections use WAL, a busy timeout and foreign keys', async () => {
+test('SQLite connections use WAL and foreign keys', async () => {
   const t = await createTestDatabase({ provider: 'sqlite' });
   try {
     const [mode] = await t.db.$queryRawUnsafe<Array<{ journal_mode: string }>>('PRAGMA journal_mode');
     const [fk] = await t.db.$queryRawUnsafe<Array<{ foreign_keys: bigint | number }>>('PRAGMA foreign_keys');
-    const [busy] = await t.db.$queryRawUnsafe<Array<{ timeout: bigint | number }>>('PRAGMA busy_timeout');
     expect(mode?.journal_mode).toBe('wal');
     expect(Number(fk?.foreign_keys)).toBe(1);
-    expect(Number(busy?.timeout)).toBeGreaterThanOrEqual(5000);
   } finally {
+    await t.cleanup();
+  }
+});
+
+test("a SQLite write waits for another process's write lock without stopping this process", async () => {
+  const t = await createTestDatabase({ provider: 'sqlite' });
+  // Another process's connection (the worker's, say) holding the write lock.
+  const target = resolveDatabaseUrl(t.url);
+  if (target.provider !== 'sqlite') throw new Error('expected a SQLite database');
+  const other = new Database(target.filePath);
+  let release: NodeJS.Timeout | undefined;
+  try {
+    other.exec('BEGIN IMMEDIATE');
+    // Released by this process's event loop: a write that blocked the loop while it waited would never see it.
+    const released = new Promise<void>((resolve) => {
+      release = setTimeout(() => {
+        other.exec('COMMIT');
+        resolve();
+      }, 300);
+    });
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 20);
+    const single = t.db.organization.create({ data: { id: 'while-locked' } });
+    const inTransaction = t.db.$transaction((tx) => tx.organization.create({ data: { id: 'while-locked-too' } }));
+    await Promise.all([single, inTransaction, released]);
+    clearInterval(ticker);
+    expect(ticks).toBeGreaterThanOrEqual(5);
+    expect(await t.db.organization.count({ where: { id: { startsWith: 'while-locked' } } })).toBe(2);
+  } finally {
+    clearTimeout(release);
+    if (other.inTransaction) other.exec('ROLLBACK');
+    other.close();
     await t.cleanup();
   }
 });
