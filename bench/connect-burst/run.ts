@@ -6,10 +6,23 @@
 // Knobs (flag or env): --connections (BENCH_CONNECTIONS, 1000)  --rate (BENCH_RATE, 25)
 //   --organizations (BENCH_ORGANIZATIONS, 10)  --events-per-connection (BENCH_EVENTS_PER_CONNECTION, 20)
 //   --settle-seconds (BENCH_SETTLE_SECONDS, 300)  --postgres URL (BENCH_POSTGRES_URL): PostgreSQL instead of SQLite.
+//   --fake-process (BENCH_FAKE_PROCESS, on): the Google fake in its own process, as under `npm start`, so a
+//   saturated benchmark process does not answer the token exchange late; --fake-in-process (BENCH_FAKE_PROCESS=0)
+//   for the old set-up, where this process also hosts the fake.
 // Ends with RESULT lines: connect_burst_failed_<db> (callbacks), connect_burst_p99_<db> (ms).
-import { eventLoopDelayMeter, formatMiB, formatMs, machineLine, percentile, pollUntil, runAtFixedRate } from '../lib/measure';
-import { numberOption } from '../lib/options';
-import { seedSingleEvents } from '../lib/sandbox-calendar';
+import {
+  eventLoopDelayMeter,
+  formatMiB,
+  formatMs,
+  machineLine,
+  percentile,
+  pollUntil,
+  processCpuMeter,
+  readProcessCpuSeconds,
+  runAtFixedRate,
+} from '../lib/measure';
+import { booleanOption, numberOption } from '../lib/options';
+import { singleEventSeeds } from '../lib/sandbox-calendar';
 import { startBenchService } from '../lib/service';
 import { shortReason } from '../lib/connect-many';
 import { runBenchmark } from '../lib/run-benchmark';
@@ -19,24 +32,34 @@ const RATE = numberOption('rate', 'BENCH_RATE', 25);
 const ORGANIZATIONS = numberOption('organizations', 'BENCH_ORGANIZATIONS', 10);
 const EVENTS = numberOption('events-per-connection', 'BENCH_EVENTS_PER_CONNECTION', 20);
 const SETTLE_SECONDS = numberOption('settle-seconds', 'BENCH_SETTLE_SECONDS', 300);
+const FAKE_PROCESS = booleanOption('fake-process', 'BENCH_FAKE_PROCESS', true, 'fake-in-process');
+/** Accounts seeded at once over HTTP: 1,000 accounts take a few seconds without 1,000 requests queued at once. */
+const SEED_CONCURRENCY = 16;
 const log = (line: string) => console.log(line);
 
 async function main(): Promise<void> {
-  const service = await startBenchService();
+  const service = await startBenchService({ googleFakeProcess: FAKE_PROCESS });
   const kind = service.databaseKind;
   const { db } = service.deps;
   log(
     `bench:connect-burst — ${new Date().toISOString()} — ${kind}, ${COUNT} connects at ${RATE}/s over ${ORGANIZATIONS} new ` +
-      `organizations, ${EVENTS} events each, worker process syncing meanwhile — ${machineLine()}`,
+      `organizations, ${EVENTS} events each, worker process syncing meanwhile, Google fake ` +
+      `${FAKE_PROCESS ? 'in its own process' : 'in this process'} — ${machineLine()}`,
   );
   try {
     const emails = Array.from({ length: COUNT }, (_, i) => `burst${i}@bench.example.com`);
-    for (const [i, email] of emails.entries()) seedSingleEvents(service.google, email, EVENTS, i + 1);
+    await forEachConcurrently(emails, SEED_CONCURRENCY, async (email, i) => {
+      await service.googleSandbox.ensureAccount(email);
+      await service.googleSandbox.seedEvents(email, singleEventSeeds(EVENTS, i + 1));
+    });
+    const fakePid = service.googleFakeProcess?.pid;
+    const fakeCpu = fakePid === undefined ? undefined : processCpuMeter({ fake: () => readProcessCpuSeconds(fakePid) });
     const loopDelay = eventLoopDelayMeter();
     const run = await runAtFixedRate(RATE, (COUNT / RATE) * 1000, (i) =>
       service.connect({ provider: 'google', email: emails[i]!, organizationId: `burst-org-${i % ORGANIZATIONS}` }),
     );
     const delay = loopDelay.stop();
+    const fakeCpuSeconds = fakeCpu?.stop().fake;
     const failed = run.results.filter((result) => !result.ok);
     const reasons = new Map<string, number>();
     for (const failure of failed) reasons.set(shortReason(failure.error), (reasons.get(shortReason(failure.error)) ?? 0) + 1);
@@ -55,7 +78,13 @@ async function main(): Promise<void> {
       `  callback latency p50 ${formatMs(percentile(ms, 50))}, p95 ${formatMs(percentile(ms, 95))}, ` +
         `p99 ${formatMs(percentile(ms, 99))}, max ${formatMs(Math.max(...ms))}`,
     );
-    log(`  this process (API and fakes): event loop held up p99 ${formatMs(delay.p99Ms)}, max ${formatMs(delay.maxMs)}`);
+    log(
+      `  this process (${FAKE_PROCESS ? 'API and driver' : 'API and fakes'}): event loop held up p99 ${formatMs(delay.p99Ms)}, ` +
+        `max ${formatMs(delay.maxMs)}`,
+    );
+    if (fakeCpuSeconds !== undefined) {
+      log(`  Google fake process: ${fakeCpuSeconds.toFixed(1)} CPU s during the ${run.wallSeconds.toFixed(1)} s burst`);
+    }
     log(`[first syncs] ${settled.value ?? 0} of ${connected} calendars synced ${settled.ok ? '' : `(bound of ${SETTLE_SECONDS} s hit)`}`);
     log(`  worker process peak RSS ${formatMiB(service.worker.highWaterMark() ?? service.worker.rss.peak())}; ${machineLine()}`);
     log(`RESULT connect_burst_failed_${kind} ${failed.length} callbacks`);
@@ -63,6 +92,19 @@ async function main(): Promise<void> {
   } finally {
     await service.close();
   }
+}
+
+/** Runs `task` over `items`, at most `limit` at a time. */
+async function forEachConcurrently<T>(items: T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await task(items[index]!, index);
+      }
+    }),
+  );
 }
 
 runBenchmark(main);

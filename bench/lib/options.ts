@@ -21,6 +21,23 @@ export function numberOption(name: string, envName: string, fallback: number, { 
   return value;
 }
 
+/**
+ * An on/off switch: `--name` turns it on and `--negation` (if the switch has one) off, else the environment
+ * variable (1/true or 0/false), else the default. Unlike option(), it never takes the next argument as its value.
+ */
+export function booleanOption(name: string, envName: string, fallback: boolean, negation?: string): boolean {
+  const argv = process.argv.slice(2);
+  const on = argv.includes(`--${name}`);
+  const off = negation !== undefined && argv.includes(`--${negation}`);
+  if (on && off) throw new Error(`--${name} and --${negation} contradict each other: give one of them`);
+  if (on || off) return on;
+  const raw = (process.env[envName] ?? '').trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new Error(`${envName}: expected 1 or 0, got "${raw}"`);
+}
+
 /** A comma-separated list of positive numbers, e.g. --connections 100,1000. */
 export function numberListOption(name: string, envName: string, fallback: number[]): number[] {
   const raw = option(name, envName, fallback.join(','));

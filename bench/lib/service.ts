@@ -2,7 +2,9 @@
 // migrated database (SQLite by default; PostgreSQL when a server URL is given), both provider fakes, the
 // API listening on a free port (OAuth callback, webhooks, /v1), and the production worker as a separate
 // process (see test/helpers/worker-process.ts) configured through the same environment variables as in production.
-// The benchmark process itself holds the API, the fakes and the driver.
+// The benchmark process itself holds the API, the fakes and the driver; with `googleFakeProcess` the Google fake
+// runs in its own process instead (fakes/google/main.ts, as under `npm start`), driven over HTTP.
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -14,7 +16,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { createApp } from '../../api/app';
 import { publicPart, SIGNING_ALGORITHM } from '../../api/auth/development-key';
 import { signApiToken } from '../../api/auth/signer';
-import { loadConfig } from '../../config';
+import { loadConfig, PROJECT_ROOT } from '../../config';
 import pino from 'pino';
 import { createLogger } from '../../config/logger';
 import { startGoogleFake, type GoogleFake } from '../../fakes/google/server';
@@ -26,6 +28,7 @@ import { ConnectionService } from '../../services/oauth/connecting';
 import { createServiceDependencies, type ServiceDependencies } from '../../services/dependencies';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database';
 import { Keyring } from '../../vault/keyring';
+import { remoteGoogleSandbox, type GoogleSandboxClient } from './remote-google-sandbox';
 import { startBenchTemporal, type BenchTemporal } from './temporal';
 import { startWorkerProcess, type WorkerProcess } from '../../test/helpers/worker-process';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/create-worker';
@@ -34,7 +37,12 @@ import { connectionWorkflowId, statusQuery, type ConnectionStatus } from '../../
 export interface BenchService {
   deps: ServiceDependencies;
   temporal: Client;
+  /** The in-process Google fake; throws when the fake runs in its own process (`googleFakeProcess`). */
   google: GoogleFake;
+  /** The Google fake's control routes over HTTP: works whether the fake runs in this process or in its own. */
+  googleSandbox: GoogleSandboxClient;
+  /** The Google fake's own process, when it has one (`googleFakeProcess`), e.g. to read its CPU time. */
+  googleFakeProcess: { pid: number } | undefined;
   microsoft: MicrosoftFake;
   apiUrl: string;
   databaseKind: 'sqlite' | 'postgresql';
@@ -68,6 +76,12 @@ export interface BenchServiceOptions {
   env?: NodeJS.ProcessEnv;
   /** Keep Temporal's state in a database file, so `temporalServer.restart()` keeps every workflow (default: in memory). */
   persistentTemporal?: boolean;
+  /**
+   * Run the Google fake in its own process (fakes/google/main.ts), so its work does not compete with the API and
+   * the driver for this process's event loop (default false: in this process). `service.google` then throws; use
+   * `service.googleSandbox`. The Microsoft fake stays in this process.
+   */
+  googleFakeProcess?: boolean;
 }
 
 /** PostgreSQL server URL for benchmarks: --postgres URL, BENCH_POSTGRES_URL, or a postgresql:// DATABASE_URL. */
@@ -103,14 +117,21 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
     const database = await newDatabase();
     cleanups.push(() => database.cleanup());
     // The API serves http on loopback: the fakes accept that for push notifications, as the sandbox does.
-    const [google, microsoft] = await Promise.all([
-      startGoogleFake({ allowLoopbackHttp: true }),
+    const googleProcessStarting = options.googleFakeProcess ? startGoogleFakeProcess() : undefined;
+    // Registered before it is up, so that a failure of the in-process fakes still stops it (no orphan process).
+    cleanups.push(async () => (await googleProcessStarting)?.stop());
+    const [google, googleProcess, microsoft] = await Promise.all([
+      options.googleFakeProcess ? undefined : startGoogleFake({ allowLoopbackHttp: true }),
+      googleProcessStarting,
       startMicrosoftFake({ allowLoopbackHttp: true }),
     ]);
     cleanups.push(
-      () => google.close(),
+      async () => google?.close(),
       () => microsoft.close(),
     );
+    const googleUrl = google?.baseUrl ?? googleProcess!.baseUrl;
+    // One code path for both: the in-process fake answers the same HTTP control routes.
+    const googleSandbox = remoteGoogleSandbox(googleUrl);
 
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'calsync-bench-'));
     cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -144,7 +165,7 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
       TEMPORAL_TASK_QUEUE: `bench-${randomUUID()}`,
       VAULT_KEYS: `${keyId}:${key.toString('base64')}`,
       VAULT_CURRENT_KEY_ID: keyId,
-      SANDBOX_GOOGLE_URL: google.baseUrl,
+      SANDBOX_GOOGLE_URL: googleUrl,
       SANDBOX_MICROSOFT_URL: microsoft.baseUrl,
       SANDBOX_TLS_DIR: path.join(dataDir, 'sandbox-tls'),
       LOG_LEVEL: 'info',
@@ -195,7 +216,12 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
     return {
       deps,
       temporal,
-      google,
+      get google(): GoogleFake {
+        if (!google) throw new Error('the Google fake runs in its own process in this benchmark: use service.googleSandbox');
+        return google;
+      },
+      googleSandbox,
+      googleFakeProcess: googleProcess && { pid: googleProcess.pid },
       microsoft,
       apiUrl,
       databaseKind: database.provider,
@@ -219,7 +245,7 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
           provider: input.provider,
           loginHint: input.email,
         });
-        const fake = input.provider === 'google' ? google : microsoft;
+        const fake = input.provider === 'google' ? googleSandbox : microsoft;
         const { code, state } = await fake.authorize(authorizationUrl, input.email);
         const { connectionId } = await connections.completeConnecting(
           { organizationId, userId: input.userId ?? input.email },
@@ -240,5 +266,59 @@ export async function startBenchService(options: BenchServiceOptions = {}): Prom
   } catch (error) {
     await closeAll();
     throw error;
+  }
+}
+
+/**
+ * The Google fake as its own process (`tsx fakes/google/main.ts`, as `npm start` runs it) on a free port, in
+ * memory only (an empty SANDBOX_STATE_FILE keeps no state file, so every run starts empty). Resolves once
+ * `/__fake/health` answers 200.
+ */
+async function startGoogleFakeProcess(startTimeoutMs = 30_000): Promise<{ pid: number; baseUrl: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, GOOGLE_FAKE_HOST: '127.0.0.1', GOOGLE_FAKE_PORT: String(port), SANDBOX_STATE_FILE: '' };
+  // Its default accepts the API's loopback http watch addresses, as the in-process fake does here: keep it.
+  delete env.FAKE_ALLOW_LOOPBACK_HTTP;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'fakes/google/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderrTail = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-2000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM'); // main.ts closes the server and exits
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(force);
+  };
+
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `Google fake process exited before answering on port ${port} (${child.signalCode ?? `code ${child.exitCode}`}); ` +
+          `its stderr: ${stderrTail}`,
+      );
+    }
+    const healthy = await fetch(`${baseUrl}/__fake/health`, { signal: AbortSignal.timeout(2_000) }).then(
+      async (response) => {
+        await response.arrayBuffer();
+        return response.status === 200;
+      },
+      () => false, // not listening yet
+    );
+    if (healthy) return { pid: child.pid!, baseUrl, stop };
+    if (Date.now() >= deadline) {
+      await stop();
+      const bound = startTimeoutMs / 1000;
+      throw new Error(`Google fake process did not answer ${baseUrl}/__fake/health within ${bound} s; its stderr: ${stderrTail}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

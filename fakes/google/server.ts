@@ -10,6 +10,7 @@ import { FaultInjector } from '../http/faults';
 import { SlidingWindowLimiter } from '../http/usage-limits';
 import { StateFile } from '../persistence/state-file';
 import type { FakeEventSeed, FakeProviderControl } from '../types';
+import { authorizeAsUser } from './authorize-as-user';
 import { ControlError, GoogleControl } from './control';
 import { sendGoogleError } from './errors';
 import { EventsApi, type ApiRequest } from './events-api';
@@ -403,19 +404,7 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     seedEvents: (email, seeds, calendarId) => control.seedEvents(email, seeds, calendarId),
     updateEventAsProvider: (email, eventId, patch, calendarId) => control.updateEvent(email, eventId, patch, calendarId),
     deleteEventAsProvider: (email, eventId, calendarId) => control.deleteEvent(email, eventId, calendarId),
-    async authorize(authorizationUrl, email) {
-      const url = new URL(authorizationUrl);
-      const target = new URL(`${url.pathname}${url.search}`, baseUrl);
-      target.searchParams.set('login_hint', email);
-      const response = await fetch(target, { redirect: 'manual' });
-      await response.arrayBuffer();
-      const location = response.headers.get('location');
-      if (response.status !== 302 || !location) throw new Error(`authorize failed with status ${response.status}`);
-      const redirect = new URL(location);
-      const code = redirect.searchParams.get('code');
-      if (!code) throw new Error(`authorize redirected with error ${redirect.searchParams.get('error') ?? 'unknown'}`);
-      return { code, state: redirect.searchParams.get('state') ?? '', redirectUri: `${redirect.origin}${redirect.pathname}` };
-    },
+    authorize: (authorizationUrl, email) => authorizeAsUser(baseUrl, authorizationUrl, email),
     revokeGrants: (email) => saving(oauth.revokeGrants(email)),
     setGrantedScopes: (email, scopes) => saving(oauth.setGrantedScopes(email, scopes)),
     setUsageLimitExceeded(email, exceeded) {
