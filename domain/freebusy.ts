@@ -6,11 +6,20 @@ export interface Interval {
   end: string;
 }
 
+/** A busy interval as epoch milliseconds, [start, end): what the synced rows give without formatting and parsing dates. */
+export type Span = readonly [start: number, end: number];
+
+export const spanOf = ({ start, end }: Interval): Span => [Date.parse(start), Date.parse(end)];
+
 export function mergeBusyIntervals(intervals: Interval[], window?: { from: string; to: string }): Interval[] {
+  return mergeBusySpans(intervals.map(spanOf), window);
+}
+
+export function mergeBusySpans(busy: Span[], window?: { from: string; to: string }): Interval[] {
   const lower = window ? Date.parse(window.from) : -Infinity;
   const upper = window ? Date.parse(window.to) : Infinity;
-  const spans = intervals
-    .map(({ start, end }) => [Math.max(Date.parse(start), lower), Math.min(Date.parse(end), upper)] as const)
+  const spans = busy
+    .map(([start, end]) => [Math.max(start, lower), Math.min(end, upper)] as const)
     .filter(([start, end]) => Number.isFinite(start) && Number.isFinite(end) && start < end)
     .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const merged: Array<[number, number]> = [];

@@ -6,7 +6,7 @@
 import type { Db } from '../db/client';
 import { groupBy, inGroupsOf } from '../domain/collections';
 import { readSettings } from '../data/settings';
-import type { Interval } from '../domain/freebusy';
+import type { Span } from '../domain/freebusy';
 import { busyBlocks } from '../domain/ical/busy-blocks';
 import { syncFreshness, withinSyncedWindow, type SyncFreshness } from '../domain/sync-freshness';
 import { CALENDARS_PER_QUERY, rowsTouchingWindow } from './ical-feeds';
@@ -14,7 +14,7 @@ import { CALENDARS_PER_QUERY, rowsTouchingWindow } from './ical-feeds';
 export interface SyncedBusy {
   freshness: SyncFreshness;
   /** Present only when the rows are fresh enough to answer for the connection. */
-  busy?: Interval[];
+  busy?: Span[];
 }
 
 const BUSY_COLUMNS = {
@@ -115,7 +115,7 @@ export async function syncedBusyOf(
   for (const connectionId of fresh) {
     const blocks = busyBlocks(rowsOf.get(connectionId) ?? [], window, now);
     const answer = answers.get(connectionId)!;
-    answer.busy = blocks.map((block) => ({ start: block.start.toISOString(), end: block.end.toISOString() }));
+    answer.busy = blocks.map((block) => [block.start.getTime(), block.end.getTime()] as const);
   }
   return answers;
 }

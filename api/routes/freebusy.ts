@@ -6,7 +6,7 @@
 // deadline. Each answer says, per connection, where it came from and how fresh the rows are. A calendar
 // that cannot answer is reported per user (connection id and an error code) instead of failing the request.
 import { applicationFailureIn } from '../../clients/temporal-errors';
-import { mergeBusyIntervals, type Interval } from '../../domain/freebusy';
+import { mergeBusySpans, spanOf, type Span } from '../../domain/freebusy';
 import { mapWithConcurrency } from '../../services/bounded-concurrency';
 import { syncedBusyOf } from '../../services/synced-freebusy';
 import { freeBusyUpdate } from '../../workflows/connection/messages';
@@ -79,11 +79,12 @@ export const freeBusyRoutes = [
         try {
           const left = Math.min(PROVIDER_TIMEOUT_MS, deadline - Date.now());
           if (left <= 0) throw Object.assign(new Error('timeout'), { code: 'timeout' });
-          return { ...answer, ...(await withTimeout(workflows.update(row, freeBusyUpdate, [{ timeMin, timeMax }]), left)) };
+          const result = await withTimeout(workflows.update(row, freeBusyUpdate, [{ timeMin, timeMax }]), left);
+          return { ...answer, ...result, busy: result.busy.map(spanOf) };
         } catch (error) {
           const code = errorCode(error);
           logger.warn({ connectionId: row.id, code }, 'free/busy failed for a connection');
-          return { ...answer, busy: [] as Interval[], error: code };
+          return { ...answer, busy: [] as Span[], error: code };
         }
       },
     );
@@ -92,7 +93,7 @@ export const freeBusyRoutes = [
     const answers = rows.map((row) => byId.get(row.id)!);
 
     const merged = (mine: typeof answers) => ({
-      busy: mergeBusyIntervals(
+      busy: mergeBusySpans(
         mine.flatMap((answer) => answer.busy),
         { from: timeMin, to: timeMax },
       ),

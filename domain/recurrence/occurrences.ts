@@ -3,7 +3,7 @@
 // taken out. Every expansion is bounded (limits.ts): nothing past the horizon is ever expanded, and each
 // call spends at most one work budget; a call that runs out says so (`complete: false`). Pure, apart from
 // a process-wide tally of the work done (recurrenceWorkSpent), which tests and operators read.
-import { wallAsUtcMs, wallTimeOf, zonedWallToUtc } from '../time/zoned-time';
+import { offsetMinutes, wallAsUtcMs, zonedWallToUtc } from '../time/zoned-time';
 import { DAY_MS } from './civil-days';
 import { expandRule, type WorkBudget } from './expand';
 import { RECURRENCE_LIMITS, recurrenceHorizon } from './limits';
@@ -32,7 +32,8 @@ export function recurrenceWorkSpent(): number {
   return workSpent;
 }
 
-const floatingMs = (instant: number, zone: string) => wallAsUtcMs(wallTimeOf(instant, zone));
+/** The instant's wall-clock reading in `zone`, as if it were UTC (whole seconds): from the cached offsets, not Intl. */
+const floatingMs = (instant: number, zone: string) => Math.floor(instant / 1000) * 1000 + offsetMinutes(instant, zone) * 60_000;
 
 function fromFloating(wallMs: number, zone: string): number {
   const value = new Date(wallMs);
