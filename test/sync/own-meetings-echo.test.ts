@@ -33,15 +33,20 @@ describe('our own meetings and the change listing', () => {
     return response.body;
   }
 
+  /** A new account of `provider`, connected, its first sync done and push stopped: passes run when `sync()` asks. */
+  async function connect(provider: 'google' | 'microsoft', name: string) {
+    const fake = provider === 'google' ? stack.google : stack.microsoft;
+    const email = `${name}-${provider}@example.com`;
+    fake.ensureAccount(email);
+    return { fake, email, ...(await connectWithPushStopped(stack, { token, provider, email })) };
+  }
+
   /** Single-event reads (events.get, GET /me/events/{id}): the lookups of a pass, not its listing. */
   const eventLookups = (fake: TestStack['google'] | TestStack['microsoft']) =>
     fake.requests().filter((request) => request.method === 'GET' && /\/events\/[^/]+$/.test(request.path));
 
   it.each(['google', 'microsoft'] as const)('%s: a pass after the echo asks the provider about none of them', async (provider) => {
-    const fake = provider === 'google' ? stack.google : stack.microsoft;
-    const email = `echo-${provider}@example.com`;
-    fake.ensureAccount(email);
-    const { connectionId, sync } = await connectWithPushStopped(stack, { token, provider, email });
+    const { fake, email, connectionId, sync } = await connect(provider, 'echo');
     const meetings = [];
     for (const title of ['First', 'Second', 'Third']) meetings.push(await schedule(connectionId, title));
 
@@ -72,10 +77,7 @@ describe('our own meetings and the change listing', () => {
   it.each(['google', 'microsoft'] as const)(
     '%s: a meeting deleted before any listing returned it is looked up and recorded as deleted',
     async (provider) => {
-      const fake = provider === 'google' ? stack.google : stack.microsoft;
-      const email = `unechoed-${provider}@example.com`;
-      fake.ensureAccount(email);
-      const { connectionId, sync } = await connectWithPushStopped(stack, { token, provider, email });
+      const { fake, email, connectionId, sync } = await connect(provider, 'unechoed');
       const meeting = await schedule(connectionId, 'Gone before the next pass');
       fake.deleteEventAsProvider(email, meeting.externalEventId);
 
