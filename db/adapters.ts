@@ -54,7 +54,19 @@ const TAKE_WRITE_LOCK = { sql: 'UPDATE "_prisma_migrations" SET "id" = "id" WHER
 const kindOf = (error: unknown) => (error as { cause?: { kind?: string } }).cause?.kind;
 const isBusy = (error: unknown) => kindOf(error) === 'SocketTimeout';
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const backoffMs = (attempt: number) => Math.min(5 * 2 ** attempt, 100);
+
+/** Runs `attempt` until it is not refused for a lock another process holds, pausing between tries, for WRITE_LOCK_WAIT_MS. */
+async function whileLockedElsewhere<T>(attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
+  for (let tries = 0; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+    }
+    await pause(Math.min(5 * 2 ** tries, 100));
+  }
+}
 
 /**
  * A statement outside a transaction (Prisma's single writes) that finds the write lock taken by another process
@@ -65,17 +77,7 @@ const backoffMs = (attempt: number) => Math.min(5 * 2 ** attempt, 100);
 function waitForLocksWithoutBlocking(adapter: SqlDriverAdapter): void {
   for (const method of ['queryRaw', 'executeRaw'] as const) {
     const run = adapter[method].bind(adapter) as (query: SqlQuery) => Promise<never>;
-    adapter[method] = async (query: SqlQuery) => {
-      const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await run(query);
-        } catch (error) {
-          if (!isBusy(error) || Date.now() >= deadline) throw error;
-        }
-        await pause(backoffMs(attempt));
-      }
-    };
+    adapter[method] = (query: SqlQuery) => whileLockedElsewhere(() => run(query));
   }
 }
 
@@ -89,9 +91,8 @@ function waitForLocksWithoutBlocking(adapter: SqlDriverAdapter): void {
  */
 function writeLockAtStart(adapter: SqlDriverAdapter): void {
   const start = adapter.startTransaction.bind(adapter);
-  adapter.startTransaction = async (isolationLevel) => {
-    const deadline = Date.now() + WRITE_LOCK_WAIT_MS;
-    for (let attempt = 0; ; attempt++) {
+  adapter.startTransaction = (isolationLevel) =>
+    whileLockedElsewhere(async () => {
       const transaction = await start(isolationLevel);
       try {
         await transaction.executeRaw(TAKE_WRITE_LOCK);
@@ -101,9 +102,7 @@ function writeLockAtStart(adapter: SqlDriverAdapter): void {
         if (kindOf(error) === 'TableDoesNotExist') return transaction;
         await transaction.executeRaw({ sql: 'ROLLBACK', args: [], argTypes: [] }).catch(() => undefined);
         await transaction.rollback();
-        if (!isBusy(error) || Date.now() >= deadline) throw error;
+        throw error;
       }
-      await pause(backoffMs(attempt));
-    }
-  };
+    });
 }

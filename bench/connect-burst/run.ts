@@ -26,6 +26,7 @@ import { singleEventSeeds } from '../lib/sandbox-calendar';
 import { startBenchService } from '../lib/service';
 import { shortReason } from '../lib/connect-many';
 import { runBenchmark } from '../lib/run-benchmark';
+import { mapWithConcurrency } from '../../services/bounded-concurrency';
 
 const COUNT = numberOption('connections', 'BENCH_CONNECTIONS', 1000);
 const RATE = numberOption('rate', 'BENCH_RATE', 25);
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   );
   try {
     const emails = Array.from({ length: COUNT }, (_, i) => `burst${i}@bench.example.com`);
-    await forEachConcurrently(emails, SEED_CONCURRENCY, async (email, i) => {
+    await mapWithConcurrency([...emails.entries()], SEED_CONCURRENCY, async ([i, email]) => {
       await service.googleSandbox.ensureAccount(email);
       await service.googleSandbox.seedEvents(email, singleEventSeeds(EVENTS, i + 1));
     });
@@ -92,19 +93,6 @@ async function main(): Promise<void> {
   } finally {
     await service.close();
   }
-}
-
-/** Runs `task` over `items`, at most `limit` at a time. */
-async function forEachConcurrently<T>(items: T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await task(items[index]!, index);
-      }
-    }),
-  );
 }
 
 runBenchmark(main);
