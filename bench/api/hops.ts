@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { formatMs, percentile } from '../lib/measure';
+import { eventsOfEachRun } from '../../test/helpers/workflow-runs';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -93,8 +94,8 @@ export async function hopsOf(temporalClient: Client, requests: SentRequest[]): P
   const byWorkflow = new Map<string, SentRequest[]>();
   for (const request of requests) byWorkflow.set(request.workflowId, [...(byWorkflow.get(request.workflowId) ?? []), request]);
   for (const [workflowId, sent] of byWorkflow) {
-    const history = await temporalClient.workflow.getHandle(workflowId).fetchHistory();
-    const lines = timelines(history.events ?? []);
+    // Every run's (the workflow continues as new every dozen or so meetings), oldest first.
+    const lines = (await eventsOfEachRun(temporalClient, workflowId)).flatMap(timelines);
     // The last N timelines are this phase's (earlier ones belong to the warm-up or another phase).
     const mine = lines.slice(-sent.length);
     const ordered = [...sent].sort((a, b) => a.sentAt - b.sentAt);

@@ -22,8 +22,8 @@ export async function recordHistoriesIfAsked(stack: TestStack, prefix: string): 
   });
 }
 
-/** One workflow's history (e.g. from a test with mocked activities), recorded as `<name>-<label>-<type>.json`. */
-export function recordWorkflowHistoryIfAsked(execution: { workflowId: string; type: string }, name: string): void {
+/** One workflow's history (its latest run unless `runId` names one), recorded as `<name>-<label>-<type>.json`. */
+export function recordWorkflowHistoryIfAsked(execution: { workflowId: string; runId?: string; type: string }, name: string): void {
   if (process.env.RECORD_HISTORIES !== '1') return;
   mkdirSync(HISTORIES_DIR, { recursive: true });
   writeHistory(execution, `${name}${labelPart()}-${execution.type}.json`);

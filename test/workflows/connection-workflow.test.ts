@@ -16,6 +16,7 @@ import { connectSandboxAccount } from '../helpers/connect';
 import { recordHistoriesIfAsked } from '../helpers/histories';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
+import { eventsOfEachRun } from '../helpers/workflow-runs';
 
 const HOUR = 3_600_000;
 
@@ -496,7 +497,7 @@ describe('connection workflow', () => {
   });
 
   async function countActivities(workflowId: string, activityType: string): Promise<number> {
-    const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();
-    return (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType).length;
+    const events = (await eventsOfEachRun(stack.temporal, workflowId)).flat();
+    return events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType).length;
   }
 });

@@ -10,6 +10,7 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { ConnectionActivities, ConnectionContext, SyncResult } from '../../activities/connection/types';
 import { connectionWorkflowId, statusQuery, syncNowSignal, type ConnectionWorkflowInput } from '../../workflows/connection/messages';
 import { initialState } from '../../workflows/connection/state';
+import { HISTORY_EVENT_LIMIT } from '../../workflows/connection/run-length';
 import type { connectionWorkflow } from '../../workflows/connection/workflow';
 import { recordWorkflowHistoryIfAsked } from '../helpers/histories';
 import { connectTestTemporal, type TestTemporal } from '../helpers/test-temporal';
@@ -235,6 +236,35 @@ describe('connection workflow timers (mocked activities)', () => {
     const reconciliations = rest.filter((call) => (call.input as { reconcile?: boolean }).reconcile);
     expect(reconciliations).toHaveLength(1);
     expect(reconciliations[0]!.at).toBeGreaterThanOrEqual(slot);
+  });
+
+  it('continues as new after about a dozen syncs, so an evicted workflow replays a short history', async () => {
+    const mocks = mockActivities({ context: () => ({}) });
+    await withWorkflow(mocks, { minSyncGapMs: 0 }, async (workflowId) => {
+      const handle = client.workflow.getHandle(workflowId);
+      const runs = () => new Set(mocks.named('syncConnection').map((call) => call.runId)).size;
+      await waitFor(
+        async () => mocks.named('syncConnection').length,
+        (count) => count === 1,
+        { what: 'the first sync' },
+      );
+      for (let sync = 1; sync <= 40 && runs() < 2; sync++) {
+        await handle.signal(syncNowSignal, { reason: 'manual' });
+        await waitFor(
+          async () => mocks.named('syncConnection').length,
+          (count) => count > sync,
+          { what: `sync ${sync + 1}` },
+        );
+      }
+      expect(runs()).toBe(2);
+      const firstRunId = mocks.named('syncConnection')[0]!.runId;
+      const firstRun = await client.workflow.getHandle(workflowId, firstRunId).fetchHistory();
+      // Cut at the first loop turn past the limit: at most one sync's events over it.
+      expect(firstRun.events!.length).toBeGreaterThanOrEqual(HISTORY_EVENT_LIMIT);
+      expect(firstRun.events!.length).toBeLessThan(HISTORY_EVENT_LIMIT + 20);
+      // The first run ends in continue-as-new at the patched limit: the replay test guards that path.
+      recordWorkflowHistoryIfAsked({ workflowId, runId: firstRunId, type: 'connectionWorkflow' }, 'short-runs');
+    });
   });
 
   it('carries a reminder across continue-as-new and delivers it once in the new run', async () => {

@@ -25,6 +25,7 @@ import {
   requestedSyncDueAt,
   withSyncStarted,
 } from './sync-pacing';
+import { HISTORY_EVENT_LIMIT, LONG_RUN_EVENT_LIMIT, SHORT_RUNS } from './run-length';
 import { SPREAD_PERIODIC_WORK, withSpreadStart } from './spread';
 import { WriteLock } from './write-lock';
 import type {
@@ -73,9 +74,6 @@ import {
   type ConnectionState,
   type PendingRequests,
 } from './state';
-
-/** Continue as new past this many history events even if the server has not suggested it yet. */
-export const HISTORY_EVENT_LIMIT = 2_000;
 
 /** Reschedule and cancel take the write lock only in runs past this patch (older histories never waited). */
 const SERIALISE_MEETING_WRITES = 'serialise-meeting-writes-with-sync';
@@ -315,7 +313,9 @@ export class ConnectionRun {
 
   private shouldContinueAsNew(): boolean {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= (this.input.historyEventLimit ?? HISTORY_EVENT_LIMIT);
+    if (info.continueAsNewSuggested) return true;
+    const limit = this.input.historyEventLimit ?? (patched(SHORT_RUNS) ? HISTORY_EVENT_LIMIT : LONG_RUN_EVENT_LIMIT);
+    return info.historyLength >= limit;
   }
 
   /** The context, loaded on first use and again after the organization's settings changed. */

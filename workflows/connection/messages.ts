@@ -26,7 +26,7 @@ export interface ConnectionWorkflowInput {
   provider: 'google' | 'microsoft';
   /** State carried across continue-as-new (absent on the first run); older runs carried LegacyCarriedState. */
   carried?: ConnectionState | LegacyCarriedState;
-  /** Continue as new past this many history events (default HISTORY_EVENT_LIMIT); tests lower it. */
+  /** Continue as new past this many history events (default HISTORY_EVENT_LIMIT); tests lower it, bench:replay raises it. */
   historyEventLimit?: number;
   /** Requested syncs closer together than this are folded into one (SYNC_MIN_GAP_SECONDS; sync-pacing.ts). */
   minSyncGapMs?: number;

@@ -26,7 +26,7 @@ import {
 } from './messages';
 import { activeAnd, connectedAnd, requireConnected } from './validators';
 
-export { HISTORY_EVENT_LIMIT } from './connection-run';
+export { HISTORY_EVENT_LIMIT } from './run-length';
 
 export async function connectionWorkflow(input: ConnectionWorkflowInput): Promise<void> {
   const run = new ConnectionRun(input);
