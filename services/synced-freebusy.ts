@@ -5,36 +5,18 @@
 // expanded in their own zone. Four queries for all connections together (more past 400 calendars).
 import type { Db } from '../db/client';
 import { groupBy, inGroupsOf } from '../domain/collections';
+import { busyRowsTouching } from '../data/busy-rows';
 import { readSettings } from '../data/settings';
 import type { Span } from '../domain/freebusy';
 import { busyBlocks } from '../domain/ical/busy-blocks';
 import { syncFreshness, withinSyncedWindow, type SyncFreshness } from '../domain/sync-freshness';
-import { CALENDARS_PER_QUERY, rowsTouchingWindow } from './ical-feeds';
+import { CALENDARS_PER_QUERY } from './ical-feeds';
 
 export interface SyncedBusy {
   freshness: SyncFreshness;
   /** Present only when the rows are fresh enough to answer for the connection. */
   busy?: Span[];
 }
-
-const BUSY_COLUMNS = {
-  organizationId: true,
-  connectionId: true,
-  externalCalendarId: true,
-  externalEventId: true,
-  status: true,
-  showAs: true,
-  startAt: true,
-  endAt: true,
-  allDay: true,
-  startDate: true,
-  endDate: true,
-  timeZone: true,
-  eventKind: true,
-  recurrence: true,
-  seriesMasterExternalId: true,
-  originalStartAt: true,
-} as const;
 
 const pairKey = (row: { connectionId: string; externalCalendarId: string }) => `${row.connectionId}\u0000${row.externalCalendarId}`;
 
@@ -43,8 +25,8 @@ const pairKey = (row: { connectionId: string; externalCalendarId: string }) => `
  * IN lists (their connections, their ids), which the (connection, calendar, event) index serves: a superset of
  * the pairs, whose extra rows are dropped here, with any row of another organization (the tenant check is
  * made on the rows, not in SQL, where it would steer SQLite to the organization's start-time index and every
- * row of the organization). An OR of pairs instead is built by Prisma and evaluated for every row: most of a
- * 50-person request's time. Groups of pairs keep a statement within SQLite's 999 values.
+ * row of the organization). An OR of pairs instead was evaluated for every row: most of a 50-person request's
+ * time. Groups of pairs keep a statement within SQLite's 999 values.
  */
 async function selectedRowsTouching(
   db: Db,
@@ -52,17 +34,16 @@ async function selectedRowsTouching(
   selected: Array<{ connectionId: string; externalCalendarId: string }>,
   window: { from: Date; to: Date },
 ) {
-  const touching = rowsTouchingWindow(window);
   const parts = await Promise.all(
     inGroupsOf(selected, CALENDARS_PER_QUERY).map(async (some) => {
-      const rows = await db.calendarEvent.findMany({
-        where: {
-          connectionId: { in: [...new Set(some.map((calendar) => calendar.connectionId))] },
-          externalCalendarId: { in: [...new Set(some.map((calendar) => calendar.externalCalendarId))] },
-          AND: touching,
+      const rows = await busyRowsTouching(
+        db,
+        {
+          connectionIds: [...new Set(some.map((calendar) => calendar.connectionId))],
+          externalCalendarIds: [...new Set(some.map((calendar) => calendar.externalCalendarId))],
         },
-        select: BUSY_COLUMNS,
-      });
+        window,
+      );
       // Each group keeps only its own pairs: the groups' supersets may overlap, their pairs do not.
       const wanted = new Set(some.map(pairKey));
       return rows.filter((row) => row.organizationId === organizationId && wanted.has(pairKey(row)));
