@@ -27,14 +27,13 @@ const SAVE_TO = option('save-history', 'BENCH_REPLAY_SAVE_HISTORY', '');
 const ORG = 'bench-org';
 
 type History = temporal.api.history.v1.IHistory;
-const EventType = { WORKFLOW_TASK_COMPLETED: 6 };
 
 /** The history up to its last completed workflow task at or before `length` events (a clean cut). */
 function prefixOf(history: History, length: number): History {
   const events = history.events ?? [];
   let cut = 0;
   for (let index = 0; index < Math.min(length, events.length); index++) {
-    if (events[index]!.eventType === EventType.WORKFLOW_TASK_COMPLETED) cut = index + 1;
+    if (events[index]!.workflowTaskCompletedEventAttributes) cut = index + 1;
   }
   return { events: events.slice(0, cut) };
 }
@@ -105,6 +104,9 @@ async function main(): Promise<void> {
     return (used.user + used.system) / 1000 / REPLAYS;
   };
   const lengths = PREFIXES.filter((length) => length <= history.events!.length);
+  if (lengths.length === 0) {
+    throw new Error(`--prefixes: every prefix is longer than the ${history.events!.length}-event history; ask for more --syncs`);
+  }
   await cpuPerReplay(prefixOf(history, lengths[0]!)); // warm-up: the replayer's first workflow compiles the bundle
   const results: Array<{ events: number; ms: number }> = [];
   for (const length of lengths) {
